@@ -1,0 +1,131 @@
+"""The pipeline without a window: files -> articles -> extraction -> project.
+
+Used by the command line and, on a worker thread, by the window. No Qt here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from viewer.core.model import Article
+from viewer.extract.issues import load_taxonomy
+from viewer.extract.pipeline import extract
+from viewer.ingest import IngestError, collect_files, read_article
+from viewer.store.project import Project
+
+APP_NAME = "Dateline"
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "us-china-trade-call.txt"
+
+
+def data_dir() -> Path:
+    """Where projects live by default: $XDG_DATA_HOME/dateline (~/.local/share/dateline)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "dateline"
+
+
+def default_project_path() -> Path:
+    return data_dir() / "default.dateline"
+
+
+def open_project(path: str | Path | None) -> Project:
+    """Open (creating if needed) a project and make the trade-issue taxonomy known to it."""
+    project = Project(path)
+    project.sync_issues(load_taxonomy(user_issue_files()))
+    return project
+
+
+def user_issue_files() -> list[Path]:
+    """Issues a user added: a JSON file in the data directory, read after the built-in taxonomy."""
+    p = data_dir() / "issues.json"
+    return [p] if p.exists() else []
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # "imported", "duplicate", "refused"
+    message: str = ""
+    article_id: int | None = None
+    events: int = 0
+    quotes: int = 0
+
+    def line(self) -> str:
+        if self.status == "imported":
+            extra = f"{self.events} events, {self.quotes} quotes"
+            if self.message:
+                extra += f"; {self.message}"
+            return f"imported  {self.path}: {extra}"
+        if self.status == "duplicate":
+            return f"already   {self.path}: already in the project"
+        return f"refused   {self.path}: {self.message}"
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status == "refused" for o in self.outcomes)
+
+    def summary(self) -> str:
+        s = (f"{self.count('imported')} imported, {self.count('duplicate')} already present, "
+             f"{self.count('refused')} refused")
+        return s + (" (cancelled)" if self.cancelled else "")
+
+
+def ingest_article(project: Project, article: Article) -> FileOutcome:
+    if project.find_duplicate(article) is not None:
+        return FileOutcome(article.path, "duplicate")
+    result = project.add_article(article, extract(article))
+    note = "" if article.published else "date needed"
+    return FileOutcome(article.path, "duplicate" if result.duplicate else "imported", note,
+                       result.article_id, result.events, result.quotes)
+
+
+def ingest_file(project: Project, path: Path) -> FileOutcome:
+    """Read, extract and store one file; any failure is reported, never raised."""
+    try:
+        article = read_article(path)
+    except IngestError as exc:
+        return FileOutcome(str(path), "refused", exc.reason)
+    try:
+        return ingest_article(project, article)
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop a drop of many
+        return FileOutcome(str(path), "refused", f"could not be processed ({type(exc).__name__}: {exc})")
+
+
+def ingest_paths(
+    project: Project,
+    paths: Iterable[str | Path],
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> IngestReport:
+    """Ingest files and folders; ``progress(done, total, current)`` is called before each file."""
+    files, skipped = collect_files(paths)
+    report = IngestReport([FileOutcome(str(p), "refused", why) for p, why in skipped])
+    for n, path in enumerate(files):
+        if cancelled is not None and cancelled():
+            report.cancelled = True
+            break
+        if progress is not None:
+            progress(n, len(files), str(path))
+        report.outcomes.append(ingest_file(project, path))
+    if progress is not None:
+        progress(len(files), len(files), "")
+    return report
+
+
+def set_article_date(project: Project, article_id: int, published: date | None) -> None:
+    """Give an article its publication date; its relative dates re-resolve from the stored text."""
+    article = project.article_for_extraction(article_id)
+    article.published = published
+    project.set_published(article_id, published, extract(article))
