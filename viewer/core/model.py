@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     """How precise a date is; ordered from finest to coarsest."""
 
     TIME = "time"
@@ -25,7 +25,7 @@ class Precision(str, Enum):
     CENTURY = "century"
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     """Where a date came from."""
 
     EXPLICIT = "explicit"  # written in full in the text ("12 May 2025")

@@ -84,7 +84,8 @@ def _abbreviations_continue(text: str, dot: int) -> bool:
 
 
 _TITLE_ABBREVIATIONS = frozenset(
-    ["mr.", "mrs.", "ms.", "dr.", "gen.", "sen.", "rep.", "gov.", "prof.", "st.", "lt.", "col.", "sgt.", "capt.", "adm.", "pres.", "amb.", "hon.", "rev."]
+    ["mr.", "mrs.", "ms.", "dr.", "gen.", "sen.", "rep.", "gov.", "prof.", "st.", "lt.", "col.", "sgt.",
+     "capt.", "adm.", "pres.", "amb.", "hon.", "rev."]
 )
 
 

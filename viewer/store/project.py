@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -129,7 +129,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------- rows handed to views
@@ -550,7 +550,7 @@ class Project:
             "precision": np.empty(n, np.int8), "issue": np.empty(n, np.int16), "article": np.empty(n, np.int64),
         }
         if n:
-            ids, t0, t1, prec, iss, art = zip(*rows)
+            ids, t0, t1, prec, iss, art = zip(*rows, strict=True)
             cols["id"][:] = ids
             cols["t0"][:] = t0
             cols["t1"][:] = t1

@@ -1,0 +1,133 @@
+"""The project store: round trips, duplicates, re-resolution, migrations."""
+
+from datetime import date
+
+import pytest
+
+from viewer.core.model import (
+    Actor,
+    ActorMention,
+    Article,
+    Event,
+    Extraction,
+    Issue,
+    Origin,
+    Precision,
+    Quote,
+    TimePoint,
+    UnresolvedDate,
+)
+from viewer.store.project import MIGRATIONS, Project, ProjectError, day_seconds, seconds_to_date
+
+
+def _tp(d: date, prec=Precision.DAY, end=None, value=None):
+    return TimePoint(d, end or d, prec, Origin.RELATIVE, value or d.isoformat())
+
+
+def _extraction():
+    tariffs = Issue("tariffs", "Tariffs", "#E69F00")
+    ev1 = Event("Trump and Xi hold phone call", _tp(date(2025, 6, 5)), "They spoke on Thursday.", 0, 23,
+                ["Donald Trump", "Xi Jinping"], ["tariffs"], "Thursday", 15, 23)
+    ev2 = Event("Deal signed", _tp(date(2025, 5, 1), Precision.MONTH, date(2025, 5, 31), "2025-05"),
+                "A deal was signed in May.", 24, 49, ["Donald Trump"], ["tariffs"], "May", 45, 48)
+    return Extraction(
+        events=[ev1, ev2],
+        actors=[Actor("Donald Trump", "person", "US", ["Trump", "Donald Trump"]), Actor("Xi Jinping", "person", "CN")],
+        actor_mentions=[ActorMention(0, 4, "They", "Donald Trump", "person")],
+        issues=[tariffs],
+        quotes=[Quote("total reset", 30, 41, "Donald Trump", 24, 49, 1), Quote("scare", 0, 5, None)],
+        unresolved=[UnresolvedDate("Thursday", 15, 23, "XXXX-WXX-4")],
+    )
+
+
+def _article(text="They spoke on Thursday. A deal was signed in May. total reset", **kw):
+    return Article(text=text, title="T", path="/x/a.txt", **kw)
+
+
+def test_round_trip_articles_events_actors_quotes():
+    p = Project()
+    p.sync_issues([Issue("tariffs", "Tariffs", "#E69F00"), Issue("chips", "Chips", "#0072B2")])
+    res = p.add_article(_article(published=date(2025, 6, 6), published_origin="header"), _extraction())
+    assert not res.duplicate and res.events == 2 and res.quotes == 2
+    [art] = p.articles()
+    assert (art.title, art.published, art.published_origin, art.events, art.unresolved) == (
+        "T", date(2025, 6, 6), "header", 2, 1)
+    actors = {a.name: a for a in p.actors()}
+    assert actors["Donald Trump"].events == 2 and actors["Donald Trump"].quotes == 1
+    assert actors["Donald Trump"].aliases == ["Donald Trump", "Trump"]
+    assert actors["Xi Jinping"].events == 1
+    issues = {i.id: i.events for i in p.issues()}
+    assert issues == {"tariffs": 2, "chips": 0}
+    quotes = p.quotes()
+    assert [(q.text, q.speaker) for q in quotes] == [("scare", None), ("total reset", "Donald Trump")]
+    assert quotes[1].date == "2025-05"
+    cols = p.timeline_columns()
+    assert list(cols["t0"]) == [day_seconds(date(2025, 5, 1)), day_seconds(date(2025, 6, 5))]
+    assert list(cols["t1"]) == [day_seconds(date(2025, 6, 1)), day_seconds(date(2025, 6, 6))]
+    assert list(cols["issue"]) == [0, 0]
+    ev = p.event(int(cols["id"][1]))
+    assert ev.title == "Trump and Xi hold phone call" and ev.when.start == date(2025, 6, 5)
+    assert ev.when.precision == Precision.DAY and sorted(ev.actors) == ["Donald Trump", "Xi Jinping"]
+    month = p.event(int(cols["id"][0]))
+    assert month.when.start == date(2025, 5, 1) and month.when.end == date(2025, 5, 31)
+
+
+def test_same_text_or_url_is_not_added_twice():
+    p = Project()
+    first = p.add_article(_article(url="https://example.org/a"), Extraction())
+    again = p.add_article(_article(text="They  spoke on Thursday.\nA deal was signed in May. total reset"),
+                          Extraction())
+    by_url = p.add_article(_article(text="other text", url="https://example.org/a"), Extraction())
+    assert again.duplicate and again.article_id == first.article_id
+    assert by_url.duplicate
+    assert p.counts()["articles"] == 1
+
+
+def test_set_published_replaces_extraction_but_keeps_user_edits():
+    p = Project()
+    res = p.add_article(_article(), Extraction(unresolved=[UnresolvedDate("Thursday", 15, 23, "XXXX-WXX-4")]))
+    assert p.articles()[0].status == "date needed"
+    p.db.execute("insert into events (article_id, title, t0, t1, precision, origin, user_edited) "
+                 "values (?, 'mine', 0, 86400, 'day', 'user', 1)", [res.article_id])
+    p.set_published(res.article_id, date(2025, 6, 6), _extraction())
+    [art] = p.articles()
+    assert art.status == "ok" and art.published_origin == "user" and art.unresolved == 1
+    titles = sorted(r["title"] for r in p.db.query("select title from events"))
+    assert titles == ["Deal signed", "Trump and Xi hold phone call", "mine"]
+    # a second re-resolution does not pile up events
+    p.set_published(res.article_id, date(2025, 6, 6), _extraction())
+    assert p.counts()["events"] == 3
+
+
+def test_failed_article_leaves_nothing(monkeypatch):
+    p = Project()
+    bad = _extraction()
+    bad.quotes.append(Quote("x", 0, 1, "Someone"))
+    monkeypatch.setattr(p, "_insert_extraction", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+    with pytest.raises(RuntimeError):
+        p.add_article(_article(), bad)
+    assert p.counts()["articles"] == 0 and p.counts()["events"] == 0
+
+
+def test_file_project_reopens_and_migrations_recorded(tmp_path):
+    path = tmp_path / "p.dateline"
+    p = Project(path)
+    p.add_article(_article(published=date(2025, 6, 6)), _extraction())
+    p.close()
+    q = Project(path)
+    assert q.counts()["events"] == 2
+    assert [r["name"] for r in q.db["_migrations"].rows] == [n for n, _ in MIGRATIONS]
+
+
+def test_not_a_project_is_refused_with_its_name(tmp_path):
+    junk = tmp_path / "junk.dateline"
+    junk.write_bytes(b"\x00garbage" * 1000)
+    with pytest.raises(ProjectError, match="junk.dateline"):
+        Project(junk)
+
+
+@pytest.mark.parametrize(
+    "d", [date(1, 1, 1), date(1969, 12, 31), date(1970, 1, 1), date(2025, 6, 5), date(9999, 12, 31)]
+)
+def test_day_seconds_round_trip(d):
+    assert seconds_to_date(day_seconds(d)) == d

@@ -1,0 +1,190 @@
+"""Thin Qt table models over the rows the store hands out (glue-style).
+
+Each model keeps the store's row objects as they are; ``ROW_ROLE`` gives the
+object itself, so views and selection code never re-query by text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from viewer.store.project import ActorRow, ArticleRow, IssueRow, QuoteRow
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Any], Any]
+    tooltip: str = ""
+
+
+class RowTableModel(QAbstractTableModel):
+    """A table whose rows are store objects and whose columns are accessors."""
+
+    columns: Sequence[Column] = ()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return self._rows
+
+    def row_object(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].tooltip:
+                return self.columns[section].tooltip
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        obj = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return obj
+        col = self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            v = col.value(obj)
+            return "" if v is None else (v if isinstance(v, str) else str(v))
+        if role == SORT_ROLE:
+            v = col.value(obj)
+            return "" if v is None else v
+        return self.extra_data(obj, index.column(), role)
+
+    def extra_data(self, obj: Any, column: int, role: int):
+        return None
+
+    def find_row(self, predicate: Callable[[Any], bool]) -> list[int]:
+        return [n for n, r in enumerate(self._rows) if predicate(r)]
+
+
+class ActorsModel(RowTableModel):
+    columns = (
+        Column("Actor", lambda a: a.name, "Canonical name"),
+        Column("Kind", lambda a: a.kind),
+        Column("Events", lambda a: a.events, "Number of events the actor takes part in"),
+        Column("Quotes", lambda a: a.quotes, "Number of quotes the actor is the speaker of"),
+    )
+
+    def extra_data(self, obj: ActorRow, column: int, role: int):
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return f"{obj.name}\nAliases: {', '.join(obj.aliases) or '—'}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class IssuesModel(RowTableModel):
+    """Trade issues with a colour swatch and a check box that filters the timeline."""
+
+    columns = (
+        Column("Trade issue", lambda i: i.label),
+        Column("Events", lambda i: i.events),
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._checked: set[str] = set()
+
+    def set_rows(self, rows: list[IssueRow]) -> None:
+        super().set_rows(rows)
+        self._checked &= {r.id for r in rows}
+
+    def checked(self) -> set[str]:
+        return set(self._checked)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        f = super().flags(index)
+        if index.column() == 0:
+            f |= Qt.ItemFlag.ItemIsUserCheckable
+        return f
+
+    def extra_data(self, obj: IssueRow, column: int, role: int):
+        if column == 0 and role == Qt.ItemDataRole.DecorationRole:
+            return QColor(obj.colour)
+        if column == 0 and role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if obj.id in self._checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and obj.events == 0:
+            return QBrush(QColor("#888888"))
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
+            issue = self._rows[index.row()]
+            state = Qt.CheckState(value) if not isinstance(value, Qt.CheckState) else value
+            if state == Qt.CheckState.Checked:
+                self._checked.add(issue.id)
+            else:
+                self._checked.discard(issue.id)
+            self.dataChanged.emit(index, index, [role])
+            return True
+        return False
+
+
+class QuotesModel(RowTableModel):
+    columns = (
+        Column("Quote", lambda q: f"“{q.text}”"),
+        Column("Speaker", lambda q: q.speaker or "unattributed"),
+        Column("Date", lambda q: q.date),
+        Column("Article", lambda q: q.article_title),
+    )
+
+    def extra_data(self, obj: QuoteRow, column: int, role: int):
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not obj.speaker:
+            return QBrush(QColor("#888888"))
+        return None
+
+
+class ArticlesModel(RowTableModel):
+    columns = (
+        Column("Title", lambda a: a.title or a.path),
+        Column("Outlet", lambda a: a.source),
+        Column("Published", lambda a: a.published.isoformat() if a.published else "date needed"),
+        Column("Origin", lambda a: a.published_origin, "Where the publication date came from"),
+        Column("Events", lambda a: a.events),
+        Column("Unresolved", lambda a: a.unresolved, "Relative dates waiting for the article's date"),
+    )
+
+    def extra_data(self, obj: ArticleRow, column: int, role: int):
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and obj.published is None:
+            return QBrush(QColor("#C0392B"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return f"{obj.title}\n{obj.path}"
+        return None
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts on the raw values (numbers as numbers) and filters on every column's text."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
