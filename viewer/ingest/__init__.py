@@ -1,0 +1,54 @@
+"""File readers: article files of many formats in, :class:`~viewer.core.model.Article` out.
+
+Pure Python, no Qt and no database. The public API::
+
+    read_article(path) -> Article        # raises IngestError, never anything else
+    collect_files(paths) -> (files, skipped)
+    IngestError, MAX_FILE_BYTES, SUPPORTED_SUFFIXES
+
+Each format has its reader module; :func:`read_article` chooses by suffix and turns
+any failure inside a library into an :class:`IngestError` naming the file and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from viewer.core.model import Article
+from viewer.ingest import collect as _collect
+from viewer.ingest.base import MAX_FILE_BYTES, IngestError
+from viewer.ingest.readers import READERS
+
+__all__ = ["IngestError", "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "read_article", "collect_files"]
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS)
+
+
+def read_article(path: str | Path) -> Article:
+    """Read one article file. Raises :class:`IngestError` for any file that cannot be imported."""
+    p = Path(path)
+    reader: Callable[[Path], Article] | None = READERS.get(p.suffix.lower())
+    if reader is None:
+        shown = p.suffix or "(no extension)"
+        raise IngestError(p, f"unsupported file type {shown}")
+    try:
+        return reader(p)
+    except IngestError:
+        raise
+    except RecursionError:
+        raise IngestError(p, "structure nested too deeply to read") from None
+    except MemoryError:
+        raise IngestError(p, "not enough memory to read this file") from None
+    except Exception as exc:  # noqa: BLE001 - a library's failure on a bad file is a refusal
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise IngestError(p, f"could not be read ({type(exc).__name__}: {detail})") from None
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand files and folders (recursively, sorted) into the supported files to read.
+
+    Returns ``(files, skipped)`` where ``skipped`` lists ``(path, reason)`` for every
+    unsupported file, broken link, link loop or unreadable folder met.
+    """
+    return _collect.collect_files(paths, SUPPORTED_SUFFIXES)

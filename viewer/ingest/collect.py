@@ -1,0 +1,78 @@
+"""Expand what the user dropped (files and folders) into the files to read."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def collect_files(paths: Iterable[str | Path], supported: frozenset[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files to read, [(skipped path, reason)]).
+
+    Folders are walked recursively in sorted order; symbolic links are followed, but
+    a folder already visited (a link loop, or two links to one folder) is walked
+    once. Hidden entries inside folders (".git", ".DS_Store") are passed over
+    silently; every other file not read is listed with its reason.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    seen_files: set[tuple[int, int]] = set()
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def add_file(p: Path, st: os.stat_result, explicit: bool) -> None:
+        if p.suffix.lower() not in supported:
+            if explicit or not p.name.startswith("."):
+                shown = p.suffix or "(no extension)"
+                skipped.append((p, f"unsupported file type {shown}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_files:
+            return  # the same file reached twice (a link, or named twice)
+        seen_files.add(key)
+        files.append(p)
+
+    def visit(p: Path, explicit: bool) -> None:
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            reason = "broken link: its target does not exist" if os.path.islink(p) else "not found"
+            skipped.append((p, reason))
+            return
+        except OSError as exc:
+            if exc.errno == 40:  # ELOOP: a link that points to itself, directly or not
+                skipped.append((p, "symbolic link loop"))
+            else:
+                skipped.append((p, f"cannot open ({exc.strerror or exc})"))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                if os.path.islink(p):
+                    skipped.append((p, "folder link already visited (link loop?)"))
+                return
+            seen_dirs.add(key)
+            try:
+                with os.scandir(p) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except PermissionError:
+                skipped.append((p, "permission denied: the folder cannot be listed"))
+                return
+            except OSError as exc:
+                skipped.append((p, f"cannot list folder ({exc.strerror or exc})"))
+                return
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                visit(Path(entry.path), False)
+            return
+        if stat.S_ISREG(st.st_mode):
+            add_file(p, st, explicit)
+            return
+        if explicit or not p.name.startswith("."):
+            skipped.append((p, "not a regular file (device, pipe or socket)"))
+
+    for raw in paths:
+        visit(Path(raw), True)
+    return files, skipped
