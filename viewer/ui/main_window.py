@@ -150,7 +150,13 @@ class MainWindow(QMainWindow):
 
         self.timeline = TimelineView()
         self.timeline.setAccessibleName("Timeline")
-        self.setCentralWidget(self.timeline)
+        central = QWidget()
+        col = QVBoxLayout(central)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self._date_banner())
+        col.addWidget(self.timeline, 1)
+        self.setCentralWidget(central)
 
         self.actors_model = ActorsModel(self)
         self.issues_model = IssuesModel(self)
@@ -202,6 +208,28 @@ class MainWindow(QMainWindow):
         lay.addWidget(edit)
         lay.addWidget(view, 1)
         return w
+
+    def _date_banner(self) -> QWidget:
+        """A bar over the timeline while articles wait for a publication date."""
+        self.banner = QWidget()
+        self.banner.setObjectName("date-banner")
+        self.banner.setStyleSheet("#date-banner { background: #FFF4CE; border-bottom: 1px solid #E0C060; }")
+        lay = QHBoxLayout(self.banner)
+        lay.setContentsMargins(10, 4, 10, 4)
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.banner_button = QPushButton("Set date…")
+        self.banner_button.setAccessibleName("Set the publication date of the article that needs one")
+        self.banner_button.clicked.connect(self._set_date_of_first_needing)
+        lay.addWidget(self.banner_label, 1)
+        lay.addWidget(self.banner_button)
+        self.banner.hide()
+        return self.banner
+
+    def _set_date_of_first_needing(self) -> None:
+        needing = [a for a in self.articles_model.rows() if a.published is None]
+        if needing:
+            self._prompt_date(needing[0].id)
 
     def _articles_panel(self) -> QWidget:
         w = QWidget()
@@ -368,6 +396,16 @@ class MainWindow(QMainWindow):
             f"{c['articles']} articles · {c['events']} events · {c['quotes']} quotes · {c['actors']} actors"
             + (f" · {need} need a date" if need else "")
         )
+        waiting = [a for a in articles if a.published is None]
+        if waiting:
+            first = waiting[0]
+            more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+            self.banner_label.setText(
+                f"<b>“{first.title or Path(first.path).name}”</b>{more} has no publication date: its "
+                f"{first.unresolved} relative date{'s' if first.unresolved != 1 else ''} (“Thursday”, “in May”…) "
+                "cannot be placed on the timeline until you set it."
+            )
+        self.banner.setVisible(bool(waiting))
         self.date_needed_label.setText(
             f"{need} article{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a publication date "
             "— select it and click “Set date…”" if need else ""
@@ -451,9 +489,6 @@ class MainWindow(QMainWindow):
             box.setModal(False)
             box.show()
             self._report_box = box
-        need = [o for o in report.outcomes if o.status == "imported" and o.message == "date needed"]
-        if len(need) == 1 and need[0].article_id is not None and not refused:
-            QTimer.singleShot(0, lambda: self._prompt_date(need[0].article_id))
 
     # ------------------------------------------------------------ article dates
     def _selected_article_id(self) -> int | None:
@@ -472,9 +507,12 @@ class MainWindow(QMainWindow):
         row = next((a for a in self.articles_model.rows() if a.id == article_id), None)
         if row is None:
             return
+        # open(), not exec(): the window stays alive (and testable) while the dialog is up
         dlg = DateDialog(row.title or row.path, row.published, self)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self.set_article_date(article_id, dlg.value())
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self.set_article_date(article_id, dlg.value()))
+        self.date_dialog = dlg
+        dlg.open()
 
     def set_article_date(self, article_id: int, published: date | None) -> None:
         assert self.project is not None

@@ -1,0 +1,83 @@
+"""The command line, run as a user runs it (subprocesses, no display)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from tests.conftest import ROOT, SAMPLE
+
+
+def run(*args, check=False):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True,
+                          text=True, env=env, timeout=300, check=check)
+
+
+def test_extract_json_sample_with_published_date():
+    r = run("extract", SAMPLE, "--published", "2025-06-06", "--json", "--text")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) >= {"article", "events", "actors", "issues", "quotes", "text"}
+    assert set(out["article"]) >= {"title", "source", "url", "published", "published_origin"}
+    assert out["article"]["published"] == "2025-06-06"
+    text = out["text"]
+    for e in out["events"]:
+        assert set(e) >= {"date", "end", "precision", "title", "evidence", "start_offset", "end_offset",
+                          "actors", "issues"}
+        assert text[e["start_offset"]:e["end_offset"]] == e["evidence"]
+    for q in out["quotes"]:
+        assert text[q["start_offset"]:q["end_offset"]] == q["text"]
+    dates = {(e["date"], e["precision"]) for e in out["events"]}
+    assert ("2025-06-05", "day") in dates and ("2025-05", "month") in dates
+    assert "Also Read" not in text
+
+
+def test_extract_json_without_date_invents_none():
+    out = json.loads(run("extract", SAMPLE, "--json", check=True).stdout)
+    assert out["article"]["published"] is None
+    assert all(not e["date"].startswith("2025") for e in out["events"])
+    speakers = {q["text"]: q["speaker"] for q in out["quotes"]}
+    assert speakers.get("stalled") == "Scott Bessent"
+
+
+def test_ingest_prints_a_line_per_file_and_fails_on_bad_ones(tmp_path):
+    proj = tmp_path / "p.dateline"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    r = run("ingest", "--project", proj, SAMPLE, bad)
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert any(SAMPLE.name in ln and ln.startswith("imported") for ln in lines)
+    assert any("bad.txt" in ln and ln.startswith("refused") for ln in lines)
+    ok = run("ingest", "--project", proj, SAMPLE)
+    assert ok.returncode == 0 and "already" in ok.stdout
+
+
+def test_export_png_without_display(tmp_path):
+    proj = tmp_path / "p.dateline"
+    dated = tmp_path / "dated.txt"
+    dated.write_text("Published: 2025-06-06\n\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    run("ingest", "--project", proj, dated, check=True)
+    png = tmp_path / "out.png"
+    r = run("export", "--project", proj, "--png", png, "--width", 900, "--height", 500, "--scale", 2,
+            "--from", "2025-05-01", "--to", "2025-06-30")
+    assert r.returncode == 0, r.stderr
+    img = QImage(str(png))
+    assert (img.width(), img.height()) == (1800, 1000)
+
+
+def test_export_refuses_missing_project(tmp_path):
+    r = run("export", "--project", tmp_path / "none.dateline", "--png", tmp_path / "x.png")
+    assert r.returncode == 2 and "none.dateline" in r.stderr
+
+
+def test_every_cli_command_is_documented_in_the_readme():
+    from viewer.cli import COMMANDS
+
+    readme = Path(ROOT / "README.md").read_text(encoding="utf-8")
+    for c in COMMANDS:
+        assert f"python main.py {c}" in readme, c

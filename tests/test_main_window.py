@@ -1,0 +1,157 @@
+"""The window as a user meets it: drop files, see panels fill, set a date, zoom, export."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase, QImage
+
+from tests.conftest import SAMPLE
+from viewer.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    w = MainWindow(tmp_path / "p.dateline")
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def drop(qtbot, window, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    ev = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.runner.finished, timeout=60000) as blocker:
+        window.dropEvent(ev)
+    return blocker.args[0]
+
+
+def dated_copy(tmp_path: Path) -> Path:
+    p = tmp_path / "dated.txt"
+    p.write_text("Published: 2025-06-06\n\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return p
+
+
+def test_drop_sample_fills_panels_and_marks_date_needed(qtbot, window):
+    report = drop(qtbot, window, [SAMPLE])
+    assert report.count("imported") == 1, report.summary()
+    actors = {a.name for a in window.actors_model.rows()}
+    assert {"Donald Trump", "Xi Jinping", "Scott Bessent"} <= actors
+    assert [q.text for q in window.quotes_model.rows() if q.speaker == "Scott Bessent"] == ["stalled"]
+    assert any(i.events for i in window.issues_model.rows()) or window.project.counts()["events"] == 0
+    [art] = window.articles_model.rows()
+    assert art.status == "date needed" and art.unresolved >= 2
+    assert window.banner.isVisibleTo(window)
+    # no invented dates: nothing relative is on the timeline yet
+    assert window.project.counts()["events"] == len(window.timeline.data().t0)
+
+
+def test_setting_the_date_resolves_thursday_and_may(qtbot, window):
+    drop(qtbot, window, [SAMPLE])
+    [art] = window.articles_model.rows()
+    window.set_article_date(art.id, date(2025, 6, 6))
+    assert not window.banner.isVisibleTo(window)
+    events = [window.project.event(int(i)) for i in window.timeline.data().ids]
+    days = {(e.when.label(), e.when.precision.value) for e in events}
+    assert ("2025-06-05", "day") in days
+    assert ("2025-05", "month") in days
+    assert len(window.timeline.data().t0) == window.project.counts()["events"] >= 3
+
+
+def test_date_prompt_from_banner(qtbot, window):
+    drop(qtbot, window, [SAMPLE])
+    window.banner_button.click()
+    dlg = window.date_dialog
+    assert dlg.isVisible()
+    from PySide6.QtCore import QDate
+
+    dlg.edit.setDate(QDate(2025, 6, 6))
+    dlg.accept()
+    assert window.articles_model.rows()[0].published == date(2025, 6, 6)
+
+
+def test_drop_mixed_files_reports_bad_ones_and_imports_the_rest(qtbot, window, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "noise.txt"
+    binary.write_bytes(bytes(range(256)) * 40)
+    report = drop(qtbot, window, [empty, binary, dated_copy(tmp_path)])
+    refused = {Path(o.path).name: o.message for o in report.outcomes if o.status == "refused"}
+    assert set(refused) == {"empty.txt", "noise.txt"}
+    assert all(refused.values())
+    assert report.count("imported") == 1
+    assert window.project.counts()["events"] >= 3
+    assert "refused" in window._report_box.text()
+
+
+def test_same_file_twice_is_reported_as_already_there(qtbot, window):
+    drop(qtbot, window, [SAMPLE])
+    report = drop(qtbot, window, [SAMPLE])
+    assert report.count("duplicate") == 1 and window.project.counts()["articles"] == 1
+
+
+def test_selection_links_actor_to_timeline_and_quotes(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    rows = window.actors_model.find_row(lambda a: a.name == "Donald Trump")
+    idx = window.actors_proxy.mapFromSource(window.actors_model.index(rows[0], 0))
+    window.actors_view.selectionModel().select(idx, window.actors_view.selectionModel().SelectionFlag.ClearAndSelect
+                                               | window.actors_view.selectionModel().SelectionFlag.Rows)
+    trump_events = set(window.project.event_ids_for_actor(window.actors_model.rows()[rows[0]].id))
+    assert trump_events and window.timeline.highlight() == trump_events
+    selected_quotes = {window.quotes_proxy.data(i, Qt.ItemDataRole.DisplayRole)
+                       for i in window.quotes_view.selectionModel().selectedRows()}
+    assert "“total reset”" in selected_quotes
+
+
+def test_double_click_quote_shows_article_with_evidence(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    rows = window.quotes_model.find_row(lambda q: q.text == "total reset")
+    q = window.quotes_model.rows()[rows[0]]
+    window._on_quote_activated(window.quotes_proxy.mapFromSource(window.quotes_model.index(rows[0], 0)))
+    assert window.source_view.article_id == q.article_id
+    assert "total reset" in window.source_view.selected_text()
+
+
+def test_zoom_and_pan_change_the_visible_range(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    a0, a1 = window.timeline.visible_range()
+    window.act_zoom_in.trigger()
+    b0, b1 = window.timeline.visible_range()
+    assert (b1 - b0) < (a1 - a0)
+    window.timeline.pan(0.25)
+    c0, c1 = window.timeline.visible_range()
+    assert c0 > b0 and abs((c1 - c0) - (b1 - b0)) < 1e-6 * (b1 - b0)
+    window.act_fit.trigger()
+    assert window.timeline.visible_range() == pytest.approx((a0, a1))
+
+
+def test_export_png_has_the_size_and_real_text(qtbot, window, tmp_path):
+    assert QFontDatabase.families(), "no fonts installed: text would render as boxes"
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    out = tmp_path / "t.png"
+    window.export_png(str(out), 1200, 700, 2.0, whole=True)
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (2400, 1400)
+    # text really rendered: dark glyph pixels exist on the light background
+    dark = sum(1 for x in range(0, img.width(), 3) for y in range(0, img.height(), 3)
+               if img.pixelColor(x, y).lightness() < 80)
+    assert dark > 200
+
+
+def test_save_as_copies_and_switches(qtbot, window, tmp_path):
+    drop(qtbot, window, [SAMPLE])
+    target = tmp_path / "copy.dateline"
+    window.save_as(target)
+    assert window.project_path == target and window.project.counts()["articles"] == 1
+
+
+_ = QPoint
