@@ -107,8 +107,12 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["unresolved"].create_index(["article_id"])
 
 
+from viewer.store.workflow_schema import m_search, m_workflow  # noqa: E402 - issue 7 schema
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_workflow", m_workflow),
+    ("003_search", m_search),
 ]
 
 
