@@ -1,0 +1,560 @@
+"""Temporal tagging: find time expressions and normalize them to TIMEX3 values.
+
+Two phases, as in HeidelTime. Phase one (viewer/extract/temporal_rules.py) matches
+the rules of resources/temporal/ and gives each match an underspecified value such
+as ["weekday", 4, None]. Phase two (here) resolves that value against the anchor,
+the article's publication date, with dateutil.relativedelta; where direction matters
+("on Thursday"), the tense of the sentence decides. Without an anchor, relative
+expressions keep an underspecified value with X ("XXXX-05") and resolved=False:
+never an invented date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.easter import easter
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+from viewer.extract.temporal_rules import Rule, load_rules, load_tense_cues
+
+__all__ = ["Timex", "tag"]
+
+PAST, FUTURE = "PAST", "FUTURE"
+_WEEKDAYS = (MO, MO, TU, WE, TH, FR, SA, SU)  # index = ISO weekday 1..7
+_SEASON_OF_MONTH = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}
+_SEASONS = ("WI", "SP", "SU", "FA")
+_UNDERSPECIFIED = {
+    "D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Q": "XXXX-QX", "H": "XXXX-HX", "Y": "XXXX",
+    "DE": "XXX", "CE": "XX", "FN": "XXXX-WXX", "MIN": "XXXX-XX-XX", "S": "XXXX-XX-XX",
+}
+_MOD_MAX_LEN = 200  # how far back/forward the tense of a sentence is looked for
+
+
+@dataclass(frozen=True)
+class Timex:
+    start: int  # char offsets into text, end exclusive
+    end: int
+    text: str  # text[start:end]
+    type: str  # "DATE" | "TIME" | "DURATION" | "SET"
+    value: str  # TIMEX3 value
+    resolved: bool  # False = could not be placed (no anchor / not computable)
+    relative: bool  # True when the value depends on the anchor
+    mod: str = ""  # TIMEX3 mod: START, MID, END, APPROX, BEFORE, AFTER, ...
+    end_value: str = ""  # for ranges ("June 9-10"): the value of the range's end
+
+
+class _NeedsAnchor(Exception):
+    """Raised inside phase two when a value cannot be computed without an anchor."""
+
+
+class _Context:
+    """What phase two needs about one match: anchor, groups, and the (lazy) tense."""
+
+    __slots__ = ("anchor", "groups", "relative", "unresolved", "_tense", "_tense_fn")
+
+    def __init__(self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], str | None]):
+        self.anchor = anchor
+        self.groups = groups
+        self.relative = False
+        self.unresolved = False
+        self._tense: str | None | bool = False
+        self._tense_fn = tense_fn
+
+    def need_anchor(self) -> dt.date:
+        self.relative = True
+        if self.anchor is None:
+            self.unresolved = True
+            raise _NeedsAnchor
+        return self.anchor
+
+    def tense(self) -> str | None:
+        if self._tense is False:
+            self._tense = self._tense_fn()
+        return self._tense  # type: ignore[return-value]
+
+    def arg(self, value: Any) -> Any:
+        """A rule argument: a group's normalized value, a nested operation, or a literal."""
+        if isinstance(value, list):
+            return _evaluate(value, self)
+        if isinstance(value, str) and value[:1].islower():
+            return self.groups.get(value)
+        if value == "":
+            return None
+        return value
+
+
+# ------------------------------------------------------------------ formatting helpers
+def _fmt_day(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+
+
+def _fmt_unit(d: dt.date, unit: str) -> str:
+    """The calendar unit containing d, at that unit's precision."""
+    if unit in ("D", "H", "MIN", "S"):
+        return _fmt_day(d)
+    if unit in ("W", "FN"):
+        year, week, _ = d.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if unit == "M":
+        return f"{d.year:04d}-{d.month:02d}"
+    if unit == "Q":
+        return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+    if unit == "HY":
+        return f"{d.year:04d}-H{1 if d.month <= 6 else 2}"
+    if unit == "DE":
+        return f"{d.year // 10:03d}"
+    if unit == "CE":
+        return f"{d.year // 100:02d}"
+    return f"{d.year:04d}"
+
+
+def _shift(d: dt.date, unit: str, n: int) -> dt.date:
+    if unit == "D":
+        return d + relativedelta(days=n)
+    if unit == "W":
+        return d + relativedelta(weeks=n)
+    if unit == "FN":
+        return d + relativedelta(weeks=2 * n)
+    if unit == "M":
+        return d + relativedelta(months=n)
+    if unit == "Q":
+        return d + relativedelta(months=3 * n)
+    if unit == "DE":
+        return d + relativedelta(years=10 * n)
+    if unit == "CE":
+        return d + relativedelta(years=100 * n)
+    if unit in ("H", "MIN", "S"):
+        seconds = {"H": 3600, "MIN": 60, "S": 1}[unit] * n
+        return d + relativedelta(days=int(seconds // 86400))
+    return d + relativedelta(years=n)
+
+
+def _year_of(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _choose_year(ctx: _Context, month: int, day: int | None, direction: int | None = None) -> int:
+    """The year of an expression written without one ("March 3", "in May").
+
+    News convention: the publication year, unless the tense (or an explicit last/next)
+    puts the date on the other side of the anchor.
+    """
+    anchor = ctx.need_anchor()
+    here = (anchor.month, anchor.day)
+    target = (month, day if day is not None else (here[1] if month == anchor.month else 1))
+    if direction is None:
+        tense = ctx.tense()
+        if tense == PAST and target > here:
+            return anchor.year - 1
+        if tense == FUTURE and target < here and (day is not None or month < anchor.month):
+            return anchor.year + 1
+        return anchor.year
+    if direction < 0:
+        return anchor.year if target < here else anchor.year - 1
+    if direction > 0:
+        return anchor.year if target > here else anchor.year + 1
+    return anchor.year
+
+
+# ------------------------------------------------------------------ operations
+def _op_date(ctx: _Context, year: Any = None, month: Any = None, day: Any = None) -> str:
+    y = ctx.arg(year)
+    m = ctx.arg(month)
+    d = ctx.arg(day)
+    m_int = int(m) if m is not None else None
+    if y is None:
+        if m_int is None:
+            raise ValueError("a date needs at least a year or a month")
+        try:
+            y = _choose_year(ctx, m_int, d)
+        except _NeedsAnchor:
+            return f"XXXX-{m_int:02d}" + (f"-{d:02d}" if d is not None else "")
+    y_int = _year_of(y)
+    if y_int is None:
+        return "XXXX" + (f"-{m_int:02d}" if m_int else "")
+    if m_int is None:
+        return f"{y_int:04d}"
+    if d is None:
+        return f"{y_int:04d}-{m_int:02d}"
+    return _fmt_day(dt.date(y_int, m_int, int(d)))  # ValueError for "Feb. 30": no date
+
+
+def _op_month_dir(ctx: _Context, month: Any, direction: Any) -> str:
+    m = int(ctx.arg(month))
+    dirn = ctx.arg(direction)
+    try:
+        year = _choose_year(ctx, m, None, dirn if dirn is not None else None)
+    except _NeedsAnchor:
+        return f"XXXX-{m:02d}"
+    return f"{year:04d}-{m:02d}"
+
+
+def _op_weekday(ctx: _Context, weekday: Any, direction: Any = None) -> str:
+    wd = int(ctx.arg(weekday))
+    dirn = ctx.arg(direction)
+    try:
+        anchor = ctx.need_anchor()
+    except _NeedsAnchor:
+        return f"XXXX-WXX-{wd}"
+    rd_weekday = _WEEKDAYS[wd]
+    if dirn is not None and dirn < 0:  # "last Thursday": strictly before the anchor
+        day = anchor - relativedelta(days=1) + relativedelta(weekday=rd_weekday(-1))
+    elif dirn is not None and dirn > 0:  # "next Thursday": strictly after
+        day = anchor + relativedelta(days=1) + relativedelta(weekday=rd_weekday(+1))
+    elif ctx.tense() == FUTURE:
+        day = anchor + relativedelta(weekday=rd_weekday(+1))
+    else:
+        # News reports mostly what happened: an unmarked weekday is the latest one,
+        # the publication day included ("Thursday's call" in Friday's paper).
+        day = anchor + relativedelta(weekday=rd_weekday(-1))
+    return _fmt_day(day)
+
+
+def _op_rel(ctx: _Context, unit: Any, offset: Any) -> str:
+    u = ctx.arg(unit) or "D"
+    n = ctx.arg(offset)
+    n = 0 if n is None else n
+    if n == "X":
+        return "PAST_REF"
+    try:
+        anchor = ctx.need_anchor()
+    except _NeedsAnchor:
+        return _UNDERSPECIFIED.get(u, "XXXX")
+    return _fmt_unit(_shift(anchor, u, int(n)), u)
+
+
+def _op_ago(ctx: _Context, amount: Any, unit: Any, sign: Any) -> str:
+    n = ctx.arg(amount)
+    u = ctx.arg(unit)
+    s = ctx.arg(sign)
+    ctx.relative = True
+    if n == "X":
+        ctx.unresolved = ctx.anchor is None
+        return "PAST_REF" if s < 0 else "FUTURE_REF"
+    try:
+        anchor = ctx.need_anchor()
+    except _NeedsAnchor:
+        return _UNDERSPECIFIED.get(u, "XXXX")
+    n_int = int(round(float(n)))
+    # "a decade ago" is a year, not a decade; "six weeks ago" a week.
+    precision = {"DE": "Y", "CE": "Y", "H": "D", "MIN": "D", "S": "D"}.get(u, u)
+    return _fmt_unit(_shift(anchor, u, s * n_int), precision)
+
+
+def _op_quarter(ctx: _Context, quarter: Any, year: Any = None, direction: Any = None) -> str:
+    q = int(ctx.arg(quarter))
+    if not 1 <= q <= 4:
+        raise ValueError("no such quarter")
+    y = _year_of(ctx.arg(year))
+    if y is None:
+        try:
+            y = _choose_year(ctx, 3 * q - 2, None, ctx.arg(direction))
+        except _NeedsAnchor:
+            return f"XXXX-Q{q}"
+    return f"{y:04d}-Q{q}"
+
+
+def _op_half(ctx: _Context, half: Any, year: Any = None) -> str:
+    h = int(ctx.arg(half))
+    y = _year_of(ctx.arg(year))
+    if y is None:
+        try:
+            y = _choose_year(ctx, 6 * h - 5, None)
+        except _NeedsAnchor:
+            return f"XXXX-H{h}"
+    return f"{y:04d}-H{h}"
+
+
+def _op_season(ctx: _Context, season: Any, year: Any = None, direction: Any = None) -> str:
+    s = ctx.arg(season)
+    y = _year_of(ctx.arg(year))
+    if y is not None:
+        return f"{y:04d}-{s}"
+    try:
+        anchor = ctx.need_anchor()
+    except _NeedsAnchor:
+        return f"XXXX-{s}"
+    target = _SEASONS.index(s)
+    current = _SEASON_OF_MONTH[anchor.month]
+    dirn = ctx.arg(direction)
+    year_now = anchor.year + (1 if anchor.month == 12 else 0)  # December opens next year's winter
+    if dirn is None:
+        tense = ctx.tense()
+        dirn = {PAST: -1, FUTURE: 1}.get(tense or "", 0)
+        if dirn < 0 and target <= current or dirn > 0 and target >= current:
+            dirn = 0
+    if dirn < 0:
+        y = year_now if target < current else year_now - 1
+    elif dirn > 0:
+        y = year_now if target > current else year_now + 1
+    else:
+        y = year_now
+    return f"{y:04d}-{s}"
+
+
+def _op_weekend(ctx: _Context, direction: Any = None) -> str:
+    dirn = ctx.arg(direction)
+    try:
+        anchor = ctx.need_anchor()
+    except _NeedsAnchor:
+        return "XXXX-WXX-WE"
+    if dirn is None:
+        dirn = 1 if ctx.tense() == FUTURE else -1
+    if dirn > 0:
+        saturday = anchor + relativedelta(weekday=SA(+1))
+    elif dirn == 0:
+        saturday = anchor + relativedelta(weekday=SA(+1)) if anchor.weekday() < 5 else anchor
+    else:
+        saturday = anchor + relativedelta(weekday=SA(-1))
+    return _fmt_unit(saturday, "W") + "-WE"
+
+
+def _op_decade(ctx: _Context, decade: Any) -> str:
+    return str(ctx.arg(decade))
+
+
+def _op_century(ctx: _Context, ordinal: Any) -> str:
+    return f"{int(ctx.arg(ordinal)) - 1:02d}"
+
+
+def _holiday_date(code: str, year: int) -> dt.date:
+    if code == "EASTER":
+        return easter(year)
+    if code == "THANKSGIVING":
+        return dt.date(year, 11, 1) + relativedelta(weekday=TH(+4))
+    if code == "LABOR":
+        return dt.date(year, 9, 1) + relativedelta(weekday=MO(+1))
+    if code == "MEMORIAL":
+        return dt.date(year, 5, 31) + relativedelta(weekday=MO(-1))
+    month, day = code.split("-")
+    return dt.date(year, int(month), int(day))
+
+
+def _op_holiday(ctx: _Context, holiday: Any, year: Any = None, direction: Any = None) -> str:
+    code = str(ctx.arg(holiday))
+    y = _year_of(ctx.arg(year))
+    if y is None:
+        try:
+            anchor = ctx.need_anchor()
+        except _NeedsAnchor:
+            return "XXXX-" + code if "-" in code else "XXXX-XX-XX"
+        probe = _holiday_date(code, anchor.year)
+        y = _choose_year(ctx, probe.month, probe.day, ctx.arg(direction))
+    return _fmt_day(_holiday_date(code, y))
+
+
+def _op_daypart(ctx: _Context, weekday: Any, refday: Any) -> str:
+    if ctx.arg(weekday) is not None:
+        return _op_weekday(ctx, weekday)
+    return _op_rel(ctx, "D", refday)
+
+
+def _op_time(ctx: _Context, hour: Any, minute: Any, ampm: Any, date_op: Any) -> str:
+    h = int(ctx.arg(hour) or 0)
+    mi = ctx.arg(minute)
+    ap = ctx.arg(ampm)
+    if ap in ("a", "p") and h > 12:
+        raise ValueError("no such hour")
+    if ap == "p" and h < 12:
+        h += 12
+    elif ap == "a" and h == 12:
+        h = 0
+    if ap not in ("a", "p") and isinstance(ap, str) and ap in ("MO", "AF", "EV", "NI"):
+        h += 12 if ap in ("AF", "EV", "NI") and h < 12 else 0
+    day = ctx.arg(date_op)
+    return f"{day}T{h:02d}:{int(mi or 0):02d}"
+
+
+def _op_pod(ctx: _Context, date_op: Any, part: Any) -> str:
+    day = ctx.arg(date_op)
+    return f"{day}T{ctx.arg(part) or 'NI'}"
+
+
+def _fmt_number(n: float) -> str:
+    return str(int(n)) if n == int(n) else str(n)
+
+
+def _op_dur(ctx: _Context, amount: Any, unit: Any) -> str:
+    n = ctx.arg(amount)
+    u = ctx.arg(unit)
+    if n == "X":
+        return {"DE": "PXDE", "CE": "PXCE", "FN": "PXW", "Q": "PXQ", "H": "PTXH", "MIN": "PTXM", "S": "PTXS"}.get(
+            u, f"PX{u}"
+        )
+    n = float(n)
+    if n <= 0:
+        raise ValueError("empty duration")
+    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "FN": (2, "W"), "Q": (3, "M")}
+    if u in scale:
+        factor, u = scale[u]
+        n *= factor
+    if n != int(n):
+        whole = int(n)
+        # Halves of a unit as the next smaller unit: 2 1/2 years -> P2Y6M.
+        finer = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN")}.get(u)
+        if finer:
+            part = int(round((n - whole) * finer[0]))
+            if u in ("Y", "M", "W"):
+                return f"P{whole}{u}{part}{finer[1]}" if finer[1] != "H" else f"P{whole}{u}T{part}H"
+            if u == "D":
+                return f"P{whole}DT{part}H"
+            return f"PT{whole}H{part}M"
+    if u == "H":
+        return f"PT{_fmt_number(n)}H"
+    if u == "MIN":
+        return f"PT{_fmt_number(n)}M"
+    if u == "S":
+        return f"PT{_fmt_number(n)}S"
+    return f"P{_fmt_number(n)}{u}"
+
+
+def _op_set(ctx: _Context, value: Any) -> str:
+    return str(ctx.arg(value))
+
+
+def _op_set_weekday(ctx: _Context, weekday: Any) -> str:
+    return f"XXXX-WXX-{int(ctx.arg(weekday))}"
+
+
+def _op_literal(ctx: _Context, value: Any) -> str:
+    v = str(ctx.arg(value))
+    if v.endswith("_REF"):
+        # PAST_REF is itself underspecified, but it only means something (and can only
+        # be placed on a timeline) against a publication date.
+        ctx.relative = True
+        ctx.unresolved = ctx.anchor is None
+    return v
+
+
+_OPS: dict[str, Callable[..., str]] = {
+    "date": _op_date, "weekday": _op_weekday, "rel": _op_rel, "ago": _op_ago, "quarter": _op_quarter,
+    "half": _op_half, "season": _op_season, "weekend": _op_weekend, "decade": _op_decade,
+    "century": _op_century, "holiday": _op_holiday, "time": _op_time, "daypart": _op_daypart,
+    "pod": _op_pod, "dur": _op_dur, "set": _op_set, "set_weekday": _op_set_weekday, "literal": _op_literal,
+    "month_dir": _op_month_dir,
+}
+
+
+def _evaluate(op: list[Any], ctx: _Context) -> str:
+    return _OPS[op[0]](ctx, *op[1:])
+
+
+# ------------------------------------------------------------------ tense
+def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - _MOD_MAX_LEN)
+    hi = min(len(text), end + _MOD_MAX_LEN)
+    left = max(text.rfind(". ", lo, start), text.rfind("\n\n", lo, start), text.rfind("? ", lo, start),
+               text.rfind("! ", lo, start))
+    right_candidates = [i for i in (text.find(". ", end, hi), text.find("\n\n", end, hi)) if i >= 0]
+    return (left + 1 if left >= 0 else lo), (min(right_candidates) if right_candidates else hi)
+
+
+def _tense_near(text: str, start: int, end: int) -> str | None:
+    """PAST / FUTURE from the tense cue nearest to text[start:end] in its sentence."""
+    regex, future, not_past = load_tense_cues()
+    lo, hi = _sentence_window(text, start, end)
+    best: tuple[int, str] | None = None
+    for m in regex.finditer(text, lo, hi):
+        if start <= m.start() < end:
+            continue  # the expression's own words ("last", "next") are handled by the rule
+        word = " ".join(m.group(0).lower().replace("’", "'").split())
+        if word in future or word == "'ll":
+            kind = FUTURE
+        elif word in not_past:
+            continue
+        else:
+            kind = PAST
+        distance = start - m.end() if m.end() <= start else m.start() - end
+        # A verb before the expression governs it more often than one after it.
+        distance = distance if m.end() <= start else distance + 5
+        if best is None or distance < best[0]:
+            best = (distance, kind)
+    return best[1] if best else None
+
+
+# ------------------------------------------------------------------ phase two driver
+def _groups_of(rule: Rule, m: Any) -> dict[str, Any] | None:
+    values: dict[str, Any] = {}
+    for spec in rule.groups:
+        raw = m.group(spec.regex_name)
+        if raw is None or spec.name in values:
+            continue
+        if spec.capitalized and not raw[:1].isupper():
+            return None  # "may" the verb, "march" the walk: not month names
+        values[spec.name] = spec.normalize(raw)
+    return values
+
+
+def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
+             tense_fn: Callable[[], str | None]) -> tuple[str, bool, bool, str]:
+    ctx = _Context(anchor, groups, tense_fn)
+    try:
+        value = _evaluate(rule.value, ctx)
+        resolved = not ctx.unresolved
+    except (_NeedsAnchor, OverflowError, ValueError) as exc:
+        if anchor is None and not isinstance(exc, _NeedsAnchor):
+            raise
+        # Without an anchor (or past year 9999): the underspecified form, unresolved.
+        ctx = _Context(None, groups, tense_fn)
+        try:
+            value = _evaluate(rule.value, ctx)
+        except _NeedsAnchor:
+            value = "XXXX-XX-XX"
+        resolved = False
+    end_value = ""
+    if rule.end is not None:
+        try:
+            end_value = _evaluate(rule.end, _Context(anchor, groups, tense_fn))
+        except (_NeedsAnchor, OverflowError, ValueError):
+            end_value = _evaluate(rule.end, _Context(None, groups, tense_fn))
+    return value, resolved, ctx.relative, end_value
+
+
+def _mod_of(rule: Rule, groups: dict[str, Any]) -> str:
+    if not rule.mod:
+        return ""
+    if rule.mod in rule.group_names:
+        mod = groups.get(rule.mod)
+        return str(mod) if mod else ""
+    return rule.mod
+
+
+def tag(text: str, anchor: dt.date | None) -> list[Timex]:
+    """Time expressions of ``text``, normalized against ``anchor`` (publication date).
+
+    Pure; never raises; sorted by start; spans do not overlap.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    if anchor is not None and not isinstance(anchor, dt.date):
+        anchor = None
+    if isinstance(anchor, dt.datetime):
+        anchor = anchor.date()
+    rules = load_rules()
+    out: list[Timex] = []
+    for m in rules.regex.finditer(text):
+        rule = rules.rules.get(m.lastgroup or "")
+        if rule is None:
+            continue
+        start, end = m.span()
+        try:
+            groups = _groups_of(rule, m)
+            if groups is None:
+                continue
+            value, resolved, relative, end_value = _resolve(
+                rule, groups, anchor, lambda s=start, e=end: _tense_near(text, s, e)
+            )
+        except (ValueError, OverflowError, KeyError, IndexError, TypeError, ZeroDivisionError):
+            continue  # not a valid date ("Feb. 30") or out of range: no expression here
+        out.append(Timex(start, end, text[start:end], rule.type, value, resolved, relative,
+                         _mod_of(rule, groups), end_value))
+    return out
