@@ -94,7 +94,11 @@ def test_header_block(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     art = read_article(path)
-    assert (art.title, art.source, art.author) == ("China halts rare earth exports", "Example Wire", "Jane Roe")
+    assert (art.title, art.source, art.author) == (
+        "China halts rare earth exports",
+        "Example Wire",
+        "Jane Roe",
+    )
     assert art.url == "https://example.com/world/2025/04/04/rare-earths"
     assert (art.published, art.published_origin) == (date(2025, 4, 4), "header")
     assert art.text.startswith("BEIJING, April 4 (Reuters) - China suspended")
@@ -130,7 +134,12 @@ def test_markdown_front_matter_and_heading(tmp_path: Path) -> None:
             "dateline",
         ),
         # Across New Year the dateline's year is the one closest to the other evidence.
-        ("20260102 recap.txt", "BEIJING, Dec. 31 (Xinhua) -- Trade grew.\nMore text.", date(2025, 12, 31), "dateline"),
+        (
+            "20260102 recap.txt",
+            "BEIJING, Dec. 31 (Xinhua) -- Trade grew.\nMore text.",
+            date(2025, 12, 31),
+            "dateline",
+        ),
         # No year anywhere: the dateline is not used, and nothing is invented.
         ("call.txt", "WASHINGTON, May 30 (Reuters) - Talks stalled.\nMore text.", None, ""),
         ("notes 2025.txt", "WASHINGTON, May 30 - Talks stalled.\nMore text.", date(2025, 5, 30), "dateline"),
@@ -140,7 +149,9 @@ def test_markdown_front_matter_and_heading(tmp_path: Path) -> None:
         ("call.txt", "HONG KONG, June 5, 2025 — Stocks fell.\nMore.", date(2025, 6, 5), "dateline"),
     ],
 )
-def test_publication_date_evidence(tmp_path: Path, name: str, body: str, expected: date | None, origin: str) -> None:
+def test_publication_date_evidence(
+    tmp_path: Path, name: str, body: str, expected: date | None, origin: str
+) -> None:
     path = tmp_path / name
     path.write_text(body, encoding="utf-8")
     art = read_article(path)
@@ -225,7 +236,9 @@ def test_bad_text_files_are_refused(tmp_path: Path, content: bytes, reason: str)
 
 def test_a_few_stray_nuls_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
-    path.write_bytes(b"Tariffs rose on Friday. Markets fell.\n" * 10 + b"A stray\x00 NUL.\n" + b"More text.\n" * 5)
+    path.write_bytes(
+        b"Tariffs rose on Friday. Markets fell.\n" * 10 + b"A stray\x00 NUL.\n" + b"More text.\n" * 5
+    )
     art = read_article(path)
     assert "\x00" not in art.text and "A stray NUL." in art.text
 

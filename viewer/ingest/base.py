@@ -154,6 +154,29 @@ _CJK = frozenset(
 )
 
 
+_LATIN_SINGLE_BYTE = frozenset(
+    codecs.lookup(n).name
+    for n in (
+        "cp1250",
+        "cp1252",
+        "cp1257",
+        "latin_1",
+        "iso8859_2",
+        "iso8859_15",
+        "iso8859_13",
+        "mac_roman",
+        "mac_latin2",
+        "cp850",
+        "cp437",
+    )
+)
+
+
+def _non_ascii_share(data: bytes) -> float:
+    sample = data[:200_000]
+    return sum(1 for b in sample if b > 127) / max(1, len(sample))
+
+
 def _mixed_decode(data: bytes) -> str | None:
     """Decode line by line when the file mixes UTF-8 lines with lines in another
     encoding (an article pasted from one editor into another); None otherwise.
@@ -187,7 +210,8 @@ def _mixed_decode(data: bytes) -> str | None:
     # Single-byte encodings cannot be told apart on a line or two; cp1252 (a superset
     # of Latin-1 for printable text) is then by far the likeliest.
     if guess is None or (
-        not legacy_cjk and (len(joined) < 200 or codecs.lookup(guess).name in {"mac-roman", "latin-1", "iso8859-1"})
+        not legacy_cjk
+        and (len(joined) < 200 or codecs.lookup(guess).name in {"mac-roman", "latin-1", "iso8859-1"})
     ):
         guess = "cp1252"
     it = iter(bad)
@@ -219,6 +243,12 @@ def decode_text(data: bytes, path: str | Path) -> str:
         guess = _best_guess(data)
         if guess is None:
             raise IngestError(path, "not a text file: binary data or an unknown text encoding")
+        if codecs.lookup(guess).name in _LATIN_SINGLE_BYTE and _non_ascii_share(data) < 0.03:
+            # Mostly-English text with a few accented letters: the detector cannot
+            # tell the Latin code pages apart on so little; cp1252, the newsroom
+            # default, is then the likeliest. (Central European text has many more
+            # accented letters and keeps its detected code page.)
+            guess = "cp1252"
         text = data.decode(guess, errors="replace")
     return clean_decoded(text, path)
 

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def collect_files(paths: Iterable[str | Path], supported: frozenset[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+def collect_files(
+    paths: Iterable[str | Path], supported: frozenset[str]
+) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(files to read, [(skipped path, reason)]).
 
     Folders are walked recursively in sorted order; symbolic links are followed, but

@@ -92,7 +92,9 @@ def parse_year(value: object) -> int | None:
 
 
 # /2025/06/05/, /2025-06-05/, /20250605/, /2025/jun/05/
-_URL_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_.-](\d{1,2}|[a-z]{3,9})[/_.-](\d{1,2})(?!\d)", re.IGNORECASE)
+_URL_YMD = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[/_.-](\d{1,2}|[a-z]{3,9})[/_.-](\d{1,2})(?!\d)", re.IGNORECASE
+)
 _URL_COMPACT = re.compile(r"(?<![\d])((?:19|20)\d{2})(\d{2})(\d{2})(?![\d])")
 _URL_YM = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/")
 _URL_YEAR = re.compile(r"/((?:19|20)\d{2})/")

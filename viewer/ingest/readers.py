@@ -22,9 +22,56 @@ def read_markdown(path: Path) -> Article:
     return build_article(text, path, markdown=True)
 
 
+def _html(path: Path) -> Article:
+    from viewer.ingest.html import read_html
+
+    return read_html(path)
+
+
+def _mhtml(path: Path) -> Article:
+    from viewer.ingest.html import read_mhtml
+
+    return read_mhtml(path)
+
+
+def _pdf(path: Path) -> Article:
+    from viewer.ingest.pdf import read_pdf
+
+    return read_pdf(path)
+
+
+def _docx(path: Path) -> Article:
+    from viewer.ingest.office import read_docx
+
+    return read_docx(path)
+
+
+def _eml(path: Path) -> Article:
+    from viewer.ingest.office import read_eml
+
+    return read_eml(path)
+
+
+def _rtf(path: Path) -> Article:
+    from viewer.ingest.office import read_rtf
+
+    return read_rtf(path)
+
+
+# The heavy libraries (trafilatura, pypdf, python-docx) are imported on first use,
+# so that reading text files, and importing this package, stays fast.
 READERS: dict[str, Callable[[Path], Article]] = {
     ".txt": read_text,
     ".text": read_text,
     ".md": read_markdown,
     ".markdown": read_markdown,
+    ".html": _html,
+    ".htm": _html,
+    ".xhtml": _html,
+    ".mhtml": _mhtml,
+    ".mht": _mhtml,
+    ".pdf": _pdf,
+    ".docx": _docx,
+    ".eml": _eml,
+    ".rtf": _rtf,
 }

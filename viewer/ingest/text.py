@@ -264,6 +264,11 @@ def looks_like_title(line: str) -> bool:
     return True
 
 
+def _next_is_date(lines: list[str], k: int) -> bool:
+    nxt = next((ln for ln in lines[k + 1 : k + 4] if ln.strip()), "")
+    return bool(nxt) and date_line(nxt) is not None
+
+
 def _same(a: str, b: str) -> bool:
     def norm(x: str) -> str:
         return re.sub(r"\W+", " ", x).strip().lower()
@@ -324,7 +329,8 @@ def build_article(
             lines.pop(k)
             taken += 1
             continue
-        if dl := date_line(lines[k]):
+        if (dl := date_line(lines[k])) and not _next_is_date(lines, k):
+            # One date line is the article's date; a run of them is content.
             if dl[0] == "published" and meta.evidence.header is None:
                 meta.evidence.header = dl[1]  # type: ignore[assignment]
             lines.pop(k)
