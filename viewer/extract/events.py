@@ -1,0 +1,539 @@
+"""Events: dated happenings tied to their evidence sentence.
+
+A sentence yields one event per distinct placeable date (DATE/TIME expression whose
+value is a calendar position) when it names at least one actor or trade issue and
+the clause around the date holds a happening: an event or speech verb
+(resources/extract/events.json, speech.json) or an event noun next to the date
+("Thursday's call", "the May agreement"). A clause with only a state verb is not a
+happening. With no anchor, only dates written in full count; relative ones are left
+to ``unresolved`` by the pipeline.
+
+A sentence with no date of its own that opens by pointing back at a happening ("That
+deal had reduced tariffs...") inherits the date of the event of the previous sentence,
+with origin INFERRED.
+
+Titles are built from the clause: subject (actors, short names) + verb in the present
++ a short object ("Trump and Xi hold phone call", "Deal reduces tariffs"), or, for a
+participle after a noun, the noun phrase + participle ("Trade agreement signed").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from viewer.core.model import ActorMention, Event, IssueMention, Origin, TimePoint
+from viewer.core.resources import load_json
+from viewer.core.timepoint import parse_value, span
+from viewer.extract.quotes import cue_forms, inflect, verb_forms
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.%]*")
+_STOP_OBJECT = frozenset(
+    "on in at during since from after before as amid while when where which who that because despite "
+    "following until by over about after, than if although though whereas according".split()
+)
+_REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
+_DETERMINERS = frozenset("a an the its their his her our this that these those such some any".split())
+_CLAUSE_SPLIT = re.compile(
+    r"[;:—–]|,[”\"’']?\s+(?=(?:and|but|while|which|who|whereas|although|though|after|before|as|when|raising|"
+    r"saying|adding|describing|offering|prompting|sending|leaving|making)\b)|\s\((?!\w+\))"
+)
+
+
+@dataclass
+class _Vocab:
+    verbs: dict[str, str]  # form -> lemma (event and cue verbs)
+    states: frozenset[str]
+    nominals: dict[str, str]
+    groups: dict[str, int]  # noun -> group index
+    anaphors: frozenset[str]
+    anaphor_heads: frozenset[str]
+    auxiliaries: frozenset[str]
+    past_forms: frozenset[str]
+    nominal_regex: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def vocab() -> _Vocab:
+    data = load_json("extract/events.json")
+    verbs = verb_forms(data["event_verbs"])
+    for form, lemma in cue_forms().items():
+        verbs.setdefault(form, lemma)
+    states = frozenset(verb_forms(data["state_verbs"]))
+    groups: dict[str, int] = {}
+    for i, g in enumerate(data["groups"]):
+        for n in g:
+            groups.setdefault(n, i)
+    past: set[str] = set()
+    for lemma in set(verbs.values()):
+        forms = inflect(lemma)
+        past.add(forms[2])
+        past.add(forms[3])
+    nouns = sorted(data["nominals"], key=len, reverse=True)
+    return _Vocab(
+        verbs=verbs,
+        states=states,
+        nominals=data["nominals"],
+        groups=groups,
+        anaphors=frozenset(data["anaphors"]),
+        anaphor_heads=frozenset(data["anaphor_heads"]),
+        auxiliaries=frozenset(data["auxiliaries"]),
+        past_forms=frozenset(past),
+        nominal_regex=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in nouns) + r")\b", re.IGNORECASE),
+    )
+
+
+@dataclass
+class DatedExpression:
+    """What events need of a time expression (temporal.Timex has these fields)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+    resolved: bool
+    relative: bool
+    mod: str = ""
+    end_value: str = ""
+
+
+def timepoint_of(t: DatedExpression, anchor_known: bool) -> TimePoint | None:
+    """The TimePoint of a time expression, or None when it cannot go on a timeline."""
+    if t.type not in ("DATE", "TIME") or not t.resolved:
+        return None
+    if t.relative and not anchor_known:
+        return None  # never invent a date: relative values need the article's date
+    origin = Origin.RELATIVE if t.relative else Origin.EXPLICIT
+    tp = parse_value(t.value, origin)
+    if tp is None:
+        return None
+    if t.end_value:
+        end = parse_value(t.end_value, origin)
+        if end is not None and end.end >= tp.start:
+            tp = span(tp, end)
+    return tp
+
+
+# --- helpers over the sentence ---------------------------------------------------
+
+
+def _clause_bounds(text: str, s: int, e: int, at: int) -> tuple[int, int]:
+    """The clause of sentence [s, e) that holds offset ``at``."""
+    start, end = s, e
+    for m in _CLAUSE_SPLIT.finditer(text, s, e):
+        if m.end() <= at:
+            start = m.end()
+        elif m.start() >= at:
+            end = m.start()
+            break
+    return start, end
+
+
+def _short(name: str, seen_aliases: dict[str, set[str]], kind: str) -> str:
+    """Short display name for titles: a one-word alias seen in the article ("Xi"),
+    else the surname of a person, else the canonical name."""
+    if kind != "person":
+        return name
+    parts = name.split()
+    for a in sorted(seen_aliases.get(name, ()), key=len):
+        if " " not in a and a in parts:
+            return a
+    return parts[-1] if len(parts) > 1 else name
+
+
+def _join(names: list[str]) -> str:
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _present(lemma: str, plural: bool) -> str:
+    if plural:
+        return lemma
+    return inflect(lemma)[1]
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:] if s else s
+
+
+@dataclass
+class _Clause:
+    text: str
+    start: int
+    end: int
+
+
+def _words(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text, start, end))
+
+
+def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None, limit: int = 6) -> str:
+    """A few words after the verb, up to a preposition, punctuation or the date."""
+    out: list[str] = []
+    stop = end
+    m_punct = re.search(r"[,;:—–.!?\"“”()]", text[start:end])
+    if m_punct:
+        stop = start + m_punct.start()
+    for w in _words(text, start, stop):
+        if skip and skip[0] <= w.start() < skip[1]:
+            break
+        lw = w.group().lower()
+        if lw in _STOP_OBJECT or lw == "to" and out:
+            break
+        if not out and lw in _DETERMINERS:
+            continue
+        if lw in _DETERMINERS and lw not in ("a", "an", "the"):
+            continue
+        out.append(w.group())
+        if len(out) >= limit:
+            break
+    # do not end on a dangling article or adjective-less determiner
+    while out and out[-1].lower() in _DETERMINERS | {"and", "or", "of", "to"}:
+        out.pop()
+    return " ".join(out)
+
+
+def _noun_phrase_before(text: str, start: int, at: int, limit: int = 4) -> str:
+    """The noun phrase just before ``at``: the words after the last determiner or
+    preposition ("the fate of a fragile trade agreement" -> "fragile trade agreement")."""
+    ws = _words(text, start, at)
+    out: list[str] = []
+    for w in reversed(ws):
+        lw = w.group().lower()
+        if lw in _DETERMINERS or lw in _STOP_OBJECT or lw in ("of", "to", "and", "for", "with"):
+            break
+        if re.search(r"[,;:—–]", text[w.end() : at]) and out:
+            break
+        out.insert(0, w.group())
+        if len(out) >= limit:
+            break
+    return " ".join(out)
+
+
+class EventBuilder:
+    """Builds the events of one article."""
+
+    def __init__(
+        self,
+        text: str,
+        sentences: list[tuple[int, int]],
+        timexes: list,
+        mentions: list[ActorMention],
+        issues: list[IssueMention],
+        anchor_known: bool,
+        attribution_spans: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.timexes = sorted(timexes, key=lambda t: t.start)
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.issues = sorted(issues, key=lambda m: m.start)
+        self.anchor_known = anchor_known
+        self.v = vocab()
+        self.aliases: dict[str, set[str]] = {}
+        self.kind: dict[str, str] = {}
+        for m in self.mentions:
+            self.aliases.setdefault(m.name, set()).add(m.text)
+            self.kind[m.name] = m.kind
+        # sources ("according to Chinese state media") report, they do not take part
+        self.sources = attribution_spans or []
+
+    # -- per-sentence material
+    def _in(self, items: list, s: int, e: int) -> list:
+        return [x for x in items if x.start >= s and x.end <= e]
+
+    def _actors_of(self, s: int, e: int) -> list[str]:
+        out: list[str] = []
+        for m in self._in(self.mentions, s, e):
+            if m.name not in out:
+                out.append(m.name)
+        return out
+
+    def _issues_of(self, s: int, e: int) -> list[str]:
+        out: list[str] = []
+        for m in self._in(self.issues, s, e):
+            if m.issue_id not in out:
+                out.append(m.issue_id)
+        return out
+
+    def _participants(self, s: int, e: int) -> list[ActorMention]:
+        """Actors that take part, without the sources of attribution."""
+        out = []
+        for m in self._in(self.mentions, s, e):
+            if any(a <= m.start < b for a, b in self.sources):
+                continue
+            out.append(m)
+        return out
+
+    # -- main
+    def build(self) -> list[Event]:
+        events: list[Event] = []
+        prev_sentence_event: Event | None = None
+        seen_keys: set[tuple[str, int]] = set()
+        ti = 0
+        for s, e in self.sentences:
+            while ti < len(self.timexes) and self.timexes[ti].start < s:
+                ti += 1
+            sent_timexes = []
+            j = ti
+            while j < len(self.timexes) and self.timexes[j].start < e:
+                sent_timexes.append(self.timexes[j])
+                j += 1
+            actors = self._actors_of(s, e)
+            issues = self._issues_of(s, e)
+            made: list[Event] = []
+            dated = [t for t in sent_timexes if t.type in ("DATE", "TIME") and t.value not in _REFS]
+            if actors or issues or dated:
+                used_values: set[str] = set()
+                for t in sent_timexes:
+                    tp = timepoint_of(t, self.anchor_known)
+                    if tp is None or tp.value in used_values:
+                        continue
+                    ev = self._event_for(s, e, t, tp, actors, issues)
+                    if ev is None:
+                        continue
+                    key = self._dedupe_key(ev, t)
+                    if key in seen_keys:
+                        continue
+                    seen_keys.add(key)
+                    used_values.add(tp.value)
+                    made.append(ev)
+                if not made and not dated and prev_sentence_event is not None and (actors or issues):
+                    ev = self._inherited(s, e, prev_sentence_event, actors, issues)
+                    if ev is not None:
+                        made.append(ev)
+            events.extend(made)
+            prev_sentence_event = made[-1] if made else None
+        return events
+
+    def _dedupe_key(self, ev: Event, t) -> tuple[str, int]:
+        """The same happening named twice ("an agreement signed in May" ... "the May
+        pact"): same date and same kind of event noun."""
+        noun = self._nominal_at(t)
+        if noun is not None and noun in self.v.groups:
+            return (ev.when.value, self.v.groups[noun])
+        m = self.v.nominal_regex.search(ev.title)
+        if m and m.group().lower() in self.v.groups:
+            return (ev.when.value, self.v.groups[m.group().lower()])
+        return (ev.when.value + "|" + ev.title, -1)
+
+    def _nominal_at(self, t) -> str | None:
+        """An event noun the date modifies: "Thursday's call", "the May pact", "June 5 talks"."""
+        after = self.text[t.end : t.end + 40]
+        m = re.match(
+            r"(?:[’']s)?\s+((?:[a-z-]+\s+){0,2}?)(" + self.v.nominal_regex.pattern[5:-3] + r")\b", after
+        )
+        if m:
+            return m.group(2).lower()
+        return None
+
+    def _event_for(
+        self, s: int, e: int, t, tp: TimePoint, actors: list[str], issues: list[str]
+    ) -> Event | None:
+        text = self.text
+        cs, ce = _clause_bounds(text, s, e, t.start)
+        noun = self._nominal_at(t)
+        title = None
+        if noun is not None:
+            title, people = self._nominal_title(s, e, noun)
+            if not actors:
+                actors = [m.name for m in people]
+        if not actors and not issues:
+            return None  # an event needs at least one actor or trade issue
+        if title is None:
+            title = self._verb_title(cs, ce, s, e, t)
+            if title is None and (cs, ce) != (s, e):
+                title = self._verb_title(s, e, s, e, t)
+            if title is None:
+                return None
+        return Event(
+            title=title,
+            when=tp,
+            evidence=text[s:e],
+            start=s,
+            end=e,
+            actors=actors,
+            issues=issues,
+            date_text=t.text,
+            date_start=t.start,
+            date_end=t.end,
+        )
+
+    def _nominal_title(self, s: int, e: int, noun: str) -> tuple[str, list[ActorMention]]:
+        """Title of a happening named by a noun, and its participants (from this
+        sentence, or from the first earlier sentence naming the same kind of event)."""
+        phrase = self.v.nominals.get(noun, noun)
+        people = self._participants(s, e)
+        if not people and noun in self.v.groups:
+            people = self._earlier_participants(s, self.v.groups[noun])
+        names = self._title_names(people)
+        lemma, _, rest = phrase.partition(" ")
+        if names:
+            verb = _present(lemma, len(names) > 1) if lemma in self.v.verbs else lemma
+            return _cap(f"{_join(names)} {verb} {rest}".strip()), people
+        # no participants: "Call held", "Agreement reached"
+        if lemma in self.v.verbs and rest:
+            return _cap(f"{rest} {inflect(lemma)[3]}"), people
+        return _cap(phrase), people
+
+    def _earlier_participants(self, before: int, group: int) -> list[ActorMention]:
+        """Participants of the first earlier sentence naming the same kind of happening."""
+        nouns = [n for n, g in self.v.groups.items() if g == group]
+        rx = re.compile(
+            r"\b(?:" + "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True)) + r")\b",
+            re.IGNORECASE,
+        )
+        for s, e in self.sentences:
+            if s >= before:
+                break
+            if rx.search(self.text, s, e):
+                people = [m for m in self._participants(s, e) if m.kind in ("person", "government")]
+                if people:
+                    return people
+        return []
+
+    def _title_names(self, people: list[ActorMention], limit: int = 2) -> list[str]:
+        names: list[str] = []
+        persons = [m for m in people if m.kind == "person"]
+        pool = persons or [
+            m for m in people if m.kind in ("government", "ministry", "agency", "organization", "company")
+        ]
+        for m in pool:
+            short = _short(m.name, self.aliases, m.kind)
+            if short not in names:
+                names.append(short)
+            if len(names) >= limit:
+                break
+        return names
+
+    def _verb_title(self, cs: int, ce: int, s: int, e: int, t) -> str | None:
+        text = self.text
+        ws = _words(text, cs, ce)
+        verbs = []
+        for i, w in enumerate(ws):
+            if t.start <= w.start() < t.end:
+                continue
+            lw = w.group().lower()
+            if lw in self.v.verbs and w.group()[0].islower():
+                # "to" + verb is an infinitive of intent; keep it only if nothing else
+                verbs.append((i, w, lw))
+        if not verbs:
+            return None
+        # the verb nearest the date, preferring one before it ("X did Y on Monday")
+        before = [v for v in verbs if v[1].start() < t.start]
+        after = [v for v in verbs if v[1].start() >= t.end]
+        cand = before[-1] if before else after[0]
+        if before and after and t.start - before[-1][1].end() > after[0][1].start() - t.end + 25:
+            cand = after[0]
+        i, w, lw = cand
+        prev = ws[i - 1].group().lower() if i > 0 else ""
+        if prev == "to" and len(verbs) > 1:
+            other = [
+                v for v in verbs if v is not cand and (v[0] == 0 or ws[v[0] - 1].group().lower() != "to")
+            ]
+            if other:
+                i, w, lw = other[0]
+                prev = ws[i - 1].group().lower() if i > 0 else ""
+        if lw in self.v.states and lw not in cue_forms():
+            return None
+        lemma = self.v.verbs[lw]
+        subj = [m for m in self._participants(cs, w.start())]
+        obj = _object_phrase(text, w.end(), ce, (t.start, t.end))
+        passive = lw in self.v.past_forms and (
+            prev in ("was", "were", "been", "be", "being", "is", "are")
+            or (not subj and prev not in self.v.auxiliaries and i > 0)
+        )
+        if passive:
+            agent = re.match(r"\s+by\s+", text[w.end() : ce])
+            agents = self._participants(w.end(), ce) if agent else []
+            if agents:
+                names = self._title_names(agents)
+                return _cap(
+                    f"{_join(names)} {_present(lemma, len(names) > 1)} {self._subject_np(cs, w, i, ws)}".strip()
+                )
+            np = self._subject_np(cs, w, i, ws)
+            if not np:
+                return None
+            return _cap(f"{np} {w.group()}")
+        if not subj:
+            # the clause's subject may be a pronoun for the last person, or a plain noun phrase
+            pron = re.search(r"\b(he|she|they)\b", text[cs : w.start()], re.IGNORECASE)
+            if pron:
+                subj = [m for m in self.mentions if m.end <= cs and m.kind == "person"][-1:]
+        if subj:
+            names = self._title_names(subj)
+            head = _join(names)
+            plural = len(names) > 1
+        else:
+            head = self._subject_np(cs, w, i, ws)
+            plural = head.lower().endswith("s") and not head.lower().endswith("ss")
+            if not head:
+                head = ""
+        verb = _present(lemma, plural) if lw not in ("'s",) else lw
+        if lemma in cue_forms().values() and lemma in ("say", "tell", "add", "note", "state"):
+            # "X said on Monday that ..." — the content is the happening: "X says <object>"
+            pass
+        title = " ".join(x for x in (head, verb, obj) if x)
+        if not head and not obj:
+            return None
+        title = re.sub(r"\s+", " ", title).strip()
+        if len(title) > 80:
+            title = title[:77].rsplit(" ", 1)[0] + "…"
+        return _cap(title)
+
+    def _subject_np(self, cs: int, w: re.Match[str], i: int, ws: list[re.Match[str]]) -> str:
+        np = _noun_phrase_before(self.text, cs, w.start())
+        # drop auxiliaries and adverbs that _noun_phrase_before kept
+        toks = [x for x in np.split() if x.lower() not in self.v.auxiliaries and not x.lower().endswith("ly")]
+        return " ".join(toks)
+
+    def _inherited(self, s: int, e: int, prev: Event, actors: list[str], issues: list[str]) -> Event | None:
+        """A dateless sentence pointing back at the previous happening inherits its date."""
+        text = self.text
+        m = re.match(r"\s*(\w+)(?:\s+(\w+))?", text[s:e])
+        if not m:
+            return None
+        first = m.group(1).lower()
+        second = (m.group(2) or "").lower()
+        points_back = first in ("it", "they") or (first in self.v.anaphors and second in self.v.anaphor_heads)
+        if not points_back or not (actors or issues):
+            return None
+        # the main clause opens the sentence; its verb is the happening
+        cs, ce = _clause_bounds(text, s, e, s)
+        fake = DatedExpression(ce, ce, "", "DATE", prev.when.value, True, False)
+        title = self._verb_title(cs, ce, s, e, fake)
+        if title is None:
+            return None
+        when = TimePoint(
+            prev.when.start, prev.when.end, prev.when.precision, Origin.INFERRED, prev.when.value
+        )
+        return Event(
+            title=title,
+            when=when,
+            evidence=text[s:e],
+            start=s,
+            end=e,
+            actors=actors,
+            issues=issues,
+            date_text=prev.date_text,
+            date_start=prev.date_start,
+            date_end=prev.date_end,
+        )
+
+
+def find_events(
+    text: str,
+    sentences: list[tuple[int, int]],
+    timexes: list,
+    mentions: list[ActorMention],
+    issues: list[IssueMention],
+    anchor_known: bool,
+    attribution_spans: list[tuple[int, int]] | None = None,
+) -> list[Event]:
+    """Dated events of one article (see the module docstring for the rules)."""
+    return EventBuilder(text, sentences, timexes, mentions, issues, anchor_known, attribution_spans).build()

@@ -1,0 +1,156 @@
+"""Trade issues: the taxonomy (resources/issues/taxonomy.json) and its matcher.
+
+Patterns are regular expressions matched on word boundaries, case-insensitively,
+except patterns written as an acronym (two capitals first: "WTO", "EVs?", "AI chips?"),
+which keep their case so that "evs" or "who" in prose do not match. A mention of a
+child issue ("rare earths") also counts for its parent ("critical minerals").
+
+Users extend the taxonomy with JSON files of the same format (``extra_paths``): a new
+id adds an issue, an existing id adds patterns (and may change label or colour).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from viewer.core.model import Issue, IssueMention
+from viewer.core.resources import ResourceError, load_json
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class IssueRule:
+    issue: Issue
+    patterns: tuple[str, ...]
+
+
+def _read_extra(path: Path) -> list[dict]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResourceError(f"{path}: {exc}") from exc
+    items = data.get("issues") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ResourceError(f"{path}: expected a list of issues under 'issues'")
+    return items
+
+
+def _rules(extra_paths: tuple[str, ...]) -> list[IssueRule]:
+    base = load_json("issues/taxonomy.json")
+    items: dict[str, dict] = {}
+    for it in base["issues"]:
+        items[it["id"]] = dict(it)
+    for p in extra_paths:
+        for it in _read_extra(Path(p)):
+            if "id" not in it:
+                raise ResourceError(f"{p}: an issue without 'id'")
+            cur = items.get(it["id"])
+            if cur is None:
+                items[it["id"]] = {
+                    "id": it["id"],
+                    "label": it.get("label", it["id"]),
+                    "colour": it.get("colour", "#DDDDDD"),
+                    "parent": it.get("parent"),
+                    "patterns": list(it.get("patterns", [])),
+                }
+            else:
+                cur["patterns"] = list(cur.get("patterns", [])) + list(it.get("patterns", []))
+                for k in ("label", "colour", "parent"):
+                    if k in it:
+                        cur[k] = it[k]
+    rules: list[IssueRule] = []
+    for it in items.values():
+        colour = it.get("colour", "")
+        if not _HEX.match(colour):
+            raise ResourceError(f"issue {it['id']}: colour {colour!r} is not #RRGGBB")
+        if it.get("parent") and it["parent"] not in items:
+            raise ResourceError(f"issue {it['id']}: unknown parent {it['parent']!r}")
+        for pat in it.get("patterns", []):
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise ResourceError(f"issue {it['id']}: bad pattern {pat!r}: {exc}") from exc
+        rules.append(
+            IssueRule(Issue(it["id"], it["label"], colour.upper(), it.get("parent")), tuple(it["patterns"]))
+        )
+    return rules
+
+
+@lru_cache(maxsize=8)
+def _cached_rules(extra_paths: tuple[str, ...]) -> list[IssueRule]:
+    return _rules(extra_paths)
+
+
+def load_taxonomy(extra_paths: Iterable[str | Path] = ()) -> list[Issue]:
+    """All issues (built-in and the user's) with their colours, taxonomy order."""
+    return [r.issue for r in _cached_rules(tuple(str(p) for p in extra_paths))]
+
+
+def _case_sensitive(pattern: str) -> bool:
+    return bool(re.match(r"[A-Z0-9]{2}", pattern))
+
+
+@lru_cache(maxsize=8)
+def _combined(extra_paths: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None, dict[str, str]]:
+    """Two regexes for the whole taxonomy, one named group per issue: the
+    case-insensitive patterns (run on the lower-cased text, which Python's re scans
+    several times faster than an IGNORECASE pattern) and the acronym patterns.
+
+    At a position the first listed issue wins: children are listed before parents so
+    that "retaliatory tariffs" is the child (and through it the parent); a child's
+    mention is also reported for its parent.
+    """
+    ci_parts: list[str] = []
+    cs_parts: list[str] = []
+    groups: dict[str, str] = {}
+    rules = _cached_rules(extra_paths)
+    ordered = sorted(rules, key=lambda r: 0 if r.issue.parent else 1)
+    for i, r in enumerate(ordered):
+        pats = sorted(r.patterns, key=len, reverse=True)
+        ci = [p for p in pats if not _case_sensitive(p)]
+        cs = [p for p in pats if _case_sensitive(p)]
+        if ci:
+            groups[f"a{i}"] = r.issue.id
+            ci_parts.append(f"(?P<a{i}>" + "|".join(f"(?:{_lower_pattern(p)})" for p in ci) + ")")
+        if cs:
+            groups[f"b{i}"] = r.issue.id
+            cs_parts.append(f"(?P<b{i}>" + "|".join(f"(?:{p})" for p in cs) + ")")
+    ci_rx = re.compile(r"\b(?:" + "|".join(ci_parts) + r")(?![\w-])")
+    cs_rx = re.compile(r"\b(?:" + "|".join(cs_parts) + r")(?![\w-])") if cs_parts else None
+    return ci_rx, cs_rx, groups
+
+
+def _lower_pattern(p: str) -> str:
+    # lower-case literal letters but keep escapes such as \W, \S, \B intact
+    return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), p)
+
+
+def find_issues(text: str, extra_paths: Iterable[str | Path] = ()) -> list[IssueMention]:
+    """Issue mentions in ``text``, each child mention also reported for its parent."""
+    key = tuple(str(p) for p in extra_paths)
+    parents = {i.id: i.parent for i in load_taxonomy(key)}
+    ci_rx, cs_rx, groups = _combined(key)
+    lower = text.lower()
+    if len(lower) != len(text):
+        # a few characters change length when lower-cased (e.g. "İ"); keep offsets exact
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    mentions: list[IssueMention] = []
+    scans = [(ci_rx, lower)] + ([(cs_rx, text)] if cs_rx is not None else [])
+    for rx, subject in scans:
+        for mt in rx.finditer(subject):
+            iid: str | None = groups[mt.lastgroup or ""]
+            while iid:
+                mentions.append(IssueMention(mt.start(), mt.end(), iid, text[mt.start() : mt.end()]))
+                iid = parents.get(iid)
+    mentions.sort(key=lambda x: (x.start, x.end, x.issue_id))
+    return mentions
+
+
+def issues_by_id(extra_paths: Iterable[str | Path] = ()) -> dict[str, Issue]:
+    return {i.id: i for i in load_taxonomy(extra_paths)}

@@ -1,0 +1,78 @@
+"""Whole-article extraction: sentences -> time expressions -> actors -> trade issues
+-> quotes -> events, all offsets into ``article.text``.
+
+``article.published`` is the anchor of relative dates. With no anchor nothing is
+invented: events come only from dates written in full, and every expression that
+needed the anchor is listed in ``Extraction.unresolved``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from viewer.core.model import Article, Extraction, Issue, UnresolvedDate
+from viewer.extract import temporal
+from viewer.extract.actors import find_actors
+from viewer.extract.events import find_events
+from viewer.extract.issues import find_issues, load_taxonomy
+from viewer.extract.quotes import Context, find_quotes
+from viewer.extract.sentences import split_sentences
+
+# values that name no calendar position even with an anchor ("recently", "now")
+_REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
+_ACCORDING = re.compile(r"\b(?:[Aa]ccording to|[Cc]iting|[Rr]eported by|[Qq]uoted by)\s+")
+
+
+def extract(article: Article, extra_issue_paths: Iterable[str | Path] = ()) -> Extraction:
+    """Extract events, actors, issues and quotes from one article."""
+    text = article.text or ""
+    anchor = article.published
+    sentences = split_sentences(text)
+    timexes = temporal.tag(text, anchor)
+    actors = find_actors(text, sentences)
+    extra = tuple(str(p) for p in extra_issue_paths)
+    issue_mentions = find_issues(text, extra)
+    quotes = find_quotes(Context(text, sentences, actors.mentions, actors.gender))
+
+    # the source of a report ("according to Chinese state media") is not a participant
+    sources: list[tuple[int, int]] = []
+    for m in _ACCORDING.finditer(text):
+        for am in actors.mentions:
+            if am.start == m.end():
+                sources.append((am.start, am.end))
+                break
+    events = find_events(
+        text, sentences, timexes, actors.mentions, issue_mentions, anchor is not None, sources
+    )
+
+    # a quote belongs to the event of its sentence
+    for q in quotes:
+        for i, ev in enumerate(events):
+            if ev.start <= q.start < ev.end or ev.start <= q.sentence_start < ev.end:
+                q.event_index = i
+                break
+
+    unresolved: list[UnresolvedDate] = []
+    if anchor is None:
+        for t in timexes:
+            if t.type in ("DATE", "TIME") and t.relative and not t.resolved and t.value not in _REFS:
+                unresolved.append(UnresolvedDate(t.text, t.start, t.end, t.value))
+
+    by_id = {i.id: i for i in load_taxonomy(extra)}
+    found: list[Issue] = []
+    for im in issue_mentions:
+        iss = by_id.get(im.issue_id)
+        if iss is not None and iss not in found:
+            found.append(iss)
+
+    return Extraction(
+        events=events,
+        actors=actors.actors,
+        actor_mentions=actors.mentions,
+        issues=found,
+        issue_mentions=issue_mentions,
+        quotes=quotes,
+        unresolved=unresolved,
+    )
