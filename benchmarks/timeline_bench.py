@@ -1,0 +1,253 @@
+"""Timeline speed: first paint, frame times, memory and PNG export at 10k / 100k / 1M events.
+
+    .venv/bin/python benchmarks/timeline_bench.py --events 1000000
+
+Synthetic projects (bursty in time, 200 actors, 25 issues, mixed precisions, 10 %
+spans) are written through the store's own bulk API (viewer.store.columns) and
+cached under benchmarks/.cache/. Each run opens the project in a fresh process
+state: time from ``Project(path)`` to the first finished paint of a 1920x1080
+offscreen TimelineView, then paint times over >= 200 frames at full zoom-out, 1 %
+and 0.01 % of the range and along a pan + wheel-zoom sequence, RSS, and PNG
+exports of the whole range at 8000x2000 (scale 1 and 2).
+
+Prints a table, then one JSON line (last line) with events, first_paint_s,
+p95_frame_ms (worst p95 over zoom levels and the sequence), rss_mb, export_8000_s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+CACHE = ROOT / "benchmarks" / ".cache"
+START = 1262304000.0  # 2010-01-01
+END = 1767225600.0  # 2026-01-01
+N_ISSUES, N_ACTORS = 25, 200
+OKABE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+_VERBS = ["announces", "raises", "cuts", "suspends", "extends", "threatens", "signs", "rejects", "reviews",
+          "delays", "confirms", "imposes", "lifts", "proposes", "criticises", "welcomes"]
+_OBJECTS = ["tariffs on steel", "export controls", "rare-earth quotas", "chip licences", "soybean purchases",
+            "a trade truce", "port fees", "currency talks", "investment screening", "anti-dumping duties",
+            "a 90-day pause", "entity-list additions", "shipping rules", "a new agreement", "retaliation"]
+
+
+def _rss_mb() -> float:
+    """Current resident set size (Linux /proc), in MB."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def synthetic_events(n: int, seed: int = 7) -> dict[str, np.ndarray]:
+    """Bursty synthetic timeline: Pareto-sized bursts of days around random centres, plus background."""
+    rng = np.random.default_rng(seed)
+    n_bg = n // 5
+    n_burst = n - n_bg
+    n_centres = max(n // 150, 4)
+    centres = rng.uniform(START, END, n_centres)
+    weights = rng.pareto(1.3, n_centres) + 0.05
+    which = rng.choice(n_centres, n_burst, p=weights / weights.sum())
+    spread = rng.exponential(4 * 86400, n_centres)[which] + 86400
+    t_burst = centres[which] + rng.normal(0, 1, n_burst) * spread
+    t = np.concatenate([t_burst, rng.uniform(START, END, n_bg)])
+    t = START + np.mod(t - START, END - 86400 * 400 - START)  # wrap, so the edges get no pile-up
+    day0 = np.floor(t / 86400) * 86400
+    # precisions: 90 % day, spans 10 % (week, month, quarter, year)
+    u = rng.random(n)
+    prec = np.where(u < 0.9, "day", np.where(u < 0.91, "week", np.where(u < 0.97, "month",
+                    np.where(u < 0.98, "quarter", "year"))))
+    d = day0.astype("datetime64[s]")
+    month = d.astype("datetime64[M]")
+    year = d.astype("datetime64[Y]")
+    q_month = (month.astype(np.int64) // 3 * 3).astype("datetime64[M]")
+    monday = day0 - ((np.floor(day0 / 86400) + 3) % 7) * 86400
+    t0 = np.select([prec == "day", prec == "week", prec == "month", prec == "quarter", prec == "year"],
+                   [day0, monday, month.astype("datetime64[s]").astype(np.int64).astype(float),
+                    q_month.astype("datetime64[s]").astype(np.int64).astype(float),
+                    year.astype("datetime64[s]").astype(np.int64).astype(float)])
+    t1 = np.select([prec == "day", prec == "week", prec == "month", prec == "quarter", prec == "year"],
+                   [day0 + 86400, monday + 7 * 86400,
+                    (month + 1).astype("datetime64[s]").astype(np.int64).astype(float),
+                    (q_month + 3).astype("datetime64[s]").astype(np.int64).astype(float),
+                    (year + 1).astype("datetime64[s]").astype(np.int64).astype(float)])
+    # Zipf-like popularity of issues and actors
+    iw = 1.0 / np.arange(1, N_ISSUES + 1) ** 0.9
+    issue = rng.choice(N_ISSUES, n, p=iw / iw.sum())
+    aw = 1.0 / np.arange(1, N_ACTORS + 1) ** 1.0
+    n_act = rng.choice([0, 1, 2, 3], n, p=[0.05, 0.45, 0.35, 0.15])
+    actors = rng.choice(N_ACTORS, (n, 3), p=aw / aw.sum())
+    verb = rng.integers(0, len(_VERBS), n)
+    obj = rng.integers(0, len(_OBJECTS), n)
+    return {"t0": t0, "t1": t1, "prec": prec, "issue": issue, "n_act": n_act, "actors": actors,
+            "verb": verb, "obj": obj}
+
+
+def build_project(path: Path, n: int) -> None:
+    """Write a synthetic project through the store API (bulk path)."""
+    from viewer.core.model import Issue
+    from viewer.store.columns import BulkEvent, insert_actors_bulk, insert_articles_bulk, insert_events_bulk
+    from viewer.store.project import Project
+
+    ev = synthetic_events(n)
+    tmp = path.with_suffix(".tmp")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    project = Project(tmp)
+    project.sync_issues([Issue(f"issue{i:02d}", f"Issue {i + 1}", OKABE[i % len(OKABE)]) for i in range(N_ISSUES)])
+    actor_ids = insert_actors_bulk(project, [(f"Actor {i + 1}", "person") for i in range(N_ACTORS)])
+    n_articles = max(n // 10, 1)
+    article_ids = insert_articles_bulk(project, (f"Article {i + 1}" for i in range(n_articles)))
+    rng = np.random.default_rng(11)
+    art = rng.integers(0, n_articles, n)
+    issue_ids = [f"issue{i:02d}" for i in range(N_ISSUES)]
+
+    def rows():
+        for i in range(n):
+            acts = tuple(dict.fromkeys(actor_ids[a] for a in ev["actors"][i, : ev["n_act"][i]]))
+            yield BulkEvent(article_ids[art[i]], f"{_OBJECTS[ev['obj'][i]].capitalize()}: ministry "
+                            f"{_VERBS[ev['verb'][i]]} measures", float(ev["t0"][i]), float(ev["t1"][i]),
+                            str(ev["prec"][i]), issue_ids[ev["issue"][i]], acts)
+
+    insert_events_bulk(project, rows())
+    project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    project.close()
+    tmp.rename(path)
+
+
+def project_path(n: int) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"synthetic-{n}.dateline"
+    if not path.exists():
+        t = time.perf_counter()
+        print(f"building {path.name} ...", file=sys.stderr, flush=True)
+        build_project(path, n)
+        print(f"  built in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    return path
+
+
+def _stats(times: list[float]) -> tuple[float, float]:
+    a = np.array(times) * 1000
+    return float(np.median(a)), float(np.percentile(a, 95))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--frames", type=int, default=200)
+    ap.add_argument("--no-export", action="store_true")
+    args = ap.parse_args(argv)
+    path = project_path(args.events)
+
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.store.columns import load_timeline
+    from viewer.store.project import Project
+    from viewer.ui.export import export_png
+    from viewer.ui.timeline import TimelineView
+
+    app = QApplication.instance() or QApplication([])
+    rss0 = _rss_mb()
+    # -- open -> first paint
+    t_open = time.perf_counter()
+    project = Project(path)
+    data = load_timeline(project, "issue")
+    issues = [(r.id, r.label, r.colour) for r in project.issues()]
+    t_loaded = time.perf_counter()
+    view = TimelineView()
+    view.resize(1920, 1080)
+    view.set_issues(issues)
+    view.set_data(data)
+    view.show()
+    view.grab()  # a real, complete paint of the widget into a pixmap
+    first_paint = time.perf_counter() - t_open
+    load_s = t_loaded - t_open
+
+    lo, hi = data.time_range()
+    full = hi - lo
+    mid = lo + full * 0.55
+    rows: list[tuple[str, float, float]] = []
+
+    def frames(name: str, setup) -> None:
+        times = []
+        for i in range(args.frames):
+            setup(i)
+            t = time.perf_counter()
+            view.render_offscreen()
+            times.append(time.perf_counter() - t)
+        med, p95 = _stats(times)
+        rows.append((name, med, p95))
+
+    view.fit()
+    frames("full range", lambda i: view.set_visible_range(*((lo - full * 0.02 + (i % 2) * full * 1e-4),
+                                                               hi + full * 0.02)))
+    span1 = full * 0.01
+    frames("1% of range", lambda i: view.set_visible_range(mid + i * span1 * 0.01, mid + span1 + i * span1 * 0.01))
+    span2 = full * 0.0001
+    frames("0.01% of range",
+           lambda i: view.set_visible_range(mid + i * span2 * 0.01, mid + span2 + i * span2 * 0.01))
+    view.fit()
+
+    def seq(i: int) -> None:
+        # pan right/left and wheel-zoom in then out around a moving anchor, like a user exploring
+        phase = i % 100
+        v0, v1 = view.visible_range()
+        if phase < 40:
+            view.zoom(1.15, v0 + (v1 - v0) * 0.6)
+        elif phase < 60:
+            view.pan(0.05 if (i // 100) % 2 == 0 else -0.05)
+        else:
+            view.zoom(1 / 1.15, v0 + (v1 - v0) * 0.4)
+
+    frames("pan + wheel-zoom", seq)
+    rss = _rss_mb()
+
+    export_s = export2_s = float("nan")
+    if not args.no_export:
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            export_png(data, issues, Path(tmp) / "a.png", 8000, 2000, scale=1.0)
+            export_s = time.perf_counter() - t
+            t = time.perf_counter()
+            export_png(data, issues, Path(tmp) / "b.png", 8000, 2000, scale=2.0)
+            export2_s = time.perf_counter() - t
+    rss_after_export = _rss_mb()
+
+    p95_worst = max(r[2] for r in rows)
+    print(f"Dateline timeline benchmark: {args.events:,} events, 1920x1080 offscreen, "
+          f"{args.frames} frames per row, {time.strftime('%Y-%m-%d')}")
+    print(f"{'measure':<28}{'median ms':>12}{'p95 ms':>10}")
+    for name, med, p95 in rows:
+        print(f"{'paint ' + name:<28}{med:>12.2f}{p95:>10.2f}")
+    print(f"{'load columns':<28}{load_s * 1000:>12.0f}")
+    print(f"{'open -> first paint':<28}{first_paint * 1000:>12.0f}")
+    print(f"{'export 8000x2000 x1 (s)':<28}{export_s:>12.2f}")
+    print(f"{'export 8000x2000 x2 (s)':<28}{export2_s:>12.2f}")
+    print(f"{'RSS after frames (MB)':<28}{rss:>12.0f}   (before open {rss0:.0f})")
+    print(f"{'RSS after exports (MB)':<28}{rss_after_export:>12.0f}")
+    print(json.dumps({
+        "events": args.events, "first_paint_s": round(first_paint, 3), "p95_frame_ms": round(p95_worst, 2),
+        "rss_mb": round(max(rss, rss_after_export), 1), "export_8000_s": round(export_s, 3),
+        "export_8000_x2_s": round(export2_s, 3), "load_s": round(load_s, 3),
+        "frames": {name: {"median_ms": round(m, 2), "p95_ms": round(p, 2)} for name, m, p in rows},
+    }))
+    project.close()
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,495 @@
+"""Timeline arrays and the pure logic behind the timeline view (no Qt, no database).
+
+Events live in a handful of numpy arrays sorted by start time; nothing here builds
+a Python object per event. The view asks this module, for each paint, which slice
+of each lane is visible (binary search), whether a lane is denser than the pixels
+it has (then it draws per-pixel counts instead of markers), how markers cluster,
+where labels fit without colliding, and which axis ticks to draw.
+
+Times are seconds since 1970-01-01 UTC; an event covers ``[t0, t1)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from viewer.core.model import Precision
+
+PRECISIONS: tuple[Precision, ...] = tuple(Precision)
+#: precision codes (indices into PRECISIONS) drawn as a point marker; coarser ones are spans
+POINT_MAX_CODE = PRECISIONS.index(Precision.DAY)
+DAY = 86400.0
+LANE_MODES = ("issue", "actor", "article")
+
+
+@dataclass
+class TimelineData:
+    """Everything the timeline draws, as columns sorted by ``(t0, id)``.
+
+    Lanes are given as membership pairs ``(lane_event[k], lane_of[k])`` so that one
+    event can sit in several lanes (an event with two actors is in both actor lanes).
+    ``titles`` and ``details`` fetch text lazily for a few ids (labels, tooltips);
+    they are never asked for every event.
+    """
+
+    ids: np.ndarray  # int64
+    t0: np.ndarray  # float64
+    t1: np.ndarray  # float64
+    precision: np.ndarray  # int8, index into PRECISIONS
+    issue: np.ndarray  # int16, index into issue_ids (-1: none); the colour
+    lane_event: np.ndarray  # int32 event index per membership
+    lane_of: np.ndarray  # int32 lane number per membership
+    lane_labels: list[str]
+    lane_issue: np.ndarray  # int16 per lane: the issue whose colour tints the lane (-1: neutral)
+    lane_mode: str = "issue"
+    issue_ids: list[str] = field(default_factory=list)
+    titles: Callable[[Sequence[int]], dict[int, str]] | None = None
+    details: Callable[[int], dict] | None = None
+    _id_order: np.ndarray | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    @property
+    def is_span(self) -> np.ndarray:
+        return self.precision > POINT_MAX_CODE
+
+    def time_range(self) -> tuple[float, float]:
+        """First start and last end over all events (a one-day window when empty)."""
+        if not len(self):
+            return 0.0, DAY
+        return float(self.t0[0]), float(self.t1.max())
+
+    def index_of(self, event_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Row indices of the given event ids (unknown ids dropped)."""
+        if self._id_order is None:
+            self._id_order = np.argsort(self.ids, kind="stable")
+        want = np.asarray(list(event_ids) if not isinstance(event_ids, np.ndarray) else event_ids, np.int64)
+        if not want.size or not len(self):
+            return np.empty(0, np.int64)
+        sorted_ids = self.ids[self._id_order]
+        pos = np.searchsorted(sorted_ids, want)
+        pos = np.clip(pos, 0, sorted_ids.size - 1)
+        ok = sorted_ids[pos] == want
+        return self._id_order[pos[ok]]
+
+    @classmethod
+    def empty(cls, lane_mode: str = "issue") -> TimelineData:
+        z = np.empty(0)
+        return cls(z.astype(np.int64), z, z.copy(), z.astype(np.int8), z.astype(np.int16),
+                   z.astype(np.int32), z.astype(np.int32), [], z.astype(np.int16), lane_mode)
+
+
+def sort_columns(ids: np.ndarray, t0: np.ndarray, t1: np.ndarray, *others: np.ndarray) -> tuple:
+    """Sort parallel columns by (t0, id); returns them in the same order as given."""
+    order = np.lexsort((ids, t0))
+    return tuple(a[order] for a in (ids, t0, t1, *others))
+
+
+# ---------------------------------------------------------------- lanes
+
+@dataclass
+class LaneIndex:
+    """Per-lane sorted views of a :class:`TimelineData`, rebuilt when lanes or the filter change.
+
+    ``order`` lists source lane numbers busiest first. For displayed lane ``k``
+    the members are ``idx[ptr[k]:ptr[k+1]]`` (event indices) with start times
+    ``start[...]`` ascending, so counts over any time window are two binary searches.
+    Spans (coarser than a day) also sit in ``span_*`` arrays grouped by
+    (lane, precision), each group with its longest duration, so the spans that
+    overlap a window are found without scanning everything before it.
+    """
+
+    order: np.ndarray  # source lane numbers in display order
+    counts: np.ndarray
+    ptr: np.ndarray
+    idx: np.ndarray  # int32 event index
+    start: np.ndarray  # float64 t0 of idx
+    point: np.ndarray  # bool: idx is a point event
+    span_idx: np.ndarray
+    span_t0: np.ndarray
+    span_t1: np.ndarray
+    group_lane: np.ndarray  # per span group: displayed lane
+    group_ptr: np.ndarray  # span groups g occupy span_idx[group_ptr[g]:group_ptr[g+1]]
+    group_maxdur: np.ndarray
+    lane_groups: np.ndarray  # displayed lane k owns groups lane_groups[k]:lane_groups[k+1]
+
+    def __len__(self) -> int:
+        return int(self.order.size)
+
+    def count(self, k: int, v0: float, v1: float) -> int:
+        """Events of lane ``k`` starting in ``[v0, v1)``."""
+        a, b = self.ptr[k], self.ptr[k + 1]
+        s = self.start[a:b]
+        return int(np.searchsorted(s, v1, "left") - np.searchsorted(s, v0, "left"))
+
+    def density(self, k: int, edges: np.ndarray) -> np.ndarray:
+        """Events of lane ``k`` starting in each bucket ``[edges[i], edges[i+1])``."""
+        a, b = self.ptr[k], self.ptr[k + 1]
+        return np.diff(np.searchsorted(self.start[a:b], edges, "left"))
+
+    def points(self, k: int, v0: float, v1: float) -> np.ndarray:
+        """Event indices of the point events of lane ``k`` starting in ``[v0, v1)``, by start."""
+        a, b = self.ptr[k], self.ptr[k + 1]
+        s = self.start[a:b]
+        i, j = np.searchsorted(s, v0, "left") + a, np.searchsorted(s, v1, "left") + a
+        sel = self.idx[i:j]
+        return sel[self.point[i:j]]
+
+    def spans(self, k: int, v0: float, v1: float) -> np.ndarray:
+        """Event indices of the spans of lane ``k`` overlapping ``[v0, v1)``, by start."""
+        out = []
+        for g in range(self.lane_groups[k], self.lane_groups[k + 1]):
+            a, b = self.group_ptr[g], self.group_ptr[g + 1]
+            s = self.span_t0[a:b]
+            i = np.searchsorted(s, v0 - self.group_maxdur[g], "left") + a
+            j = np.searchsorted(s, v1, "left") + a
+            if j > i:
+                keep = self.span_t1[i:j] > v0
+                out.append(self.span_idx[i:j][keep])
+        if not out:
+            return np.empty(0, np.int32)
+        sel = np.concatenate(out)
+        return sel if len(out) == 1 else sel[np.argsort(self.span_t0_of(sel), kind="stable")]
+
+    def span_t0_of(self, sel: np.ndarray) -> np.ndarray:
+        return self._t0[sel]
+
+    _t0: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+
+
+def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> LaneIndex:
+    """Group memberships by lane, busiest lane first, keeping only events where ``event_mask``.
+
+    Lanes left empty by the mask are dropped. Cost is one sort of the memberships;
+    it runs when data, lane mode or filter change, never per paint.
+    """
+    ev = data.lane_event
+    lane = data.lane_of
+    if event_mask is not None and ev.size:
+        keep = event_mask[ev]
+        ev, lane = ev[keep], lane[keep]
+    n_lanes = len(data.lane_labels)
+    counts_all = np.bincount(lane, minlength=n_lanes) if lane.size else np.zeros(n_lanes, np.int64)
+    # busiest first; ties by label so the order is stable between loads
+    labels = np.array(data.lane_labels, dtype=object) if n_lanes else np.empty(0, object)
+    order = np.array(sorted(range(n_lanes), key=lambda i: (-counts_all[i], str(labels[i]))), np.int64)
+    order = order[counts_all[order] > 0] if order.size else order
+    rank = np.full(n_lanes, -1, np.int64)
+    rank[order] = np.arange(order.size)
+    disp = rank[lane] if lane.size else lane.astype(np.int64)
+    # memberships sorted by (displayed lane, start); events are already sorted by start,
+    # so a stable sort on the lane keeps start order inside each lane
+    srt = np.argsort(disp, kind="stable")
+    idx = ev[srt].astype(np.int32)
+    disp_sorted = disp[srt]
+    ptr = np.searchsorted(disp_sorted, np.arange(order.size + 1)).astype(np.int64)
+    start = data.t0[idx] if idx.size else np.empty(0)
+    point = data.precision[idx] <= POINT_MAX_CODE if idx.size else np.empty(0, bool)
+    # spans grouped by (lane, precision)
+    sp = ~point
+    s_idx = idx[sp]
+    s_lane = disp_sorted[sp]
+    s_prec = data.precision[s_idx].astype(np.int64) if s_idx.size else np.empty(0, np.int64)
+    key = s_lane * len(PRECISIONS) + s_prec
+    so = np.argsort(key, kind="stable")  # stable: starts stay ascending in each group
+    s_idx, key = s_idx[so], key[so]
+    span_t0 = data.t0[s_idx] if s_idx.size else np.empty(0)
+    span_t1 = data.t1[s_idx] if s_idx.size else np.empty(0)
+    if key.size:
+        bounds = np.flatnonzero(np.diff(key)) + 1
+        gstart = np.concatenate([[0], bounds])
+        group_ptr = np.concatenate([gstart, [key.size]]).astype(np.int64)
+        group_lane = (key[gstart] // len(PRECISIONS)).astype(np.int64)
+        dur = span_t1 - span_t0
+        group_maxdur = np.maximum.reduceat(dur, gstart)
+    else:
+        group_ptr = np.zeros(1, np.int64)
+        group_lane = np.empty(0, np.int64)
+        group_maxdur = np.empty(0)
+    lane_groups = np.searchsorted(group_lane, np.arange(order.size + 1)).astype(np.int64)
+    return LaneIndex(order, counts_all[order] if order.size else np.empty(0, np.int64), ptr, idx, start,
+                     point, s_idx.astype(np.int32), span_t0, span_t1, group_lane, group_ptr, group_maxdur,
+                     lane_groups, data.t0)
+
+
+def issue_mask(data: TimelineData, issue_ids: set[str] | None) -> np.ndarray | None:
+    """Events whose colour issue is in ``issue_ids`` (None: no filter)."""
+    if issue_ids is None:
+        return None
+    wanted = np.array([i for i, iid in enumerate(data.issue_ids) if iid in issue_ids], np.int16)
+    return np.isin(data.issue, wanted)
+
+
+# ---------------------------------------------------------------- aggregation and clusters
+
+#: a lane switches to per-pixel density when its events would sit closer than this on average
+MIN_PX_PER_EVENT = 10.0
+
+
+def should_aggregate(count: int, width_px: float, min_px_per_event: float = MIN_PX_PER_EVENT) -> bool:
+    """True when ``count`` markers cannot be told apart in ``width_px`` pixels."""
+    return count * min_px_per_event > width_px
+
+
+def clusters(x: np.ndarray, min_gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Group sorted marker positions closer than ``min_gap`` into clusters.
+
+    Returns ``(first, count)``: index of each cluster's first marker and its size.
+    Chained: a marker joins the cluster when it is within ``min_gap`` of the previous one.
+    """
+    if not x.size:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    breaks = np.flatnonzero(np.diff(x) >= min_gap) + 1
+    first = np.concatenate([[0], breaks]).astype(np.int64)
+    count = np.diff(np.concatenate([first, [x.size]]))
+    return first, count
+
+
+def log_heights(counts: np.ndarray, vmax: float, height: float) -> np.ndarray:
+    """Bar heights for density counts on a log scale; any non-zero count is at least 2 px."""
+    if vmax <= 0:
+        return np.zeros(counts.shape)
+    h = np.log1p(counts) / np.log1p(vmax) * height
+    return np.where(counts > 0, np.maximum(h, 2.0), 0.0)
+
+
+def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.0
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy interval packing of bars sorted by ``x0`` into at most ``max_tracks`` tracks.
+
+    Returns ``(track, overflow)``: each bar goes to the first track free at its
+    start; when none is free it goes to the track that frees first and is flagged
+    as overflow (it overlaps, so it gets no label).
+    """
+    n = x0.size
+    track = np.zeros(n, np.int64)
+    overflow = np.zeros(n, bool)
+    ends: list[float] = []
+    for i in range(n):
+        for t, e in enumerate(ends):
+            if e + gap <= x0[i]:
+                track[i] = t
+                ends[t] = x1[i]
+                break
+        else:
+            if len(ends) < max_tracks:
+                track[i] = len(ends)
+                ends.append(float(x1[i]))
+            else:
+                t = int(np.argmin(ends))
+                track[i] = t
+                overflow[i] = True
+                ends[t] = max(ends[t], float(x1[i]))
+    return track, overflow
+
+
+# ---------------------------------------------------------------- labels
+
+def place_labels(x: np.ndarray, widths: np.ndarray, right: float, gap: float = 6.0,
+                 offset: float = 8.0, min_width: float = 28.0, obstacles: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy left-to-right placement of one row of labels beside markers.
+
+    Label ``i`` starts at ``x[i] + offset`` and may be shortened (elided) to end
+    before the next obstacle (the next marker, by default) minus ``gap`` and before
+    ``right``. Labels shorter than ``min_width`` are dropped. ``x`` must be sorted.
+    Returns ``(chosen indices, granted widths)``; granted rectangles never overlap
+    each other nor any obstacle.
+    """
+    n = x.size
+    if not n:
+        return np.empty(0, np.int64), np.empty(0)
+    obst = np.sort(x if obstacles is None else obstacles)
+    chosen, granted = [], []
+    last_end = -np.inf
+    starts = x + offset
+    # next obstacle strictly right of each label start
+    nxt = np.searchsorted(obst, starts, "right")
+    limit = np.where(nxt < obst.size, obst[np.minimum(nxt, obst.size - 1)] - gap, np.inf)
+    limit = np.minimum(limit, right)
+    for i in range(n):
+        s = starts[i]
+        if s < last_end + gap:
+            continue
+        w = min(float(widths[i]), float(limit[i] - s))
+        if w < min_width:
+            continue
+        chosen.append(i)
+        granted.append(w)
+        last_end = s + w
+    return np.array(chosen, np.int64), np.array(granted, float)
+
+
+# ---------------------------------------------------------------- axis
+
+@dataclass(frozen=True)
+class TickLevel:
+    name: str
+    unit: str  # "Y" years, "M" months, "W" weeks, "D" days, "h" hours
+    step: int
+    min_seconds: float  # shortest possible interval between two ticks
+    formats: tuple[str, ...]  # tried longest first; see _fmt
+    context: str  # level of the second row of labels ("" for none)
+
+
+_Y, _M = 365 * DAY, 28 * DAY
+TICK_LEVELS: tuple[TickLevel, ...] = (
+    TickLevel("century", "Y", 100, 100 * _Y, ("{Y}",), ""),
+    TickLevel("50 years", "Y", 50, 50 * _Y, ("{Y}",), ""),
+    TickLevel("20 years", "Y", 20, 20 * _Y, ("{Y}",), ""),
+    TickLevel("decade", "Y", 10, 10 * _Y, ("{Y}s", "{Y}"), ""),
+    TickLevel("5 years", "Y", 5, 5 * _Y, ("{Y}",), ""),
+    TickLevel("2 years", "Y", 2, 2 * _Y, ("{Y}",), ""),
+    TickLevel("year", "Y", 1, _Y, ("{Y}", "{y}"), ""),
+    TickLevel("quarter", "M", 3, 89 * DAY, ("Q{q} {Y}", "Q{q}"), "year"),
+    TickLevel("month", "M", 1, _M, ("{Mon} {Y}", "{Mon}", "{M1}"), "year"),
+    TickLevel("week", "W", 1, 7 * DAY, ("{d} {Mon}", "{d}"), "month"),
+    TickLevel("day", "D", 1, DAY, ("{Wd} {d}", "{d}"), "month"),
+    TickLevel("12 hours", "h", 12, 12 * 3600, ("{H}:00",), "day"),
+    TickLevel("6 hours", "h", 6, 6 * 3600, ("{H}:00",), "day"),
+    TickLevel("3 hours", "h", 3, 3 * 3600, ("{H}:00",), "day"),
+    TickLevel("hour", "h", 1, 3600, ("{H}:00",), "day"),
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LONG_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_CONTEXT_FORMATS = {"year": "{Y}", "month": "{Month} {Y}", "day": "{Wd} {d} {Mon} {Y}"}
+#: widest sample of each field, to test whether a format fits before generating ticks
+_WIDEST = {"Y": "2000", "y": "'00", "q": "4", "Mon": "May", "M1": "M", "d": "28", "Wd": "Wed", "H": "00",
+           "Month": "September"}
+
+
+def _fields(t: float) -> dict[str, str]:
+    d = np.datetime64(int(np.floor(t)), "s")
+    day = d.astype("datetime64[D]")
+    month = d.astype("datetime64[M]")
+    year = int(d.astype("datetime64[Y]").astype(np.int64)) + 1970
+    mo = int(month.astype(np.int64) % 12)
+    dom = int((day - month.astype("datetime64[D]")).astype(np.int64)) + 1
+    wd = int((day.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday
+    hour = int((d - day.astype("datetime64[s]")).astype(np.int64) // 3600)
+    return {"Y": str(year), "y": f"'{year % 100:02d}", "q": str(mo // 3 + 1), "Mon": _MONTHS[mo],
+            "M1": _MONTHS[mo][0], "Month": _LONG_MONTHS[mo], "d": str(dom), "Wd": _WEEKDAYS[wd],
+            "H": f"{hour:02d}"}
+
+
+def _fmt(fmt: str, t: float) -> str:
+    return fmt.format(**_fields(t))
+
+
+def tick_times(level: TickLevel, t0: float, t1: float) -> np.ndarray:
+    """Tick times of ``level`` covering ``[t0, t1]`` (aligned to calendar boundaries, UTC)."""
+    lo = np.datetime64(int(np.floor(t0)), "s")
+    hi = np.datetime64(int(np.ceil(t1)), "s")
+    if level.unit == "Y":
+        y0 = int(lo.astype("datetime64[Y]").astype(np.int64)) + 1970
+        y1 = int(hi.astype("datetime64[Y]").astype(np.int64)) + 1971
+        first = (y0 // level.step) * level.step
+        years = np.arange(first, y1 + 1, level.step) - 1970
+        t = years.astype("datetime64[Y]").astype("datetime64[s]").astype(np.int64).astype(float)
+    elif level.unit == "M":
+        m0 = int(lo.astype("datetime64[M]").astype(np.int64))
+        m1 = int(hi.astype("datetime64[M]").astype(np.int64)) + 1
+        first = (m0 // level.step) * level.step
+        t = np.arange(first, m1 + 1, level.step).astype("datetime64[M]").astype("datetime64[s]")
+        t = t.astype(np.int64).astype(float)
+    elif level.unit == "W":
+        d0 = int(np.floor(t0 / DAY))
+        first = d0 - ((d0 + 3) % 7)  # back to Monday
+        t = np.arange(first, np.ceil(t1 / DAY) + 7, 7) * DAY
+    else:
+        step = level.step * (DAY if level.unit == "D" else 3600.0)
+        t = np.arange(np.floor(t0 / step), np.ceil(t1 / step) + 1) * step
+    return t[(t >= t0) & (t <= t1)]
+
+
+@dataclass
+class AxisTicks:
+    level: TickLevel
+    major: list[tuple[float, str]]  # (time, label); label drawn starting at the tick
+    minor: np.ndarray  # times of unlabeled minor ticks
+    context: list[tuple[float, str]]  # second row: coarser unit, including a sticky one at the left
+
+
+def axis_ticks(t0: float, t1: float, width_px: float, text_width: Callable[[str], float],
+               pad: float = 10.0, minor_px: float = 6.0) -> AxisTicks:
+    """Choose the finest tick level whose labels fit without overlapping.
+
+    ``text_width`` measures a label in pixels (QFontMetrics in the view, an estimate in tests).
+    Labels start at their tick plus 4 px; a level is used only when its shortest
+    interval leaves room for its widest label plus ``pad``.
+    """
+    span = max(t1 - t0, 1e-6)
+    spp = span / max(width_px, 1.0)  # seconds per pixel
+    chosen: TickLevel | None = None
+    fmt = ""
+    for level in reversed(TICK_LEVELS):  # finest first
+        gap_px = level.min_seconds / spp
+        if gap_px * 1.0 < 12:
+            continue
+        for f in level.formats:
+            if text_width(f.format(**_WIDEST)) + pad + 4 <= gap_px:
+                chosen, fmt = level, f
+                break
+        if chosen is not None:
+            break
+    if chosen is None:
+        chosen, fmt = TICK_LEVELS[0], TICK_LEVELS[0].formats[0]
+    times = tick_times(chosen, t0, t1)
+    major = [(float(t), _fmt(fmt, t)) for t in times]
+    # minor ticks: the next finer level whose ticks stay at least minor_px apart
+    minor = np.empty(0)
+    li = TICK_LEVELS.index(chosen)
+    for finer in TICK_LEVELS[li + 1:]:
+        if finer.min_seconds / spp >= minor_px:
+            minor = tick_times(finer, t0, t1)
+            break
+        break
+    context: list[tuple[float, str]] = []
+    if chosen.context:
+        clevel = next(lv for lv in TICK_LEVELS if lv.name == chosen.context)
+        cfmt = _CONTEXT_FORMATS[chosen.context]
+        ctimes = tick_times(clevel, t0, t1)
+        context = [(float(t), _fmt(cfmt, t)) for t in ctimes]
+        # sticky label for the period the left edge is in, unless it would collide with the next one
+        if not ctimes.size or ctimes[0] > t0:
+            sticky_w = text_width(_fmt(cfmt, t0)) + pad
+            nxt_px = (ctimes[0] - t0) / spp if ctimes.size else np.inf
+            if nxt_px >= sticky_w + 4:
+                context.insert(0, (t0, _fmt(cfmt, t0)))
+        # context labels can be wider than the gap at coarse zoom: drop those that collide
+        kept: list[tuple[float, str]] = []
+        last_end = -np.inf
+        for t, lab in context:
+            x = (t - t0) / spp + 4
+            if x >= last_end + pad:
+                kept.append((t, lab))
+                last_end = x + text_width(lab)
+        context = kept
+    return AxisTicks(chosen, major, minor, context)
+
+
+def time_to_x(t: np.ndarray | float, v0: float, v1: float, x0: float, width: float) -> np.ndarray | float:
+    return x0 + (np.asarray(t) - v0) * (width / max(v1 - v0, 1e-9))
+
+
+def x_to_time(x: float, v0: float, v1: float, x0: float, width: float) -> float:
+    return v0 + (x - x0) * (v1 - v0) / max(width, 1e-9)
+
+
+def clamp_range(v0: float, v1: float, lo: float, hi: float, min_span: float = 3600.0,
+                max_span: float | None = None) -> tuple[float, float]:
+    """Keep a view window between an hour wide and a bit more than the data, not far outside it."""
+    span = max(v1 - v0, min_span)
+    full = hi - lo
+    max_span = max_span if max_span is not None else max(full * 1.2, DAY * 7)
+    span = min(span, max_span)
+    mid = (v0 + v1) / 2
+    margin = span * 0.5
+    mid = min(max(mid, lo - margin), hi + margin)
+    return mid - span / 2, mid + span / 2

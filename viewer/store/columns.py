@@ -1,0 +1,343 @@
+"""Timeline columns from the project file, fast: numpy arrays, no Python object per event.
+
+Loading
+    :func:`load_timeline` returns a :class:`~viewer.core.timeline_data.TimelineData`
+    for a lane mode ("issue", "actor", "article"). The event columns and the
+    (event, actor) pairs are kept in a columnar cache inside the project file
+    (table ``_timeline_cache``, one ``.npz`` blob). Triggers on the tables the
+    timeline reads bump ``_timeline_version``; a cache whose version differs is
+    rebuilt by one ordered query streamed into numpy (``np.fromiter``).
+
+Bulk loads
+    :func:`insert_articles_bulk` and :func:`insert_events_bulk` write many rows in
+    one transaction with ``executemany``; they are the store API for synthetic or
+    imported event databases (the benchmark uses them), where building an
+    ``Extraction`` per event would be pointless.
+
+Lazy text
+    :func:`event_titles` (a few ids, for labels) and :func:`event_details` (one id,
+    for a tooltip) are what the view asks on demand, never for every event.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from viewer.core.timeline_data import LANE_MODES, PRECISIONS, TimelineData
+from viewer.store.project import Project, seconds_to_date
+
+CACHE_FORMAT = 1
+_WATCHED = ("events", "event_actors", "issues", "articles")
+
+
+class ColumnsError(ValueError):
+    """A bulk row or a lane mode is not acceptable; the message says which and why."""
+
+
+# ---------------------------------------------------------------- cache bookkeeping
+
+def ensure_cache_schema(project: Project) -> None:
+    """Create the version counter, its triggers and the cache table if missing.
+
+    Idempotent (``IF NOT EXISTS``); every statement that changes what the timeline
+    shows bumps the version, so a stale cache is never used.
+    """
+    conn = project.db.conn
+    conn.execute("create table if not exists _timeline_version (id integer primary key check (id = 1), "
+                 "version integer not null)")
+    conn.execute("insert or ignore into _timeline_version (id, version) values (1, 0)")
+    conn.execute("create table if not exists _timeline_cache (name text primary key, version integer, "
+                 "data blob)")
+    for table in _WATCHED:
+        for op in ("insert", "update", "delete"):
+            conn.execute(
+                f"create trigger if not exists _tlv_{table}_{op} after {op} on {table} "
+                "begin update _timeline_version set version = version + 1 where id = 1; end"
+            )
+    conn.commit()
+
+
+def data_version(project: Project) -> int:
+    ensure_cache_schema(project)
+    return int(project.db.conn.execute("select version from _timeline_version").fetchone()[0])
+
+
+def invalidate(project: Project) -> None:
+    """Force the next :func:`load_timeline` to rebuild (e.g. after raw SQL without triggers)."""
+    ensure_cache_schema(project)
+    project.db.conn.execute("delete from _timeline_cache")
+    project.db.conn.commit()
+
+
+# ---------------------------------------------------------------- base columns
+
+@dataclass
+class Columns:
+    """Event columns sorted by (t0, id), plus the event/actor pairs as row indices."""
+
+    ids: np.ndarray
+    t0: np.ndarray
+    t1: np.ndarray
+    precision: np.ndarray
+    issue: np.ndarray
+    article: np.ndarray
+    actor_event: np.ndarray  # int32 row index
+    actor_id: np.ndarray  # int64 actor id
+    issue_ids: list[str] = field(default_factory=list)
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez(buf, ids=self.ids, t0=self.t0, t1=self.t1, precision=self.precision, issue=self.issue,
+                 article=self.article, actor_event=self.actor_event, actor_id=self.actor_id,
+                 issue_ids=np.array(self.issue_ids, dtype=str), fmt=np.array([CACHE_FORMAT]))
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> Columns | None:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+            if int(z["fmt"][0]) != CACHE_FORMAT:
+                return None
+            return cls(z["ids"], z["t0"], z["t1"], z["precision"], z["issue"], z["article"],
+                       z["actor_event"], z["actor_id"], [str(s) for s in z["issue_ids"]])
+
+
+def _query_columns(project: Project) -> Columns:
+    conn = project.db.conn
+    issue_ids = [r[0] for r in conn.execute("select id from issues order by position, label")]
+    prec_case = " ".join(f"when '{p.value}' then {i}" for i, p in enumerate(PRECISIONS))
+    # issue index by a join on a small VALUES table: the ordered query hands numbers only
+    params: list = []
+    if issue_ids:
+        values = ", ".join("(?, ?)" for _ in issue_ids)
+        for n, iid in enumerate(issue_ids):
+            params += [iid, n]
+        cte = f"with iss(iid, n) as (values {values}) "
+        issue_join = "left join iss on iss.iid = e.issue_id"
+        issue_expr = "coalesce(iss.n, -1)"
+    else:
+        cte, issue_join, issue_expr = "", "", "-1"
+    sql = (f"{cte}select e.id, e.t0, e.t1, case e.precision {prec_case} else 1 end, {issue_expr}, "
+           f"coalesce(e.article_id, -1) from events e {issue_join} order by e.t0, e.id")
+    dtype = np.dtype([("id", np.int64), ("t0", np.float64), ("t1", np.float64), ("p", np.int8),
+                      ("i", np.int16), ("a", np.int64)])
+    rows = np.fromiter(conn.execute(sql, params), dtype=dtype)
+    ids = np.ascontiguousarray(rows["id"])
+    pairs = np.fromiter(conn.execute("select event_id, actor_id from event_actors"),
+                        dtype=np.dtype([("e", np.int64), ("a", np.int64)]))
+    cols = Columns(ids, np.ascontiguousarray(rows["t0"]), np.ascontiguousarray(rows["t1"]),
+                   np.ascontiguousarray(rows["p"]), np.ascontiguousarray(rows["i"]),
+                   np.ascontiguousarray(rows["a"]), np.empty(0, np.int32), np.empty(0, np.int64), issue_ids)
+    del rows
+    if pairs.size and ids.size:
+        order = np.argsort(ids, kind="stable")
+        pos = np.clip(np.searchsorted(ids[order], pairs["e"]), 0, ids.size - 1)
+        ok = ids[order][pos] == pairs["e"]
+        cols.actor_event = order[pos[ok]].astype(np.int32)
+        cols.actor_id = np.ascontiguousarray(pairs["a"][ok])
+    return cols
+
+
+def load_columns(project: Project, use_cache: bool = True) -> Columns:
+    """The event columns, from the cache when it is current, else queried (and cached)."""
+    version = data_version(project)
+    conn = project.db.conn
+    if use_cache:
+        row = conn.execute("select version, data from _timeline_cache where name = 'columns'").fetchone()
+        if row is not None and row[0] == version:
+            cols = Columns.from_bytes(row[1])
+            if cols is not None:
+                return cols
+    cols = _query_columns(project)
+    if use_cache:
+        conn.execute("insert or replace into _timeline_cache (name, version, data) values ('columns', ?, ?)",
+                     [version, cols.to_bytes()])
+        conn.commit()
+    return cols
+
+
+# ---------------------------------------------------------------- lanes
+
+def _article_labels(project: Project, article_ids: np.ndarray) -> list[str]:
+    titles = {}
+    if article_ids.size:
+        for aid, title in project.db.conn.execute("select id, coalesce(title, '') from articles"):
+            titles[aid] = title
+    return [titles.get(int(a)) or f"Article {int(a)}" for a in article_ids]
+
+
+def build_timeline(project: Project, cols: Columns, lane_mode: str) -> TimelineData:
+    """Turn base columns into TimelineData for one lane mode (cheap numpy, plus lane labels)."""
+    if lane_mode not in LANE_MODES:
+        raise ColumnsError(f"lane mode {lane_mode!r}: expected one of {', '.join(LANE_MODES)}")
+    n = cols.ids.size
+    conn = project.db.conn
+    if lane_mode == "issue":
+        labels_by_id = dict(conn.execute("select id, label from issues"))
+        lane_labels = [labels_by_id.get(i, i) for i in cols.issue_ids] + ["(no issue)"]
+        none_lane = len(cols.issue_ids)
+        lane_of = np.where(cols.issue >= 0, cols.issue, none_lane).astype(np.int32)
+        lane_event = np.arange(n, dtype=np.int32)
+        lane_issue = np.array(list(range(len(cols.issue_ids))) + [-1], np.int16)
+    elif lane_mode == "article":
+        uniq, inv = np.unique(cols.article, return_inverse=True)
+        lane_labels = _article_labels(project, uniq)
+        lane_of = inv.astype(np.int32)
+        lane_event = np.arange(n, dtype=np.int32)
+        lane_issue = np.full(len(lane_labels), -1, np.int16)
+    else:
+        names = dict(conn.execute("select id, name from actors"))
+        uniq, inv = np.unique(cols.actor_id, return_inverse=True)
+        lane_labels = [names.get(int(a), f"Actor {int(a)}") for a in uniq] + ["(no actor)"]
+        has = np.zeros(n, bool)
+        has[cols.actor_event] = True
+        loners = np.flatnonzero(~has).astype(np.int32)
+        lane_event = np.concatenate([cols.actor_event, loners]).astype(np.int32)
+        lane_of = np.concatenate([inv.astype(np.int32), np.full(loners.size, len(uniq), np.int32)])
+        # keep memberships in start order (build_lanes relies on a stable sort by lane)
+        o = np.argsort(lane_event, kind="stable")
+        lane_event, lane_of = lane_event[o], lane_of[o]
+        lane_issue = np.full(len(lane_labels), -1, np.int16)
+    return TimelineData(
+        ids=cols.ids, t0=cols.t0, t1=cols.t1, precision=cols.precision, issue=cols.issue,
+        lane_event=lane_event, lane_of=lane_of, lane_labels=lane_labels, lane_issue=lane_issue,
+        lane_mode=lane_mode, issue_ids=list(cols.issue_ids),
+        titles=lambda ids: event_titles(project, ids),
+        details=lambda eid: event_details(project, eid),
+    )
+
+
+def load_timeline(project: Project, lane_mode: str = "issue", use_cache: bool = True) -> TimelineData:
+    """Everything the timeline view draws, for lanes by ``lane_mode`` ("issue", "actor", "article")."""
+    return build_timeline(project, load_columns(project, use_cache), lane_mode)
+
+
+# ---------------------------------------------------------------- lazy text
+
+def event_titles(project: Project, event_ids: Sequence[int]) -> dict[int, str]:
+    """Titles of a few events (labels); chunked to stay under SQLite's parameter limit."""
+    out: dict[int, str] = {}
+    ids = [int(i) for i in event_ids]
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        q = f"select id, coalesce(title, '') from events where id in ({','.join('?' * len(chunk))})"
+        out.update(project.db.conn.execute(q, chunk).fetchall())
+    return out
+
+
+def event_details(project: Project, event_id: int) -> dict:
+    """What a tooltip shows: title, date label, precision, actors, article title, source count."""
+    conn = project.db.conn
+    row = conn.execute(
+        "select e.title, e.t0, e.t1, e.precision, e.date_value, e.article_id, coalesce(a.title, ''), "
+        "e.issue_id from events e left join articles a on a.id = e.article_id where e.id = ?",
+        [int(event_id)]).fetchone()
+    if row is None:
+        return {}
+    title, t0, t1, precision, value, article_id, article_title, issue_id = row
+    actors = [r[0] for r in conn.execute(
+        "select a.name from event_actors ea join actors a on a.id = ea.actor_id where ea.event_id = ? "
+        "order by a.name", [int(event_id)])]
+    # the same event reported by other articles: same start day and same title
+    sources = conn.execute(
+        "select count(distinct article_id) from events where t0 = ? and title = ?", [t0, title]).fetchone()[0]
+    start = seconds_to_date(t0)
+    end = seconds_to_date(t1 - 1)
+    return {"id": int(event_id), "title": title or "", "date": value or start.isoformat(),
+            "start": start.isoformat(), "end": end.isoformat(), "precision": precision,
+            "actors": actors, "article": article_title, "article_id": article_id,
+            "sources": int(sources or 1), "issue": issue_id}
+
+
+# ---------------------------------------------------------------- bulk loads
+
+@dataclass
+class BulkEvent:
+    """One event for :func:`insert_events_bulk`; ``t1`` is the exclusive end (seconds)."""
+
+    article_id: int
+    title: str
+    t0: float
+    t1: float
+    precision: str
+    issue_id: str | None = None
+    actor_ids: tuple[int, ...] = ()
+    issue_ids: tuple[str, ...] = ()
+    date_value: str = ""
+
+
+def insert_articles_bulk(project: Project, titles: Iterable[str], source: str = "bulk") -> list[int]:
+    """Insert article shells (title only, empty text) for bulk-loaded events; returns their ids."""
+    conn = project.db.conn
+    first = conn.execute("select coalesce(max(id), 0) from articles").fetchone()[0] + 1
+    rows = [(first + n, t, source, "", f"bulk:{first + n}") for n, t in enumerate(titles)]
+    with conn:
+        conn.executemany("insert into articles (id, title, source, text, text_hash) values (?, ?, ?, ?, ?)",
+                         rows)
+    return [r[0] for r in rows]
+
+
+def insert_actors_bulk(project: Project, actors: Iterable[tuple[str, str]]) -> list[int]:
+    """Insert (name, kind) actors, reusing existing names; returns their ids in order."""
+    conn = project.db.conn
+    out = []
+    with conn:
+        for name, kind in actors:
+            conn.execute("insert or ignore into actors (name, kind, country, role, hidden) "
+                         "values (?, ?, '', '', 0)", [name, kind])
+            out.append(conn.execute("select id from actors where name = ?", [name]).fetchone()[0])
+    return out
+
+
+def insert_events_bulk(project: Project, events: Iterable[BulkEvent], batch: int = 50_000) -> int:
+    """Insert many events with their actor and issue links in one transaction; returns the count.
+
+    Ids are assigned here (max(id)+1 onward) so links are written without a
+    round trip per row. Articles, actors and issues referenced must exist.
+    """
+    conn = project.db.conn
+    valid_prec = {p.value for p in PRECISIONS}
+    next_id = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0] + 1
+    n = 0
+    ev_rows: list[tuple] = []
+    act_rows: list[tuple] = []
+    iss_rows: list[tuple] = []
+
+    def flush() -> None:
+        conn.executemany(
+            "insert into events (id, article_id, title, date_value, date_end_value, t0, t1, precision, "
+            "origin, evidence, start_offset, end_offset, date_text, date_start, date_end, issue_id, "
+            "user_edited, verified) values (?, ?, ?, ?, '', ?, ?, ?, 'explicit', '', 0, 0, '', 0, 0, ?, 0, 0)",
+            ev_rows)
+        conn.executemany("insert or ignore into event_actors (event_id, actor_id) values (?, ?)", act_rows)
+        conn.executemany("insert or ignore into event_issues (event_id, issue_id) values (?, ?)", iss_rows)
+        ev_rows.clear()
+        act_rows.clear()
+        iss_rows.clear()
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for ev in events:
+            if ev.precision not in valid_prec:
+                raise ColumnsError(f"event {ev.title!r}: unknown precision {ev.precision!r}")
+            if not ev.t1 > ev.t0:
+                raise ColumnsError(f"event {ev.title!r}: end {ev.t1} is not after start {ev.t0}")
+            eid = next_id + n
+            ev_rows.append((eid, ev.article_id, ev.title, ev.date_value or seconds_to_date(ev.t0).isoformat(),
+                            float(ev.t0), float(ev.t1), ev.precision, ev.issue_id))
+            act_rows.extend((eid, a) for a in ev.actor_ids)
+            issues = ev.issue_ids or ((ev.issue_id,) if ev.issue_id else ())
+            iss_rows.extend((eid, i) for i in issues)
+            n += 1
+            if len(ev_rows) >= batch:
+                flush()
+        flush()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    project._changed("events")
+    return n

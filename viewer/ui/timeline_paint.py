@@ -1,0 +1,804 @@
+"""The one routine that paints the timeline, for the screen and for PNG/SVG export.
+
+:class:`TimelineScene` holds what is drawn (data, lane index, colours, the visible
+window, vertical scroll, selection) plus the caches that make repeated paints
+cheap (titles and their widths, the overview image). :func:`paint_timeline`
+draws a scene into any QPainter of a given logical size and returns a
+:class:`Frame` describing where things landed, which the widget uses for hit tests.
+
+Speed: per lane, the visible slice comes from binary searches (LaneIndex); lanes
+denser than their pixels become per-pixel count bars, written for all lanes into
+one numpy ARGB buffer and drawn with a single ``drawImage``; sparse lanes draw
+pre-rendered marker pixmaps, clustered so markers never overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+
+from viewer.core.timeline_data import (
+    DAY,
+    AxisTicks,
+    LaneIndex,
+    TimelineData,
+    axis_ticks,
+    build_lanes,
+    clusters,
+    issue_mask,
+    log_heights,
+    pack_tracks,
+    place_labels,
+    should_aggregate,
+)
+
+# ---------------------------------------------------------------- look
+
+#: Okabe–Ito, colour-blind safe; used when an issue has no colour of its own and for extra issues
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+NEUTRAL = "#5B6B7F"
+BG = QColor("#FFFFFF")
+LANE_ALT = QColor("#F7F8FA")
+GRID = QColor("#E6E8EC")
+AXIS = QColor("#4A5260")
+TEXT = QColor("#1F2430")
+MUTED = QColor("#6B7280")
+SELECT = QColor("#111111")
+HIGHLIGHT = QColor(255, 196, 0, 210)
+
+HEADER_W = 168.0
+OVERVIEW_H = 34.0
+AXIS_H = 42.0
+LANE_H = 40.0
+MARKER_ROW = 13.0  # marker centre below the lane top
+SPAN_TOP = 24.0  # span tracks start here
+MAX_SPAN_TRACKS = 3
+COLLAPSED_H = 16.0
+MARKER_D = 9.0
+CLUSTER_D = 17.0
+CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
+LEGEND_ROW_H = 22.0
+FONT_PX = 12
+SMALL_PX = 10
+
+
+def ui_font(px: int = FONT_PX, bold: bool = False) -> QFont:
+    """Pixel-sized font so the screen and an export at any DPI measure text the same."""
+    f = QFont()
+    f.setFamilies(["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "Sans Serif"])
+    f.setPixelSize(px)
+    f.setBold(bold)
+    f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return f
+
+
+def issue_colours(issues: list[tuple[str, str, str]], issue_ids: list[str]) -> list[QColor]:
+    """Colour per issue index of ``issue_ids``: the issue's own colour, else the Okabe–Ito palette."""
+    given = {iid: col for iid, _label, col in issues}
+    out = []
+    for n, iid in enumerate(issue_ids):
+        c = QColor(given.get(iid) or "")
+        out.append(c if c.isValid() else QColor(OKABE_ITO[n % len(OKABE_ITO)]))
+    return out
+
+
+# ---------------------------------------------------------------- scene
+
+@dataclass
+class LaneRow:
+    k: int  # displayed lane number
+    y: float
+    h: float
+    collapsed: bool
+
+
+@dataclass
+class Layout:
+    width: float
+    height: float
+    overview: QRectF
+    plot: QRectF  # lanes area (timeline), excluding the header column
+    header: QRectF
+    axis: QRectF
+    legend: QRectF
+    rows: list[LaneRow]
+    content_h: float  # total lanes height (for vertical scrolling)
+
+
+@dataclass
+class Frame:
+    """Where the last paint put things, for hit tests in the widget."""
+
+    layout: Layout
+    # per lane k: (x positions, event rows per cluster start, cluster counts, cluster x extents)
+    markers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    density: dict[int, np.ndarray] = field(default_factory=dict)  # counts per logical pixel column
+    density_edges: np.ndarray | None = None
+    labels: list[tuple[QRectF, int]] = field(default_factory=list)
+    ticks: AxisTicks | None = None
+
+
+class TimelineScene:
+    """Everything one paint needs; the widget and the exporter each own one."""
+
+    def __init__(self, data: TimelineData | None = None, issues: list[tuple[str, str, str]] | None = None
+                 ) -> None:
+        self.data = data if data is not None else TimelineData.empty()
+        self.issues: list[tuple[str, str, str]] = list(issues or [])
+        self.issue_filter: set[str] | None = None
+        self.collapsed: set[int] = set()  # source lane numbers
+        self.highlight_rows = np.empty(0, np.int64)
+        self.selected_rows = np.empty(0, np.int64)
+        self.v0, self.v1 = self.data.time_range()
+        self.scroll_y = 0.0
+        self.show_overview = True
+        self.show_legend = False
+        self.lane_h = LANE_H
+        self.empty_text = "Drop article files here"
+        self._titles: dict[int, str] = {}
+        self._title_w: dict[int, float] = {}
+        self._overview_cache: tuple[tuple, QImage] | None = None
+        self._marker_cache: dict[tuple, QPixmap] = {}
+        self.font = ui_font()
+        self.small = ui_font(SMALL_PX)
+        self.bold = ui_font(FONT_PX, bold=True)
+        self.fm = QFontMetricsF(self.font)
+        self.fm_small = QFontMetricsF(self.small)
+        self.colours: list[QColor] = []
+        self.lanes: LaneIndex = build_lanes(self.data)
+        self.set_data(self.data)
+
+    # -- state changes (each rebuilds only what depends on it)
+    def set_data(self, data: TimelineData, keep_range: bool = False) -> None:
+        self.data = data
+        self._titles.clear()
+        self._title_w.clear()
+        self._overview_cache = None
+        self.colours = issue_colours(self.issues, data.issue_ids)
+        self.highlight_rows = np.empty(0, np.int64)
+        self.selected_rows = np.empty(0, np.int64)
+        self.rebuild_lanes()
+        if not keep_range:
+            self.fit()
+
+    def set_issues(self, issues: list[tuple[str, str, str]]) -> None:
+        self.issues = list(issues)
+        self.colours = issue_colours(self.issues, self.data.issue_ids)
+        self._overview_cache = None
+        self._marker_cache.clear()
+
+    def rebuild_lanes(self) -> None:
+        self.lanes = build_lanes(self.data, issue_mask(self.data, self.issue_filter))
+
+    def fit(self) -> None:
+        lo, hi = self.data.time_range()
+        pad = max((hi - lo) * 0.02, DAY)
+        self.v0, self.v1 = lo - pad, hi + pad
+
+    def lane_label(self, k: int) -> str:
+        return self.data.lane_labels[int(self.lanes.order[k])]
+
+    def lane_colour(self, k: int) -> QColor:
+        iss = int(self.data.lane_issue[int(self.lanes.order[k])]) if self.data.lane_issue.size else -1
+        return QColor(self.colours[iss]) if 0 <= iss < len(self.colours) else QColor(NEUTRAL)
+
+    def is_collapsed(self, k: int) -> bool:
+        return int(self.lanes.order[k]) in self.collapsed
+
+    def toggle_collapsed(self, k: int) -> None:
+        src = int(self.lanes.order[k])
+        self.collapsed.symmetric_difference_update({src})
+
+    def set_highlight(self, event_ids: Iterable[int]) -> None:
+        self.highlight_rows = np.sort(self.data.index_of(list(event_ids)))
+
+    def set_selected(self, event_ids: Iterable[int]) -> None:
+        self.selected_rows = np.sort(self.data.index_of(list(event_ids)))
+
+    # -- lazy titles
+    def ensure_titles(self, rows: np.ndarray) -> None:
+        """Fetch titles (and widths) of these rows not yet known: a few hundred at most per paint."""
+        if self.data.titles is None or not rows.size:
+            return
+        ids = self.data.ids[rows]
+        missing = [int(i) for i in ids if int(i) not in self._titles]
+        if missing:
+            got = self.data.titles(missing)
+            for i in missing:
+                t = " ".join((got.get(i) or "").split())
+                self._titles[i] = t
+                self._title_w[i] = self.fm.horizontalAdvance(t) if t else 0.0
+
+    def title(self, row: int) -> str:
+        return self._titles.get(int(self.data.ids[row]), "")
+
+    # -- layout
+    def layout(self, width: float, height: float) -> Layout:
+        top = OVERVIEW_H + 6 if self.show_overview else 0.0
+        legend_h = self.legend_height(width) if self.show_legend else 0.0
+        axis = QRectF(HEADER_W, height - legend_h - AXIS_H, width - HEADER_W, AXIS_H)
+        plot = QRectF(HEADER_W, top, width - HEADER_W, max(axis.top() - top, 0.0))
+        header = QRectF(0, top, HEADER_W, plot.height())
+        overview = QRectF(HEADER_W, 3, width - HEADER_W - 8, OVERVIEW_H - 3)
+        legend = QRectF(0, height - legend_h, width, legend_h)
+        rows = []
+        y = top - self.scroll_y
+        for k in range(len(self.lanes)):
+            c = self.is_collapsed(k)
+            h = COLLAPSED_H if c else self.lane_h
+            if y + h > top and y < plot.bottom():
+                rows.append(LaneRow(k, y, h, c))
+            y += h
+        content_h = y + self.scroll_y - top
+        return Layout(width, height, overview, plot, header, axis, legend, rows, content_h)
+
+    def legend_height(self, width: float) -> float:
+        items = self.legend_items()
+        if not items:
+            return 0.0
+        x, rows = 12.0, 1
+        for _c, label in items:
+            w = 14 + 6 + self.fm.horizontalAdvance(label) + 18
+            if x + w > width - 12 and x > 12:
+                rows += 1
+                x = 12.0
+            x += w
+        return rows * LEGEND_ROW_H + 8
+
+    def legend_items(self) -> list[tuple[QColor, str]]:
+        labels = {iid: label for iid, label, _c in self.issues}
+        present = set(np.unique(self.data.issue).tolist()) if len(self.data) else set()
+        out = []
+        for n, iid in enumerate(self.data.issue_ids):
+            if n in present and (self.issue_filter is None or iid in self.issue_filter):
+                out.append((self.colours[n], labels.get(iid, iid)))
+        return out
+
+    def span_style(self, iss: int) -> tuple[QColor, QPen]:
+        """Fill and dashed edge of a span bar in the colour of issue ``iss`` (cached)."""
+        key = ("span", iss, len(self.colours))
+        got = self._marker_cache.get(key)
+        if got is None:
+            col = self.colours[iss] if 0 <= iss < len(self.colours) else QColor(NEUTRAL)
+            fill = QColor(col)
+            fill.setAlpha(70)
+            edge = QColor(col)
+            edge.setAlpha(200)
+            pen = QPen(edge, 1.0, Qt.PenStyle.DashLine)
+            got = (fill, pen)
+            self._marker_cache[key] = got
+        return got
+
+    def marker_pixmap(self, colour: QColor, diameter: float, dpr: float, ring: QColor | None = None) -> QPixmap:
+        key = (colour.rgba(), diameter, dpr, ring.rgba() if ring else None)
+        pm = self._marker_cache.get(key)
+        if pm is None:
+            size = int(np.ceil((diameter + 4) * dpr))
+            pm = QPixmap(size, size)
+            pm.setDevicePixelRatio(dpr)
+            pm.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pm)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(QPen(ring if ring else QColor(255, 255, 255), 1.5 if ring is None else 2.0))
+            p.setBrush(colour)
+            c = (diameter + 4) / 2
+            p.drawEllipse(QPointF(c, c), diameter / 2, diameter / 2)
+            p.end()
+            self._marker_cache[key] = pm
+        return pm
+
+
+# ---------------------------------------------------------------- painting
+
+def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: float, dpr: float = 1.0,
+                   band: tuple[float, float] | None = None) -> Frame:
+    """Draw the whole timeline in logical size ``width`` x ``height`` (device pixels = logical * dpr).
+
+    ``band`` (logical y0, y1) limits the work to that horizontal strip: the export
+    paints a huge image strip by strip with bounded memory.
+    """
+    lay = scene.layout(width, height)
+    frame = Frame(lay)
+    p.fillRect(QRectF(0, 0, width, height), BG)
+    if not len(scene.data):
+        _paint_empty(p, scene, lay)
+        return frame
+    v0, v1 = scene.v0, scene.v1
+    plot = lay.plot
+    ticks = axis_ticks(v0, v1, plot.width(), scene.fm.horizontalAdvance)
+    frame.ticks = ticks
+    # lane backgrounds
+    for r in lay.rows:
+        if r.k % 2:
+            p.fillRect(QRectF(0, r.y, width, r.h), LANE_ALT)
+    # grid at major ticks
+    sx = plot.width() / (v1 - v0)
+    p.setPen(QPen(GRID, 1))
+    xs = plot.left() + (np.array([t for t, _ in ticks.major]) - v0) * sx
+    for x in xs:
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+    p.save()
+    p.setClipRect(plot, Qt.ClipOperation.IntersectClip)
+    _paint_lanes(p, scene, lay, frame, dpr, band)
+    p.restore()
+    _paint_header(p, scene, lay)
+    _paint_axis(p, scene, lay, ticks)
+    if scene.show_overview:
+        _paint_overview(p, scene, lay, dpr)
+    if scene.show_legend:
+        _paint_legend(p, scene, lay)
+    if lay.content_h > plot.height() + 0.5:
+        _paint_scroll_hint(p, scene, lay)
+    return frame
+
+
+def _paint_empty(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
+    f = ui_font(18)
+    p.setFont(f)
+    p.setPen(MUTED)
+    r = QRectF(0, 0, lay.width, lay.height)
+    p.drawText(r, Qt.AlignmentFlag.AlignCenter, scene.empty_text)
+    p.setFont(scene.small)
+    p.drawText(r.adjusted(0, 60, 0, 0), Qt.AlignmentFlag.AlignCenter,
+               "Events appear here, one lane per trade issue, actor or article")
+
+
+def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, dpr: float,
+                 band: tuple[float, float] | None) -> None:
+    v0, v1 = scene.v0, scene.v1
+    plot = lay.plot
+    width_px = plot.width()
+    sx = width_px / (v1 - v0)
+    pad_t = (CLUSTER_D / 2 + 2) / sx  # include markers whose dot pokes into view
+    lanes = scene.lanes
+    dense, sparse = [], []
+    for r in lay.rows:
+        if band is not None and (r.y + r.h <= band[0] or r.y >= band[1]):
+            continue
+        n = lanes.count(r.k, v0 - DAY / 2 - pad_t, v1 + pad_t)
+        if r.collapsed or should_aggregate(n, width_px):
+            dense.append(r)
+        else:
+            sparse.append(r)
+    if dense:
+        _paint_density(p, scene, lay, frame, dense, dpr, band)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for r in sparse:
+        _paint_sparse_lane(p, scene, lay, frame, r, dpr)
+    _paint_marked(p, scene, lay, frame, dense, dpr)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+
+def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
+                   dpr: float, band: tuple[float, float] | None = None) -> None:
+    """Per-pixel counts of every dense lane as bars, into one ARGB buffer, one drawImage."""
+    plot = lay.plot
+    w_dev = max(int(round(plot.width() * dpr)), 1)
+    edges = scene.v0 + (scene.v1 - scene.v0) * np.arange(w_dev + 1) / w_dev
+    # a day event sits at the middle of its day: shift so a bucket counts what is drawn in it
+    edges_q = edges - DAY / 2
+    counts = {r.k: scene.lanes.density(r.k, edges_q) for r in rows}
+    vmax = max((int(c.max()) for c in counts.values() if c.size), default=0)
+    # the buffer covers the plot, or only its part inside the band being painted
+    top, bottom = plot.top(), plot.bottom()
+    if band is not None:
+        top, bottom = max(top, np.floor(band[0])), min(bottom, np.ceil(band[1]))
+        if bottom <= top:
+            return
+    h_dev = max(int(round((bottom - top) * dpr)), 1)
+    img = np.zeros((h_dev, w_dev), np.uint32)
+    for r in rows:
+        c = counts[r.k]
+        y0 = int(round((r.y + (2 if r.collapsed else 5) - top) * dpr))
+        y1 = int(round((r.y + r.h - (2 if r.collapsed else 5) - top) * dpr))
+        bh = y1 - y0
+        if bh <= 0:
+            continue
+        hts = log_heights(c, vmax, bh)
+        col = scene.lane_colour(r.k)
+        lo, hi = max(y0, 0), min(y1, h_dev)
+        if hi <= lo:
+            continue
+        if r.collapsed:
+            # a collapsed lane is a heat strip: opacity follows the count
+            alpha = (hts / max(bh, 1) * 200 + np.where(c > 0, 55, 0)).astype(np.uint32)
+            img[lo:hi, :] = _premul(col, alpha)[None, :]
+        else:
+            rows_idx = np.arange(lo, hi, dtype=np.int32)[:, None] - y0
+            mask = rows_idx >= (bh - hts)[None, :]
+            alpha = np.where(c > 0, 110 + (hts / bh * 145), 0).astype(np.uint32)
+            row_px = _premul(col, alpha)
+            img[lo:hi, :] = np.where(mask, row_px[None, :], 0)
+        frame.density[r.k] = _to_logical(c, plot.width(), dpr)
+    frame.density_edges = scene.v0 + (scene.v1 - scene.v0) * np.arange(int(plot.width()) + 1) / max(
+        int(plot.width()), 1)
+    qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_ARGB32_Premultiplied)
+    qimg.setDevicePixelRatio(dpr)
+    p.drawImage(QPointF(plot.left(), top), qimg)
+    del qimg
+
+
+def _premul(col: QColor, alpha: np.ndarray) -> np.ndarray:
+    """Premultiplied ARGB32 pixels of one colour at per-column alpha (0..255)."""
+    a = np.clip(alpha, 0, 255).astype(np.uint32)
+    r = (col.red() * a // 255).astype(np.uint32)
+    g = (col.green() * a // 255).astype(np.uint32)
+    b = (col.blue() * a // 255).astype(np.uint32)
+    return (a << 24) | (r << 16) | (g << 8) | b
+
+
+def _to_logical(counts: np.ndarray, width: float, dpr: float) -> np.ndarray:
+    """Counts per logical pixel column, from counts per device pixel column."""
+    if dpr == 1.0:
+        return counts
+    n = max(int(width), 1)
+    cs = np.concatenate([[0], np.cumsum(counts)])
+    pos = np.round(np.linspace(0, counts.size, n + 1)).astype(int)
+    return np.diff(cs[pos])
+
+
+def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, r: LaneRow,
+                       dpr: float) -> None:
+    data, lanes = scene.data, scene.lanes
+    v0, v1 = scene.v0, scene.v1
+    plot = lay.plot
+    sx = plot.width() / (v1 - v0)
+    left, right = plot.left(), plot.right()
+    cy = r.y + marker_row(r.h)
+    # spans: translucent bars over their whole (uncertain) extent with a dashed edge, packed into
+    # tracks below the marker row so they never hide markers or each other
+    srows = lanes.spans(r.k, v0, v1)
+    if srows.size:
+        _paint_spans(p, scene, frame, r, srows, left, right, v0, sx)
+    # points: clustered markers at the middle of their day
+    prow = lanes.points(r.k, v0 - DAY / 2 - (CLUSTER_D / sx), v1 + (CLUSTER_D / sx))
+    if not prow.size:
+        return
+    x = left + (data.t0[prow] + DAY / 2 - v0) * sx
+    first, count = clusters(x, CLUSTER_GAP)
+    xc = np.add.reduceat(x, first) / count  # cluster centre
+    ext0 = x[first]
+    ext1 = x[first + count - 1]
+    frame.markers[r.k] = (xc, prow[first], count, np.stack([ext0, ext1], 1), prow)
+    single = count == 1
+    iss = data.issue[prow]
+    same = np.minimum.reduceat(iss, first) == np.maximum.reduceat(iss, first)
+    half = (MARKER_D + 4) / 2
+    for j in np.flatnonzero(single):
+        pm = scene.marker_pixmap(_issue_colour(scene, int(iss[first[j]])), MARKER_D, dpr)
+        p.drawPixmap(QPointF(xc[j] - half, cy - half), pm)
+    if (~single).any():
+        p.setFont(ui_font(SMALL_PX, bold=True))
+        for j in np.flatnonzero(~single):
+            col = _issue_colour(scene, int(iss[first[j]])) if same[j] else QColor("#4B5563")
+            rad = CLUSTER_D / 2 + (2 if count[j] >= 100 else 0)
+            p.setPen(QPen(QColor(255, 255, 255), 1.5))
+            p.setBrush(col)
+            p.drawEllipse(QPointF(xc[j], cy), rad, rad)
+            p.setPen(_badge_text(col))
+            n = int(count[j])
+            p.drawText(QRectF(xc[j] - rad, cy - rad, 2 * rad, 2 * rad), Qt.AlignmentFlag.AlignCenter,
+                       str(n) if n < 1000 else f"{n // 1000}k")
+    # labels beside single markers, elided to stop before the next marker
+    cand = np.flatnonzero(single)
+    if cand.size:
+        obst = xc - np.where(single, MARKER_D / 2, CLUSTER_D / 2)
+        # first pass without titles, so only label-sized slots fetch their title
+        probe, _ = place_labels(xc[cand], np.full(cand.size, 1e9), right, obstacles=obst, min_width=28)
+        need = prow[first[cand[probe]]]
+        scene.ensure_titles(need)
+        tw = np.array([scene._title_w.get(int(data.ids[prow[first[j]]]), 0.0) for j in cand])
+        chosen, granted = place_labels(xc[cand], tw, right, obstacles=obst, min_width=28)
+        p.setFont(scene.font)
+        p.setPen(TEXT)
+        fm = scene.fm
+        for ci, w in zip(chosen, granted, strict=False):
+            j = cand[ci]
+            row = int(prow[first[j]])
+            text = fm.elidedText(scene.title(row), Qt.TextElideMode.ElideRight, w + 0.5)
+            rect = QRectF(xc[j] + 8, cy - fm.height() / 2, w, fm.height())
+            p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            frame.labels.append((rect, row))
+    _outline_rows(p, scene, prow, x, cy)
+
+
+def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, srows: np.ndarray,
+                 left: float, right: float, v0: float, sx: float) -> None:
+    data = scene.data
+    x0 = left + (data.t0[srows] - v0) * sx
+    x1 = left + (data.t1[srows] - v0) * sx
+    frame.spans[r.k] = (srows, x0, x1)
+    ztop, zh = span_zone(r)
+    a = np.maximum(x0, left - 4)
+    b = np.maximum(np.minimum(x1, right + 4), a + 2.0)
+    track, overflow = pack_tracks(a, b, MAX_SPAN_TRACKS)
+    n_tracks = int(track.max()) + 1
+    th = zh / n_tracks
+    gap = 0.0 if n_tracks == 1 else 1.0
+    for iss in np.unique(data.issue[srows]):
+        fill, pen = scene.span_style(int(iss))
+        # stacked thin tracks: fill only, a dashed edge on 4 px bars reads as noise
+        p.setPen(pen if n_tracks == 1 else Qt.PenStyle.NoPen)
+        p.setBrush(fill)
+        for i in np.flatnonzero(data.issue[srows] == iss):
+            p.drawRoundedRect(QRectF(a[i], ztop + track[i] * th, b[i] - a[i], th - gap), 2.5, 2.5)
+    if n_tracks > 1 or th < 11:
+        return
+    # one track: titles inside their bars, clipped to the bar
+    scene.ensure_titles(srows)
+    tw = np.array([scene._title_w.get(int(data.ids[s]), 0.0) for s in srows]) * SMALL_PX / FONT_PX
+    lx = np.maximum(x0, left)
+    avail = np.minimum(tw, x1 - lx - 8)
+    chosen, granted = place_labels(lx, avail, right, gap=8, offset=4, min_width=24)
+    p.setFont(scene.small)
+    fm = scene.fm_small
+    for i, w in zip(chosen, granted, strict=False):
+        if overflow[i]:
+            continue
+        text = fm.elidedText(scene.title(int(srows[i])), Qt.TextElideMode.ElideRight, w + 1)
+        rect = QRectF(lx[i] + 4, ztop, w, th)
+        p.setPen(_darker(_row_colour(scene, int(srows[i]))))
+        p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        frame.labels.append((rect, int(srows[i])))
+
+
+def marker_row(h: float) -> float:
+    """Marker centre below the lane top: fixed in full lanes, proportional in squeezed (export) lanes."""
+    return MARKER_ROW if h >= LANE_H - 4 else h * 0.4
+
+
+def span_zone(r: LaneRow) -> tuple[float, float]:
+    """Top and height of the span tracks of a lane (a thin strip at the bottom of squeezed lanes)."""
+    if r.h >= LANE_H - 4:
+        return r.y + SPAN_TOP, r.h - SPAN_TOP - 3
+    return r.y + r.h * 0.72, max(r.h * 0.22, 3.0)
+
+
+def _outline_rows(p: QPainter, scene: TimelineScene, prow: np.ndarray, x: np.ndarray, cy: float) -> None:
+    """Rings around highlighted and selected markers among ``prow`` at ``x``."""
+    for rows, pen, rad in ((scene.highlight_rows, QPen(HIGHLIGHT, 4), MARKER_D / 2 + 3),
+                           (scene.selected_rows, QPen(SELECT, 2), MARKER_D / 2 + 2.5)):
+        if not rows.size:
+            continue
+        hit = np.isin(prow, rows)
+        if not hit.any():
+            continue
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for xi in x[hit]:
+            p.drawEllipse(QPointF(xi, cy), rad, rad)
+
+
+def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
+                  dpr: float) -> None:
+    """Selected or highlighted events stay visible as outlined markers even inside dense lanes."""
+    marked = np.union1d(scene.highlight_rows, scene.selected_rows)
+    if not marked.size or not rows:
+        return
+    if marked.size > 5000:
+        marked = marked[:5000]
+    lanes = scene.lanes
+    data = scene.data
+    plot = lay.plot
+    sx = plot.width() / (scene.v1 - scene.v0)
+    for r in rows:
+        a, b = lanes.ptr[r.k], lanes.ptr[r.k + 1]
+        members = lanes.idx[a:b]
+        hit = members[np.isin(members, marked)]
+        if not hit.size:
+            continue
+        t = data.t0[hit] + np.where(data.precision[hit] <= 1, DAY / 2, 0)
+        x = plot.left() + (t - scene.v0) * sx
+        vis = (x >= plot.left() - 10) & (x <= plot.right() + 10)
+        hit, x = hit[vis], x[vis]
+        cy = r.y + r.h / 2
+        half = (MARKER_D + 4) / 2
+        for row, xi in zip(hit, x, strict=False):
+            pm = scene.marker_pixmap(_row_colour(scene, int(row)), MARKER_D, dpr)
+            p.drawPixmap(QPointF(xi - half, cy - half), pm)
+        _outline_rows(p, scene, hit, x, cy)
+
+
+def _issue_colour(scene: TimelineScene, iss: int) -> QColor:
+    return scene.colours[iss] if 0 <= iss < len(scene.colours) else QColor(NEUTRAL)
+
+
+def _row_colour(scene: TimelineScene, row: int) -> QColor:
+    return _issue_colour(scene, int(scene.data.issue[row]))
+
+
+def _darker(c: QColor) -> QColor:
+    # span labels in the issue's hue, dark enough to read on the light bar
+    h, s, v, _ = c.getHsvF()
+    out = QColor()
+    out.setHsvF(max(h, 0.0), min(1.0, s * 0.9 + 0.1), min(v, 0.45))
+    return out
+
+
+def _badge_text(c: QColor) -> QColor:
+    lum = 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
+    return QColor("#111111") if lum > 150 else QColor("#FFFFFF")
+
+
+def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
+    hdr = lay.header
+    p.save()
+    p.setClipRect(hdr)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for r in lay.rows:
+        col = scene.lane_colour(r.k)
+        p.fillRect(QRectF(0, r.y + 1, 3, r.h - 2), col)
+        # collapse triangle
+        compact = r.collapsed or r.h < LANE_H - 4
+        tx, ty = 10.0, r.y + (r.h / 2 if compact else 12)
+        tri = QPolygonF([QPointF(tx, ty - 4), QPointF(tx + 6, ty), QPointF(tx, ty + 4)]) if r.collapsed \
+            else QPolygonF([QPointF(tx - 1, ty - 3), QPointF(tx + 7, ty - 3), QPointF(tx + 3, ty + 2)])
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(MUTED)
+        p.drawPolygon(tri)
+        label = scene.lane_label(r.k)
+        n = int(scene.lanes.counts[r.k])
+        if r.collapsed or r.h < LANE_H - 4:
+            p.setFont(scene.small)
+            p.setPen(TEXT)
+            text = scene.fm_small.elidedText(f"{label}  ({n:,})", Qt.TextElideMode.ElideRight, hdr.width() - 30)
+            p.drawText(QRectF(22, r.y, hdr.width() - 28, r.h), Qt.AlignmentFlag.AlignVCenter, text)
+        else:
+            p.setFont(scene.font)
+            p.setPen(TEXT)
+            text = scene.fm.elidedText(label, Qt.TextElideMode.ElideRight, hdr.width() - 30)
+            p.drawText(QRectF(22, r.y + 3, hdr.width() - 28, 16), Qt.AlignmentFlag.AlignVCenter, text)
+            p.setFont(scene.small)
+            p.setPen(MUTED)
+            p.drawText(QRectF(22, r.y + 18, hdr.width() - 28, 14), Qt.AlignmentFlag.AlignVCenter,
+                       f"{n:,} event{'s' if n != 1 else ''}")
+    p.restore()
+    p.setPen(QPen(GRID, 1))
+    p.drawLine(QPointF(hdr.right() - 0.5, hdr.top()), QPointF(hdr.right() - 0.5, hdr.bottom()))
+
+
+def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks) -> None:
+    ax = lay.axis
+    v0, v1 = scene.v0, scene.v1
+    sx = ax.width() / (v1 - v0)
+    p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), BG)
+    p.setPen(QPen(AXIS, 1))
+    p.drawLine(QPointF(ax.left(), ax.top() + 0.5), QPointF(ax.right(), ax.top() + 0.5))
+    p.setPen(QPen(QColor("#9AA1AD"), 1))
+    for t in ticks.minor:
+        x = ax.left() + (t - v0) * sx
+        p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 4))
+    p.setFont(scene.font)
+    fm = scene.fm
+    p.save()
+    p.setClipRect(QRectF(ax.left(), ax.top(), ax.width(), ax.height()))
+    for t, label in ticks.major:
+        x = ax.left() + (t - v0) * sx
+        p.setPen(QPen(AXIS, 1))
+        p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 8))
+        p.setPen(TEXT)
+        p.drawText(QPointF(x + 4, ax.top() + 6 + fm.ascent()), label)
+    p.setFont(scene.bold)
+    fmb = QFontMetricsF(scene.bold)
+    for t, label in ticks.context:
+        x = max(ax.left() + (t - v0) * sx, ax.left())
+        p.setPen(QPen(AXIS, 1))
+        if t > v0:
+            p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 22))
+        p.setPen(TEXT)
+        p.drawText(QPointF(x + 4, ax.top() + 22 + fmb.ascent()), label)
+    p.restore()
+    # what one pixel means, for the person reading an export
+    p.setFont(scene.small)
+    p.setPen(MUTED)
+    p.drawText(QRectF(8, ax.top() + 4, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft, ticks.level.name)
+    n_vis = sum(int(scene.lanes.counts[k]) for k in range(len(scene.lanes)))
+    p.drawText(QRectF(8, ax.top() + 20, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft, f"{n_vis:,} in lanes")
+
+
+def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) -> None:
+    ov = lay.overview
+    lo, hi = overview_range(scene)
+    key = (int(ov.width() * dpr), int(ov.height() * dpr), lo, hi, id(scene.lanes), len(scene.data))
+    if scene._overview_cache is None or scene._overview_cache[0] != key:
+        scene._overview_cache = (key, _overview_image(scene, ov, lo, hi, dpr))
+    p.fillRect(ov, QColor("#F3F4F6"))
+    p.drawImage(ov.topLeft(), scene._overview_cache[1])
+    sx = ov.width() / (hi - lo)
+    a = ov.left() + (scene.v0 - lo) * sx
+    b = ov.left() + (scene.v1 - lo) * sx
+    a, b = max(a, ov.left()), min(b, ov.right())
+    if b - a < 4:
+        m = (a + b) / 2
+        a, b = m - 2, m + 2
+    shade = QColor(255, 255, 255, 150)
+    p.fillRect(QRectF(ov.left(), ov.top(), max(a - ov.left(), 0), ov.height()), shade)
+    p.fillRect(QRectF(b, ov.top(), max(ov.right() - b, 0), ov.height()), shade)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(QColor("#1F6FEB"), 1.5))
+    p.setBrush(QColor(31, 111, 235, 28))
+    p.drawRoundedRect(QRectF(a, ov.top() + 0.75, b - a, ov.height() - 1.5), 2, 2)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    p.setFont(scene.small)
+    p.setPen(MUTED)
+    p.drawText(QRectF(8, ov.top(), HEADER_W - 16, ov.height()), Qt.AlignmentFlag.AlignVCenter, "Overview")
+
+
+def overview_range(scene: TimelineScene) -> tuple[float, float]:
+    lo, hi = scene.data.time_range()
+    pad = max((hi - lo) * 0.02, DAY)
+    return lo - pad, hi + pad
+
+
+def _overview_image(scene: TimelineScene, ov: QRectF, lo: float, hi: float, dpr: float) -> QImage:
+    """Density of all events over the whole range, as an area chart (built once per size)."""
+    w = max(int(ov.width() * dpr), 1)
+    h = max(int(ov.height() * dpr), 1)
+    edges = lo + (hi - lo) * np.arange(w + 1) / w
+    t = scene.data.t0
+    counts = np.diff(np.searchsorted(t, edges))
+    hts = log_heights(counts, float(counts.max()) if counts.size else 0, h - 2 * dpr)
+    rows = np.arange(h)[:, None]
+    mask = rows >= (h - hts)[None, :]
+    col = QColor("#7C8798")
+    img = np.where(mask, _premul(col, np.full(w, 200))[None, :], 0).astype(np.uint32)
+    q = QImage(img.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
+    q.setDevicePixelRatio(dpr)
+    return q
+
+
+def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
+    lg = lay.legend
+    p.fillRect(lg, QColor("#FAFBFC"))
+    p.setPen(QPen(GRID, 1))
+    p.drawLine(QPointF(0, lg.top() + 0.5), QPointF(lay.width, lg.top() + 0.5))
+    p.setFont(scene.font)
+    x, y = 12.0, lg.top() + 6
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for col, label in scene.legend_items():
+        w = 14 + 6 + scene.fm.horizontalAdvance(label) + 18
+        if x + w > lay.width - 12 and x > 12:
+            x, y = 12.0, y + LEGEND_ROW_H
+        p.setPen(QPen(QColor(255, 255, 255), 1))
+        p.setBrush(col)
+        p.drawEllipse(QPointF(x + 6, y + LEGEND_ROW_H / 2 - 2), 5.5, 5.5)
+        p.setPen(TEXT)
+        p.drawText(QRectF(x + 18, y, w, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter, label)
+        x += w
+    # how precision is drawn
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+
+def _paint_scroll_hint(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
+    """A thin scroll indicator at the right of the lanes (the widget adds a real scrollbar)."""
+    plot = lay.plot
+    frac = plot.height() / lay.content_h
+    h = max(plot.height() * frac, 16)
+    top = plot.top() + (plot.height() - h) * (scene.scroll_y / max(lay.content_h - plot.height(), 1))
+    p.fillRect(QRectF(plot.right() - 4, top, 3, h), QColor(0, 0, 0, 60))
+
+
+def hatch_brush(col: QColor) -> QBrush:
+    return QBrush(col, Qt.BrushStyle.BDiagPattern)
+
+
+def rounded_path(rect: QRectF, radius: float) -> QPainterPath:
+    path = QPainterPath()
+    path.addRoundedRect(rect, radius, radius)
+    return path
