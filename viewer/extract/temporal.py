@@ -541,7 +541,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         anchor = anchor.date()
     rules = load_rules()
     out: list[Timex] = []
-    for m in rules.regex.finditer(text):
+    for m in rules.finditer(text):
         rule = rules.rules.get(m.lastgroup or "")
         if rule is None:
             continue

@@ -16,7 +16,7 @@ only runs on the (few) places where a rule matched. That is what makes the tagge
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -62,8 +62,58 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSet:
-    regex: re.Pattern[str]
+    regex: re.Pattern[str]  # all rules, one alternation (used when there is no gate)
     rules: dict[str, Rule]  # key: the rule's outer group name in the combined regex
+    gate: re.Pattern[str] | None  # positions where some rule can start
+    starts: tuple[BranchStart, ...]  # per rule, the words it can start with
+    branches: tuple[str, ...]  # per rule, its regex (named group R<i>)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Non-overlapping leftmost matches, rules tried in file order: the same as
+        ``regex.finditer`` but each candidate position only tries the rules that can
+        start with the word found there (dispatch on the first word)."""
+        if self.gate is None:
+            yield from self.regex.finditer(text)
+            return
+        last_end = 0
+        word_at = _WORD_AT.match
+        for cand in self.gate.finditer(text):
+            pos = cand.start()
+            if pos < last_end:
+                continue
+            word = word_at(text, pos).group(0).lower()
+            key = word or text[pos]
+            matcher = self._matchers.get(key)
+            if matcher is None:
+                matcher = self._matcher_for(word, text[pos])
+                self._matchers[key] = matcher
+            m = matcher.match(text, pos)
+            if m is not None:
+                last_end = m.end()
+                yield m
+
+    def _matcher_for(self, word: str, char: str) -> re.Pattern[str]:
+        chosen = tuple(i for i, st in enumerate(self.starts) if st.admits(word, char))
+        cached = self._subsets.get(chosen)
+        if cached is None:
+            alternation = "|".join(self.branches[i] for i in chosen) or "(?!)"
+            cached = re.compile(r"(?:" + alternation + r")(?!\w)", re.IGNORECASE)
+            self._subsets[chosen] = cached
+        return cached
+
+    @property
+    def _matchers(self) -> dict[str, re.Pattern[str]]:
+        return _MATCHER_CACHE.setdefault(id(self), {})
+
+    @property
+    def _subsets(self) -> dict[tuple[int, ...], re.Pattern[str]]:
+        return _SUBSET_CACHE.setdefault(id(self), {})
+
+
+# Per rule set: compiled sub-alternations by first word (filled lazily: a few dozen).
+_MATCHER_CACHE: dict[int, dict[str, re.Pattern[str]]] = {}
+_SUBSET_CACHE: dict[int, dict[tuple[int, ...], re.Pattern[str]]] = {}
+_WORD_AT = re.compile(r"[A-Za-z]*")
 
 
 # ------------------------------------------------------------------ normalizers
@@ -235,8 +285,38 @@ def _expand_spaces(regex: str) -> str:
 def _table_alternation(name: str, tables: dict[str, dict[str, Any]], where: str) -> str:
     if name not in tables:
         raise TemporalRuleError(f"{where}: unknown table @{name}")
-    keys = sorted(tables[name], key=lambda k: (-len(k), k))
-    return "(?:" + "|".join(re.escape(k).replace(r"\ ", " ") for k in keys) + ")"
+    return _trie_regex([k.lower() for k in tables[name]])
+
+
+def _trie_regex(words: list[str]) -> str:
+    """An alternation of words as a prefix tree: 'jan|june|july' -> 'j(?:an|u(?:ne|ly))'.
+
+    The regex engine tries alternatives one by one; sharing prefixes makes a failing
+    position cost one comparison per letter instead of one per word. Longer words are
+    tried before their prefixes, so the longest word matches. A space in a word
+    stays a space (rules turn it into a whitespace run).
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = []
+        for ch in sorted((c for c in node if c), key=lambda c: c):
+            piece = " " if ch == " " else re.escape(ch)
+            branches.append(piece + emit(node[ch]))
+        if "" in node:
+            if not branches:
+                return ""
+            return "(?:" + "|".join(branches) + ")?"
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return "(?:" + emit(trie) + ")"
 
 
 def _fragment_regexes(
@@ -343,6 +423,136 @@ def _place_fragments(
     return _PLACEHOLDER.sub(place, pattern)
 
 
+class _OpenStart(Exception):
+    """A rule could start with almost any word: no gate can be built."""
+
+
+_LIMIT = 20000  # prefixes enumerated per rule before giving up
+
+
+def _first_words(items: Any, starts: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+    """Possible starts of text matched by a parsed regex, as (letters, closed) pairs.
+
+    ``letters`` are the lower-case letters read so far; ``closed`` is True once a
+    non-letter ended the first word. Zero-width assertions are skipped (the gate only
+    has to be a superset of the real starts).
+    """
+    from re import _constants as c  # the parser's opcodes (stable since 3.11)
+
+    current = starts
+    for op, av in items:
+        if all(closed for _, closed in current):
+            return current
+        done = {x for x in current if x[1]}
+        open_ = [x for x in current if not x[1]]
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.LITERAL:
+            ch = chr(av).lower()
+            nxt = {(w + ch, False) if ch.isalpha() else (w or "#" + re.escape(ch), True) for w, _ in open_}
+        elif op is c.IN:
+            letters: set[str] = set()
+            others: list[str] = []
+            for iop, iav in av:
+                if iop is c.LITERAL and chr(iav).isalpha():
+                    letters.add(chr(iav).lower())
+                elif iop is c.RANGE and any(chr(x).isalpha() for x in range(iav[0], iav[1] + 1)):
+                    raise _OpenStart
+                elif iop is c.NEGATE or iop is c.CATEGORY and "WORD" in str(iav):
+                    raise _OpenStart
+                elif iop is c.LITERAL:
+                    others.append(re.escape(chr(iav)))
+                elif iop is c.RANGE:
+                    others.append(re.escape(chr(iav[0])) + "-" + re.escape(chr(iav[1])))
+                elif iop is c.CATEGORY and "DIGIT" in str(iav) and "NOT" not in str(iav):
+                    others.append("0-9")
+                elif iop is c.CATEGORY and "SPACE" in str(iav) and "NOT" not in str(iav):
+                    others.append(r"\s")
+                else:
+                    raise _OpenStart
+            nxt = {(w + ch, False) for w, _ in open_ for ch in letters}
+            if others:
+                nxt |= {(w or "#[" + "".join(others) + "]", True) for w, _ in open_}
+        elif op is c.CATEGORY:
+            kind = str(av)
+            if "NOT" in kind or not ("DIGIT" in kind or "SPACE" in kind):
+                raise _OpenStart
+            nxt = {(w or ("#[0-9]" if "DIGIT" in kind else r"#\s"), True) for w, _ in open_}
+        elif op is c.SUBPATTERN:
+            nxt = _first_words(av[-1], set(open_))
+        elif op is c.BRANCH:
+            nxt = set()
+            for alt in av[1]:
+                nxt |= _first_words(alt, set(open_))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            once = _first_words(sub, set(open_))
+            if high > 1 and any(not closed for _, closed in once):
+                # Repeated letters: keep what we have as an open-ended prefix.
+                once = {(w, True) for w, _ in once}
+            nxt = once | (set(open_) if low == 0 else set())
+        else:
+            raise _OpenStart
+        current = done | nxt
+        if len(current) > _LIMIT:
+            raise _OpenStart
+    return current
+
+
+@dataclass(frozen=True)
+class BranchStart:
+    """The words a rule can start with (computed from its parsed regex)."""
+
+    whole: frozenset[str]  # first words followed by a non-letter ("last", "may")
+    prefixes: tuple[str, ...]  # first words that may go on with letters ("friday" in "fridays")
+    other: re.Pattern[str] | None  # the non-letter characters a rule can start with
+
+    def admits(self, word: str, char: str) -> bool:
+        if not word:
+            return self.other is not None and self.other.match(char) is not None
+        return word in self.whole or any(word.startswith(p) for p in self.prefixes)
+
+
+def _branch_start(branch: str) -> BranchStart | None:
+    """First words of one rule; None when it could start almost anywhere."""
+    from re import _parser
+
+    try:
+        starts = _first_words(_parser.parse(branch, re.IGNORECASE), {("", False)})
+    except _OpenStart:
+        return None
+    whole: set[str] = set()
+    prefixes: set[str] = set()
+    others: set[str] = set()
+    for word, closed in starts:
+        if not word:
+            return None  # the rule can match the empty string
+        if word.startswith("#"):
+            others.add(word[1:])
+        elif closed:
+            whole.add(word)
+        else:
+            prefixes.add(word)
+    other = re.compile("|".join(sorted(others))) if others else None
+    return BranchStart(frozenset(whole), tuple(sorted(prefixes)), other)
+
+
+def _start_gate(starts: list[BranchStart]) -> str:
+    """A look-ahead accepting exactly the positions where some rule can start.
+
+    Most words of a text cannot begin a time expression; rejecting them with one
+    prefix-tree test instead of trying every rule is what makes the scan fast.
+    """
+    whole = set().union(*(s.whole for s in starts))
+    prefixes = set().union(*(s.prefixes for s in starts))
+    alternatives = sorted({s.other.pattern for s in starts if s.other is not None})
+    if whole:
+        alternatives.append(_trie_regex(sorted(whole)) + r"(?![a-zA-Z])")
+    if prefixes:
+        alternatives.append(_trie_regex(sorted(prefixes)))
+    return "(?=" + "|".join(alternatives) + ")"
+
+
 def compile_rules(
     tables: dict[str, dict[str, Any]], patterns: dict[str, Any], rules: list[dict[str, Any]]
 ) -> RuleSet:
@@ -395,12 +605,26 @@ def compile_rules(
             index, name, raw["type"], raw["value"], mod, raw.get("end"), tuple(groups), names
         )
         branches.append(f"(?P<{prefix}>{body})")
-    combined = r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)"
+    starts = [_branch_start(b) for b in branches]
+    if any(st is None for st in starts):
+        gate = ""  # some rule may start anywhere: no gate, the full alternation everywhere
+        known: list[BranchStart] = []
+    else:
+        known = [st for st in starts if st is not None]
+        gate = _start_gate(known)
+    for rule_regex, raw in zip(branches, rules, strict=True):
+        # Every rule must still find its example behind the gate (a word missing from
+        # the gate would silently disable the rule).
+        gated = re.compile(r"(?<!\w)" + gate + r"(?:" + rule_regex + r")(?!\w)", re.IGNORECASE)
+        if not any(m.end() == len(raw["example"]) for m in gated.finditer(raw["example"])):
+            raise TemporalRuleError(f"rules.toml rule {raw['name']!r}: its first word escapes the start gate")
+    combined = r"(?<!\w)" + gate + r"(?:" + "|".join(branches) + r")(?!\w)"
     try:
         regex = re.compile(combined, re.IGNORECASE)
     except re.error as exc:  # pragma: no cover - every branch compiled alone above
         raise TemporalRuleError(f"rules.toml: combined pattern does not compile: {exc}") from exc
-    return RuleSet(regex, compiled_rules)
+    gate_regex = re.compile(r"(?<!\w)" + gate, re.IGNORECASE) if gate else None
+    return RuleSet(regex, compiled_rules, gate_regex, tuple(known), tuple(branches))
 
 
 @lru_cache(maxsize=1)
