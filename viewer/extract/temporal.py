@@ -54,13 +54,14 @@ class _NeedsAnchor(Exception):
 class _Context:
     """What phase two needs about one match: anchor, groups, and the (lazy) tense."""
 
-    __slots__ = ("anchor", "groups", "relative", "unresolved", "_tense", "_tense_fn")
+    __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "_tense", "_tense_fn")
 
     def __init__(self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], str | None]):
         self.anchor = anchor
         self.groups = groups
         self.relative = False
         self.unresolved = False
+        self.range_start = ""  # for the end of a range: the start's value
         self._tense: str | None | bool = False
         self._tense_fn = tense_fn
 
@@ -171,6 +172,12 @@ def _op_date(ctx: _Context, year: Any = None, month: Any = None, day: Any = None
     m = ctx.arg(month)
     d = ctx.arg(day)
     m_int = int(m) if m is not None else None
+    if y is None and ctx.range_start[:4].isdigit() and m_int is not None:
+        # The end of a range takes the start's year ("from May to July", "Dec. 30 to Jan. 2").
+        y = int(ctx.range_start[:4])
+        start_month = int(ctx.range_start[5:7]) if ctx.range_start[5:7].isdigit() else m_int
+        if m_int < start_month:
+            y += 1
     if y is None:
         if m_int is None:
             raise ValueError("a date needs at least a year or a month")
@@ -512,8 +519,10 @@ def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
         resolved = False
     end_value = ""
     if rule.end is not None:
+        end_ctx = _Context(anchor, groups, tense_fn)
+        end_ctx.range_start = value
         try:
-            end_value = _evaluate(rule.end, _Context(anchor, groups, tense_fn))
+            end_value = _evaluate(rule.end, end_ctx)
         except (_NeedsAnchor, OverflowError, ValueError):
             end_value = _evaluate(rule.end, _Context(None, groups, tense_fn))
     return value, resolved, ctx.relative, end_value

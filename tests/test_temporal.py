@@ -1,0 +1,237 @@
+"""Table-driven tests of the temporal tagger (viewer/extract/temporal.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from viewer.extract.temporal import Timex, tag
+from viewer.extract.temporal_rules import TemporalRuleError, compile_rules, load_rules
+
+FRI = dt.date(2025, 6, 6)  # the sample article's publication date, a Friday
+SAMPLE_TEXT = (
+    "Treasury Secretary Scott Bessent recently acknowledged the talks are stalled, raising concerns "
+    "over a fragile trade agreement signed in May. That deal had reduced tariffs for a 90-day window. "
+    "Thursday’s call adds another layer. While the May pact was once praised, it is hanging by a thread."
+)
+
+
+def _find(text: str, anchor: dt.date | None, span: str) -> Timex:
+    found = [t for t in tag(text, anchor) if t.text == span]
+    assert found, f"{span!r} not tagged in {text!r}: {tag(text, anchor)}"
+    return found[0]
+
+
+# (text, anchor, expected span, type, value)
+CASES = [
+    ("The talks were held on May 12.", FRI, "May 12", "DATE", "2025-05-12"),
+    ("It was signed on 12 May 2025.", FRI, "12 May 2025", "DATE", "2025-05-12"),
+    ("The filing is dated 2025-05-12.", FRI, "2025-05-12", "DATE", "2025-05-12"),
+    ("The two leaders spoke on Thursday.", FRI, "Thursday", "DATE", "2025-06-05"),
+    ("They will meet on Thursday.", FRI, "Thursday", "DATE", "2025-06-12"),
+    ("Officials met last week.", FRI, "last week", "DATE", "2025-W22"),
+    ("Tariffs rose earlier this month.", FRI, "earlier this month", "DATE", "2025-06"),
+    ("A fragile trade agreement signed in May.", FRI, "May", "DATE", "2025-05"),
+    ("The deal expires in mid-June.", FRI, "mid-June", "DATE", "2025-06"),
+    ("Exports fell in the first quarter.", FRI, "the first quarter", "DATE", "2025-Q1"),
+    ("Exports fell in 2024.", FRI, "2024", "DATE", "2024"),
+    ("Trade grew fast in the 1990s.", FRI, "the 1990s", "DATE", "199"),
+    ("The ministry said yesterday that it objected.", FRI, "yesterday", "DATE", "2025-06-05"),
+    ("Tariffs were cut for a 90-day window.", FRI, "90-day", "DURATION", "P90D"),
+    ("The truce held for three months.", FRI, "three months", "DURATION", "P3M"),
+    ("The committee meets every Tuesday.", FRI, "every Tuesday", "SET", "XXXX-WXX-2"),
+    ("Thursday's call adds another layer.", FRI, "Thursday", "DATE", "2025-06-05"),
+    ("Thursday’s call adds another layer.", FRI, "Thursday", "DATE", "2025-06-05"),
+    ("Tariffs rose since Trump's January inauguration.", FRI, "January", "DATE", "2025-01"),
+    ("Beijing responded over the weekend.", FRI, "the weekend", "DATE", "2025-W22-WE"),
+    ("Bessent recently acknowledged the talks were stalled.", FRI, "recently", "DATE", "PAST_REF"),
+    ("The truce is now under pressure.", FRI, "now", "DATE", "PRESENT_REF"),
+    ("More talks are expected in the coming weeks.", FRI, "the coming weeks", "DATE", "FUTURE_REF"),
+    ("Imports doubled over the past year.", FRI, "the past year", "DURATION", "P1Y"),
+    ("Prices fell last week.", dt.date(1998, 1, 14), "last week", "DATE", "1998-W02"),
+    ("The May pact was once praised.", FRI, "May", "DATE", "2025-05"),
+    ("The talks resume next month.", FRI, "next month", "DATE", "2025-07"),
+    ("Growth slowed last year.", FRI, "last year", "DATE", "2024"),
+    ("The plant closed two years ago.", FRI, "two years ago", "DATE", "2023"),
+    ("The call lasted 45 minutes.", FRI, "45 minutes", "DURATION", "PT45M"),
+    ("The vote is set for Sept. 30.", FRI, "Sept. 30", "DATE", "2025-09-30"),
+    ("He was born on March 5, 1946.", FRI, "March 5, 1946", "DATE", "1946-03-05"),
+    ("Shipments resumed in July 1997.", FRI, "July 1997", "DATE", "1997-07"),
+    ("The meeting began at 10:35 a.m.", FRI, "10:35 a.m.", "TIME", "2025-06-06T10:35"),
+    ("Sales fell in the third quarter of 2024.", FRI, "the third quarter of 2024", "DATE", "2024-Q3"),
+    ("The index is published daily.", FRI, "daily", "SET", "P1D"),
+    ("Prices rose in the early 1990s.", FRI, "the early 1990s", "DATE", "199"),
+    ("Talks collapsed last November.", FRI, "last November", "DATE", "2024-11"),
+    ("Growth is expected early next year.", FRI, "early next year", "DATE", "2026"),
+    ("The plan dates from the 20th century.", FRI, "the 20th century", "DATE", "19"),
+    ("She said it happened in nineteen ninety-six.", FRI, "nineteen ninety-six", "DATE", "1996"),
+    ("The firm was formed 11 days ago.", dt.date(1999, 4, 19), "11 days ago", "DATE", "1999-04-08"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor", "span", "type_", "value"), CASES)
+def test_expression(text: str, anchor: dt.date, span: str, type_: str, value: str) -> None:
+    timex = _find(text, anchor, span)
+    assert (timex.type, timex.value) == (type_, value)
+    assert text[timex.start : timex.end] == timex.text
+    assert timex.resolved
+
+
+def test_mods_and_ranges() -> None:
+    assert _find("The deal expires in mid-June.", FRI, "mid-June").mod == "MID"
+    assert _find("Growth is expected early next year.", FRI, "early next year").mod == "START"
+    rng = _find("The summit runs June 9-10.", FRI, "June 9-10")
+    assert (rng.value, rng.end_value) == ("2025-06-09", "2025-06-10")
+    months = _find("Tariffs applied from May to July.", FRI, "May to July")
+    assert (months.value, months.end_value) == ("2025-05", "2025-07")
+
+
+SAMPLE_EXPECTED = [
+    ("recently", "DATE", "PAST_REF"),
+    ("May", "DATE", "2025-05"),
+    ("90-day", "DURATION", "P90D"),
+    ("Thursday", "DATE", "2025-06-05"),
+    ("May", "DATE", "2025-05"),
+]
+
+
+def test_sample_article_with_anchor() -> None:
+    got = [(t.text, t.type, t.value) for t in tag(SAMPLE_TEXT, FRI)]
+    assert got == SAMPLE_EXPECTED
+    relative = {t.text: t.relative for t in tag(SAMPLE_TEXT, FRI)}
+    assert relative == {"recently": True, "May": True, "90-day": False, "Thursday": True}
+
+
+def test_sample_article_without_anchor_invents_no_date() -> None:
+    got = tag(SAMPLE_TEXT, None)
+    by_text = {(t.text, t.start): t for t in got}
+    assert len(got) == 5
+    for t in got:
+        if t.text == "90-day":
+            assert t.resolved and t.value == "P90D"
+            continue
+        assert not t.resolved and t.relative
+        assert "2025" not in t.value
+    values = sorted(t.value for t in by_text.values() if not t.resolved)
+    assert values == ["PAST_REF", "XXXX-05", "XXXX-05", "XXXX-WXX-4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("They met on Thursday.", "XXXX-WXX-4"),
+        ("Prices fell last week.", "XXXX-WXX"),
+        ("It happened yesterday.", "XXXX-XX-XX"),
+        ("The vote is on Sept. 30.", "XXXX-09-30"),
+        ("Sales fell in the first quarter.", "XXXX-Q1"),
+        ("Growth slowed last year.", "XXXX"),
+    ],
+)
+def test_no_anchor_is_underspecified(text: str, value: str) -> None:
+    (timex,) = tag(text, None)
+    assert (timex.value, timex.resolved, timex.relative) == (value, False, True)
+
+
+def test_absolute_dates_need_no_anchor() -> None:
+    (timex,) = tag("It was signed on 12 May 2025.", None)
+    assert (timex.value, timex.resolved, timex.relative) == ("2025-05-12", True, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "span", "value"),
+    [
+        # the publication day itself counts as "Friday" in a past-tense report
+        ("Bombs exploded outside the embassies Friday, witnesses said.", dt.date(1998, 8, 7), "Friday",
+         "1998-08-07"),
+        ("The board will vote Monday.", FRI, "Monday", "2025-06-09"),
+        ("They met last Friday.", FRI, "last Friday", "2025-05-30"),
+        ("They meet next Friday.", FRI, "next Friday", "2025-06-13"),
+        ("The offer expired Nov. 25.", dt.date(1989, 10, 25), "Nov. 25", "1988-11-25"),
+        ("The offer will expire Jan. 14.", dt.date(1999, 12, 20), "Jan. 14", "2000-01-14"),
+    ],
+)
+def test_tense_decides_direction(text: str, anchor: dt.date, span: str, value: str) -> None:
+    assert _find(text, anchor, span).value == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You may say so.",  # the verb, not the month
+        "Troops march on the capital.",
+        "He paid $1990 for it.",
+        "Unemployment was 2010 percent.",
+        "The 1,999 delegates voted.",
+    ],
+)
+def test_no_false_dates(text: str) -> None:
+    assert [t for t in tag(text, FRI) if t.type in ("DATE", "TIME")] == []
+
+
+def test_output_sorted_non_overlapping_and_offsets_exact() -> None:
+    text = SAMPLE_TEXT * 3 + " Last week, on Monday, Oct. 12, 2024 and in the 1990s, for two years."
+    got = tag(text, FRI)
+    assert got == sorted(got, key=lambda t: t.start)
+    for a, b in zip(got, got[1:]):
+        assert a.end <= b.start
+    for t in got:
+        assert text[t.start : t.end] == t.text
+
+
+def test_rules_fail_loudly_naming_the_rule() -> None:
+    tables = {"month": {"may": "05"}}
+    patterns = {"MONTH": {"regex": "@month", "norm": "month", "example": "may"}}
+    bad_example = [{"name": "broken_rule", "example": "June", "pattern": "{MONTH:m}", "type": "DATE",
+                    "value": ["date", "", "m"]}]
+    with pytest.raises(TemporalRuleError, match="broken_rule"):
+        compile_rules(tables, patterns, bad_example)
+    bad_op = [{"name": "bad_op", "example": "may", "pattern": "{MONTH:m}", "type": "DATE", "value": ["nope"]}]
+    with pytest.raises(TemporalRuleError, match="bad_op"):
+        compile_rules(tables, patterns, bad_op)
+    bad_group = [{"name": "bad_group", "example": "may", "pattern": "{MONTH:m}", "type": "DATE",
+                  "value": ["date", "y", "m"]}]
+    with pytest.raises(TemporalRuleError, match="bad_group"):
+        compile_rules(tables, patterns, bad_group)
+    with pytest.raises(TemporalRuleError, match="NOPE"):
+        compile_rules(tables, patterns, [{"name": "x", "example": "may", "pattern": "{NOPE}", "type": "DATE",
+                                          "value": ["date", "", "m"]}])
+
+
+def test_dispatch_matches_plain_alternation() -> None:
+    """The first-word gate and dispatch give exactly what the single big regex gives."""
+    rules = load_rules()
+    text = SAMPLE_TEXT + " " + " ".join(
+        f"{w} {x}" for w in ("the", "a", "last", "about", "early", "every", "12", "'98", "more than")
+        for x in ("May 3", "two weeks ago", "third quarter", "Tuesdays", "1990s", "year", "now", "fiscal 1989")
+    )
+    fast = [(m.span(), m.lastgroup) for m in rules.finditer(text)]
+    plain = [(m.span(), m.lastgroup) for m in rules.regex.finditer(text)]
+    assert fast == plain and fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(max_size=300)
+    | st.lists(
+        st.sampled_from(["May", "12", "99999999999999999999", "0001", "9999", "Thursday", "last", "next", "year",
+                         "ago", "the", "1990s", "-", "/", ":", "a.m.", "quarter", "'", "’", "\n", " ", "every",
+                         "Feb. 30", "13/45/2025", "24:99 GMT", "century", "0th", "2 1/2 years"]),
+        max_size=40,
+    ).map(" ".join),
+    anchor=st.none() | st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), FRI]) | st.dates(),
+)
+def test_tag_never_raises(text: str, anchor: dt.date | None) -> None:
+    got = tag(text, anchor)
+    for t in got:
+        assert text[t.start : t.end] == t.text
+        assert t.type in ("DATE", "TIME", "DURATION", "SET")
+    assert [t.start for t in got] == sorted(t.start for t in got)
+
+
+def test_empty_and_odd_inputs() -> None:
+    assert tag("", FRI) == []
+    assert tag("", None) == []
+    assert tag("year 0001 and 9999", dt.date(9999, 12, 31)) is not None
