@@ -334,6 +334,11 @@ def make_corpus(root: str | Path, small_files: int = 10_000) -> list[tuple[Path,
         "no article text",
     )
     put(
+        "too many elements.html",
+        "<html><body>" + "<span>x</span>" * 120_000 + "</body></html>",
+        "too complex",
+    )
+    put(
         "scripts only.html",
         "<html><head><script>var a = 1;</script><style>body{}</style></head>"
         "<body><script>document.write('x')</script><noscript></noscript></body></html>",

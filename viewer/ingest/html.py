@@ -28,6 +28,12 @@ from viewer.ingest.text import Meta, build_article
 for _name in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
+# Extraction time grows with the number of elements (about 1 s per 20,000); news
+# pages have a few thousand. Past this the file is not an article page, and the
+# cap keeps a hostile page from holding the ingest for minutes.
+MAX_ELEMENTS = 100_000
+_TAG = re.compile(r"<[A-Za-z]")
+
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,40})""", re.I)
 
 
@@ -92,6 +98,8 @@ def article_from_html(html: str, path: Path, meta: Meta | None = None, url: str 
     if not re.search(r"<[A-Za-z!?/]", html[:200_000]):
         # Not markup at all: a plain-text file saved with an .html name.
         return build_article(html, path, meta)
+    if html.count("<") > MAX_ELEMENTS and len(_TAG.findall(html)) > MAX_ELEMENTS:
+        raise IngestError(path, f"web page too complex to read (over {MAX_ELEMENTS:,} elements)")
     doc = _extract(html, url or None, recall=False)
     if doc is None or not (getattr(doc, "text", "") or "").strip():
         doc = _extract(html, url or None, recall=True)

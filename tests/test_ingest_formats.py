@@ -1,0 +1,260 @@
+"""Readers for saved web pages, PDF, Word, e-mail and RTF; folder collection."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.ingest_corpus import (
+    PARAGRAPHS,
+    TITLE,
+    article_pdf_pages,
+    html_page,
+    make_docx,
+    make_eml,
+    make_mhtml,
+    make_pdf,
+    make_rtf,
+    make_zip_bomb_docx,
+)
+from viewer.ingest import SUPPORTED_SUFFIXES, IngestError, collect_files, read_article
+from viewer.ingest.html import MAX_ELEMENTS
+from viewer.ingest.pdf import join_lines, strip_running_lines
+
+
+def write(tmp_path: Path, name: str, content: bytes | str) -> Path:
+    p = tmp_path / name
+    p.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return p
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+def test_html_page_text_and_metadata(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "page.html", html_page()))
+    assert art.title == TITLE
+    assert art.source == "Example Trade Weekly"
+    assert art.author == "Jane Roe"
+    assert art.url == "https://www.example-trade.com/world/trade-talks-resume"
+    for p in PARAGRAPHS:
+        assert p in art.text
+    for furniture in ("SCRIPT-TEXT", "color: red", "Also Read", "Related stories", "Home", "Subscribe"):
+        assert furniture not in art.text
+
+
+def test_html_original_date_not_last_updated(tmp_path: Path) -> None:
+    page = html_page(published="2025-06-05T08:00:00Z", modified="2025-06-09T09:00:00Z")
+    art = read_article(write(tmp_path, "page.html", page))
+    assert (art.published, art.published_origin) == (date(2025, 6, 5), "metadata")
+
+
+BODY_HTML = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+
+
+@pytest.mark.parametrize(
+    ("head", "body_prefix", "expected"),
+    [
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "datePublished": "2025-03-04T10:00:00Z", "dateModified": "2025-03-09T10:00:00Z"}</script>',
+            "",
+            date(2025, 3, 4),
+        ),
+        (
+            "",
+            '<p>Published <time datetime="2025-03-04">March 4, 2025</time>, updated '
+            '<time datetime="2025-03-09">March 9</time></p>',
+            date(2025, 3, 4),
+        ),
+        ('<meta name="date" content="2025-03-04">', "", date(2025, 3, 4)),
+        (
+            '<meta property="og:updated_time" content="2025-03-09">'
+            '<meta property="article:published_time" content="2025-03-04">',
+            "",
+            date(2025, 3, 4),
+        ),
+    ],
+    ids=["json-ld", "time-element", "meta-date", "open-graph"],
+)
+def test_html_date_sources(tmp_path: Path, head: str, body_prefix: str, expected: date) -> None:
+    page = f"<html><head><title>{TITLE}</title>{head}</head><body><article><h1>{TITLE}</h1>{body_prefix}{BODY_HTML}</article></body></html>"  # noqa: E501
+    art = read_article(write(tmp_path, "page.html", page))
+    assert (art.published, art.published_origin) == (expected, "metadata")
+
+
+def test_html_without_date_evidence_stays_undated(tmp_path: Path) -> None:
+    page = f"<html><head><title>{TITLE}</title></head><body><article>{BODY_HTML}</article></body></html>"
+    path = write(tmp_path, "page.html", page)
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # the mtime is never evidence
+    art = read_article(path)
+    assert (art.published, art.published_origin) == (None, "")
+
+
+def test_html_date_from_file_name_when_page_has_none(tmp_path: Path) -> None:
+    page = f"<html><head><title>{TITLE}</title></head><body><article>{BODY_HTML}</article></body></html>"
+    art = read_article(write(tmp_path, "2025-06-05 talks.htm", page))
+    assert (art.published, art.published_origin) == (date(2025, 6, 5), "filename")
+
+
+def test_html_declared_charset(tmp_path: Path) -> None:
+    page = html_page().replace('charset="utf-8"', 'charset="windows-1252"').replace("Jane Roe", "José Roé")
+    art = read_article(write(tmp_path, "page.htm", page.encode("cp1252")))
+    assert "\u201cfrank and constructive\u201d" in art.text
+    assert art.author == "José Roé"
+
+
+def test_mhtml_archive(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "page.mhtml", make_mhtml()))
+    assert art.title == TITLE
+    assert art.url == "https://www.example-trade.com/world/trade-talks-resume"
+    assert PARAGRAPHS[3] in art.text
+
+
+def test_too_many_elements_refused(tmp_path: Path) -> None:
+    page = "<html><body>" + "<span>x</span>" * (MAX_ELEMENTS + 1) + "</body></html>"
+    with pytest.raises(IngestError, match="too complex"):
+        read_article(write(tmp_path, "huge.html", page))
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def test_pdf_article(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "a.pdf", make_pdf(article_pdf_pages(), title=TITLE)))
+    assert art.title == TITLE
+    # Hyphenation undone, running head, page numbers and URL footer removed.
+    assert "met again on Tuesday, officials said" in art.text
+    assert "a renewed escalation would disrupt" in art.text
+    assert "Example Trade Weekly" not in art.text and "of 2" not in art.text and "https://" not in art.text
+    # The URL printed in the footer is kept as the article's URL, and dates it.
+    assert art.url == "https://www.example-trade.com/2025/06/05/trade-talks-resume"
+    assert (art.published, art.published_origin) == (date(2025, 6, 5), "url")
+
+
+def test_pdf_with_empty_user_password_opens(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "a.pdf", make_pdf(article_pdf_pages(), user_password="")))
+    assert "supply chains" in art.text
+
+
+def test_running_lines_need_repetition() -> None:
+    pages = [
+        ["Head 1", "Alpha text.", "Footer"],
+        ["Head 2", "Beta text.", "Footer"],
+        ["Other", "Gamma.", "x"],
+    ]
+    cleaned, removed = strip_running_lines(pages)
+    assert cleaned == [["Alpha text."], ["Beta text."], ["Other", "Gamma.", "x"]]
+    assert set(removed) == {"Head 1", "Head 2", "Footer"}
+
+
+def test_single_page_keeps_its_lines_but_drops_page_number() -> None:
+    cleaned, _ = strip_running_lines([["Title of the piece", "Some text here.", "1"]])
+    assert cleaned == [["Title of the piece", "Some text here."]]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["The negotiations were diffi-", "cult, officials said on Monday."],
+            "The negotiations were difficult, officials said on Monday.",
+        ),
+        (
+            ["Relations between the two US-", "China delegations stayed tense."],
+            "Relations between the two US-China delegations stayed tense.",
+        ),
+        (
+            [
+                "A long line of wrapped text that goes on and on to the margin",
+                "and continues here.",
+                "Short end.",
+                "New paragraph starts here and runs to the right margin too",
+            ],
+            "A long line of wrapped text that goes on and on to the margin and continues here.\n"
+            "Short end.\nNew paragraph starts here and runs to the right margin too",
+        ),
+    ],
+    ids=["dehyphenate", "keep-real-hyphen", "paragraphs"],
+)
+def test_join_lines(lines: list[str], expected: str) -> None:
+    assert join_lines(lines) == expected
+
+
+# --- Word, e-mail, RTF ------------------------------------------------------------------------------
+
+
+def test_docx_article(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "a.docx", make_docx(TITLE, PARAGRAPHS)))
+    assert art.title == TITLE
+    assert art.text.split("\n")[:4] == PARAGRAPHS
+    assert "Tariff on imports | 30%" in art.text
+
+
+def test_docx_zip_bomb_refused_before_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+
+    def must_not_open(*args: object, **kwargs: object) -> None:
+        raise AssertionError("python-docx must not be reached for a zip bomb")
+
+    monkeypatch.setattr(docx, "Document", must_not_open)
+    with pytest.raises(IngestError, match="zip bomb"):
+        read_article(write(tmp_path, "bomb.docx", make_zip_bomb_docx(16)))
+
+
+def test_eml_newsletter(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "n.eml", make_eml()))
+    assert art.title == TITLE  # "Fwd:" removed
+    assert art.source == "China Trade Briefing"
+    assert (art.published, art.published_origin) == (date(2025, 6, 5), "email")
+    assert art.text.split("\n") == PARAGRAPHS  # browser link and unsubscribe footer removed
+
+
+def test_eml_html_only(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "n.eml", make_eml(html_only=True)))
+    assert PARAGRAPHS[0] in art.text and "Unsubscribe" not in art.text
+    assert art.published_origin == "email"
+
+
+def test_eml_dateline_beats_email_date(tmp_path: Path) -> None:
+    eml = make_eml().replace(
+        b"View this email in your browser", b"BEIJING, June 4 (Reuters) - Talks went on."
+    )
+    art = read_article(write(tmp_path, "n.eml", eml))
+    assert (art.published, art.published_origin) == (date(2025, 6, 4), "dateline")
+    assert art.source == "China Trade Briefing"
+
+
+def test_rtf(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "a.rtf", make_rtf()))
+    assert art.title == TITLE
+    assert art.text.split("\n") == PARAGRAPHS
+
+
+# --- folders -----------------------------------------------------------------------------------
+
+
+def test_collect_files_recursive_sorted_and_skips_listed(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    for rel in ("b/2.txt", "b/1.html", "a/z.pdf", "a/notes.xyz", "top.md", ".hidden.txt", "a/.DS_Store"):
+        (tmp_path / rel).write_text("x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD.txt").write_text("x")
+    (tmp_path / "a" / "again.txt").symlink_to(tmp_path / "top.md")  # same file twice: read once
+    files, skipped = collect_files([tmp_path, tmp_path / "top.md", tmp_path / "explicit.xyz"])
+    rel = [str(f.relative_to(tmp_path)) for f in files]
+    assert rel == ["a/again.txt", "a/z.pdf", "b/1.html", "b/2.txt"]  # top.md was reached first as a link
+    assert [(str(p.relative_to(tmp_path)), r) for p, r in skipped] == [
+        ("a/notes.xyz", "unsupported file type .xyz"),
+        ("explicit.xyz", "not found"),
+    ]
+
+
+def test_supported_suffixes() -> None:
+    assert {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".mhtml", ".pdf", ".docx", ".eml", ".rtf"} <= (
+        SUPPORTED_SUFFIXES
+    )
