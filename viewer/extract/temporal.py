@@ -146,24 +146,33 @@ def _year_of(value: Any) -> int | None:
 def _choose_year(ctx: _Context, month: int, day: int | None, direction: int | None = None) -> int:
     """The year of an expression written without one ("March 3", "in May").
 
-    News convention: the publication year, unless the tense (or an explicit last/next)
-    puts the date on the other side of the anchor.
+    News convention: the occurrence nearest to the publication date, looked for on the
+    side the tense points to (past: this year or last; future: this year or next;
+    unknown: either); an explicit last/next picks the side outright.
     """
     anchor = ctx.need_anchor()
-    here = (anchor.month, anchor.day)
-    target = (month, day if day is not None else (here[1] if month == anchor.month else 1))
-    if direction is None:
-        tense = ctx.tense()
-        if tense == PAST and target > here:
-            return anchor.year - 1
-        if tense == FUTURE and target < here and (day is not None or month < anchor.month):
-            return anchor.year + 1
-        return anchor.year
-    if direction < 0:
-        return anchor.year if target < here else anchor.year - 1
-    if direction > 0:
+    if direction is not None and direction != 0:
+        here = (anchor.month, anchor.day)
+        target = (month, day if day is not None else (here[1] if month == anchor.month else 1))
+        if direction < 0:
+            return anchor.year if target < here else anchor.year - 1
         return anchor.year if target > here else anchor.year + 1
-    return anchor.year
+    if direction == 0:
+        return anchor.year
+    tense = ctx.tense()
+    years = {PAST: (-1, 0), FUTURE: (0, 1)}.get(tense or "", (-1, 0, 1))
+
+    def distance(offset: int) -> float:
+        y = anchor.year + offset
+        if day is None:  # month precision: distance in months, 0 inside the month
+            return abs((y * 12 + month) - (anchor.year * 12 + anchor.month))
+        try:
+            return abs((dt.date(y, month, day) - anchor).days) / 30.4
+        except ValueError:
+            return float("inf")
+
+    best = min(years, key=lambda off: (distance(off), off != 0))
+    return anchor.year + best
 
 
 # ------------------------------------------------------------------ operations
@@ -552,8 +561,8 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
     out: list[Timex] = []
     for m in rules.finditer(text):
         rule = rules.rules.get(m.lastgroup or "")
-        if rule is None:
-            continue
+        if rule is None or rule.type == "IGNORE":
+            continue  # a negative rule: the span is no time expression
         start, end = m.span()
         try:
             groups = _groups_of(rule, m)

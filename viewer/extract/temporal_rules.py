@@ -23,7 +23,7 @@ from typing import Any
 
 from viewer.core.resources import load_json, load_toml
 
-RULE_TYPES = frozenset({"DATE", "TIME", "DURATION", "SET"})
+RULE_TYPES = frozenset({"DATE", "TIME", "DURATION", "SET", "IGNORE"})
 OPERATIONS = frozenset(
     {
         "date", "weekday", "rel", "ago", "quarter", "half", "season", "weekend", "decade", "century",

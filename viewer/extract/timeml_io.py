@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viewer.extract.temporal import Timex, tag
+from viewer.extract.temporal_rules import load_rules
 
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -134,6 +135,7 @@ def convert_file(path: Path, out_path: Path) -> None:
 def convert_dir(in_dir: Path, out_dir: Path) -> int:
     """Tag every .tml / .TE3input file under in_dir into out_dir/<same relative path>; return the count."""
     in_dir, out_dir = Path(in_dir), Path(out_dir)
+    load_rules()  # a broken rule file must fail loudly here, not be skipped as a bad document
     out_dir.mkdir(parents=True, exist_ok=True)
     written = 0
     # Corpora come in sub-folders (TimeBank/, AQUAINT/): walk them and mirror the layout.
