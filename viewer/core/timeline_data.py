@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -91,6 +92,10 @@ def sort_columns(ids: np.ndarray, t0: np.ndarray, t1: np.ndarray, *others: np.nd
 
 # ---------------------------------------------------------------- lanes
 
+#: lanes with at least this many events get a cumulative-count grid for far-away density
+GRID_MIN_EVENTS = 5_000
+GRID_BINS = 1 << 16
+
 @dataclass
 class LaneIndex:
     """Per-lane sorted views of a :class:`TimelineData`, rebuilt when lanes or the filter change.
@@ -127,9 +132,33 @@ class LaneIndex:
         return int(np.searchsorted(s, v1, "left") - np.searchsorted(s, v0, "left"))
 
     def density(self, k: int, edges: np.ndarray) -> np.ndarray:
-        """Events of lane ``k`` starting in each bucket ``[edges[i], edges[i+1])``."""
+        """Events of lane ``k`` starting in each bucket ``[edges[i], edges[i+1])`` (edges ascending).
+
+        Big lanes seen from far away read a precomputed cumulative count on a fine
+        uniform grid instead of binary-searching every edge (cache-unfriendly on
+        millions of starts); edges then snap to the grid, less than a quarter pixel.
+        """
         a, b = self.ptr[k], self.ptr[k + 1]
+        if b - a >= GRID_MIN_EVENTS and edges.size > 1 and self.start.size:
+            g0, gw = self._grid_origin()
+            if (edges[-1] - edges[0]) / (edges.size - 1) >= 4 * gw:
+                cum = self._grid.get(k)
+                if cum is None:
+                    grid = g0 + gw * np.arange(GRID_BINS + 1)
+                    cum = np.searchsorted(self.start[a:b], grid, "left").astype(np.int32)
+                    self._grid[k] = cum
+                pos = np.clip(np.ceil((edges - g0) / gw), 0, GRID_BINS).astype(np.intp)
+                return np.diff(cum[pos])
         return np.diff(np.searchsorted(self.start[a:b], edges, "left"))
+
+    def _grid_origin(self) -> tuple[float, float]:
+        got = self._grid.get("origin")
+        if got is None:
+            lo, hi = float(self.start.min()), float(self.start.max())
+            # a bit of room on both sides so the first and last starts fall inside the grid
+            span = max(hi - lo, DAY)
+            got = self._grid["origin"] = (lo - span * 1e-3, span * 1.002 / GRID_BINS)
+        return got
 
     def points(self, k: int, v0: float, v1: float) -> np.ndarray:
         """Event indices of the point events of lane ``k`` starting in ``[v0, v1)``, by start."""
@@ -159,6 +188,7 @@ class LaneIndex:
         return self._t0[sel]
 
     _t0: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    _grid: dict = field(default_factory=dict, repr=False)
 
 
 def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> LaneIndex:
@@ -227,7 +257,7 @@ def issue_mask(data: TimelineData, issue_ids: set[str] | None) -> np.ndarray | N
 # ---------------------------------------------------------------- aggregation and clusters
 
 #: a lane switches to per-pixel density when its events would sit closer than this on average
-MIN_PX_PER_EVENT = 10.0
+MIN_PX_PER_EVENT = 14.0
 
 
 def should_aggregate(count: int, width_px: float, min_px_per_event: float = MIN_PX_PER_EVENT) -> bool:
@@ -257,34 +287,54 @@ def log_heights(counts: np.ndarray, vmax: float, height: float) -> np.ndarray:
     return np.where(counts > 0, np.maximum(h, 2.0), 0.0)
 
 
-def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.0
-                ) -> tuple[np.ndarray, np.ndarray]:
+def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.0,
+                full_at: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
     """Greedy interval packing of bars sorted by ``x0`` into at most ``max_tracks`` tracks.
 
     Returns ``(track, overflow)``: each bar goes to the first track free at its
     start; when none is free it goes to the track that frees first and is flagged
-    as overflow (it overlaps, so it gets no label).
+    as overflow (it overlaps, so it gets no label). Once every track is occupied
+    up to ``full_at`` (the right edge), the remaining bars cannot show anything
+    new: they get track -1 and overflow, without further work.
     """
     n = x0.size
-    track = np.zeros(n, np.int64)
+    track = np.full(n, -1, np.int64)
     overflow = np.zeros(n, bool)
     ends: list[float] = []
+    xs0, xs1 = x0.tolist(), x1.tolist()
     for i in range(n):
+        if len(ends) == max_tracks and min(ends) >= full_at:
+            overflow[i:] = True
+            break
+        a = xs0[i]
         for t, e in enumerate(ends):
-            if e + gap <= x0[i]:
+            if e + gap <= a:
                 track[i] = t
-                ends[t] = x1[i]
+                ends[t] = xs1[i]
                 break
         else:
             if len(ends) < max_tracks:
                 track[i] = len(ends)
-                ends.append(float(x1[i]))
+                ends.append(xs1[i])
             else:
-                t = int(np.argmin(ends))
+                t = min(range(len(ends)), key=ends.__getitem__)
                 track[i] = t
                 overflow[i] = True
-                ends[t] = max(ends[t], float(x1[i]))
+                ends[t] = max(ends[t], xs1[i])
     return track, overflow
+
+
+def union_intervals(a: np.ndarray, b: np.ndarray, gap: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Merge intervals ``[a, b]`` (any order) that overlap or are closer than ``gap``."""
+    if not a.size:
+        return a, b
+    o = np.argsort(a, kind="stable")
+    a, b = a[o], b[o]
+    reach = np.maximum.accumulate(b)
+    starts = np.concatenate([[True], a[1:] > reach[:-1] + gap])
+    idx = np.flatnonzero(starts)
+    ends = np.concatenate([idx[1:] - 1, [a.size - 1]])
+    return a[idx], reach[ends]
 
 
 # ---------------------------------------------------------------- labels
@@ -358,6 +408,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _LONG_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_EPOCH_DT = datetime(1970, 1, 1)  # naive UTC: timedelta arithmetic also works before 1970
 _CONTEXT_FORMATS = {"year": "{Y}", "month": "{Month} {Y}", "day": "{Wd} {d} {Mon} {Y}"}
 #: widest sample of each field, to test whether a format fits before generating ticks
 _WIDEST = {"Y": "2000", "y": "'00", "q": "4", "Mon": "May", "M1": "M", "d": "28", "Wd": "Wed", "H": "00",
@@ -365,17 +416,10 @@ _WIDEST = {"Y": "2000", "y": "'00", "q": "4", "Mon": "May", "M1": "M", "d": "28"
 
 
 def _fields(t: float) -> dict[str, str]:
-    d = np.datetime64(int(np.floor(t)), "s")
-    day = d.astype("datetime64[D]")
-    month = d.astype("datetime64[M]")
-    year = int(d.astype("datetime64[Y]").astype(np.int64)) + 1970
-    mo = int(month.astype(np.int64) % 12)
-    dom = int((day - month.astype("datetime64[D]")).astype(np.int64)) + 1
-    wd = int((day.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday
-    hour = int((d - day.astype("datetime64[s]")).astype(np.int64) // 3600)
-    return {"Y": str(year), "y": f"'{year % 100:02d}", "q": str(mo // 3 + 1), "Mon": _MONTHS[mo],
-            "M1": _MONTHS[mo][0], "Month": _LONG_MONTHS[mo], "d": str(dom), "Wd": _WEEKDAYS[wd],
-            "H": f"{hour:02d}"}
+    d = _EPOCH_DT + timedelta(seconds=float(np.floor(t)))
+    return {"Y": str(d.year), "y": f"'{d.year % 100:02d}", "q": str((d.month - 1) // 3 + 1),
+            "Mon": _MONTHS[d.month - 1], "M1": _MONTHS[d.month - 1][0], "Month": _LONG_MONTHS[d.month - 1],
+            "d": str(d.day), "Wd": _WEEKDAYS[d.weekday()], "H": f"{d.hour:02d}"}
 
 
 def _fmt(fmt: str, t: float) -> str:

@@ -307,15 +307,21 @@ class TimelineView(QWidget):
                 best = inside[np.argmin(x1[inside] - x0[inside])]  # the most precise span under the cursor
                 return ("event", int(srows[best]))
         d = self._frame.density.get(r.k)
-        if d is not None and self._frame.density_edges is not None:
-            col = int(x - lay.plot.left())
-            if 0 <= col < d.size:
-                # the count near the cursor: +-2 px so a thin bar is easy to hit
-                a, b = max(col - 2, 0), min(col + 3, d.size)
+        e = self._frame.density_edges
+        if d is not None and e is not None and d.size:
+            if self._frame.density_per_pixel:
+                # +-2 px around the cursor, so a thin bar is easy to hit
+                dpr = self._frame.density_dpr
+                col = int((x - lay.plot.left()) * dpr)
+                a, b = max(col - int(2 * dpr), 0), min(col + int(3 * dpr), d.size)
+            else:
+                t = self._t_at(x)
+                a = int(np.searchsorted(e, t, "right") - 1)
+                b = a + 1
+            if 0 <= a < b <= d.size:
                 n = int(d[a:b].sum())
                 if n:
-                    e = self._frame.density_edges
-                    return ("bucket", r.k, float(e[a]) - DAY / 2, float(e[min(b, e.size - 1)]) - DAY / 2, n)
+                    return ("bucket", r.k, float(e[a]), float(e[b]), n)
         return None
 
     # ------------------------------------------------------------ Qt events
@@ -443,6 +449,7 @@ class TimelineView(QWidget):
                 self._set_range(t0 - pad, t1 + pad)
         elif kind == "bucket":
             _, _k, t0, t1, _n = h
+            t0, t1 = np.floor(t0 / DAY) * DAY, np.ceil(t1 / DAY) * DAY  # whole days of those starts
             pad = max((t1 - t0) * 0.5, DAY)
             self._set_range(t0 - pad, t1 + pad)
 
@@ -491,7 +498,7 @@ class TimelineView(QWidget):
         if h[0] == "bucket":
             _, k, t0, t1, n = h
             return (f"<b>{n:,} event{'s' if n != 1 else ''}</b> in {html.escape(self.scene.lane_label(k))}"
-                    f"<br>{_fmt_range(t0 + DAY / 2, t1 + DAY / 2)}<br><i>click to zoom in</i>")
+                    f"<br>{_fmt_range(np.ceil(t0 / DAY) * DAY, t1)}<br><i>click to zoom in</i>")
         if h[0] == "header":
             k = h[1]
             n = int(self.scene.lanes.counts[k])

@@ -45,6 +45,7 @@ from viewer.core.timeline_data import (
     pack_tracks,
     place_labels,
     should_aggregate,
+    union_intervals,
 )
 
 # ---------------------------------------------------------------- look
@@ -71,7 +72,8 @@ MAX_SPAN_TRACKS = 3
 COLLAPSED_H = 16.0
 MARKER_D = 9.0
 CLUSTER_D = 17.0
-CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
+CLUSTER_GAP = 11.0
+CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues  # markers closer than this (px) merge into a cluster
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
 SMALL_PX = 10
@@ -128,8 +130,10 @@ class Frame:
     # per lane k: (x positions, event rows per cluster start, cluster counts, cluster x extents)
     markers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
-    density: dict[int, np.ndarray] = field(default_factory=dict)  # counts per logical pixel column
-    density_edges: np.ndarray | None = None
+    density: dict[int, np.ndarray] = field(default_factory=dict)  # counts per bucket, per dense lane
+    density_edges: np.ndarray | None = None  # bucket edges (times of event starts)
+    density_per_pixel: bool = True  # buckets are device pixels (else whole days)
+    density_dpr: float = 1.0
     labels: list[tuple[QRectF, int]] = field(default_factory=list)
     ticks: AxisTicks | None = None
 
@@ -151,9 +155,10 @@ class TimelineScene:
         self.show_legend = False
         self.lane_h = LANE_H
         self.empty_text = "Drop article files here"
-        self._titles: dict[int, str] = {}
-        self._title_w: dict[int, float] = {}
+        self._titles: dict[int, str] = {}  # by row
+        self._title_w = np.empty(0, np.float32)  # label width by row, NaN: not fetched yet
         self._overview_cache: tuple[tuple, QImage] | None = None
+        self._header_cache: tuple[tuple, QPixmap] | None = None
         self._marker_cache: dict[tuple, QPixmap] = {}
         self.font = ui_font()
         self.small = ui_font(SMALL_PX)
@@ -168,7 +173,8 @@ class TimelineScene:
     def set_data(self, data: TimelineData, keep_range: bool = False) -> None:
         self.data = data
         self._titles.clear()
-        self._title_w.clear()
+        self._title_w = np.full(len(data), np.nan, np.float32)
+        self._badge_cache: dict[tuple, QPixmap] = {}
         self._overview_cache = None
         self.colours = issue_colours(self.issues, data.issue_ids)
         self.highlight_rows = np.empty(0, np.int64)
@@ -216,17 +222,46 @@ class TimelineScene:
         """Fetch titles (and widths) of these rows not yet known: a few hundred at most per paint."""
         if self.data.titles is None or not rows.size:
             return
-        ids = self.data.ids[rows]
-        missing = [int(i) for i in ids if int(i) not in self._titles]
-        if missing:
-            got = self.data.titles(missing)
-            for i in missing:
-                t = " ".join((got.get(i) or "").split())
-                self._titles[i] = t
-                self._title_w[i] = self.fm.horizontalAdvance(t) if t else 0.0
+        missing = rows[np.isnan(self._title_w[rows])]
+        if missing.size:
+            got = self.data.titles([int(i) for i in self.data.ids[missing]])
+            for row, eid in zip(missing.tolist(), self.data.ids[missing].tolist(), strict=True):
+                t = " ".join((got.get(eid) or "").split())
+                self._titles[row] = t
+                self._title_w[row] = self.fm.horizontalAdvance(t) if t else 0.0
+
+    def title_widths(self, rows: np.ndarray) -> np.ndarray:
+        """Label widths of rows (0 where the title is unknown or empty)."""
+        return np.nan_to_num(self._title_w[rows], nan=0.0)
 
     def title(self, row: int) -> str:
-        return self._titles.get(int(self.data.ids[row]), "")
+        return self._titles.get(int(row), "")
+
+    def badge_pixmap(self, colour: QColor, n: int, dpr: float) -> QPixmap:
+        """A cluster marker with its count, rendered once per colour and count."""
+        key = (colour.rgba(), n, dpr)
+        pm = self._badge_cache.get(key)
+        if pm is None:
+            if len(self._badge_cache) > 4000:
+                self._badge_cache.clear()
+            rad = CLUSTER_D / 2 + (2 if n >= 100 else 0)
+            size = int(np.ceil((2 * rad + 4) * dpr))
+            pm = QPixmap(size, size)
+            pm.setDevicePixelRatio(dpr)
+            pm.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pm)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(QPen(QColor(255, 255, 255), 1.5))
+            p.setBrush(colour)
+            c = rad + 2
+            p.drawEllipse(QPointF(c, c), rad, rad)
+            p.setFont(ui_font(SMALL_PX, bold=True))
+            p.setPen(_badge_text(colour))
+            p.drawText(QRectF(c - rad, c - rad, 2 * rad, 2 * rad), Qt.AlignmentFlag.AlignCenter,
+                       str(n) if n < 1000 else f"{n // 1000}k")
+            p.end()
+            self._badge_cache[key] = pm
+        return pm
 
     # -- layout
     def layout(self, width: float, height: float) -> Layout:
@@ -315,29 +350,22 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
     """
     lay = scene.layout(width, height)
     frame = Frame(lay)
-    p.fillRect(QRectF(0, 0, width, height), BG)
     if not len(scene.data):
+        p.fillRect(QRectF(0, 0, width, height), BG)
         _paint_empty(p, scene, lay)
         return frame
-    v0, v1 = scene.v0, scene.v1
     plot = lay.plot
-    ticks = axis_ticks(v0, v1, plot.width(), scene.fm.horizontalAdvance)
+    # the plot is covered by one opaque image (lane stripes and density bars): fill only the rest
+    p.fillRect(QRectF(0, 0, width, plot.top()), BG)
+    p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), BG)
+    p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), BG)
+    ticks = axis_ticks(scene.v0, scene.v1, plot.width(), scene.fm.horizontalAdvance)
     frame.ticks = ticks
-    # lane backgrounds
-    for r in lay.rows:
-        if r.k % 2:
-            p.fillRect(QRectF(0, r.y, width, r.h), LANE_ALT)
-    # grid at major ticks
-    sx = plot.width() / (v1 - v0)
-    p.setPen(QPen(GRID, 1))
-    xs = plot.left() + (np.array([t for t, _ in ticks.major]) - v0) * sx
-    for x in xs:
-        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
     p.save()
     p.setClipRect(plot, Qt.ClipOperation.IntersectClip)
-    _paint_lanes(p, scene, lay, frame, dpr, band)
+    _paint_lanes(p, scene, lay, frame, dpr, band, ticks)
     p.restore()
-    _paint_header(p, scene, lay)
+    _paint_header(p, scene, lay, dpr)
     _paint_axis(p, scene, lay, ticks)
     if scene.show_overview:
         _paint_overview(p, scene, lay, dpr)
@@ -360,7 +388,7 @@ def _paint_empty(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
 
 
 def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, dpr: float,
-                 band: tuple[float, float] | None) -> None:
+                 band: tuple[float, float] | None, ticks: AxisTicks) -> None:
     v0, v1 = scene.v0, scene.v1
     plot = lay.plot
     width_px = plot.width()
@@ -376,8 +404,12 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
             dense.append(r)
         else:
             sparse.append(r)
-    if dense:
-        _paint_density(p, scene, lay, frame, dense, dpr, band)
+    _paint_density(p, scene, lay, frame, dense, dpr, band)
+    # grid at major ticks, over the bars (light enough not to hide them)
+    p.setPen(QPen(GRID, 1))
+    for t, _label in ticks.major:
+        x = plot.left() + (t - v0) * sx
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for r in sparse:
         _paint_sparse_lane(p, scene, lay, frame, r, dpr)
@@ -387,13 +419,42 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
 
 def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
                    dpr: float, band: tuple[float, float] | None = None) -> None:
-    """Per-pixel counts of every dense lane as bars, into one ARGB buffer, one drawImage."""
+    """The plot background: lane stripes plus per-pixel counts of every dense lane as bars.
+
+    One opaque buffer filled with numpy, one drawImage (a plain copy, no blending).
+    """
     plot = lay.plot
     w_dev = max(int(round(plot.width() * dpr)), 1)
-    edges = scene.v0 + (scene.v1 - scene.v0) * np.arange(w_dev + 1) / w_dev
-    # a day event sits at the middle of its day: shift so a bucket counts what is drawn in it
-    edges_q = edges - DAY / 2
-    counts = {r.k: scene.lanes.density(r.k, edges_q) for r in rows}
+    spp = (scene.v1 - scene.v0) / w_dev  # seconds per device pixel
+    if spp * 2 < DAY:
+        # a day is wider than two pixels: count per day and draw each day as a bar as wide as the day
+        d0 = np.floor(scene.v0 / DAY) * DAY
+        q_edges = np.arange(d0, scene.v1 + DAY, DAY)
+        col_t = scene.v0 + (np.arange(w_dev) + 0.5) * spp
+        col_bucket = ((col_t - d0) // DAY).astype(np.intp)
+        # a one-pixel gap between days once they are wide enough to tell apart
+        gap = np.zeros(w_dev, bool)
+        if DAY / spp >= 5:
+            gap[1:] = col_bucket[1:] != col_bucket[:-1]
+    else:
+        # a day event sits at the middle of its day: shift so a bucket counts what is drawn in it
+        q_edges = scene.v0 + spp * np.arange(w_dev + 1) - DAY / 2
+        col_bucket = None
+    bucket_counts = {r.k: scene.lanes.density(r.k, q_edges) for r in rows}
+    if col_bucket is None:
+        counts = bucket_counts
+    else:
+        counts = {}
+        for k, bc in bucket_counts.items():
+            c = bc[np.clip(col_bucket, 0, bc.size - 1)]
+            c[gap] = 0
+            counts[k] = c
+    frame.density_edges = q_edges
+    frame.density = bucket_counts
+    frame.density_per_pixel = col_bucket is None
+    frame.density_dpr = dpr
+    bg_rgb = (BG.rgb() & 0xFFFFFF) | 0xFF000000
+    alt_rgb = (LANE_ALT.rgb() & 0xFFFFFF) | 0xFF000000
     vmax = max((int(c.max()) for c in counts.values() if c.size), default=0)
     # the buffer covers the plot, or only its part inside the band being painted
     top, bottom = plot.top(), plot.bottom()
@@ -402,36 +463,73 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         if bottom <= top:
             return
     h_dev = max(int(round((bottom - top) * dpr)), 1)
-    img = np.zeros((h_dev, w_dev), np.uint32)
+    img = np.empty((h_dev, w_dev), np.uint32)
+    img.fill(bg_rgb)
+    for r in lay.rows:
+        if r.k % 2:
+            a, b = int(round((r.y - top) * dpr)), int(round((r.y + r.h - top) * dpr))
+            if b > 0 and a < h_dev:
+                img[max(a, 0):min(b, h_dev)] = alt_rgb
     for r in rows:
         c = counts[r.k]
         y0 = int(round((r.y + (2 if r.collapsed else 5) - top) * dpr))
         y1 = int(round((r.y + r.h - (2 if r.collapsed else 5) - top) * dpr))
         bh = y1 - y0
-        if bh <= 0:
-            continue
-        hts = log_heights(c, vmax, bh)
-        col = scene.lane_colour(r.k)
         lo, hi = max(y0, 0), min(y1, h_dev)
-        if hi <= lo:
+        if bh <= 0 or hi <= lo:
             continue
-        if r.collapsed:
-            # a collapsed lane is a heat strip: opacity follows the count
-            alpha = (hts / max(bh, 1) * 200 + np.where(c > 0, 55, 0)).astype(np.uint32)
-            img[lo:hi, :] = _premul(col, alpha)[None, :]
-        else:
-            rows_idx = np.arange(lo, hi, dtype=np.int32)[:, None] - y0
-            mask = rows_idx >= (bh - hts)[None, :]
-            alpha = np.where(c > 0, 110 + (hts / bh * 145), 0).astype(np.uint32)
-            row_px = _premul(col, alpha)
-            img[lo:hi, :] = np.where(mask, row_px[None, :], 0)
-        frame.density[r.k] = _to_logical(c, plot.width(), dpr)
-    frame.density_edges = scene.v0 + (scene.v1 - scene.v0) * np.arange(int(plot.width()) + 1) / max(
-        int(plot.width()), 1)
-    qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        h_int = _height_table(vmax, bh)[c]
+        # one lookup per column: the whole bar pattern for each possible height
+        bg = LANE_ALT if r.k % 2 else BG
+        strip = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg)[h_int]
+        img[lo:hi, :] = strip[:, lo - y0:hi - y0].T
+    qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_RGB32)
     qimg.setDevicePixelRatio(dpr)
     p.drawImage(QPointF(plot.left(), top), qimg)
     del qimg
+
+
+def _height_table(vmax: int, bh: int, _cache: dict = {}) -> np.ndarray:  # noqa: B006 (memo)
+    """Bar height (0..bh, log scale) for every count 0..vmax: one lookup per lane instead of a log."""
+    key = (vmax, bh)
+    table = _cache.get(key)
+    if table is None:
+        if len(_cache) > 64:
+            _cache.clear()
+        table = np.clip(np.ceil(log_heights(np.arange(vmax + 1), vmax, bh)), 0, bh).astype(np.intp)
+        _cache[key] = table
+    return table
+
+
+def _bar_table(scene: TimelineScene, col: QColor, bh: int, collapsed: bool, bg: QColor) -> np.ndarray:
+    """(bh+1, bh) opaque pixels: row h is a bar of height h, bottom-aligned, over ``bg`` (cached).
+
+    Opacity grows with the height so busy columns also read darker; a collapsed
+    lane is a heat strip (full height, opacity only).
+    """
+    key = ("bars", col.rgba(), bh, collapsed, bg.rgba())
+    table = scene._marker_cache.get(key)
+    if table is None:
+        h = np.arange(bh + 1)
+        if collapsed:
+            alpha = np.where(h > 0, 55 + h / bh * 200, 0)
+            table = np.repeat(_over(col, alpha, bg)[:, None], bh, axis=1)
+        else:
+            alpha = np.where(h > 0, 110 + h / bh * 145, 0)
+            filled = np.arange(bh)[None, :] >= (bh - h)[:, None]
+            table = np.where(filled, _over(col, alpha, bg)[:, None], _over(bg, np.array([255]), bg)[0])
+            table = table.astype(np.uint32)
+        scene._marker_cache[key] = table
+    return table
+
+
+def _over(col: QColor, alpha: np.ndarray, bg: QColor) -> np.ndarray:
+    """Opaque RGB32 pixels of ``col`` at ``alpha`` (0..255) composited over ``bg``."""
+    a = np.clip(alpha, 0, 255).astype(np.uint32)
+    ch = [(c * a + b * (255 - a)) // 255 for c, b in ((col.red(), bg.red()), (col.green(), bg.green()),
+                                                     (col.blue(), bg.blue()))]
+    return (np.uint32(0xFF000000) | (ch[0].astype(np.uint32) << 16) | (ch[1].astype(np.uint32) << 8)
+            | ch[2].astype(np.uint32))
 
 
 def _premul(col: QColor, alpha: np.ndarray) -> np.ndarray:
@@ -441,16 +539,6 @@ def _premul(col: QColor, alpha: np.ndarray) -> np.ndarray:
     g = (col.green() * a // 255).astype(np.uint32)
     b = (col.blue() * a // 255).astype(np.uint32)
     return (a << 24) | (r << 16) | (g << 8) | b
-
-
-def _to_logical(counts: np.ndarray, width: float, dpr: float) -> np.ndarray:
-    """Counts per logical pixel column, from counts per device pixel column."""
-    if dpr == 1.0:
-        return counts
-    n = max(int(width), 1)
-    cs = np.concatenate([[0], np.cumsum(counts)])
-    pos = np.round(np.linspace(0, counts.size, n + 1)).astype(int)
-    return np.diff(cs[pos])
 
 
 def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, r: LaneRow,
@@ -479,43 +567,45 @@ def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Fr
     single = count == 1
     iss = data.issue[prow]
     same = np.minimum.reduceat(iss, first) == np.maximum.reduceat(iss, first)
+    iss_first = iss[first].tolist()
+    xs = xc.tolist()
     half = (MARKER_D + 4) / 2
-    for j in np.flatnonzero(single):
-        pm = scene.marker_pixmap(_issue_colour(scene, int(iss[first[j]])), MARKER_D, dpr)
-        p.drawPixmap(QPointF(xc[j] - half, cy - half), pm)
-    if (~single).any():
-        p.setFont(ui_font(SMALL_PX, bold=True))
-        for j in np.flatnonzero(~single):
-            col = _issue_colour(scene, int(iss[first[j]])) if same[j] else QColor("#4B5563")
-            rad = CLUSTER_D / 2 + (2 if count[j] >= 100 else 0)
-            p.setPen(QPen(QColor(255, 255, 255), 1.5))
-            p.setBrush(col)
-            p.drawEllipse(QPointF(xc[j], cy), rad, rad)
-            p.setPen(_badge_text(col))
-            n = int(count[j])
-            p.drawText(QRectF(xc[j] - rad, cy - rad, 2 * rad, 2 * rad), Qt.AlignmentFlag.AlignCenter,
-                       str(n) if n < 1000 else f"{n // 1000}k")
+    for j in np.flatnonzero(single).tolist():
+        pm = scene.marker_pixmap(_issue_colour(scene, iss_first[j]), MARKER_D, dpr)
+        p.drawPixmap(QPointF(xs[j] - half, cy - half), pm)
+    for j in np.flatnonzero(~single).tolist():
+        col = _issue_colour(scene, iss_first[j]) if same[j] else CLUSTER_MIXED
+        pm = scene.badge_pixmap(col, int(count[j]), dpr)
+        hb = pm.width() / dpr / 2
+        p.drawPixmap(QPointF(xs[j] - hb, cy - hb), pm)
     # labels beside single markers, elided to stop before the next marker
     cand = np.flatnonzero(single)
     if cand.size:
         obst = xc - np.where(single, MARKER_D / 2, CLUSTER_D / 2)
+        crow = prow[first[cand]]
         # first pass without titles, so only label-sized slots fetch their title
         probe, _ = place_labels(xc[cand], np.full(cand.size, 1e9), right, obstacles=obst, min_width=28)
-        need = prow[first[cand[probe]]]
-        scene.ensure_titles(need)
-        tw = np.array([scene._title_w.get(int(data.ids[prow[first[j]]]), 0.0) for j in cand])
-        chosen, granted = place_labels(xc[cand], tw, right, obstacles=obst, min_width=28)
+        scene.ensure_titles(crow[probe])
+        chosen, granted = place_labels(xc[cand], scene.title_widths(crow), right, obstacles=obst,
+                                       min_width=28)
         p.setFont(scene.font)
         p.setPen(TEXT)
-        fm = scene.fm
-        for ci, w in zip(chosen, granted, strict=False):
-            j = cand[ci]
-            row = int(prow[first[j]])
-            text = fm.elidedText(scene.title(row), Qt.TextElideMode.ElideRight, w + 0.5)
-            rect = QRectF(xc[j] + 8, cy - fm.height() / 2, w, fm.height())
-            p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-            frame.labels.append((rect, row))
+        _draw_labels(p, scene, frame, xc[cand[chosen]] + 8, cy, crow[chosen], granted)
     _outline_rows(p, scene, prow, x, cy)
+
+
+def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float,
+                 rows: np.ndarray, widths: np.ndarray) -> None:
+    """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width."""
+    fm = scene.fm if p.font().pixelSize() == FONT_PX else scene.fm_small
+    base = cy - fm.height() / 2 + fm.ascent()
+    full = scene.title_widths(rows)
+    for xi, row, w, fw in zip(x.tolist(), rows.tolist(), widths.tolist(), full.tolist(), strict=True):
+        text = scene.title(row)
+        if w + 0.5 < fw:
+            text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w + 0.5)
+        p.drawText(QPointF(xi, base), text)
+        frame.labels.append((QRectF(xi, cy - fm.height() / 2, w, fm.height()), row))
 
 
 def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, srows: np.ndarray,
@@ -527,35 +617,44 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, sr
     ztop, zh = span_zone(r)
     a = np.maximum(x0, left - 4)
     b = np.maximum(np.minimum(x1, right + 4), a + 2.0)
-    track, overflow = pack_tracks(a, b, MAX_SPAN_TRACKS)
-    n_tracks = int(track.max()) + 1
+    # longest first among equal starts, so bars covering the whole view fill the tracks at once
+    o = np.lexsort((-b, a))
+    srows, x0, x1, a, b = srows[o], x0[o], x1[o], a[o], b[o]
+    track, overflow = pack_tracks(a, b, MAX_SPAN_TRACKS, full_at=right + 4)
+    n_tracks = max(int(track.max()) + 1, 1)
     th = zh / n_tracks
     gap = 0.0 if n_tracks == 1 else 1.0
-    for iss in np.unique(data.issue[srows]):
-        fill, pen = scene.span_style(int(iss))
+    iss = data.issue[srows]
+    own = ~overflow
+    for c in np.unique(iss[own]).tolist():
+        fill, pen = scene.span_style(int(c))
         # stacked thin tracks: fill only, a dashed edge on 4 px bars reads as noise
         p.setPen(pen if n_tracks == 1 else Qt.PenStyle.NoPen)
         p.setBrush(fill)
-        for i in np.flatnonzero(data.issue[srows] == iss):
+        for i in np.flatnonzero(own & (iss == c)).tolist():
             p.drawRoundedRect(QRectF(a[i], ztop + track[i] * th, b[i] - a[i], th - gap), 2.5, 2.5)
+    # bars that found no free track: their union, once per track, fill only
+    p.setPen(Qt.PenStyle.NoPen)
+    for t in range(n_tracks):
+        sel = overflow & (track == t)
+        if sel.any():
+            p.setBrush(scene.span_style(int(iss[sel][0]))[0])
+            ua, ub = union_intervals(a[sel], b[sel])
+            for u0, u1 in zip(ua.tolist(), ub.tolist(), strict=True):
+                p.drawRect(QRectF(u0, ztop + t * th, u1 - u0, th - gap))
     if n_tracks > 1 or th < 11:
         return
-    # one track: titles inside their bars, clipped to the bar
-    scene.ensure_titles(srows)
-    tw = np.array([scene._title_w.get(int(data.ids[s]), 0.0) for s in srows]) * SMALL_PX / FONT_PX
+    # one track: titles inside their bars, limited to the bar
     lx = np.maximum(x0, left)
-    avail = np.minimum(tw, x1 - lx - 8)
-    chosen, granted = place_labels(lx, avail, right, gap=8, offset=4, min_width=24)
+    room = (x1 - lx - 8 >= 24) & own
+    scene.ensure_titles(srows[room])
+    tw = scene.title_widths(srows) * (SMALL_PX / FONT_PX)
+    avail = np.where(room, np.minimum(tw, x1 - lx - 8), 0.0)
+    chosen, granted = place_labels(lx, avail, right, gap=8, offset=4, min_width=24, obstacles=lx)
     p.setFont(scene.small)
-    fm = scene.fm_small
-    for i, w in zip(chosen, granted, strict=False):
-        if overflow[i]:
-            continue
-        text = fm.elidedText(scene.title(int(srows[i])), Qt.TextElideMode.ElideRight, w + 1)
-        rect = QRectF(lx[i] + 4, ztop, w, th)
+    for i, w in zip(chosen.tolist(), granted.tolist(), strict=True):
         p.setPen(_darker(_row_colour(scene, int(srows[i]))))
-        p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        frame.labels.append((rect, int(srows[i])))
+        _draw_labels(p, scene, frame, lx[i:i + 1] + 4, ztop + th / 2, srows[i:i + 1], np.array([w]))
 
 
 def marker_row(h: float) -> float:
@@ -636,8 +735,32 @@ def _badge_text(c: QColor) -> QColor:
     return QColor("#111111") if lum > 150 else QColor("#FFFFFF")
 
 
-def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
+def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1.0) -> None:
+    """Lane names and counts; they do not depend on the time window, so they are cached as a pixmap."""
     hdr = lay.header
+    key = (id(scene.lanes), len(scene.lanes), tuple((r.k, r.y, r.h, r.collapsed) for r in lay.rows),
+           hdr.height(), dpr, len(scene.colours), tuple(c.rgba() for c in scene.colours[:64]))
+    cached = scene._header_cache
+    if cached is None or cached[0] != key:
+        pm = QPixmap(int(np.ceil(hdr.width() * dpr)), int(np.ceil((hdr.bottom()) * dpr)))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(BG)
+        hp = QPainter(pm)
+        hp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        _paint_header_into(hp, scene, lay)
+        hp.end()
+        cached = scene._header_cache = (key, pm)
+    p.drawPixmap(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
+                 QRectF(0, hdr.top() * dpr, hdr.width() * dpr, hdr.height() * dpr))
+    p.setPen(QPen(GRID, 1))
+    p.drawLine(QPointF(hdr.right() - 0.5, hdr.top()), QPointF(hdr.right() - 0.5, hdr.bottom()))
+
+
+def _paint_header_into(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
+    hdr = lay.header
+    for r in lay.rows:
+        if r.k % 2:
+            p.fillRect(QRectF(0, r.y, hdr.width(), r.h), LANE_ALT)
     p.save()
     p.setClipRect(hdr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -669,8 +792,6 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
             p.drawText(QRectF(22, r.y + 18, hdr.width() - 28, 14), Qt.AlignmentFlag.AlignVCenter,
                        f"{n:,} event{'s' if n != 1 else ''}")
     p.restore()
-    p.setPen(QPen(GRID, 1))
-    p.drawLine(QPointF(hdr.right() - 0.5, hdr.top()), QPointF(hdr.right() - 0.5, hdr.bottom()))
 
 
 def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks) -> None:
