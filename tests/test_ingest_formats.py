@@ -258,3 +258,10 @@ def test_supported_suffixes() -> None:
     assert {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".mhtml", ".pdf", ".docx", ".eml", ".rtf"} <= (
         SUPPORTED_SUFFIXES
     )
+
+
+def test_html_declared_utf8_but_saved_in_cp1252(tmp_path: Path) -> None:
+    page = html_page().replace("Jane Roe", "José Roé")
+    art = read_article(write(tmp_path, "page.html", page.encode("cp1252")))
+    assert "\u201cfrank and constructive\u201d" in art.text
+    assert art.author == "José Roé"

@@ -77,6 +77,9 @@ def test_sample_article() -> None:
     assert "Also Read" not in art.text
     assert art.text.startswith("After months of silence, Trump and Xi connect")
     assert art.text.endswith("a complex and high-stakes standoff.")
+    # Only the title line and the furniture line are gone; every paragraph stays.
+    source_lines = [ln for ln in SAMPLE.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    assert [ln for ln in art.text.split("\n") if ln.strip()] == source_lines[1:-1]
     assert art.path == str(SAMPLE)
 
 

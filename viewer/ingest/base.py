@@ -192,8 +192,8 @@ def _mixed_decode(data: bytes) -> str | None:
     for line in lines:
         try:
             s = line.decode("utf-8")
-            if not line.isascii():
-                utf8_chars += sum(1 for ch in s if ord(ch) > 127)
+            # Each multi-byte character makes the bytes longer than the string.
+            utf8_chars += len(line) - len(s)
             decoded.append(s)
         except UnicodeDecodeError:
             decoded.append(None)
@@ -205,7 +205,7 @@ def _mixed_decode(data: bytes) -> str | None:
     legacy_cjk = guess is not None and codecs.lookup(guess).name in _CJK
     # A stray valid UTF-8 sequence occurs by chance in legacy CJK text; real UTF-8
     # content beside it shows several characters.
-    if legacy_cjk and utf8_chars < 3:
+    if legacy_cjk and utf8_chars < 6:
         return None
     # Single-byte encodings cannot be told apart on a line or two; cp1252 (a superset
     # of Latin-1 for printable text) is then by far the likeliest.

@@ -48,9 +48,11 @@ def decode_html(data: bytes, path: Path) -> str:
         m = _META_CHARSET.search(data[:4096])
         if m:
             try:
-                return clean_decoded(data.decode(m[1].decode("ascii"), errors="replace"), path)
-            except LookupError:
-                pass  # an unknown charset name: fall back to detection
+                return clean_decoded(data.decode(m[1].decode("ascii")), path)
+            except (LookupError, UnicodeDecodeError):
+                # An unknown charset name, or a page that does not keep its word
+                # (declared UTF-8, saved in cp1252): detect instead.
+                pass
     return decode_text(data, path)
 
 
