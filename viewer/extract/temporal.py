@@ -12,6 +12,7 @@ never an invented date.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ _UNDERSPECIFIED = {
     "DE": "XXX", "CE": "XX", "FN": "XXXX-WXX", "MIN": "XXXX-XX-XX", "S": "XXXX-XX-XX",
 }
 _MOD_MAX_LEN = 200  # how far back/forward the tense of a sentence is looked for
+_REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
+_QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class _NeedsAnchor(Exception):
 class _Context:
     """What phase two needs about one match: anchor, groups, and the (lazy) tense."""
 
-    __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "_tense", "_tense_fn")
+    __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "reference", "_tense", "_tense_fn")
 
     def __init__(self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], str | None]):
         self.anchor = anchor
@@ -62,6 +65,7 @@ class _Context:
         self.relative = False
         self.unresolved = False
         self.range_start = ""  # for the end of a range: the start's value
+        self.reference = ""  # the quarter under discussion (last quarter mentioned nearby), if any
         self._tense: str | None | bool = False
         self._tense_fn = tense_fn
 
@@ -451,12 +455,30 @@ def _op_literal(ctx: _Context, value: Any) -> str:
     return v
 
 
+def _op_year_before(ctx: _Context) -> str:
+    # Business news compares a period with the same period a year before: after
+    # "third-quarter profit rose", "a year earlier" is last year's third quarter.
+    if ctx.reference:
+        ctx.relative = True
+        return f"{int(ctx.reference[:4]) - 1:04d}{ctx.reference[4:]}"
+    return _op_rel(ctx, "Y", -1)
+
+
+def _op_period_of_year(ctx: _Context, year: Any) -> str:
+    y = _year_of(ctx.arg(year))
+    if y is None:
+        raise ValueError("no year")
+    if ctx.reference:
+        return f"{y:04d}{ctx.reference[4:]}"
+    return f"{y:04d}"
+
+
 _OPS: dict[str, Callable[..., str]] = {
     "date": _op_date, "weekday": _op_weekday, "rel": _op_rel, "ago": _op_ago, "quarter": _op_quarter,
     "half": _op_half, "season": _op_season, "weekend": _op_weekend, "decade": _op_decade,
     "century": _op_century, "holiday": _op_holiday, "time": _op_time, "daypart": _op_daypart,
     "pod": _op_pod, "dur": _op_dur, "set": _op_set, "set_weekday": _op_set_weekday, "literal": _op_literal,
-    "month_dir": _op_month_dir,
+    "month_dir": _op_month_dir, "year_before": _op_year_before, "period_of_year": _op_period_of_year,
 }
 
 
@@ -511,8 +533,9 @@ def _groups_of(rule: Rule, m: Any) -> dict[str, Any] | None:
 
 
 def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
-             tense_fn: Callable[[], str | None]) -> tuple[str, bool, bool, str]:
+             tense_fn: Callable[[], str | None], reference: str = "") -> tuple[str, bool, bool, str]:
     ctx = _Context(anchor, groups, tense_fn)
+    ctx.reference = reference
     try:
         value = _evaluate(rule.value, ctx)
         resolved = not ctx.unresolved
@@ -559,6 +582,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         anchor = anchor.date()
     rules = load_rules()
     out: list[Timex] = []
+    reference, reference_end = "", -1  # last quarter mentioned, for "a year earlier"
     for m in rules.finditer(text):
         rule = rules.rules.get(m.lastgroup or "")
         if rule is None or rule.type == "IGNORE":
@@ -568,11 +592,14 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
             groups = _groups_of(rule, m)
             if groups is None:
                 continue
+            near = reference if 0 <= start - reference_end <= _REFERENCE_REACH else ""
             value, resolved, relative, end_value = _resolve(
-                rule, groups, anchor, lambda s=start, e=end: _tense_near(text, s, e)
+                rule, groups, anchor, lambda s=start, e=end: _tense_near(text, s, e), near
             )
         except (ValueError, OverflowError, KeyError, IndexError, TypeError, ZeroDivisionError):
             continue  # not a valid date ("Feb. 30") or out of range: no expression here
         out.append(Timex(start, end, text[start:end], rule.type, value, resolved, relative,
                          _mod_of(rule, groups), end_value))
+        if rule.type == "DATE" and _QUARTER.match(value):
+            reference, reference_end = value, end
     return out

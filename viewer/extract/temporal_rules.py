@@ -28,6 +28,7 @@ OPERATIONS = frozenset(
     {
         "date", "weekday", "rel", "ago", "quarter", "half", "season", "weekend", "decade", "century",
         "holiday", "time", "daypart", "pod", "dur", "set", "set_weekday", "literal", "month_dir",
+        "year_before", "period_of_year",
     }
 )
 _BUILTIN_NORMS = frozenset({"int", "year", "number", "decade", "spelled_year", "ampm", "text"})
