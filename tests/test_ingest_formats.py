@@ -265,3 +265,16 @@ def test_html_declared_utf8_but_saved_in_cp1252(tmp_path: Path) -> None:
     art = read_article(write(tmp_path, "page.html", page.encode("cp1252")))
     assert "\u201cfrank and constructive\u201d" in art.text
     assert art.author == "José Roé"
+
+
+def test_saved_page_assets_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "Trade talks.html").write_text(html_page())
+    assets = tmp_path / "Trade talks_files"
+    assets.mkdir()
+    (assets / "ad-frame.html").write_text("<html><body><p>Buy now</p></body></html>")
+    (assets / "style.css").write_text("p{}")
+    (tmp_path / "other_files").mkdir()  # no page of that name: an ordinary folder
+    (tmp_path / "other_files" / "note.txt").write_text("A note about tariffs.")
+    files, skipped = collect_files([tmp_path])
+    assert [f.name for f in files] == ["Trade talks.html", "note.txt"]
+    assert skipped == [(assets, "assets folder of a saved web page (not read)")]

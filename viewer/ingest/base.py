@@ -9,6 +9,7 @@ reason a user can act on.
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 import re
 import stat
@@ -16,6 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from viewer.core.resources import load_json
+
+# The libraries log every file they find hard to read; a refused file gets its own
+# clear IngestError instead, so their chatter is silenced.
+for _name in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "pypdf", "docx"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 # A saved news page with inline images can reach a few MB; a PDF of a long report
 # tens of MB. 50 MB keeps every real article in and bounds time and memory.
@@ -27,8 +33,9 @@ class IngestError(Exception):
 
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        # One line, whatever a library put in its message.
+        self.reason = " ".join(str(reason).split())
+        super().__init__(f"{self.path}: {self.reason}")
 
 
 def human_size(n: int) -> str:

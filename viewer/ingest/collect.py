@@ -64,8 +64,18 @@ def collect_files(
             except OSError as exc:
                 skipped.append((p, f"cannot list folder ({exc.strerror or exc})"))
                 return
+            pages = {
+                e.name.rsplit(".", 1)[0]
+                for e in entries
+                if e.name.lower().endswith((".html", ".htm", ".xhtml", ".shtml"))
+            }
             for entry in entries:
                 if entry.name.startswith("."):
+                    continue
+                if _is_page_assets(entry.name, pages) and entry.is_dir():
+                    # "Save page as… complete" puts the page's images, scripts and ad
+                    # frames (.html files themselves) beside it: not articles.
+                    skipped.append((Path(entry.path), "assets folder of a saved web page (not read)"))
                     continue
                 visit(Path(entry.path), False)
             return
@@ -78,3 +88,20 @@ def collect_files(
     for raw in paths:
         visit(Path(raw), True)
     return files, skipped
+
+
+# Suffixes browsers give the folder of a saved page's assets ("Page_files").
+_ASSET_SUFFIXES = (
+    "_files",
+    "-Dateien",
+    "_fichiers",
+    "_archivos",
+    "_arquivos",
+    "_file",
+    "-filer",
+    "_bestanden",
+)
+
+
+def _is_page_assets(name: str, pages: set[str]) -> bool:
+    return any(name.endswith(suf) and name[: -len(suf)] in pages for suf in _ASSET_SUFFIXES)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import logging
 import re
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -22,11 +21,6 @@ from viewer.core.model import Article
 from viewer.ingest.base import IngestError, clean_decoded, read_bytes, sniff
 from viewer.ingest.dates import parse_date
 from viewer.ingest.text import Meta, build_article
-
-# trafilatura and htmldate log every page they find hard; a refused page gets its
-# own clear message instead.
-for _name in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 # Extraction time grows with the number of elements (about 1 s per 20,000); news
 # pages have a few thousand. Past this the file is not an article page, and the

@@ -9,7 +9,6 @@ pages but no text layer is a scan: refused with the advice to OCR it.
 from __future__ import annotations
 
 import io
-import logging
 import re
 import time
 from collections import Counter
@@ -18,8 +17,6 @@ from pathlib import Path
 from viewer.core.model import Article
 from viewer.ingest.base import IngestError, read_bytes, sniff
 from viewer.ingest.text import Meta, build_article
-
-logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 # A news article is a few pages; a report a few hundred. Beyond this the file is
 # not an article, and reading it would take minutes.
