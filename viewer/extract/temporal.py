@@ -600,6 +600,8 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
             continue  # not a valid date ("Feb. 30") or out of range: no expression here
         out.append(Timex(start, end, text[start:end], rule.type, value, resolved, relative,
                          _mod_of(rule, groups), end_value))
-        if rule.type == "DATE" and _QUARTER.match(value):
+        # Only a quarter named in the text becomes the period under discussion, not one
+        # derived from it ("a year earlier" must not shift the next "year-ago" again).
+        if rule.type == "DATE" and rule.value[0] in ("quarter", "rel") and _QUARTER.match(value):
             reference, reference_end = value, end
     return out
