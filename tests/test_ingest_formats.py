@@ -278,3 +278,14 @@ def test_saved_page_assets_folder_is_not_read(tmp_path: Path) -> None:
     files, skipped = collect_files([tmp_path])
     assert [f.name for f in files] == ["Trade talks.html", "note.txt"]
     assert skipped == [(assets, "assets folder of a saved web page (not read)")]
+
+
+def test_forwarded_newsletter_takes_the_original_date(tmp_path: Path) -> None:
+    fwd = (
+        "---------- Forwarded message ---------\nFrom: China Trade Briefing <news@example.org>\n"
+        "Date: Tue, Jun 3, 2025 at 7:30 AM\nSubject: Talks resume\nTo: <reader@example.com>\n\n"
+    )
+    eml = make_eml().replace(b"View this email in your browser", fwd.encode())
+    art = read_article(write(tmp_path, "n.eml", eml))
+    assert (art.published, art.published_origin) == (date(2025, 6, 3), "header")
+    assert art.text.split("\n") == PARAGRAPHS

@@ -303,11 +303,14 @@ def build_article(
     lines = text.split("\n")
     if header_block or markdown:
         lines = take_front_matter(lines, meta)
+    # Furniture goes before the header block is read: a "Forwarded message" or
+    # "View in browser" line must not hide the block under it.
+    lines = [ln for ln in lines if not is_furniture(ln)]
     if header_block:
         lines = take_header_block(lines, meta)
     if markdown:
         lines = markdown_to_text(lines, meta)
-    lines = [ln for ln in lines if not is_furniture(ln)]
+        lines = [ln for ln in lines if not is_furniture(ln)]
     # Drop leading blank lines, then the title line: repeated from metadata, or the
     # first line when it looks like a headline and text follows it.
     while lines and not lines[0].strip():
