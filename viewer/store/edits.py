@@ -61,8 +61,9 @@ class Change:
     notify: tuple[str, ...] = ()
     result: Any = None
 
-    def is_noop(self) -> bool:
-        return all(_canon(p.before) == _canon(p.after) for p in self.parts)
+    def is_noop(self, ignore: Sequence[str] = ()) -> bool:
+        """Whether before and after hold the same rows (``ignore``: columns not to compare)."""
+        return all(_canon(p.before, ignore) == _canon(p.after, ignore) for p in self.parts)
 
     def merged_with(self, later: Change) -> Change | None:
         """One change doing ``self`` then ``later`` (same tables and rows), or None if scopes differ."""
@@ -74,8 +75,8 @@ class Change:
         return Change(later.label, parts, tuple(dict.fromkeys(self.notify + later.notify)), later.result)
 
 
-def _canon(rows: list[dict[str, Any]]) -> list[tuple]:
-    return sorted(tuple(sorted(r.items())) for r in rows)
+def _canon(rows: list[dict[str, Any]], ignore: Sequence[str] = ()) -> list[tuple]:
+    return sorted(tuple(sorted((k, v) for k, v in r.items() if k not in ignore)) for r in rows)
 
 
 _INT_PK_CACHE: dict[tuple[int, str], str | None] = {}
