@@ -292,3 +292,23 @@ def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(path)
     with pytest.raises(IngestError, match="not a regular file"):
         read_article(path)
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("By Jane Roe", "Jane Roe"),
+        ("By Jane Roe and John Doe in Beijing", "Jane Roe and John Doe in Beijing"),
+        ("By JANE ROE, Associated Press", "JANE ROE, Associated Press"),
+        ("By Tuesday, negotiators hoped to reach a deal", None),
+        ("By the end of May the truce had frayed.", None),
+    ],
+)
+def test_byline_or_sentence(tmp_path: Path, line: str, author: str | None) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(f"Tariff truce holds\n{line}\n\nThe truce held on Monday.\n")
+    art = read_article(path)
+    if author is None:
+        assert art.author == "" and art.text.startswith(line)
+    else:
+        assert art.author == author and art.text == "The truce held on Monday."

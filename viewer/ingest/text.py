@@ -214,7 +214,30 @@ def _inline_md(s: str) -> str:
 
 # --- title and byline -----------------------------------------------------------------
 
-_BYLINE = re.compile(r"^\s*(?:by|written by|words by|reporting by)\s+([A-Z][^\n]{1,150}?)\s*$", re.IGNORECASE)
+_BYLINE_RE = re.compile(
+    r"^\s*(?:by|written by|words by|reporting by)\s+([A-Z][^\n]{1,100}?)\s*$", re.IGNORECASE
+)
+# Lower-case words a byline may hold ("Jane Roe and John Doe in Beijing, with ...").
+_BYLINE_GLUE = frozenset("and in with of de da del van von der la le for the at from".split())
+
+
+class _Byline:
+    """A byline: "By" and names, not a sentence that starts with "By"."""
+
+    @staticmethod
+    def match(line: str) -> re.Match[str] | None:
+        m = _BYLINE_RE.match(line)
+        if not m or m[1].endswith((".", "?", "!")) and not re.search(r"\b[A-Z]\.$", m[1]):
+            return None
+        words = re.findall(r"[^\s,;|&/]+", m[1])
+        if len(words) > 12:
+            return None
+        if all(w[:1].isupper() or w.lower() in _BYLINE_GLUE or not w[:1].isalpha() for w in words):
+            return m
+        return None
+
+
+_BYLINE = _Byline()
 _DATE_ONLY = re.compile(r"^[\d\s,./:\-–—]*$|^[\W\d]*(?:\d{1,4}[\s,./\-]+){1,3}\d{1,4}[\W]*$")
 
 
