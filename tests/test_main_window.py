@@ -106,7 +106,8 @@ def test_selection_links_actor_to_timeline_and_quotes(qtbot, window, tmp_path):
     window.actors_view.selectionModel().select(idx, window.actors_view.selectionModel().SelectionFlag.ClearAndSelect
                                                | window.actors_view.selectionModel().SelectionFlag.Rows)
     trump_events = set(window.project.event_ids_for_actor(window.actors_model.rows()[rows[0]].id))
-    assert trump_events and window.timeline.highlight() == trump_events
+    tl = window.timeline
+    assert trump_events and set(tl.data().ids[tl.scene.highlight_rows].tolist()) == trump_events
     selected_quotes = {window.quotes_proxy.data(i, Qt.ItemDataRole.DisplayRole)
                        for i in window.quotes_view.selectionModel().selectedRows()}
     assert "“total reset”" in selected_quotes
