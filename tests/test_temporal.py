@@ -69,6 +69,19 @@ CASES = [
     ("The plan dates from the 20th century.", FRI, "the 20th century", "DATE", "19"),
     ("She said it happened in nineteen ninety-six.", FRI, "nineteen ninety-six", "DATE", "1996"),
     ("The firm was formed 11 days ago.", dt.date(1999, 4, 19), "11 days ago", "DATE", "1999-04-08"),
+    ("Exports rose in Q1 2025.", FRI, "Q1 2025", "DATE", "2025-Q1"),
+    ("Sales in 3Q24 fell.", FRI, "3Q24", "DATE", "2024-Q3"),
+    ("Revenue for FY2024 rose.", FRI, "FY2024", "DATE", "2024"),
+    ("Exports fell in the first half of 2025.", FRI, "the first half of 2025", "DATE", "2025-H1"),
+    ("Growth slowed at end-2024.", FRI, "end-2024", "DATE", "2024"),
+    ("Talks continued this past weekend.", FRI, "this past weekend", "DATE", "2025-W22-WE"),
+    ("Talks continue in the weeks ahead.", FRI, "the weeks ahead", "DATE", "FUTURE_REF"),
+    ("The deal was signed 6 years ago.", FRI, "6 years ago", "DATE", "2019"),
+    # "a year earlier" after a quarter is that quarter one year before (business news)
+    ("Third-quarter profit rose to $5 million from $4 million a year earlier.", dt.date(1989, 10, 26),
+     "a year earlier", "DATE", "1988-Q3"),
+    ("Profit rose to $5 million from $4 million a year earlier.", dt.date(1989, 10, 26), "a year earlier",
+     "DATE", "1988"),
 ]
 
 
@@ -87,6 +100,9 @@ def test_mods_and_ranges() -> None:
     assert (rng.value, rng.end_value) == ("2025-06-09", "2025-06-10")
     months = _find("Tariffs applied from May to July.", FRI, "May to July")
     assert (months.value, months.end_value) == ("2025-05", "2025-07")
+    years = _find("He served from 2017 to 2021.", FRI, "2017 to 2021")
+    assert (years.value, years.end_value) == ("2017", "2021")
+    assert _find("Growth slowed at end-2024.", FRI, "end-2024").mod == "END"
 
 
 SAMPLE_EXPECTED = [
@@ -167,10 +183,15 @@ def test_tense_decides_direction(text: str, anchor: dt.date, span: str, value: s
         "He paid $1990 for it.",
         "Unemployment was 2010 percent.",
         "The 1,999 delegates voted.",
+        "A 6-year-old boy and a 44-year-old man were hurt.",  # ages are no durations
     ],
 )
 def test_no_false_dates(text: str) -> None:
     assert [t for t in tag(text, FRI) if t.type in ("DATE", "TIME")] == []
+
+
+def test_quarter_code_does_not_eat_a_number() -> None:
+    assert [(t.text, t.value) for t in tag("Q4 30 percent", FRI)] == [("Q4", "2025-Q4")]
 
 
 def test_output_sorted_non_overlapping_and_offsets_exact() -> None:
