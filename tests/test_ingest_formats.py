@@ -289,3 +289,84 @@ def test_forwarded_newsletter_takes_the_original_date(tmp_path: Path) -> None:
     art = read_article(write(tmp_path, "n.eml", eml))
     assert (art.published, art.published_origin) == (date(2025, 6, 3), "header")
     assert art.text.split("\n") == PARAGRAPHS
+
+
+# A page built like a news site's: cookie banner, navigation, share buttons, inline
+# "Read more:" and "Related:" links, a newsletter box, a caption, tags, "Most read".
+NEWS_SITE_PAGE = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8">\n'
+    "<title>Beijing hits back with export curbs - World - Daily Example</title>\n"
+    '<meta name="description" content="China announced curbs.">\n'
+    '<script type="application/ld+json">[{"@context":"https://schema.org","@type":"BreadcrumbLi'
+    'st"},{"@context":"https://schema.org","@type":"NewsArticle","headline":"Beijing hits back '
+    'with export curbs","datePublished":"2025-04-04T06:00:00+08:00","dateModified":"2025-04-05T'
+    '12:00:00+08:00","author":[{"@type":"Person","name":"Li Wei"},{"@type":"Person","name":"Sam'
+    ' Park"}],"publisher":{"@type":"Organization","name":"Daily Example"}}]</script>\n'
+    "</head><body>\n"
+    '<div id="cookie-banner">We use cookies to improve your experience. <button>Accept</button>'
+    "</div>\n"
+    '<header><div class="logo">Daily Example</div><nav><ul><li><a href="/world">World</a></li><'
+    'li><a href="/business">Business</a></li><li><a href="/tech">Tech</a></li><li><a href="/opi'
+    'nion">Opinion</a></li></ul></nav></header>\n'
+    "<main>\n"
+    '<div class="breadcrumbs"><a href="/">Home</a> &gt; <a href="/world">World</a></div>\n'
+    "<h1>Beijing hits back with export curbs</h1>\n"
+    '<div class="meta"><span class="author">By Li Wei and Sam Park</span> <span class="date">Pu'
+    "blished April 4, 2025 · Updated April 5, 2025</span></div>\n"
+    '<div class="share"><a>Share on Facebook</a> <a>Share on X</a> <a>Email</a></div>\n'
+    '<div class="article-body">\n'
+    "<p>BEIJING, April 4 (Daily Example) - China said on Friday it would restrict exports of se"
+    "veral rare earth elements, a move analysts described as the sharpest response yet to the l"
+    "atest round of US tariffs.</p>\n"
+    "<p>The commerce ministry said the measures would take effect immediately and would apply t"
+    "o shipments to all countries, not only the United States.</p>\n"
+    '<p><strong>Read more:</strong> <a href="/x">What are rare earths and why do they matter?</'
+    "a></p>\n"
+    "<p>Industry groups in Europe and Japan warned that the curbs could disrupt production of e"
+    "lectric vehicles and wind turbines within weeks.</p>\n"
+    '<div class="newsletter-signup"><h3>Get our China Briefing newsletter</h3><p>Sign up for ou'
+    'r free newsletter to get the latest news every morning.</p><form><input type="email"><butt'
+    "on>Sign up</button></form></div>\n"
+    '<p>"We are studying the measures carefully," a spokesperson for a major carmaker said, add'
+    "ing that the company had stockpiled some materials.</p>\n"
+    '<figure><img src="a.jpg"><figcaption>Photo: A rare earth mine in Inner Mongolia. (Getty Im'
+    "ages)</figcaption></figure>\n"
+    "<p>Washington has not yet responded to the announcement, which came hours after the White "
+    "House said it was open to talks.</p>\n"
+    '<p>Related: <a href="/y">US stocks fall as trade war widens</a></p>\n'
+    "</div>\n"
+    '<div class="tags">Tags: <a>China</a> <a>Trade</a></div>\n'
+    "</main>\n"
+    '<aside class="most-read"><h2>Most read</h2><ol><li><a>Celebrity chef opens restaurant</a><'
+    "/li><li><a>Weather warning for weekend</a></li><li><a>Stocks tumble again</a></li></ol></a"
+    "side>\n"
+    "<footer><p>© 2025 Daily Example Ltd. All rights reserved.</p><ul><li><a>About us</a></li><"
+    "li><a>Contact</a></li><li><a>Privacy</a></li></ul></footer>\n"
+    "</body></html>\n"
+    "\n"
+)
+
+
+def test_news_site_page_keeps_paragraphs_and_drops_furniture(tmp_path: Path) -> None:
+    art = read_article(write(tmp_path, "page.html", NEWS_SITE_PAGE))
+    assert art.title == "Beijing hits back with export curbs"
+    assert art.source == "Daily Example"
+    assert (art.published, art.published_origin) == (date(2025, 4, 4), "metadata")  # not the update
+    paragraphs = art.text.split("\n")
+    assert len(paragraphs) == 5
+    assert paragraphs[0].startswith("BEIJING, April 4 (Daily Example) - China said on Friday")
+    assert paragraphs[-1].startswith("Washington has not yet responded")
+    for furniture in (
+        "cookies",
+        "Read more",
+        "Related:",
+        "newsletter",
+        "Sign up",
+        "Photo:",
+        "Tags:",
+        "Most read",
+        "Celebrity",
+        "All rights reserved",
+        "Share on",
+    ):
+        assert furniture not in art.text, furniture
