@@ -370,3 +370,20 @@ def test_news_site_page_keeps_paragraphs_and_drops_furniture(tmp_path: Path) -> 
         "Share on",
     ):
         assert furniture not in art.text, furniture
+
+
+def test_pdf_with_unreadable_text_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PageObject
+
+    # What pypdf returns for fonts without a character map: private-use code points.
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: "\ue001\ue002\ue003 \ue004" * 20)
+    with pytest.raises(IngestError, match="text layer is unreadable"):
+        read_article(write(tmp_path, "a.pdf", make_pdf(article_pdf_pages())))
+
+
+def test_pdf_control_characters_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PageObject
+
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: "Tariffs\x07 rose on Friday.")
+    art = read_article(write(tmp_path, "a.pdf", make_pdf(article_pdf_pages())))
+    assert "Tariffs rose on Friday." in art.text and "\x07" not in art.text

@@ -264,7 +264,7 @@ def decode_text(data: bytes, path: str | Path) -> str:
 # text legitimately holds (\t \n \v \f \r), and the replacement character that a
 # wrong decoding leaves behind.
 _BAD_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_decoded(text: str, path: str | Path) -> str:
@@ -279,4 +279,4 @@ def clean_decoded(text: str, path: str | Path) -> str:
         raise IngestError(path, "not a text file: binary data or an unknown text encoding")
     # A few stray control characters (an old editor's EOF mark, a NUL pasted from a
     # terminal) are dropped; the text around them is kept.
-    return _CONTROLS.sub("", text)
+    return CONTROL_CHARS.sub("", text)

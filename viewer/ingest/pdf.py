@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from viewer.core.model import Article
-from viewer.ingest.base import IngestError, read_bytes, sniff
+from viewer.ingest.base import CONTROL_CHARS, IngestError, read_bytes, sniff
 from viewer.ingest.text import Meta, build_article
 
 # A news article is a few pages; a report a few hundred. Beyond this the file is
@@ -177,6 +177,13 @@ def read_pdf(path: Path) -> Article:
         if images:
             raise IngestError(path, "image-only PDF (scanned pages, no text layer): run OCR on it first")
         raise IngestError(path, "PDF holds no text")
+    everything = "".join("".join(p) for p in pages)
+    unreadable = sum(1 for ch in everything if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
+    if unreadable > 0.2 * len(re.sub(r"\s", "", everything)):
+        raise IngestError(
+            path, "the PDF's text layer is unreadable (fonts without a character map); run OCR on it"
+        )
+    pages = [[CONTROL_CHARS.sub("", ln) for ln in lines] for lines in pages]
     pages, removed = strip_running_lines(pages)
     meta = Meta()
     try:
