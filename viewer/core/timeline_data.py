@@ -49,6 +49,7 @@ class TimelineData:
     issue_ids: list[str] = field(default_factory=list)
     titles: Callable[[Sequence[int]], dict[int, str]] | None = None
     details: Callable[[int], dict] | None = None
+    catch_all: int = -1  # lane of events without issue/actor ("(no issue)"): last among equals
     _id_order: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
@@ -206,7 +207,8 @@ def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> Lan
     counts_all = np.bincount(lane, minlength=n_lanes) if lane.size else np.zeros(n_lanes, np.int64)
     # busiest first; ties by label so the order is stable between loads
     labels = np.array(data.lane_labels, dtype=object) if n_lanes else np.empty(0, object)
-    order = np.array(sorted(range(n_lanes), key=lambda i: (-counts_all[i], str(labels[i]))), np.int64)
+    order = np.array(sorted(range(n_lanes), key=lambda i: (-counts_all[i], i == data.catch_all, str(labels[i]))),
+                     np.int64)
     order = order[counts_all[order] > 0] if order.size else order
     rank = np.full(n_lanes, -1, np.int64)
     rank[order] = np.arange(order.size)
@@ -485,7 +487,7 @@ def axis_ticks(t0: float, t1: float, width_px: float, text_width: Callable[[str]
     if chosen is None:
         chosen, fmt = TICK_LEVELS[0], TICK_LEVELS[0].formats[0]
     times = tick_times(chosen, t0, t1)
-    major = [(float(t), _fmt(fmt, t)) for t in times]
+    major = _drop_colliding([(float(t), _fmt(fmt, t)) for t in times], t0, spp, text_width, pad)
     # minor ticks: the next finer level whose ticks stay at least minor_px apart
     minor = np.empty(0)
     li = TICK_LEVELS.index(chosen)
@@ -507,15 +509,21 @@ def axis_ticks(t0: float, t1: float, width_px: float, text_width: Callable[[str]
             if nxt_px >= sticky_w + 4:
                 context.insert(0, (t0, _fmt(cfmt, t0)))
         # context labels can be wider than the gap at coarse zoom: drop those that collide
-        kept: list[tuple[float, str]] = []
-        last_end = -np.inf
-        for t, lab in context:
-            x = (t - t0) / spp + 4
-            if x >= last_end + pad:
-                kept.append((t, lab))
-                last_end = x + text_width(lab)
-        context = kept
+        context = _drop_colliding(context, t0, spp, text_width, pad)
     return AxisTicks(chosen, major, minor, context)
+
+
+def _drop_colliding(labels: list[tuple[float, str]], t0: float, spp: float,
+                    text_width: Callable[[str], float], pad: float) -> list[tuple[float, str]]:
+    """Keep labels left to right while each starts after the previous one ends (plus ``pad``)."""
+    kept: list[tuple[float, str]] = []
+    last_end = -np.inf
+    for t, lab in labels:
+        x = (t - t0) / spp + 4
+        if x >= last_end + pad:
+            kept.append((t, lab))
+            last_end = x + text_width(lab)
+    return kept
 
 
 def time_to_x(t: np.ndarray | float, v0: float, v1: float, x0: float, width: float) -> np.ndarray | float:

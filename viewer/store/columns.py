@@ -205,6 +205,7 @@ def build_timeline(project: Project, cols: Columns, lane_mode: str) -> TimelineD
         ids=cols.ids, t0=cols.t0, t1=cols.t1, precision=cols.precision, issue=cols.issue,
         lane_event=lane_event, lane_of=lane_of, lane_labels=lane_labels, lane_issue=lane_issue,
         lane_mode=lane_mode, issue_ids=list(cols.issue_ids),
+        catch_all=len(lane_labels) - 1 if lane_mode in ("issue", "actor") else -1,
         titles=lambda ids: event_titles(project, ids),
         details=lambda eid: event_details(project, eid),
     )

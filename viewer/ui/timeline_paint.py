@@ -127,8 +127,9 @@ class Frame:
     """Where the last paint put things, for hit tests in the widget."""
 
     layout: Layout
-    # per lane k: (x positions, event rows per cluster start, cluster counts, cluster x extents)
-    markers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # per lane: (cluster centre x, index of each cluster's first marker in ``rows``, cluster size,
+    # (first x, last x) per cluster, event rows of the lane's visible point markers)
+    markers: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)
     spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     density: dict[int, np.ndarray] = field(default_factory=dict)  # counts per bucket, per dense lane
     density_edges: np.ndarray | None = None  # bucket edges (times of event starts)
@@ -563,7 +564,7 @@ def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Fr
     xc = np.add.reduceat(x, first) / count  # cluster centre
     ext0 = x[first]
     ext1 = x[first + count - 1]
-    frame.markers[r.k] = (xc, prow[first], count, np.stack([ext0, ext1], 1), prow)
+    frame.markers[r.k] = (xc, first, count, np.stack([ext0, ext1], 1), prow)
     single = count == 1
     iss = data.issue[prow]
     same = np.minimum.reduceat(iss, first) == np.maximum.reduceat(iss, first)

@@ -1,0 +1,128 @@
+"""Timeline columns from the project store: ordered arrays, lanes per mode, cache, bulk loads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from viewer.core.model import Actor, Article, Event, Extraction, Issue, Origin, Precision, TimePoint
+from viewer.core.timeline_data import PRECISIONS, build_lanes
+from viewer.store import columns
+from viewer.store.columns import (
+    BulkEvent,
+    ColumnsError,
+    event_details,
+    event_titles,
+    insert_actors_bulk,
+    insert_articles_bulk,
+    insert_events_bulk,
+    load_timeline,
+)
+from viewer.store.project import Project, day_seconds
+
+ISSUES = [Issue("tariffs", "Tariffs", "#E69F00"), Issue("rare-earths", "Rare earths", "#0072B2")]
+
+
+def tp(d: date, end: date | None = None, precision: Precision = Precision.DAY) -> TimePoint:
+    return TimePoint(d, end or d, precision, Origin.EXPLICIT, d.isoformat())
+
+
+@pytest.fixture
+def project():
+    p = Project()
+    p.sync_issues(ISSUES)
+    ex = Extraction(
+        events=[
+            Event("Call between leaders", tp(date(2025, 6, 5)), "They spoke.", 0, 11,
+                  actors=["Donald Trump", "Xi Jinping"], issues=["tariffs"]),
+            Event("Geneva agreement", tp(date(2025, 5, 1), date(2025, 5, 31), Precision.MONTH),
+                  "In May they agreed.", 12, 31, actors=["Xi Jinping"], issues=["rare-earths", "tariffs"]),
+            Event("Undated talk", tp(date(2025, 6, 1)), "Talks.", 32, 38),
+        ],
+        actors=[Actor("Donald Trump", "person"), Actor("Xi Jinping", "person")],
+    )
+    p.add_article(Article("They spoke. In May they agreed. Talks.", title="Trade call"), ex)
+    yield p
+    p.close()
+
+
+def test_columns_sorted_with_codes(project):
+    data = load_timeline(project, "issue")
+    assert len(data) == 3
+    assert np.all(np.diff(data.t0) >= 0)
+    assert data.t0[0] == day_seconds(date(2025, 5, 1))
+    assert data.t1[0] == day_seconds(date(2025, 6, 1))  # month span, exclusive end
+    assert PRECISIONS[data.precision[0]] == Precision.MONTH
+    assert data.issue_ids == ["tariffs", "rare-earths"]
+    # primary issue (first listed) colours the event; no issue: -1
+    assert data.issue.tolist() == [1, -1, 0]
+
+
+@pytest.mark.parametrize(
+    "mode, lanes",
+    [
+        ("issue", [("Rare earths", 1), ("Tariffs", 1), ("(no issue)", 1)]),
+        ("actor", [("Xi Jinping", 2), ("Donald Trump", 1), ("(no actor)", 1)]),
+        ("article", [("Trade call", 3)]),
+    ],
+)
+def test_lanes_per_mode(project, mode, lanes):
+    data = load_timeline(project, mode)
+    idx = build_lanes(data)
+    got = [(data.lane_labels[i], int(n)) for i, n in zip(idx.order, idx.counts, strict=True)]
+    assert got == lanes
+    with pytest.raises(ColumnsError):
+        load_timeline(project, "weather")
+
+
+def test_cache_used_until_data_changes(project, monkeypatch):
+    first = load_timeline(project)
+    calls = []
+    real = columns._query_columns
+    monkeypatch.setattr(columns, "_query_columns", lambda p: calls.append(1) or real(p))
+    again = load_timeline(project)
+    assert calls == [] and np.array_equal(first.ids, again.ids)
+    aid = insert_articles_bulk(project, ["Bulk"])[0]
+    insert_events_bulk(project, [BulkEvent(aid, "New", day_seconds(date(2025, 7, 1)),
+                                           day_seconds(date(2025, 7, 2)), "day", "tariffs")])
+    fresh = load_timeline(project)
+    assert calls == [1] and len(fresh) == 4
+    # an edit through plain SQL is seen too (triggers bump the version)
+    project.db.execute("update events set t0 = t0 - 86400 where title = 'New'")
+    project.db.conn.commit()
+    moved = load_timeline(project)
+    assert calls == [1, 1] and moved.t0[-1] == day_seconds(date(2025, 6, 30))
+
+
+def test_bulk_insert_links_and_validation(project):
+    aid = insert_articles_bulk(project, ["A1"])[0]
+    actors = insert_actors_bulk(project, [("Scott Bessent", "person"), ("Xi Jinping", "person")])
+    n = insert_events_bulk(project, (
+        BulkEvent(aid, f"E{i}", day_seconds(date(2024, 1, 1)) + i * 86400,
+                  day_seconds(date(2024, 1, 1)) + (i + 1) * 86400, "day", "rare-earths", tuple(actors))
+        for i in range(100)))
+    assert n == 100
+    data = load_timeline(project, "actor")
+    idx = build_lanes(data)
+    assert data.lane_labels[idx.order[0]] == "Xi Jinping" and idx.counts[0] == 102
+    before = project.counts()["events"]
+    with pytest.raises(ColumnsError, match="precision"):
+        insert_events_bulk(project, [BulkEvent(aid, "ok", 0, 86400, "day"), BulkEvent(aid, "bad", 0, 1, "era")])
+    with pytest.raises(ColumnsError, match="not after"):
+        insert_events_bulk(project, [BulkEvent(aid, "bad", 10, 10, "day")])
+    assert project.counts()["events"] == before  # all or nothing
+
+
+def test_lazy_titles_and_details(project):
+    data = load_timeline(project, "issue")
+    ids = [int(i) for i in data.ids]
+    titles = event_titles(project, ids)
+    assert set(titles.values()) == {"Call between leaders", "Geneva agreement", "Undated talk"}
+    assert data.titles(ids[:1]) == {ids[0]: "Geneva agreement"}
+    call = next(i for i, t in titles.items() if t == "Call between leaders")
+    info = event_details(project, call)
+    assert info["actors"] == ["Donald Trump", "Xi Jinping"]
+    assert info["start"] == "2025-06-05" and info["article"] == "Trade call" and info["sources"] == 1
+    assert event_details(project, 999_999) == {}

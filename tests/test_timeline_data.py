@@ -1,0 +1,188 @@
+"""Pure timeline logic: visible slices, lanes, aggregation, clusters, labels, tracks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.timeline_fixtures import DAY, T2025, M, Y, make_data
+from viewer.core.timeline_data import (
+    GRID_MIN_EVENTS,
+    MIN_PX_PER_EVENT,
+    build_lanes,
+    clamp_range,
+    clusters,
+    issue_mask,
+    pack_tracks,
+    place_labels,
+    should_aggregate,
+    union_intervals,
+)
+
+DAYS = [T2025 + d * DAY for d in range(10)]
+
+
+@pytest.mark.parametrize(
+    "v0, v1, expected",
+    [
+        (DAYS[0], DAYS[10 - 1] + DAY, list(range(10))),  # whole range
+        (DAYS[2], DAYS[5], [2, 3, 4]),  # start inclusive, end exclusive
+        (DAYS[2] + 1, DAYS[5] + 1, [3, 4, 5]),  # one second past the edges
+        (DAYS[0] - 10 * DAY, DAYS[0], []),  # entirely before
+        (DAYS[9] + 1, DAYS[9] + 10 * DAY, []),  # entirely after
+        (DAYS[9], DAYS[9] + 1, [9]),  # the last event alone
+    ],
+)
+def test_visible_points_at_range_edges(v0, v1, expected):
+    data = make_data(DAYS)
+    lanes = build_lanes(data)
+    rows = lanes.points(0, v0, v1)
+    assert [int(data.t0[r] - T2025) // int(DAY) for r in rows] == expected
+    assert lanes.count(0, v0, v1) == len(expected)
+
+
+@pytest.mark.parametrize(
+    "v0, v1, visible",
+    [
+        (T2025 + 31 * DAY, T2025 + 40 * DAY, False),  # January span ends exactly where the view starts
+        (T2025 + 31 * DAY - 1, T2025 + 40 * DAY, True),  # one second of overlap
+        (T2025 - 10 * DAY, T2025, False),  # view ends exactly where the span starts
+        (T2025 - 10 * DAY, T2025 + 1, True),
+        (T2025 + 5 * DAY, T2025 + 6 * DAY, True),  # view inside the span
+    ],
+)
+def test_visible_spans_at_range_edges(v0, v1, visible):
+    data = make_data([T2025], precision=[M], t1=[T2025 + 31 * DAY])
+    lanes = build_lanes(data)
+    assert (lanes.spans(0, v0, v1).size == 1) is visible
+    assert lanes.points(0, v0, v1).size == 0  # a span is never a point
+
+
+def test_long_spans_found_far_from_their_start():
+    # a year span starting long before the view must still be found (its group's longest duration)
+    t0 = [T2025 - 365 * DAY, T2025 + 10 * DAY, T2025 + 20 * DAY]
+    data = make_data(t0, precision=[Y, M, M], t1=[T2025 + 1, T2025 + 41 * DAY, T2025 + 51 * DAY])
+    lanes = build_lanes(data)
+    got = sorted(int(r) for r in lanes.spans(0, T2025, T2025 + 12 * DAY))
+    assert got == [0, 1]
+
+
+def test_density_matches_brute_force_small_and_gridded():
+    rng = np.random.default_rng(3)
+    for n in (500, GRID_MIN_EVENTS * 2):
+        t = np.sort(rng.uniform(T2025, T2025 + 3650 * DAY, n))
+        data = make_data(list(t))
+        lanes = build_lanes(data)
+        edges = np.linspace(T2025 - DAY, T2025 + 3651 * DAY, 801)
+        got = lanes.density(0, edges)
+        exact = np.histogram(t, edges)[0]
+        assert got.sum() == exact.sum() == n
+        if n < GRID_MIN_EVENTS:
+            assert np.array_equal(got, exact)
+        else:
+            # gridded: an event may move to the neighbouring bucket, never further
+            assert np.abs(np.cumsum(got) - np.cumsum(exact)).max() <= np.abs(np.diff(exact)).max() + exact.max()
+            assert np.abs(got - exact).sum() < n * 0.05
+
+
+def test_lanes_busiest_first_and_filter_drops_empty_lanes():
+    data = make_data(DAYS[:6], issue=[1, 1, 1, 0, 2, 2])
+    lanes = build_lanes(data)
+    assert [data.lane_labels[i] for i in lanes.order] == ["Issue 1", "Issue 2", "Issue 0"]
+    assert lanes.counts.tolist() == [3, 2, 1]
+    filtered = build_lanes(data, issue_mask(data, {"i0", "i2"}))
+    assert [data.lane_labels[i] for i in filtered.order] == ["Issue 2", "Issue 0"]
+    assert issue_mask(data, None) is None
+
+
+def test_index_of_maps_ids_to_rows():
+    data = make_data([DAYS[3], DAYS[1], DAYS[2]])  # ids 1, 2, 3 given out of time order
+    rows = data.index_of([1, 3, 99])
+    assert sorted(data.ids[rows].tolist()) == [1, 3]
+    assert data.index_of([]).size == 0
+
+
+@pytest.mark.parametrize(
+    "count, width, aggregate",
+    [
+        (0, 100.0, False),
+        (int(1000 // MIN_PX_PER_EVENT), 1000.0, False),  # exactly at the threshold: still markers
+        (int(1000 // MIN_PX_PER_EVENT) + 1, 1000.0, True),  # one more: density
+        (10_000, 1920.0, True),
+    ],
+)
+def test_should_aggregate_threshold(count, width, aggregate):
+    assert should_aggregate(count, width) is aggregate
+
+
+def test_clusters_chain_close_markers():
+    first, count = clusters(np.array([0.0, 5.0, 9.0, 30.0, 45.0, 50.0]), 11.0)
+    assert first.tolist() == [0, 3, 4]
+    assert count.tolist() == [3, 1, 2]
+    assert clusters(np.empty(0), 5.0)[0].size == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    xs=st.lists(st.floats(0, 2000, allow_nan=False), min_size=1, max_size=60),
+    widths=st.lists(st.floats(0, 400, allow_nan=False), min_size=60, max_size=60),
+)
+def test_labels_never_collide(xs, widths):
+    x = np.sort(np.array(xs))
+    w = np.array(widths[: x.size])
+    chosen, granted = place_labels(x, w, right=1800.0, gap=6.0, offset=8.0, min_width=20.0)
+    starts = x[chosen] + 8.0
+    ends = starts + granted
+    assert np.all(granted >= 20.0 - 1e-9)
+    assert np.all(granted <= w[chosen] + 1e-9)
+    assert np.all(ends <= 1800.0 + 1e-9)
+    # pairwise disjoint (sorted by start) with the gap kept
+    assert np.all(starts[1:] >= ends[:-1] + 6.0 - 1e-9)
+    # no label runs over a marker
+    for s, e in zip(starts, ends, strict=True):
+        assert not np.any((x > s) & (x < e))
+
+
+def test_labels_are_elided_before_the_next_marker():
+    chosen, granted = place_labels(np.array([0.0, 100.0]), np.array([500.0, 50.0]), right=1000.0)
+    assert chosen.tolist() == [0, 1]
+    assert granted[0] == pytest.approx(100.0 - 6.0 - 8.0)
+
+
+def test_pack_tracks_keeps_bars_apart():
+    rng = np.random.default_rng(5)
+    a = np.sort(rng.uniform(0, 1000, 80))
+    b = a + rng.uniform(5, 200, 80)
+    track, overflow = pack_tracks(a, b, 3, gap=2.0)
+    for t in range(3):
+        sel = (track == t) & ~overflow
+        aa, bb = a[sel], b[sel]
+        assert np.all(aa[1:] >= bb[:-1] + 2.0 - 1e-9)
+    assert overflow.any()  # 80 long bars cannot fit three tracks
+
+
+def test_pack_tracks_stops_once_tracks_cover_the_view():
+    a = np.zeros(1000)
+    b = np.full(1000, 500.0)
+    track, overflow = pack_tracks(a, b, 3, full_at=500.0)
+    assert track[:3].tolist() == [0, 1, 2]
+    assert overflow[3:].all() and (track[3:] == -1).all()
+
+
+def test_union_intervals():
+    ua, ub = union_intervals(np.array([5.0, 0.0, 20.0, 8.0]), np.array([9.0, 6.0, 30.0, 10.0]))
+    assert ua.tolist() == [0.0, 20.0] and ub.tolist() == [10.0, 30.0]
+
+
+@pytest.mark.parametrize(
+    "v0, v1, lo, hi, span",
+    [
+        (0.0, 10.0, 0.0, 1e6, 3600.0),  # never narrower than an hour
+        (-1e9, 1e9, 0.0, 1e6, 1.2e6),  # never much wider than the data
+    ],
+)
+def test_clamp_range(v0, v1, lo, hi, span):
+    a, b = clamp_range(v0, v1, lo, hi)
+    assert b - a == pytest.approx(span)

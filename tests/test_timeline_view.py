@@ -1,0 +1,278 @@
+"""The timeline widget: zoom, pan, keys, selection, aggregation switching, drawn text."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFontDatabase, QWheelEvent
+
+from tests.timeline_fixtures import DAY, ISSUES, T2025, M, make_data
+from viewer.core.timeline_data import MIN_PX_PER_EVENT, TimelineData
+from viewer.ui.timeline import TimelineView
+from viewer.ui.timeline_paint import TEXT
+
+
+@pytest.fixture
+def view(qtbot):
+    v = TimelineView()
+    qtbot.addWidget(v)
+    v.resize(1000, 420)
+    v.set_issues(ISSUES)
+    return v
+
+
+def spread_data(n: int = 30, days: int = 300) -> TimelineData:
+    t0 = [T2025 + (i * days // n) * DAY for i in range(n)]
+    return make_data(t0, issue=[i % 3 for i in range(n)])
+
+
+def _dark_pixels(img, rect) -> int:
+    """Pixels close to the label colour inside ``rect`` (logical coordinates, dpr 1)."""
+    n = 0
+    for y in range(int(rect.top()), int(rect.bottom())):
+        for x in range(int(rect.left()), int(min(rect.right(), img.width() - 1))):
+            c = QColor(img.pixel(x, y))
+            if abs(c.red() - TEXT.red()) + abs(c.green() - TEXT.green()) + abs(c.blue() - TEXT.blue()) < 120:
+                n += 1
+    return n
+
+
+def test_fonts_exist(qapp):
+    assert QFontDatabase.families()
+
+
+def test_empty_state_draws_its_text(view):
+    img = view.render_offscreen(1.0)
+    mid = img.copy(300, 150, 400, 100)
+    colours = {mid.pixel(x, y) for x in range(0, 400, 2) for y in range(0, 100, 2)}
+    assert len(colours) > 2  # "Drop article files here" in grey over white
+
+
+def test_labels_really_drawn(view):
+    view.set_data(spread_data(12, 240))
+    img = view.render_offscreen(1.0)
+    frame = view.frame()
+    assert frame.labels, "no label placed"
+    rect, row = frame.labels[0]
+    assert view.scene.title(row).startswith("Event number")
+    assert _dark_pixels(img, rect) > 20
+
+
+def test_zoom_pan_fit_change_visible_range(view, qtbot):
+    view.set_data(spread_data())
+    v0, v1 = view.visible_range()
+    with qtbot.waitSignal(view.rangeChanged):
+        view.zoom(2.0)
+    a, b = view.visible_range()
+    assert b - a == pytest.approx((v1 - v0) / 2)
+    assert (a + b) / 2 == pytest.approx((v0 + v1) / 2)
+    view.pan(0.25)
+    c, d = view.visible_range()
+    assert c == pytest.approx(a + (b - a) * 0.25) and d - c == pytest.approx(b - a)
+    anchor = a + (b - a) * 0.1
+    view.zoom(4.0, anchor)
+    e, f = view.visible_range()
+    assert (anchor - e) / (f - e) == pytest.approx((anchor - c) / (d - c))
+    view.fit()
+    assert view.visible_range() == pytest.approx((v0, v1))
+
+
+def test_keys_zoom_pan_and_fit(view, qtbot):
+    view.set_data(spread_data())
+    full = view.visible_range()
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    a, b = view.visible_range()
+    assert b - a < full[1] - full[0]
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    c, _d = view.visible_range()
+    assert c > a
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    qtbot.keyClick(view, Qt.Key.Key_Minus)
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert view.visible_range() == pytest.approx(full)
+
+
+def test_wheel_zooms_around_the_cursor(view):
+    view.set_data(spread_data())
+    view.render_offscreen(1.0)
+    lay = view.frame().layout
+    x = lay.plot.left() + lay.plot.width() * 0.25
+    t_before = view._t_at(x)
+    ev = QWheelEvent(QPointF(x, 200), QPointF(x, 200), QPoint(0, 0), QPoint(0, 240),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    v0, v1 = view.visible_range()
+    view.wheelEvent(ev)
+    a, b = view.visible_range()
+    assert b - a < v1 - v0
+    assert view._t_at(x) == pytest.approx(t_before, abs=(b - a) * 1e-6)
+
+
+def test_drag_pans(view, qtbot):
+    view.set_data(spread_data())
+    view.zoom(2.0)
+    view.render_offscreen(1.0)
+    v0, _ = view.visible_range()
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPoint(600, 200))
+    qtbot.mouseMove(view, QPoint(500, 200))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPoint(500, 200))
+    assert view.visible_range()[0] > v0  # dragged left: later times come into view
+
+
+def _first_single_marker(view):
+    view.render_offscreen(1.0)
+    frame = view.frame()
+    for r in frame.layout.rows:
+        m = frame.markers.get(r.k)
+        if m is None:
+            continue
+        xc, first, count, _ext, prow = m
+        for j in range(xc.size):
+            if count[j] == 1:
+                from viewer.ui.timeline_paint import marker_row
+                return QPoint(int(round(xc[j])), int(round(r.y + marker_row(r.h)))), int(prow[first[j]])
+    raise AssertionError("no single marker")
+
+
+def test_click_selects_and_double_click_activates(view, qtbot):
+    data = spread_data(12, 240)
+    view.set_data(data)
+    pos, row = _first_single_marker(view)
+    with qtbot.waitSignal(view.selectionChanged) as sel:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=pos)
+    assert sel.args[0] == [int(data.ids[row])]
+    assert view.selected_events() == [int(data.ids[row])]
+    with qtbot.waitSignal(view.eventActivated) as act:
+        qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=pos)
+    assert act.args[0] == int(data.ids[row])
+    with qtbot.waitSignal(view.selectionChanged) as cleared:
+        qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert cleared.args[0] == []
+
+
+def test_select_events_brings_them_into_view(view):
+    data = spread_data(30, 300)
+    view.set_data(data)
+    view.set_visible_range(T2025, T2025 + 10 * DAY)
+    last = int(data.ids[-1])
+    view.select_events([last])
+    v0, v1 = view.visible_range()
+    assert v0 <= data.t0[-1] < v1
+    assert view.selected_events() == [last]
+
+
+def test_aggregation_switches_at_the_threshold(view):
+    view.render_offscreen(1.0)
+    plot_w = view.scene.layout(1000.0, 420.0).plot.width()
+    limit = int(plot_w // MIN_PX_PER_EVENT)
+    for n, dense in ((limit, False), (limit + 1, True)):
+        # n events on distinct days in one lane, all visible
+        data = make_data([T2025 + i * DAY for i in range(n)])
+        view.set_data(data, keep_range=False)
+        view.set_visible_range(T2025 - 0.1, T2025 + n * DAY - DAY / 2 - 1)  # last marker centre just inside
+        lay_k = 0
+        view.render_offscreen(1.0)
+        frame = view.frame()
+        assert (lay_k in frame.density) is dense
+        assert (lay_k in frame.markers) is (not dense)
+
+
+def test_dense_bucket_hover_and_click_zoom(view):
+    n = 3000
+    data = make_data([T2025 + (i % 200) * DAY for i in range(n)])
+    view.set_data(data)
+    view.render_offscreen(1.0)
+    frame = view.frame()
+    r = frame.layout.rows[0]
+    assert 0 in frame.density
+    x = frame.layout.plot.left() + frame.layout.plot.width() * 0.5
+    h = view.hit(QPointF(x, r.y + r.h - 8))
+    assert h is not None and h[0] == "bucket" and h[4] > 0
+    assert "events" in view._tip_text(h)
+    before = view.visible_range()
+    view._click(QPointF(x, r.y + r.h - 8), add=False)
+    a, b = view.visible_range()
+    assert b - a < before[1] - before[0]
+
+
+def test_cluster_badge_and_spans(view):
+    # five events on one day make a cluster; a month span draws as a bar
+    t0 = [T2025 + 40 * DAY] * 5 + [T2025 + 100 * DAY, T2025 + 31 * DAY]
+    prec = [1] * 6 + [M]
+    t1 = [t + DAY for t in t0[:6]] + [T2025 + 59 * DAY]
+    data = make_data(t0, precision=prec, t1=t1)
+    view.set_data(data)
+    view.render_offscreen(1.0)
+    frame = view.frame()
+    xc, first, count, _ext, prow = frame.markers[0]
+    assert 5 in count.tolist()
+    srows, x0, x1 = frame.spans[0]
+    assert srows.size == 1 and x1[0] - x0[0] > 5
+    j = count.tolist().index(5)
+    r = frame.layout.rows[0]
+    from viewer.ui.timeline_paint import marker_row
+    h = view.hit(QPointF(xc[j], r.y + marker_row(r.h)))
+    assert h[0] == "cluster" and len(h[2]) == 5
+    # all five on one day: a click selects them rather than zooming
+    view._click(QPointF(xc[j], r.y + marker_row(r.h)), add=False)
+    assert len(view.selected_events()) == 5
+
+
+def test_issue_filter_and_collapse(view):
+    data = spread_data(30)
+    view.set_data(data)
+    assert len(view.scene.lanes) == 3
+    view.set_issue_filter({"i1"})
+    assert len(view.scene.lanes) == 1
+    view.set_issue_filter(None)
+    view.render_offscreen(1.0)
+    r = view.frame().layout.rows[0]
+    view._click(QPointF(20, r.y + 5), add=False)
+    assert view.scene.is_collapsed(0)
+    view.render_offscreen(1.0)
+    assert view.frame().layout.rows[0].h < r.h
+
+
+def test_overview_drag_moves_window(view, qtbot):
+    view.set_data(spread_data())
+    view.zoom(10.0)
+    view.render_offscreen(1.0)
+    ov = view.frame().layout.overview
+    v0, v1 = view.visible_range()
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(int(ov.left() + 5), int(ov.center().y())))
+    a, b = view.visible_range()
+    assert a < v0 and b - a == pytest.approx(v1 - v0)
+
+
+def test_highlight_outlines_even_in_dense_lanes(view):
+    n = 3000
+    data = make_data([T2025 + (i % 200) * DAY for i in range(n)])
+    view.set_data(data)
+    plain = view.render_offscreen(1.0).copy()
+    view.set_highlight([int(data.ids[100])])
+    marked = view.render_offscreen(1.0)
+    diff = sum(1 for x in range(0, 1000, 1) for y in range(40, 120, 1) if plain.pixel(x, y) != marked.pixel(x, y))
+    assert diff > 20
+
+
+def test_lane_mode_validation(view):
+    with pytest.raises(ValueError):
+        view.set_lane_mode("weather")
+    view.set_lane_mode("actor")
+    assert view.lane_mode() == "actor"
+
+
+def test_tooltip_uses_details(view):
+    data = spread_data(12, 240)
+    data.details = lambda eid: {"title": f"Talks {eid}", "date": "2025-01-02", "precision": "day",
+                                "actors": ["Xi Jinping"], "article": "A", "sources": 2}
+    view.set_data(data)
+    _pos, row = _first_single_marker(view)
+    text = view._tip_text(("event", row))
+    assert "Talks" in text and "Xi Jinping" in text and "2 sources" in text
+    assert np.isfinite(view.visible_range()[0])
