@@ -384,6 +384,7 @@ def test_pdf_with_unreadable_text_layer(tmp_path: Path, monkeypatch: pytest.Monk
 def test_pdf_control_characters_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pypdf import PageObject
 
-    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: "Tariffs\x07 rose on Friday.")
+    pages = iter(["Tariffs\x07 rose on Friday.\nMore.", "Markets fell.\nAgain."])
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: next(pages))
     art = read_article(write(tmp_path, "a.pdf", make_pdf(article_pdf_pages())))
     assert "Tariffs rose on Friday." in art.text and "\x07" not in art.text
