@@ -9,7 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtGui import QColor, QFontDatabase, QImage
 
-from tests.timeline_fixtures import DAY, ISSUES, T2025, M, make_data
+from tests.test_timeline_fixtures import DAY, ISSUES, T2025, M, make_data
 from viewer.ui.export import ExportError, export_png, export_svg, make_export_scene, render_image, write_png
 from viewer.ui.timeline import TimelineView
 from viewer.ui.timeline_paint import TEXT

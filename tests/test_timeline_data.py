@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.timeline_fixtures import DAY, T2025, M, Y, make_data
+from tests.test_timeline_fixtures import DAY, T2025, M, Y, make_data
 from viewer.core.timeline_data import (
     GRID_MIN_EVENTS,
     MIN_PX_PER_EVENT,

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QWheelEvent
 
-from tests.timeline_fixtures import DAY, ISSUES, T2025, M, make_data
+from tests.test_timeline_fixtures import DAY, ISSUES, T2025, M, make_data
 from viewer.core.timeline_data import MIN_PX_PER_EVENT, TimelineData
 from viewer.ui.timeline import TimelineView
 from viewer.ui.timeline_paint import TEXT
