@@ -486,11 +486,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(report.summary(), 15000)
         refused = [o for o in report.outcomes if o.status == "refused"]
         dups = [o for o in report.outcomes if o.status == "duplicate"]
-        if refused or dups:
+        if refused:
             lines = [f"{Path(o.path).name}: {o.message}" for o in refused]
             lines += [f"{Path(o.path).name}: already in the project" for o in dups]
-            box = QMessageBox(QMessageBox.Icon.Warning if refused else QMessageBox.Icon.Information,
-                              APP_NAME, report.summary(), parent=self)
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, report.summary(), parent=self)
             box.setInformativeText("\n".join(lines[:12]) + ("\n…" if len(lines) > 12 else ""))
             box.setDetailedText("\n".join(o.line() for o in report.outcomes))
             box.setModal(False)
@@ -693,10 +692,8 @@ def run_app(project: str | None, paths: list[str], sample: bool, screenshot: str
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG)
-    if project:
-        path, first = Path(project), not Path(project).exists()
-    else:
-        path, first = _first_run_path()
+    # the sample greets a first run of the default project only; a named project starts as the user asks
+    path, first = (Path(project), False) if project else _first_run_path()
     window = MainWindow(path)
     s = QSettings(ORG, APP_NAME)
     if s.value("geometry") is not None:
