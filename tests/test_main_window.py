@@ -156,3 +156,11 @@ def test_save_as_copies_and_switches(qtbot, window, tmp_path):
 
 
 _ = QPoint
+
+
+def test_unresolved_dates_are_listed_for_an_undated_article(qtbot, window):
+    drop(qtbot, window, [SAMPLE])
+    window.articles_view.selectRow(0)
+    window.open_source_button.click()
+    caption = window.source_view.header.text()
+    assert "Unresolved" in caption and "Thursday" in caption

@@ -528,8 +528,14 @@ class MainWindow(QMainWindow):
 
     def _show_selected_article_text(self) -> None:
         aid = self._selected_article_id()
-        if aid is not None:
-            self.show_source(aid)
+        if aid is None or self.project is None:
+            return
+        waiting = self.project.unresolved(aid)
+        caption = ""
+        if waiting:
+            caption = ("Unresolved until the article has a date: "
+                       + ", ".join(f"“{u['text']}”" for u in waiting))
+        self.show_source(aid, caption=caption, marks=[(u["start_offset"], u["end_offset"]) for u in waiting])
 
     # ------------------------------------------------------------ selection, linked everywhere
     def _connect_selection(self) -> None:
@@ -632,10 +638,10 @@ class MainWindow(QMainWindow):
         self.show_source(ev.article_id, (ev.start_offset, ev.end_offset), None, caption, raise_dock)
 
     def show_source(self, article_id: int, evidence=None, focus=None, caption: str = "",
-                    raise_dock: bool = True) -> None:
+                    raise_dock: bool = True, marks=None) -> None:
         assert self.project is not None
         art = self.project.article_for_extraction(article_id)
-        self.source_view.show_article(article_id, art.title or art.path, art.text, evidence, focus, caption)
+        self.source_view.show_article(article_id, art.title or art.path, art.text, evidence, focus, caption, marks)
         if raise_dock:
             self.docks["Source"].show()
             self.docks["Source"].raise_()

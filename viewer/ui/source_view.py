@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 EVIDENCE_BG = "#FFE58F"
 FOCUS_BG = "#FFB454"
+MARK_BG = "#F8C8C0"  # unresolved relative dates
 
 
 class SourceView(QWidget):
@@ -37,8 +38,9 @@ class SourceView(QWidget):
         evidence: tuple[int, int] | None = None,
         focus: tuple[int, int] | None = None,
         caption: str = "",
+        marks: list[tuple[int, int]] | None = None,
     ) -> None:
-        """Show ``text``; ``evidence`` (sentence) and ``focus`` (quote or date) are offsets into it."""
+        """Show ``text``; ``evidence`` (sentence), ``focus`` (quote or date) and ``marks`` are offsets into it."""
         self.article_id = article_id
         self.highlighted = evidence
         self.header.setText(f"<b>{html.escape(title)}</b>" + (f"<br>{html.escape(caption)}" if caption else ""))
@@ -46,7 +48,8 @@ class SourceView(QWidget):
         # QTextDocument positions count UTF-16 code units for characters outside the BMP;
         # our offsets are Python indices, so convert.
         doc_pos = _utf16_positions(text)
-        for span, colour in ((evidence, EVIDENCE_BG), (focus, FOCUS_BG)):
+        spans = [(m, MARK_BG) for m in marks or ()] + [(evidence, EVIDENCE_BG), (focus, FOCUS_BG)]
+        for span, colour in spans:
             if span is None:
                 continue
             a, b = span
@@ -57,9 +60,10 @@ class SourceView(QWidget):
             fmt = QTextCharFormat()
             fmt.setBackground(_colour(colour))
             cur.mergeCharFormat(fmt)
-        if evidence is not None:
+        first = evidence or (marks[0] if marks else None)
+        if first is not None:
             cur = QTextCursor(self.text.document())
-            cur.setPosition(doc_pos(min(evidence[0], len(text))))
+            cur.setPosition(doc_pos(min(first[0], len(text))))
             self.text.setTextCursor(cur)
             self.text.ensureCursorVisible()
 
