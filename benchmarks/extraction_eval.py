@@ -143,10 +143,19 @@ def evaluate(shared: Path, verbose: bool = False) -> dict:
         for a in x.actors:
             names = [a.name, *a.aliases]
             hit = None
-            for gi, alts in enumerate(g["actors"]):
-                if any(name_match(n, alt) for n in names for alt in alts):
-                    hit = gi
+            # the canonical name decides first; aliases only when it matches nothing
+            for pool in ([a.name], names):
+                for gi, alts in enumerate(g["actors"]):
+                    if gi not in matched_gold and any(name_match(n, alt) for n in pool for alt in alts):
+                        hit = gi
+                        break
+                if hit is not None:
                     break
+            if hit is None:
+                for gi, alts in enumerate(g["actors"]):
+                    if any(name_match(n, alt) for n in names for alt in alts):
+                        hit = gi
+                        break
             if hit is None or hit in matched_gold:
                 a_fp += 1
                 misses.append((doc, "actor FP", f"{a.name} ({a.kind})" + (" duplicate" if hit is not None else "")))

@@ -24,6 +24,7 @@ An unknown name found by 4-6 is still an actor. Titles go into ``role``, not the
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,9 +39,9 @@ _NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.|[A-Z][a-z]?)"
 # a personal name: 1-4 capitalised tokens, allowing initials and nobiliary particles
 _NAME = (
     _NAME_TOKEN
-    + r"(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|du|dos|di)\s+)?"
+    + r"(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|du|dos|di|arap)\s+)?"
     + _NAME_TOKEN
-    + r"){0,3}"
+    + r"){0,3}(?:,?\s+(?:Jr|Sr)\.|\s+(?:II|III|IV)\b)?"
 )
 
 
@@ -81,7 +82,14 @@ class Lexicon:
     honorifics: dict[str, str]
     gendered_titles: dict[str, str]
     role_nouns: frozenset[str]
+    possessive_actions: frozenset[str]
+    media_phrases: list[str]
+    company_suffixes: frozenset[str]
+    not_acronyms: frozenset[str]
+    abbreviations: frozenset[str]
+    not_person_words: frozenset[str]
     stopwords: frozenset[str]
+    royal_titles: frozenset[str]
     org_heads: dict[str, str]
     verbs: frozenset[str]
     auxiliaries: frozenset[str]
@@ -193,6 +201,8 @@ def lexicon() -> Lexicon:
                 key = "{country}"
             for f in fills:
                 pat = t["pattern"].replace(key, f)
+                if pat in alias or pat in context_alias:
+                    continue  # a gazetteer name ("Chinese foreign ministry") wins
                 template[pat] = entry
                 if pat[0].islower():
                     template[pat[0].upper() + pat[1:]] = entry
@@ -241,7 +251,14 @@ def lexicon() -> Lexicon:
         honorifics=titles_data["honorifics"],
         gendered_titles=titles_data["gendered_titles"],
         role_nouns=frozenset(titles_data["role_nouns"]),
+        possessive_actions=frozenset(events["possessive_action_nouns"]),
+        media_phrases=orgs["media_phrases"],
+        company_suffixes=frozenset(orgs["company_suffixes"]),
+        not_acronyms=frozenset(orgs["not_acronyms"]),
+        abbreviations=frozenset(a.lower() for a in load_json("extract/abbreviations.json")["abbreviations"]),
+        not_person_words=frozenset(titles_data["not_person_words"]),
         stopwords=frozenset(titles_data["person_stopwords"]),
+        royal_titles=frozenset(titles_data["royal_titles"]),
         org_heads=orgs["heads"],
         verbs=verbs,
         auxiliaries=frozenset(events["auxiliaries"]),
@@ -278,61 +295,59 @@ class _Cand:
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
+_ACT_AUX = frozenset(
+    "has have had is was will would could can may might must should did does plans wants hopes aims needs "
+    "seeks".split()
+)
+
+
 def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool:
     """True when the country/capital at [start, end) is the agent of an action."""
     before = text[max(0, start - 12) : start]
     if before.endswith(("-", "–")) or text[end : end + 1] in ("-", "–"):
         return False  # "US-China trade": a compound modifier, not an agent
-    if re.search(r"\bby\s+(?:the\s+)?$", before):
-        return True
+    wide = text[max(0, start - 40) : start]
+    if re.search(r"\bby\s+(?:the\s+)?$", before) or re.search(
+        r"\b(?:orders?|pressure|demands?|requests?|response|instructions|messages?|warnings?|offers?)"
+        r"\s+from\s+(?:the\s+)?$",
+        wide,
+    ):
+        return True  # "ruled by London", "orders from Washington"
+    if re.search(r"\b(?:in|to|at|into|across|throughout|inside|near|for|with|against|on|from|between|"
+                 r"among|toward|towards|of|visit|visited|visiting)\s+(?:the\s+)?$", before):
+        return False  # a place: "ambassador to Greece said" is the ambassador speaking
     rest = text[end : end + 80]
     if rest[:2] in ("'s", "’s"):
-        m = re.match(r"[’']s\s+([a-z][\w-]*)", rest)
+        m = re.match(r"[’']s\s+(?:[a-z-]+\s+)?([a-z][\w-]*)", rest)
         # "Beijing's decision" acts; "China's Ministry" hands over to the ministry
-        return bool(m) and m.group(1) not in ("own", "economy", "largest", "biggest", "top", "second")
-    words = list(_WORD.finditer(rest))
+        return bool(m) and m.group(1) in lex.possessive_actions
     if rest[:1] not in (" ", ",", "\n") and rest[:1] != "":
         return False
-    i = 0
-    if re.match(r"\s*,", rest):
-        return False  # "Washington, meanwhile, ..." is too loose; apposition lists are places
-    while i < len(words) and i < 4:
-        w = words[i].group()
+    # a list of countries acting together: "Egypt, Syria and Morocco also committed troops"
+    if depth < 6:
+        m = re.match(r"(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*and\s+)", rest)
+        if m:
+            nxt = lex.regex.match(text, end + m.end())
+            if nxt and nxt.group() in lex.country_alias:
+                return _acts(text, nxt.start(), nxt.end(), lex, depth + 1)
+            if m.group().strip() == ",":
+                return False  # "Washington, meanwhile, ..." is too loose
+    words = list(_WORD.finditer(rest))
+    for i, wm in enumerate(words[:5]):
+        w = wm.group()
         lw = w.lower()
-        if lw in ("and", "or") and i == 0 and depth == 0:
-            # "Washington and Beijing agreed": both act when the second one does
-            m = lex.regex.match(rest, words[i].end() + 1)
-            if m and m.group() in lex.country_alias:
-                return _acts(text, end + m.start(), end + m.end(), lex, depth + 1)
+        if lw in ("and", "or"):
             return False
-        if lw in lex.auxiliaries or (lw.endswith("ly") and len(lw) > 4):
-            i += 1
+        if lw in lex.auxiliaries or (lw.endswith("ly") and len(lw) > 4) or (i == 0 and lw == "in"
+                                                                              and rest.startswith(" in effect")):
             continue
-        if lw in (
-            "has",
-            "have",
-            "had",
-            "is",
-            "was",
-            "will",
-            "would",
-            "could",
-            "can",
-            "may",
-            "might",
-            "must",
-            "should",
-            "did",
-            "does",
-            "plans",
-            "wants",
-            "hopes",
-            "aims",
-            "needs",
-            "seeks",
-        ):
+        if lw == "effect" and i == 1:
+            continue
+        if lw in _ACT_AUX:
             return True
-        return lw in lex.verbs and not w[0].isupper()
+        if w[0].isupper():
+            return False
+        return lw in lex.verbs or (lw.endswith("ed") and len(lw) > 4)
     return False
 
 
@@ -393,9 +408,10 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             country = _context_country(text, s, lex, recent_countries)
             options = lex.context_alias[w]
             chosen = next((o for o in options if o.country == country), None)
-            if chosen is None and country and w[0].isupper() and options[0].kind in ("ministry", "agency"):
+            if chosen is None and country and options[0].kind in ("ministry", "agency"):
                 # a ministry of a country with no gazetteer entry: "Japan's Ministry of Commerce"
-                chosen = Entry(f"{country}'s {w}", options[0].kind, country)
+                title = " ".join(x[:1].upper() + x[1:] for x in w.split())
+                chosen = Entry(f"{country}'s {title}", options[0].kind, country)
             if chosen is not None:
                 cands.append(_Cand(s, e, w, chosen.name, chosen.kind, chosen.country, priority=3))
             continue
@@ -417,13 +433,15 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         n_start = m.start("name")
         n_end = n_start + len(name)
         title_key = title.lower()
-        if (
-            title[0].islower()
-            and title_key not in ("spokesman", "spokeswoman", "spokesperson")
-            and not (m.group("qual"))
-        ):
-            # lower-case "president" etc. before a name is usually prose ("the president Monday")
-            continue
+        if title[0].islower() and title_key not in ("spokesman", "spokeswoman", "spokesperson"):
+            # lower-case "president" before a name is usually prose ("the president Monday"),
+            # but after a capitalised qualifier it is a title ("Sinn Fein leader Gerry Adams")
+            before = text[max(0, m.start("title") - 30) : m.start("title")]
+            if not m.group("qual") and not re.search(r"[A-Z][\w.'’-]*\s+$", before):
+                continue
+            sw = re.search(r"(?:^|[.!?]\s+)([A-Z]\w*)\s+$", before)
+            if sw and sw.group(1) in lex.stopwords:
+                continue  # "The spokesman" at a sentence start: the capital is the sentence's
         if _is_org_name(name, lex):
             continue
         role = lex.titles.get(title_key, title)
@@ -435,6 +453,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             role = ""
         entry = _lookup_person(name, lex)
         canonical = entry.name if entry else name
+        if role in lex.royal_titles and " " not in name:
+            # "King Hussein" is the king's name; it must not merge with "Saddam Hussein"
+            canonical = f"{role} {name}"
         start = m.start("qual") if m.group("qual") else m.start("title")
         cands.append(
             _Cand(
@@ -454,8 +475,10 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     # 5: speech around an unknown name
     _speech_names(text, lex, cands)
 
-    # 6: organisations by head word
+    # 6: organisations by head word, media by "news agency", acronyms
     _organisations(text, lex, cands)
+    _recurring_persons(text, lex, cands)
+    _acronyms(text, lex, cands)
 
     chosen = _resolve_overlaps(cands)
 
@@ -498,9 +521,10 @@ def _lookup_person(name: str, lex: Lexicon) -> Entry | None:
 def _speech_patterns() -> list[re.Pattern[str]]:
     lex = lexicon()
     name_re = r"(?P<name>" + _NAME + r")"
+    speech = lex.speech_regex.pattern
     return [
-        re.compile(name_re + r"(?:,[^,\n]{1,80},)?\s+(?:" + lex.speech_regex.pattern + r")"),
-        re.compile(r"(?:" + lex.speech_regex.pattern + r")\s+" + name_re),
+        re.compile(name_re + r"(?:,[^,\n]{1,80},)?\s+(?:" + speech + r")"),
+        re.compile(r"(?:" + speech + r")\s+" + name_re),
         re.compile(r"(?i:according\s+to)\s+" + name_re),
         re.compile(
             name_re
@@ -508,12 +532,21 @@ def _speech_patterns() -> list[re.Pattern[str]]:
             + _alts(list(lex.role_nouns))
             + r")\b"
         ),
+        # "The head of the investigation, Kenneth Piernick, said"
+        re.compile(r",\s+" + name_re + r",\s+(?:" + speech + r")"),
+        # "its chairman, Alan Greenspan,", "Britain's chancellor of the Exchequer, Nigel Lawson."
+        re.compile(
+            r"\b(?:" + _alts(list(lex.role_nouns)) + r")(?:\s+of\s+(?:the\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)?)?,\s+"
+            + name_re + r"(?=[,.;])"
+        ),
+        # "ABC's Jim Laurie", "Smith Barney's Joseph Doyle"
+        re.compile(r"\b[A-Z][A-Za-z&.-]*['’]s\s+" + name_re),
     ]
 
 
 def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
     """Unknown names around speech: 'X Y said', 'said X Y', 'according to X Y', 'X Y, a spokesman'."""
-    for p in _speech_patterns():
+    for k, p in enumerate(_speech_patterns()):
         for m in p.finditer(text):
             raw = m.group("name")
             name = _trim_leading(raw, lex)
@@ -527,13 +560,66 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             if name in lex.alias or name in lex.country_alias or name in lex.template:
                 continue
             if _is_org_name(name, lex):
-                cands.append(_Cand(start, end, name, name, _org_kind(name, lex), priority=1))
+                if k != 6:
+                    cands.append(_Cand(start, end, name, name, _org_kind(name, lex), priority=1))
                 continue
             if " " not in name:
                 continue  # a single word is a surname only if the article introduced it
             if any(t.isupper() and len(t) > 2 for t in name.split()):
                 continue  # "NEW YORK" datelines, acronyms
+            if k == 6:
+                owner = text[m.start() : m.start("name")].split("'")[0].split("’")[0]
+                if owner in lex.country_alias or owner in lex.stopwords:
+                    continue  # "Beijing's Forbidden City" is a place
             cands.append(_Cand(start, end, name, name, "person", priority=1, full_person=True))
+
+
+_RECUR_NAME = re.compile(
+    r"(?<![\w’'-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)((?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})(?![\w-])"
+)
+
+
+_CAP_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
+_PLACE_PREP = frozenset(["in", "to", "from", "at", "near", "of"])
+
+
+def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
+    """Unlisted people named in full once and by surname later: "Boris Yeltsin ...
+    Yeltsin claimed". News style names a person in full first; a place or product is
+    rarely shortened to its last word alone. A first word that is also used as a place
+    ("in Miami") is not a first name."""
+    # one pass over capitalised words: where each stands alone, and which follow a
+    # preposition of place (regexes per candidate name were the slowest part)
+    alone: dict[str, list[int]] = {}
+    placed: set[str] = set()
+    words = list(_CAP_WORD.finditer(text))
+    for i, w in enumerate(words):
+        word = w.group(1)
+        nxt_is_cap = i + 1 < len(words) and re.match(r"\s+$", text[w.end() : words[i + 1].start()] or "x")
+        pm = re.search(r"(\S+)\s+$", text[max(0, w.start() - 30) : w.start()])
+        prev = pm.group(1) if pm else ""
+        if prev.lower() in _PLACE_PREP and not nxt_is_cap:
+            placed.add(word)
+        if nxt_is_cap:
+            continue
+        if not prev or not prev[0].isupper() or prev[-1] in ".!?\"'”":
+            alone.setdefault(word, []).append(w.start())
+    org_names = [c.name for c in cands if c.kind != "person"]
+    for m in _RECUR_NAME.finditer(text):
+        tokens = m.group().split()
+        last, first = tokens[-1], tokens[0]
+        hits = [x for x in alone.get(last, ()) if not (m.start() <= x < m.end())]
+        if not hits or first in placed:
+            continue
+        if any(t in lex.stopwords or t in lex.org_heads or t in lex.country_alias or t in lex.demonym
+               or t in lex.not_person_words or t.lower() in lex.titles for t in tokens):
+            continue
+        name = m.group()
+        if name in lex.alias or name in lex.template or name in lex.country_alias:
+            continue
+        if any(o.startswith(name) for o in org_names) or _headline(text, m.start()):
+            continue
+        cands.append(_Cand(m.start(), m.end(), name, name, "person", priority=0, full_person=True))
 
 
 def _trim_leading(name: str, lex: Lexicon) -> str:
@@ -548,7 +634,8 @@ def _trim_leading(name: str, lex: Lexicon) -> str:
     return " ".join(tokens)
 
 
-_ORG = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:\s+(?:(?:of|for|and|the|de|on|&)\s+)*[A-Z][\w&.'’-]*)+")
+_ORG = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:\s+(?:(?:of|for|and|the|de|on|&|amp)\s+)*[A-Z][\w&.'’()-]*)+")
+_CONNECTORS = ("of", "for", "and", "the", "de", "on", "&", "amp")
 
 
 def _org_kind(name: str, lex: Lexicon) -> str:
@@ -559,96 +646,276 @@ def _org_kind(name: str, lex: Lexicon) -> str:
     return kind
 
 
+_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
+
+
+def _org_segments(tokens: list[str], lex: Lexicon) -> list[list[str]]:
+    """Split a capitalised run into names: at a possessive ("Nestle S.A.'s Nestle
+    Foods"), at "and" after a legal suffix or before "the" ("Hershey Foods Corp. and
+    Mars Inc.", "the State Department and the Office of ..."), at a sentence end
+    ("... Army. Police said") and at a sentence word inside ("... on The Crescent")."""
+    segs: list[list[str]] = [[]]
+    n = len(tokens)
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < n else ""
+        cur = segs[-1]
+        if t in ("and", "&", "amp") and cur and (
+            cur[-1].rstrip(",") in lex.company_suffixes or nxt == "the"
+            or (cur[-1] in lex.org_heads and any(x in lex.org_heads for x in tokens[i + 1 : i + 4]))
+        ):
+            segs.append([])
+            continue
+        if t in lex.stopwords and t not in lex.org_heads and cur and t not in _CONNECTORS:
+            segs.append([t])
+            continue
+        if t.endswith(("'s", "’s")) and len(t) > 2:
+            cur.append(t[:-2])
+            segs.append([])
+            continue
+        if t.endswith(".") and t not in lex.company_suffixes and not _INITIAL.match(t) and (
+            t.lower() not in lex.abbreviations
+        ):
+            cur.append(t[:-1])
+            segs.append([])
+            continue
+        cur.append(t)
+    return [s for s in segs if s]
+
+
 def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
     for m in _ORG.finditer(text):
+        if _headline(text, m.start()):
+            continue
         tokens = m.group().split()
-        # drop leading sentence words and a trailing possessive
-        while tokens and (tokens[0] in lex.stopwords and tokens[0] not in lex.org_heads):
-            tokens = tokens[1:]
-        if len(tokens) < 2 or not any(t in lex.org_heads for t in tokens):
+        offsets = [m.start() + tm.start() for tm in re.finditer(r"\S+", m.group())]
+        k = 0
+        for seg in _org_segments(tokens, lex):
+            # segments keep token order; find where this one starts
+            while k < len(tokens) and not tokens[k].startswith(seg[0]):
+                k += 1
+            if k >= len(tokens):
+                break
+            first_index = k
+            k += len(seg)
+            toks = list(seg)
+            lead = 0
+            while toks and toks[0] in lex.stopwords and toks[0] not in lex.org_heads:
+                toks = toks[1:]
+                lead += 1
+            while toks and toks[-1] in _CONNECTORS:
+                toks = toks[:-1]
+            if len(toks) < 2 or not any(t.rstrip(",") in lex.org_heads for t in toks):
+                continue
+            if all(t in lex.org_heads or t in _CONNECTORS for t in toks):
+                continue  # "Ministry" alone is not a name
+            start = offsets[first_index + lead]
+            name = " ".join(toks).rstrip(",")
+            if text[start : start + len(name)] != name:
+                continue  # the run had irregular spacing; skip rather than mis-point
+            end = start + len(name)
+            country = ""
+            prefix = lex.context_regex.search(text, max(0, start - 30), start)
+            if prefix and prefix.group(1):
+                country = lex.country_alias.get(prefix.group(1)[:-2], "")
+            elif prefix and prefix.group(2):
+                country = lex.demonym.get(prefix.group(2), "")
+            canonical = name.replace(" amp ", " & ")
+            first = name.split()[0]
+            if country and first in lex.org_heads and not name.startswith(tuple(lex.country_alias)):
+                canonical = f"{country}'s {name}"
+            cands.append(_Cand(start, end, name, canonical, _org_kind(name, lex), country, priority=1))
+    _media(text, lex, cands)
+
+
+def _headline(text: str, at: int) -> bool:
+    """True inside a line in title case (a headline), where capitals say nothing."""
+    for ls, le in _headline_lines(text):
+        if ls <= at < le:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _headline_lines(text: str) -> tuple[tuple[int, int], ...]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        words = re.findall(r"[A-Za-z][\w'’-]*", line) if len(line) < 300 else []
+        if 4 <= len(words) <= 25 and sum(1 for w in words if w[0].isupper()) / len(words) > 0.7:
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _media_regex() -> re.Pattern[str]:
+    lex = lexicon()
+    return re.compile(
+        r"\b([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})\s+(?:" + _alts(lex.media_phrases) + r")\b"
+    )
+
+
+def _media(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
+    """'the ITAR-Tass news agency', 'the Asahi newspaper': the name is a media actor."""
+    for m in _media_regex().finditer(text):
+        toks = m.group(1).split()
+        lead = 0
+        while toks and (toks[0] in lex.stopwords or toks[0] in lex.demonym):
+            lead += len(toks[0]) + 1
+            toks = toks[1:]
+        if not toks or toks[-1].endswith(("'s", "’s")):
             continue
-        if tokens[-1] in ("of", "for", "and", "the", "de", "on", "&"):
+        name = " ".join(toks)
+        if name in lex.country_alias or name in lex.demonym:
             continue
-        name = " ".join(tokens)
-        if name.endswith(("'s", "’s")):
-            name = name[:-2]
-        if all(t in lex.org_heads or t in ("of", "for", "and", "the") for t in name.split()):
-            continue  # "Ministry" alone is not a name
-        start = m.start() + m.group().index(tokens[0])
-        end = start + len(name)
-        country = ""
-        prefix = lex.context_regex.search(text, max(0, start - 30), start)
-        if prefix and prefix.group(1):
-            country = lex.country_alias.get(prefix.group(1)[:-2], "")
-        elif prefix and prefix.group(2):
-            country = lex.demonym.get(prefix.group(2), "")
-        canonical = name
-        first = name.split()[0]
-        if country and first in lex.org_heads and not name.startswith(tuple(lex.country_alias)):
-            canonical = f"{country}'s {name}"
-        cands.append(_Cand(start, end, name, canonical, _org_kind(name, lex), country, priority=1))
+        start = m.start(1) + lead
+        cands.append(_Cand(start, start + len(name), name, name, "media", priority=1))
+
+
+_ACRONYM = re.compile(r"(?<![\w.-])([A-Z]{2,6})(?![\w.])")
+
+
+def _acronyms(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
+    """All-capital names of bodies ("FBI", "INS", "KKR"): an actor when defined in
+    parentheses, used twice or more, or the subject of a verb. An acronym made of the
+    initials of an organisation named in the article is that organisation."""
+    counts: dict[str, int] = {}
+    found = list(_ACRONYM.finditer(text))
+    for m in found:
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    initials: dict[str, _Cand] = {}
+    for c in cands:
+        if c.kind != "person":
+            words = [w for w in re.split(r"[\s-]+", c.name) if w and w not in _CONNECTORS and w[0].isupper()]
+            words = [w for w in words if w not in lex.company_suffixes]
+            if len(words) >= 2:
+                initials.setdefault("".join(w[0] for w in words), c)
+    for m in found:
+        a = m.group(1)
+        if a in lex.not_acronyms or a in lex.country_alias or a in lex.alias or a in lex.stopwords:
+            continue
+        if text[m.end() : m.end() + 1] == "-" or text[m.start() - 1 : m.start()] == "-":
+            # "IRA-allied", "U.S.-led": still the body when it is used elsewhere
+            if counts[a] < 2:
+                continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line = text[line_start : text.find("\n", m.end()) if text.find("\n", m.end()) >= 0 else len(text)]
+        if line.isupper():
+            continue  # a headline or dateline in capitals
+        defined = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
+        acting = _acts(text, m.start(), m.end(), lex)
+        if not (defined or counts[a] >= 2 or acting):
+            continue
+        org = initials.get(a) or next(
+            (c for c in cands if c.kind != "person" and c.name.split()[0] == a and " " in c.name), None
+        )
+        if org is not None:
+            cands.append(_Cand(m.start(), m.end(), a, org.name, org.kind, org.country, priority=0))
+        else:
+            cands.append(_Cand(m.start(), m.end(), a, a, "organization", priority=0))
 
 
 def _resolve_overlaps(cands: list[_Cand]) -> list[_Cand]:
-    cands.sort(key=lambda c: (c.start, -(c.end - c.start), -c.priority))
+    """Keep non-overlapping candidates, the most trusted source first, then the longest."""
+    order = sorted(cands, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    taken: list[tuple[int, int]] = []
     out: list[_Cand] = []
-    last_end = -1
-    for c in cands:
-        if c.start < last_end:
-            prev = out[-1]
-            # same start: the longer one already won; a higher-priority nested one is dropped
-            if c.priority > prev.priority and c.end - c.start >= prev.end - prev.start:
-                out[-1] = c
-                last_end = c.end
+    for c in order:
+        i = bisect.bisect_left(taken, (c.start, c.end))
+        if i > 0 and taken[i - 1][1] > c.start:
             continue
+        if i < len(taken) and taken[i][0] < c.end:
+            continue
+        taken.insert(i, (c.start, c.end))
         out.append(c)
-        last_end = c.end
+    out.sort(key=lambda c: c.start)
     return out
 
 
 _SURNAME_RE_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
 
 
+def _short_keys(c: _Cand, lex: Lexicon) -> list[str]:
+    """Short forms by which an article refers back to an actor named in full."""
+    parts = [p for p in c.name.replace("’", "'").split() if p not in ("Jr.", "Sr.", "II", "III", "IV")]
+    keys: list[str] = []
+    if c.kind == "person":
+        if len(parts) >= 2:
+            keys.append(parts[-1])
+            if len(parts[0]) > 2 and not parts[0].endswith(".") and parts[0] not in lex.stopwords:
+                keys.append(parts[0])  # "Saddam", "Elian"
+            if len(parts) > 2:
+                keys.append(parts[0] + " " + parts[-1])
+    elif c.kind in ("company", "media", "organization") and len(parts) >= 2:
+        core = [p for p in parts if p.rstrip(",") not in lex.company_suffixes]
+        if core and len(core) < len(parts):
+            keys.append(" ".join(core))
+        first = core[0] if core else parts[0]
+        for k in (first, first.split("-")[0]):
+            if (len(k) >= 3 and k not in lex.stopwords and k not in lex.org_heads and k not in lex.country_alias
+                    and k not in lex.demonym and k.lower() not in lex.titles):
+                keys.append(k)
+    return [k for k in dict.fromkeys(keys) if k != c.name]
+
+
 def _short_names(
     text: str, lex: Lexicon, chosen: list[_Cand], deferred: list[tuple[int, int, str, Entry]]
 ) -> list[_Cand]:
-    """Resolve surnames and one-word names to the full names of the article."""
-    full: dict[str, tuple[str, str, str]] = {}  # short -> (canonical, country, gender)
+    """Resolve surnames and short names to the full names of the article. A short name
+    shared by two actors ("Hussein": Saddam or King) goes to the one named last."""
+    owners: dict[str, list[_Cand]] = {}
     for c in chosen:
-        if c.kind == "person" and " " in c.name:
-            parts = c.name.split()
-            g = c.gender
-            full.setdefault(parts[-1], (c.name, c.country, g))
-            if lex.entries.get(c.name) is None:
-                full.setdefault(parts[0] + " " + parts[-1], (c.name, c.country, g))
-    # one-word persons from a title ("President Clinton") join the full name
+        if c.kind == "person" and " " not in c.name:
+            continue
+        for k in _short_keys(c, lex):
+            if all(o.name != c.name for o in owners.get(k, [])):
+                owners.setdefault(k, []).append(c)
+    firsts: dict[str, int] = {}
     for c in chosen:
-        if c.kind == "person" and " " not in c.name and c.name in full:
-            c.name, c.country = full[c.name][0], c.country or full[c.name][1]
-    taken = [(c.start, c.end) for c in chosen]
+        firsts.setdefault(c.name, c.start)
+
+    def pick(key: str, at: int, timeline: list[_Cand]) -> _Cand:
+        cands = owners[key]
+        if len(cands) == 1:
+            return cands[0]
+        names = {o.name for o in cands}
+        for t in reversed(timeline):
+            if t.start < at and t.name in names:
+                return next(o for o in cands if o.name == t.name)
+        return min(cands, key=lambda o: firsts.get(o.name, 0))
+
+    ordered = sorted(chosen, key=lambda c: c.start)
+    # one-word persons from a title ("President Clinton", "Mr. Doyle") join the full name
+    for c in ordered:
+        if c.kind == "person" and " " not in c.name and c.name in owners:
+            o = pick(c.name, c.start, ordered)
+            c.name, c.country = o.name, c.country or o.country
+            c.gender = c.gender or o.gender
+    taken = sorted((c.start, c.end) for c in chosen)
     extra: list[_Cand] = []
-    for s, e, w, en in deferred:
-        extra.append(_Cand(s, e, w, en.name, "person", en.country, gender=en.gender, priority=3))
-    names = [k for k in full if " " not in k and k not in lex.stopwords]
+    for st, en_, w, en in deferred:
+        extra.append(_Cand(st, en_, w, en.name, "person", en.country, gender=en.gender, priority=3))
+    names = [k for k in owners if k not in lex.stopwords]
     if names:
         key = frozenset(names)
         rx = _SURNAME_RE_CACHE.get(key)
         if rx is None:
-            rx = re.compile(r"\b(?:" + _alts(names) + r")\b")
+            rx = re.compile(r"(?<![\w-])(?:" + _alts(names) + r")(?![\w-])")
             if len(_SURNAME_RE_CACHE) > 256:
                 _SURNAME_RE_CACHE.clear()
             _SURNAME_RE_CACHE[key] = rx
-        import bisect
-
-        starts = [s for s, _ in taken]
+        starts = [st for st, _ in taken]
+        timeline = list(ordered)
         for m in rx.finditer(text):
             i = bisect.bisect_right(starts, m.start()) - 1
             if i >= 0 and taken[i][1] > m.start():
                 continue
             if any(x.start <= m.start() < x.end for x in extra):
                 continue
-            canonical, country, g = full[m.group()]
-            extra.append(_Cand(m.start(), m.end(), m.group(), canonical, "person", country, gender=g))
+            o = pick(m.group(), m.start(), timeline)
+            c = _Cand(m.start(), m.end(), m.group(), o.name, o.kind, o.country, gender=o.gender)
+            extra.append(c)
+            bisect.insort(timeline, c, key=lambda x: x.start)
     merged = chosen + extra
     merged.sort(key=lambda c: c.start)
     # drop overlaps introduced by the extra pass (keep the earlier, longer one)
