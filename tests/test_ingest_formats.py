@@ -276,7 +276,7 @@ def test_saved_page_assets_folder_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "other_files").mkdir()  # no page of that name: an ordinary folder
     (tmp_path / "other_files" / "note.txt").write_text("A note about tariffs.")
     files, skipped = collect_files([tmp_path])
-    assert [f.name for f in files] == ["Trade talks.html", "note.txt"]
+    assert [f.name for f in files] == ["note.txt", "Trade talks.html"]  # "other_files" sorts first
     assert skipped == [(assets, "assets folder of a saved web page (not read)")]
 
 
@@ -388,3 +388,25 @@ def test_pdf_control_characters_dropped(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: next(pages))
     art = read_article(write(tmp_path, "a.pdf", make_pdf(article_pdf_pages())))
     assert "Tariffs rose on Friday." in art.text and "\x07" not in art.text
+
+
+def test_collect_natural_order_and_deep_folders(tmp_path: Path) -> None:
+    import inspect
+    import sys
+
+    for name in ("note 10.txt", "Note 2.txt", "note 1.txt"):
+        (tmp_path / name).write_text("x")
+    deep = tmp_path / "deep"
+    for _ in range(300):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "bottom.txt").write_text("x")
+    # A recursion limit well below the folder depth: the walk must not recurse.
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 100)
+    try:
+        files, skipped = collect_files([tmp_path])
+    finally:
+        sys.setrecursionlimit(old)
+    assert [f.name for f in files] == ["bottom.txt", "note 1.txt", "Note 2.txt", "note 10.txt"]
+    assert skipped == []

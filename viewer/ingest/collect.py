@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,7 +14,8 @@ def collect_files(
 ) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(files to read, [(skipped path, reason)]).
 
-    Folders are walked recursively in sorted order; symbolic links are followed, but
+    Folders are walked recursively in natural order ("note 2" before "note 10");
+    symbolic links are followed, but
     a folder already visited (a link loop, or two links to one folder) is walked
     once. Hidden entries inside folders (".git", ".DS_Store") are passed over
     silently; every other file not read is listed with its reason.
@@ -57,7 +59,7 @@ def collect_files(
             seen_dirs.add(key)
             try:
                 with os.scandir(p) as it:
-                    entries = sorted(it, key=lambda e: e.name)
+                    entries = sorted(it, key=lambda e: natural_key(e.name))
             except PermissionError:
                 skipped.append((p, "permission denied: the folder cannot be listed"))
                 return
@@ -69,6 +71,7 @@ def collect_files(
                 for e in entries
                 if e.name.lower().endswith((".html", ".htm", ".xhtml", ".shtml"))
             }
+            children: list[Path] = []
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
@@ -77,7 +80,10 @@ def collect_files(
                     # frames (.html files themselves) beside it: not articles.
                     skipped.append((Path(entry.path), "assets folder of a saved web page (not read)"))
                     continue
-                visit(Path(entry.path), False)
+                children.append(Path(entry.path))
+            # An explicit stack, not recursion: a folder tree thousands of levels
+            # deep must not exhaust Python's recursion limit.
+            stack.extend((c, False) for c in reversed(children))
             return
         if stat.S_ISREG(st.st_mode):
             add_file(p, st, explicit)
@@ -85,9 +91,17 @@ def collect_files(
         if explicit or not p.name.startswith("."):
             skipped.append((p, "not a regular file (device, pipe or socket)"))
 
+    stack: list[tuple[Path, bool]] = []
     for raw in paths:
-        visit(Path(raw), True)
+        stack.append((Path(raw), True))
+        while stack:
+            visit(*stack.pop())
     return files, skipped
+
+
+def natural_key(name: str) -> list[str | int]:
+    """Sort key: case-insensitive, numbers by value. Parts alternate str, int, str…"""
+    return [int(t) if i % 2 else t.lower() for i, t in enumerate(re.split(r"(\d+)", name))]
 
 
 # Suffixes browsers give the folder of a saved page's assets ("Page_files").
