@@ -68,6 +68,7 @@ class RuleSet:
     gate: re.Pattern[str] | None  # positions where some rule can start
     starts: tuple[BranchStart, ...]  # per rule, the words it can start with
     branches: tuple[str, ...]  # per rule, its regex (named group R<i>)
+    seconds: tuple[dict[str, tuple[frozenset[str], tuple[str, ...], bool]] | None, ...] = ()
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Non-overlapping leftmost matches, rules tried in file order: the same as
@@ -77,24 +78,45 @@ class RuleSet:
             yield from self.regex.finditer(text)
             return
         last_end = 0
-        word_at = _WORD_AT.match
+        two_words = _TWO_WORDS.match
+        matchers = self._matchers
         for cand in self.gate.finditer(text):
             pos = cand.start()
             if pos < last_end:
                 continue
-            word = word_at(text, pos).group(0).lower()
+            words = two_words(text, pos)
+            word = words.group(1).lower()
             key = word or text[pos]
-            matcher = self._matchers.get(key)
+            matcher = matchers.get(key)
             if matcher is None:
-                matcher = self._matcher_for(word, text[pos])
-                self._matchers[key] = matcher
+                matcher = matchers[key] = self._matcher_for(word, text[pos])
+            if matcher.groups > _SPLIT_AT and words.group(2):
+                # A common first word ("the", "a"): dispatch on the second word too.
+                key2 = (key, words.group(2).lower())
+                matcher = matchers.get(key2)  # type: ignore[call-overload]
+                if matcher is None:
+                    matcher = matchers[key2] = self._matcher_for(word, text[pos], key2[1])  # type: ignore[index]
             m = matcher.match(text, pos)
             if m is not None:
                 last_end = m.end()
                 yield m
 
-    def _matcher_for(self, word: str, char: str) -> re.Pattern[str]:
-        chosen = tuple(i for i, st in enumerate(self.starts) if st.admits(word, char))
+    def _admits_second(self, index: int, word: str, second: str) -> bool:
+        table = self.seconds[index] if index < len(self.seconds) else None
+        if table is None:
+            return True
+        for first, (whole, prefixes, anything) in table.items():
+            if first != word and not (first and word.startswith(first)):
+                continue
+            if first != word or anything or second in whole or any(second.startswith(p) for p in prefixes):
+                return True
+        return False
+
+    def _matcher_for(self, word: str, char: str, second: str | None = None) -> re.Pattern[str]:
+        chosen = tuple(
+            i for i, st in enumerate(self.starts)
+            if st.admits(word, char) and (second is None or self._admits_second(i, word, second))
+        )
         cached = self._subsets.get(chosen)
         if cached is None:
             alternation = "|".join(self.branches[i] for i in chosen) or "(?!)"
@@ -114,7 +136,8 @@ class RuleSet:
 # Per rule set: compiled sub-alternations by first word (filled lazily: a few dozen).
 _MATCHER_CACHE: dict[int, dict[str, re.Pattern[str]]] = {}
 _SUBSET_CACHE: dict[int, dict[tuple[int, ...], re.Pattern[str]]] = {}
-_WORD_AT = re.compile(r"[A-Za-z]*")
+_TWO_WORDS = re.compile(r"([A-Za-z]*)(?:\s+([A-Za-z]+))?")
+_SPLIT_AT = 40  # capture groups (~ rules) beyond which a first word is split by the second
 
 
 # ------------------------------------------------------------------ normalizers
@@ -489,8 +512,8 @@ def _first_words(items: Any, starts: set[tuple[str, bool]]) -> set[tuple[str, bo
             low, high, sub = av
             once = _first_words(sub, set(open_))
             if high > 1 and any(not closed for _, closed in once):
-                # Repeated letters: keep what we have as an open-ended prefix.
-                once = {(w, True) for w, _ in once}
+                # Repeated letters at the start of a rule: no exact first word (no gate).
+                raise _OpenStart
             nxt = once | (set(open_) if low == 0 else set())
         else:
             raise _OpenStart
@@ -498,6 +521,107 @@ def _first_words(items: Any, starts: set[tuple[str, bool]]) -> set[tuple[str, bo
         if len(current) > _LIMIT:
             raise _OpenStart
     return current
+
+
+_OPEN, _WHOLE, _PREFIX = 0, 1, 2
+
+
+def _two_words(items: Any, states: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Like _first_words, but reads up to two words: states are (text, status) where text
+    is "first" or "first second" (lower-case letters; "#" for a second token that is no
+    letter) and status is _OPEN (still reading), _WHOLE (the word ended) or _PREFIX (more
+    letters may follow). Used to split the rules that start with a common word ("the",
+    "a") by the word that follows it."""
+    from re import _constants as c
+
+    def letter(text: str, ch: str) -> tuple[str, int]:
+        return (text + ch, _OPEN)
+
+    def space(text: str) -> tuple[str, int]:
+        if not text:
+            raise _OpenStart
+        if text.endswith(" "):
+            return (text, _OPEN)
+        return (text + " ", _OPEN) if " " not in text else (text, _WHOLE)
+
+    def other(text: str) -> tuple[str, int]:
+        if not text:
+            raise _OpenStart  # first-word analysis covers rules that start with a non-letter
+        return (text + "#", _WHOLE) if text.endswith(" ") else (text, _WHOLE)
+
+    current = states
+    for op, av in items:
+        if all(st != _OPEN for _, st in current):
+            return current
+        done = {x for x in current if x[1] != _OPEN}
+        open_ = [t for t, st in current if st == _OPEN]
+        nxt: set[tuple[str, int]] = set()
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.LITERAL:
+            ch = chr(av).lower()
+            for t in open_:
+                nxt.add(letter(t, ch) if ch.isalpha() else space(t) if ch.isspace() else other(t))
+        elif op is c.IN:
+            for iop, iav in av:
+                for t in open_:
+                    if iop is c.LITERAL:
+                        ch = chr(iav).lower()
+                        nxt.add(letter(t, ch) if ch.isalpha() else space(t) if ch.isspace() else other(t))
+                    elif iop is c.CATEGORY and "SPACE" in str(iav) and "NOT" not in str(iav):
+                        nxt.add(space(t))
+                    elif iop is c.CATEGORY and "DIGIT" in str(iav) and "NOT" not in str(iav):
+                        nxt.add(other(t))
+                    elif iop is c.RANGE and not any(chr(x).isalpha() for x in range(iav[0], iav[1] + 1)):
+                        nxt.add(other(t))
+                    else:
+                        raise _OpenStart
+        elif op is c.CATEGORY:
+            kind = str(av)
+            if "NOT" in kind or not ("DIGIT" in kind or "SPACE" in kind):
+                raise _OpenStart
+            nxt = {space(t) if "SPACE" in kind else other(t) for t in open_}
+        elif op is c.SUBPATTERN:
+            nxt = _two_words(av[-1], {(t, _OPEN) for t in open_})
+        elif op is c.BRANCH:
+            for alt in av[1]:
+                nxt |= _two_words(alt, {(t, _OPEN) for t in open_})
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            once = _two_words(sub, {(t, _OPEN) for t in open_})
+            if high > 1:
+                # Repeated whitespace changes nothing; repeated letters leave an open prefix.
+                once = {(t, _PREFIX) if st == _OPEN and not t.endswith(" ") else (t, st) for t, st in once}
+            nxt = once | ({(t, _OPEN) for t in open_} if low == 0 else set())
+        else:
+            raise _OpenStart
+        current = done | nxt
+        if len(current) > _LIMIT:
+            raise _OpenStart
+    return current
+
+
+def _second_words(branch: str) -> dict[str, tuple[frozenset[str], tuple[str, ...], bool]] | None:
+    """For each first word of a rule: (second words, second-word prefixes, anything goes)."""
+    from re import _parser
+
+    try:
+        states = _two_words(_parser.parse(branch, re.IGNORECASE), {("", _OPEN)})
+    except _OpenStart:
+        return None
+    table: dict[str, tuple[set[str], set[str], list[bool]]] = {}
+    for text, status in states:
+        first, _, second = text.partition(" ")
+        whole, prefixes, anything = table.setdefault(first, (set(), set(), [False]))
+        if not _ or second in ("", "#") or status != _WHOLE and not second:
+            anything[0] = True  # no second word seen (or a non-letter): cannot narrow
+        elif status == _WHOLE:
+            whole.add(second)
+        else:
+            prefixes.add(second)
+        if status != _WHOLE and " " not in text:
+            anything[0] = True  # the first word itself may go on: cannot narrow
+    return {k: (frozenset(w), tuple(sorted(p)), a[0]) for k, (w, p, a) in table.items()}
 
 
 @dataclass(frozen=True)
@@ -625,7 +749,8 @@ def compile_rules(
     except re.error as exc:  # pragma: no cover - every branch compiled alone above
         raise TemporalRuleError(f"rules.toml: combined pattern does not compile: {exc}") from exc
     gate_regex = re.compile(r"(?<!\w)" + gate, re.IGNORECASE) if gate else None
-    return RuleSet(regex, compiled_rules, gate_regex, tuple(known), tuple(branches))
+    seconds = tuple(_second_words(b) for b in branches) if gate else ()
+    return RuleSet(regex, compiled_rules, gate_regex, tuple(known), tuple(branches), seconds)
 
 
 @lru_cache(maxsize=1)
