@@ -9,6 +9,7 @@ reason a user can act on.
 from __future__ import annotations
 
 import codecs
+import errno
 import logging
 import os
 import re
@@ -57,7 +58,7 @@ def check_file(path: Path, limit: int = MAX_FILE_BYTES) -> os.stat_result:
     except PermissionError:
         raise IngestError(path, "permission denied: the file cannot be read") from None
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             raise IngestError(path, "symbolic link loop") from None
         raise IngestError(path, f"cannot open file ({exc.strerror or exc})") from None
     if stat.S_ISDIR(st.st_mode):

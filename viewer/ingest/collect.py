@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -45,7 +46,7 @@ def collect_files(
             skipped.append((p, reason))
             return
         except OSError as exc:
-            if exc.errno == 40:  # ELOOP: a link that points to itself, directly or not
+            if exc.errno == errno.ELOOP:  # a link that points to itself, directly or not
                 skipped.append((p, "symbolic link loop"))
             else:
                 skipped.append((p, f"cannot open ({exc.strerror or exc})"))
