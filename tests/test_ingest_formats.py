@@ -410,3 +410,22 @@ def test_collect_natural_order_and_deep_folders(tmp_path: Path) -> None:
         sys.setrecursionlimit(old)
     assert [f.name for f in files] == ["bottom.txt", "note 1.txt", "Note 2.txt", "note 10.txt"]
     assert skipped == []
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- saved from url=(0055)https://www.example-trade.com/2025/06/05/talks-resume -->",
+        "<!--\n Page saved with SingleFile \n url: https://www.example-trade.com/2025/06/05/talks-resume \n"
+        " saved date: Mon Jun 09 2025 10:00:00 GMT+0000 -->",
+    ],
+    ids=["chrome", "singlefile"],
+)
+def test_saved_from_url_comment(tmp_path: Path, comment: str) -> None:
+    page = f"{comment}<html><head><title>{TITLE}</title></head>"
+    page += f"<body><article>{BODY_HTML}</article></body></html>"
+    art = read_article(write(tmp_path, "page.html", page))
+    assert art.url == "https://www.example-trade.com/2025/06/05/talks-resume"
+    assert art.source == "example-trade.com"
+    # The URL's date, never the save date.
+    assert (art.published, art.published_origin) == (date(2025, 6, 5), "url")

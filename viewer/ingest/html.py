@@ -50,6 +50,21 @@ def decode_html(data: bytes, path: Path) -> str:
     return decode_text(data, path)
 
 
+# Browsers and archiving extensions note where a page came from: Chrome and IE
+# "<!-- saved from url=(0046)https://... -->", SingleFile "<!-- Page saved with
+# SingleFile \n url: https://... -->".
+_SAVED_FROM = re.compile(
+    r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:\s*)(https?://[^\s<>\"']{3,2000})",
+    re.IGNORECASE,
+)
+
+
+def saved_from_url(html: str) -> str:
+    """The address a saved page was saved from, when the browser noted it."""
+    m = _SAVED_FROM.search(html[:20_000])
+    return m[1] if m else ""
+
+
 def _today_plus_one() -> str:
     # Dates in the future are page furniture (event calendars, expiry stamps).
     return (datetime.now() + timedelta(days=1)).strftime("%Y-%m-%d")
@@ -104,7 +119,7 @@ def article_from_html(html: str, path: Path, meta: Meta | None = None, url: str 
         raise IngestError(path, "no article text found in the page (only scripts, menus or empty markup?)")
     meta.title = meta.title or (doc.title or "")  # type: ignore[union-attr]
     meta.author = meta.author or (doc.author or "")  # type: ignore[union-attr]
-    meta.url = meta.url or (doc.url or url or "")  # type: ignore[union-attr]
+    meta.url = meta.url or (doc.url or url or saved_from_url(html))  # type: ignore[union-attr]
     sitename = (doc.sitename or "").strip()  # type: ignore[union-attr]
     meta.source = meta.source or sitename
     meta.evidence.metadata = page_date(html)
