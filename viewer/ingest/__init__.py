@@ -8,6 +8,22 @@ Pure Python, no Qt and no database. The public API::
 
 Each format has its reader module; :func:`read_article` chooses by suffix and turns
 any failure inside a library into an :class:`IngestError` naming the file and why.
+
+Documented limits (each file is bounded in time and memory):
+
+- any file: at most ``MAX_FILE_BYTES`` (50 MB), checked with ``stat`` before reading;
+  only regular files are opened (a FIFO or device would block);
+- web pages: at most 100,000 elements (``html.MAX_ELEMENTS``);
+- PDF: at most 1,000 pages and 60 s of reading (``pdf.MAX_PAGES``, ``pdf.TIME_BUDGET_S``);
+- Word: the ZIP may unpack to at most 200 MB, at most 200 times its packed size when
+  over 10 MB, with at most 5,000 entries (``office.MAX_UNZIPPED_BYTES`` …), checked
+  from the archive's directory before anything is extracted.
+
+Publication date, best evidence first (``Article.published_origin``): "metadata"
+(page metadata, markdown front matter), "header" (a "Published:" header block or a
+date line under the title), "dateline" (only with a year from other evidence),
+"url", "filename", "email" (the Date: header); "" when there is none. The file's
+modification time is never used.
 """
 
 from __future__ import annotations
