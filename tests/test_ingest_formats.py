@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -429,3 +430,21 @@ def test_saved_from_url_comment(tmp_path: Path, comment: str) -> None:
     assert art.source == "example-trade.com"
     # The URL's date, never the save date.
     assert (art.published, art.published_origin) == (date(2025, 6, 5), "url")
+
+
+def test_pdf_printed_by_a_browser(tmp_path: Path) -> None:
+    head = "6/5/25, 10:31 AM Trade talks resume as tariff deadline nears - Example Trade Weekly"
+    url = "https://www.example-trade.com/world/trade-talks-resume"
+
+    def wrapped(paragraphs: list[str]) -> list[str]:
+        return [line for p in paragraphs for line in textwrap.wrap(p, 80)]
+
+    pages = [
+        [head, TITLE, "By Jane Roe", *wrapped(PARAGRAPHS[:2]), f"{url} 1/2"],
+        [head, *wrapped(PARAGRAPHS[2:]), f"{url} 2/2"],
+    ]
+    pdf = make_pdf(pages, title=f"{TITLE} - Example Trade Weekly")
+    art = read_article(write(tmp_path, "printed.pdf", pdf))
+    assert (art.title, art.source, art.author, art.url) == (TITLE, "Example Trade Weekly", "Jane Roe", url)
+    assert art.text.split("\n") == PARAGRAPHS
+    assert art.published is None  # the print date in the running head is not evidence

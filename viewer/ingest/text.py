@@ -292,6 +292,14 @@ def _next_is_date(lines: list[str], k: int) -> bool:
     return bool(nxt) and date_line(nxt) is not None
 
 
+def _site_suffix(title: str, line: str) -> tuple[str, str] | None:
+    t, first = title.strip(), line.strip()
+    if len(first) < 10 or not t.lower().startswith(first.lower()):
+        return None
+    m = re.fullmatch(r"\s*[|\-–—:·•]\s*(.{2,60})", t[len(first) :])
+    return (first, m[1].strip()) if m else None
+
+
 def _same(a: str, b: str) -> bool:
     def norm(x: str) -> str:
         return re.sub(r"\W+", " ", x).strip().lower()
@@ -339,6 +347,13 @@ def build_article(
     while lines and not lines[0].strip():
         lines.pop(0)
     if lines and meta.title and _same(lines[0], meta.title):
+        lines.pop(0)
+    elif lines and meta.title and (split := _site_suffix(meta.title, lines[0])):
+        # "Headline - Outlet" as the document title, "Headline" as the first line
+        # (a page printed to PDF by a browser): the line is the title, the rest
+        # names the outlet.
+        meta.title = split[0]
+        meta.source = meta.source or split[1]
         lines.pop(0)
     elif first_line_title and not meta.title and len(lines) > 1 and looks_like_title(lines[0]):
         meta.title = lines.pop(0).strip()
