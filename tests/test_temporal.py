@@ -169,6 +169,11 @@ def test_absolute_dates_need_no_anchor() -> None:
         ("The offer expired Dec. 15.", dt.date(1990, 1, 10), "Dec. 15", "1989-12-15"),
         ("The offer expires Nov. 25.", dt.date(1989, 10, 25), "Nov. 25", "1989-11-25"),
         ("The offer will expire Jan. 14.", dt.date(1999, 12, 20), "Jan. 14", "2000-01-14"),
+        # a quarter is near when its months are: in late October, "the third quarter" just ended
+        ("The company expects a loss for the third quarter.", dt.date(1989, 10, 26), "the third quarter",
+         "1989-Q3"),
+        ("The offer was extended until 5 p.m. EST Nov. 9.", dt.date(1989, 11, 2), "5 p.m. EST Nov. 9",
+         "1989-11-09T17:00"),
     ],
 )
 def test_tense_decides_direction(text: str, anchor: dt.date, span: str, value: str) -> None:

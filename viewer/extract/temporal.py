@@ -33,6 +33,7 @@ _UNDERSPECIFIED = {
     "DE": "XXX", "CE": "XX", "FN": "XXXX-WXX", "MIN": "XXXX-XX-XX", "S": "XXXX-XX-XX",
 }
 _MOD_MAX_LEN = 200  # how far back/forward the tense of a sentence is looked for
+_AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 
@@ -147,7 +148,9 @@ def _year_of(value: Any) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def _choose_year(ctx: _Context, month: int, day: int | None, direction: int | None = None) -> int:
+def _choose_year(
+    ctx: _Context, month: int, day: int | None, direction: int | None = None, span: int = 1
+) -> int:
     """The year of an expression written without one ("March 3", "in May").
 
     News convention: the occurrence nearest to the publication date, looked for on the
@@ -164,16 +167,23 @@ def _choose_year(ctx: _Context, month: int, day: int | None, direction: int | No
     if direction == 0:
         return anchor.year
     tense = ctx.tense()
-    years = {PAST: (-1, 0), FUTURE: (0, 1)}.get(tense or "", (-1, 0, 1))
+    years = (-1, 0, 1)
+    # The tense cue is a hint, not a rule: a date on the wrong side of the anchor counts
+    # as _AGAINST_TENSE times farther away.
+    against = {PAST: 1, FUTURE: -1}.get(tense or "", 0)
 
     def distance(offset: int) -> float:
         y = anchor.year + offset
-        if day is None:  # month precision: distance in months, 0 inside the month
-            return abs((y * 12 + month) - (anchor.year * 12 + anchor.month))
-        try:
-            return abs((dt.date(y, month, day) - anchor).days) / 30.4
-        except ValueError:
-            return float("inf")
+        if day is None:  # month precision: distance in months to the period, 0 inside it
+            first = (y * 12 + month) - (anchor.year * 12 + anchor.month)
+            last = first + span - 1
+            signed = float(first if first > 0 else last if last < 0 else 0)
+        else:
+            try:
+                signed = (dt.date(y, month, day) - anchor).days / 30.4
+            except ValueError:
+                return float("inf")
+        return abs(signed) * (_AGAINST_TENSE if signed * against > 0 else 1)
 
     best = min(years, key=lambda off: (distance(off), off != 0))
     return anchor.year + best
@@ -277,7 +287,7 @@ def _op_quarter(ctx: _Context, quarter: Any, year: Any = None, direction: Any = 
     y = _year_of(ctx.arg(year))
     if y is None:
         try:
-            y = _choose_year(ctx, 3 * q - 2, None, ctx.arg(direction))
+            y = _choose_year(ctx, 3 * q - 2, None, ctx.arg(direction), span=3)
         except _NeedsAnchor:
             return f"XXXX-Q{q}"
     return f"{y:04d}-Q{q}"
@@ -288,7 +298,7 @@ def _op_half(ctx: _Context, half: Any, year: Any = None) -> str:
     y = _year_of(ctx.arg(year))
     if y is None:
         try:
-            y = _choose_year(ctx, 6 * h - 5, None)
+            y = _choose_year(ctx, 6 * h - 5, None, span=6)
         except _NeedsAnchor:
             return f"XXXX-H{h}"
     return f"{y:04d}-H{h}"
@@ -372,7 +382,10 @@ def _op_holiday(ctx: _Context, holiday: Any, year: Any = None, direction: Any = 
     return _fmt_day(_holiday_date(code, y))
 
 
-def _op_daypart(ctx: _Context, weekday: Any, refday: Any) -> str:
+def _op_daypart(ctx: _Context, weekday: Any, refday: Any, date_op: Any = None) -> str:
+    # "5 p.m. EST Nov. 9": a written date wins over the weekday or the anchor's day.
+    if isinstance(date_op, list) and ctx.groups.get(str(date_op[2])) is not None:
+        return str(ctx.arg(date_op))
     if ctx.arg(weekday) is not None:
         return _op_weekday(ctx, weekday)
     return _op_rel(ctx, "D", refday)
@@ -466,8 +479,8 @@ def _op_year_before(ctx: _Context) -> str:
 
 def _op_period_of_year(ctx: _Context, year: Any) -> str:
     y = _year_of(ctx.arg(year))
-    if y is None:
-        raise ValueError("no year")
+    if y is None:  # "the latest period": the quarter under discussion or the last one
+        return ctx.reference if ctx.reference else _op_rel(ctx, "Q", -1)
     if ctx.reference:
         return f"{y:04d}{ctx.reference[4:]}"
     return f"{y:04d}"
