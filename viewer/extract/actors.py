@@ -76,7 +76,6 @@ class Lexicon:
     template: dict[str, Entry]  # expanded template alias -> entry
     surname: dict[str, Entry]  # short alias of a well-known person -> entry
     regex: re.Pattern[str]
-    context_regex: re.Pattern[str]  # a country possessive or demonym just before a match
     title_regex: re.Pattern[str]
     titles: dict[str, str]  # lower-case title -> title as listed
     honorifics: dict[str, str]
@@ -213,24 +212,12 @@ def lexicon() -> Lexicon:
     # Capitalised aliases must start at a word boundary; "U.S." ends in a dot, so the
     # right boundary only forbids a following letter or digit.
     regex = re.compile(r"(?<![\w])(?:" + _alts(all_aliases) + r")(?![\w])")
-    poss = "|".join(re.escape(a) + f"[{_APOS}]s" for a in sorted(country_alias, key=len, reverse=True))
-    context_regex = re.compile(r"(?:(" + poss + r")|(" + _alts(list(demonym)) + r")|\b(its|their|the)\b)\s+$")
 
     titles_list = titles_data["titles"]
     titles = {t.lower(): t for t in titles_list}
-    # A title, optionally preceded by a country/demonym/organisation qualifier, then a name.
-    qual = _alts([*country_alias, *demonym])
-    title_regex = re.compile(
-        r"(?:(?P<qual>"
-        + qual
-        + r")\s+)?"
-        + r"(?P<title>(?i:"
-        + _alts(titles_list)
-        + r"))\s+"
-        + r"(?P<name>"
-        + _NAME
-        + r")"
-    )
+    # titles are found on the lower-cased text (a case-insensitive scan is several
+    # times slower); the name after them is matched case-sensitively on the original
+    title_regex = re.compile(r"\b(?:" + _alts(list(titles)) + r")s?\s+")
     cue = cue_forms()
     verbs = frozenset(verb_forms(events["event_verbs"])) | frozenset(cue)
     speech_regex = re.compile(r"\b(?:" + _alts([f for f in cue if len(f) > 2]) + r")\b")
@@ -245,7 +232,6 @@ def lexicon() -> Lexicon:
         template=template,
         surname=surname,
         regex=regex,
-        context_regex=context_regex,
         title_regex=title_regex,
         titles=titles,
         honorifics=titles_data["honorifics"],
@@ -274,6 +260,18 @@ class ActorResult:
     mentions: list[ActorMention] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     gender: dict[str, str] = field(default_factory=dict)  # canonical name -> m/f
+
+
+@dataclass
+class _TitleMatch:
+    title_start: int
+    qual: str
+    qual_start: int
+    title: str
+    name_start: int
+
+
+_NAME_RX = re.compile(_NAME)
 
 
 @dataclass
@@ -354,14 +352,41 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
 # --- main entry -----------------------------------------------------------------
 
 
+def _words_before(text: str, start: int, n: int = 3) -> list[str]:
+    if start == 0 or not text[start - 1].isspace():
+        return []
+    return text[max(0, start - 40) : start].split()[-n:]
+
+
+def _country_before(text: str, start: int, lex: Lexicon) -> tuple[str, str]:
+    country, how, _ = _country_phrase_before(text, start, lex)
+    return country, how
+
+
+def _country_phrase_before(text: str, start: int, lex: Lexicon) -> tuple[str, str, str]:
+    """The country named just before ``start``: ("China", "poss") for "China's",
+    ("China", "demonym") for "Chinese", ("", "pronoun") for its/their/the."""
+    words = _words_before(text, start)
+    for k in (3, 2, 1):
+        if len(words) < k:
+            continue
+        phrase = " ".join(words[-k:])
+        if phrase.endswith(("'s", "’s")) and phrase[:-2] in lex.country_alias:
+            return lex.country_alias[phrase[:-2]], "poss", phrase
+        if phrase in lex.demonym:
+            return lex.demonym[phrase], "demonym", phrase
+        if phrase in lex.country_alias:
+            return lex.country_alias[phrase], "qualifier", phrase
+    if words and words[-1].lower() in ("its", "their", "the"):
+        return "", "pronoun", words[-1]
+    return "", "", ""
+
+
 def _context_country(text: str, start: int, lex: Lexicon, recent: list[tuple[int, str]]) -> str:
     """Country named just before an alias: "China's", "Chinese", or "its" -> last country."""
-    m = lex.context_regex.search(text, max(0, start - 40), start)
-    if m:
-        if m.group(1):
-            return lex.country_alias.get(m.group(1)[:-2], "")
-        if m.group(2):
-            return lex.demonym.get(m.group(2), "")
+    country, how = _country_before(text, start, lex)
+    if country and how in ("poss", "demonym"):
+        return country
     for off, country in reversed(recent):
         if off < start and start - off < 600:
             return country
@@ -423,21 +448,33 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             continue
 
     # 4: title + name
-    for m in lex.title_regex.finditer(text):
-        name = _trim_name(m.group("name"), lex)
+    lower = text.lower()
+    if len(lower) != len(text):
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for tm in lex.title_regex.finditer(lower):
+        nm = _NAME_RX.match(text, tm.end())
+        if nm is None:
+            continue
+        name = _trim_name(nm.group(), lex)
         if not name:
             continue
-        title = m.group("title")
+        title = text[tm.start() : tm.end()].rstrip()
+        if title.lower() not in lex.titles and title[:-1].lower() in lex.titles:
+            title = title[:-1]  # "Presidents Kuchma and Yeltsin"
+        q_country, q_how, q_phrase = _country_phrase_before(text, tm.start(), lex)
+        qual = q_phrase if q_how in ("demonym", "qualifier") else ""
+        qual_start = text.rfind(qual, max(0, tm.start() - 45), tm.start()) if qual else tm.start()
+        m = _TitleMatch(tm.start(), qual, qual_start if qual_start >= 0 else tm.start(), title, nm.start())
         # "Secretary of State Marco Rubio" must not read "of" as the name; the regex
         # guarantees the name is capitalised, and stopwords reject sentence words.
-        n_start = m.start("name")
+        n_start = m.name_start
         n_end = n_start + len(name)
         title_key = title.lower()
         if title[0].islower() and title_key not in ("spokesman", "spokeswoman", "spokesperson"):
             # lower-case "president" before a name is usually prose ("the president Monday"),
             # but after a capitalised qualifier it is a title ("Sinn Fein leader Gerry Adams")
-            before = text[max(0, m.start("title") - 30) : m.start("title")]
-            if not m.group("qual") and not re.search(r"[A-Z][\w.'’-]*\s+$", before):
+            before = text[max(0, m.title_start - 30) : m.title_start]
+            if not m.qual and not re.search(r"[A-Z][\w.'’-]*\s+$", before):
                 continue
             sw = re.search(r"(?:^|[.!?]\s+)([A-Z]\w*)\s+$", before)
             if sw and sw.group(1) in lex.stopwords:
@@ -446,9 +483,7 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             continue
         role = lex.titles.get(title_key, title)
         gender = lex.honorifics.get(role, "") or lex.gendered_titles.get(role, "")
-        country = lex.country_alias.get(m.group("qual") or "", "") or lex.demonym.get(
-            m.group("qual") or "", ""
-        )
+        country = q_country if m.qual else ""
         if role in lex.honorifics:
             role = ""
         entry = _lookup_person(name, lex)
@@ -456,7 +491,7 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         if role in lex.royal_titles and " " not in name:
             # "King Hussein" is the king's name; it must not merge with "Saddam Hussein"
             canonical = f"{role} {name}"
-        start = m.start("qual") if m.group("qual") else m.start("title")
+        start = m.qual_start if m.qual else m.title_start
         cands.append(
             _Cand(
                 start,
@@ -518,60 +553,76 @@ def _lookup_person(name: str, lex: Lexicon) -> Entry | None:
 
 
 @lru_cache(maxsize=1)
-def _speech_patterns() -> list[re.Pattern[str]]:
+def _speech_patterns() -> dict[str, re.Pattern[str]]:
     lex = lexicon()
     name_re = r"(?P<name>" + _NAME + r")"
-    speech = lex.speech_regex.pattern
-    return [
-        re.compile(name_re + r"(?:,[^,\n]{1,80},)?\s+(?:" + speech + r")"),
-        re.compile(r"(?:" + speech + r")\s+" + name_re),
-        re.compile(r"(?i:according\s+to)\s+" + name_re),
-        re.compile(
-            name_re
-            + r",\s+(?:a|an|the)?\s*(?:[\w.’'-]+\s+){0,4}?(?P<rn>"
-            + _alts(list(lex.role_nouns))
-            + r")\b"
-        ),
-        # "The head of the investigation, Kenneth Piernick, said"
-        re.compile(r",\s+" + name_re + r",\s+(?:" + speech + r")"),
+    roles = _alts(list(lex.role_nouns))
+    return {
+        # before a speech verb: "John Smith said", "John Smith, a spokesman, said"
+        "before": re.compile(name_re + r"(?:,[^,\n]{1,80},)?\s+$"),
+        # after it: "said John Smith"
+        "after": re.compile(r"\s+" + name_re),
+        "according": re.compile(r"(?i:according\s+to)\s+" + name_re),
+        # an apposition with a role: "John Smith, an economist at ..."
+        "apposition": re.compile(r",\s+(?:(?:a|an|the)\s+)?(?:[\w.’'-]+\s+){0,4}?(?:" + roles + r")\b"),
+        "name_end": re.compile(name_re + r"$"),
         # "its chairman, Alan Greenspan,", "Britain's chancellor of the Exchequer, Nigel Lawson."
-        re.compile(
-            r"\b(?:" + _alts(list(lex.role_nouns)) + r")(?:\s+of\s+(?:the\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)?)?,\s+"
-            + name_re + r"(?=[,.;])"
+        "role_then_name": re.compile(
+            r"\b(?:" + roles + r")(?:\s+of\s+(?:the\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)?)?,\s+" + name_re + r"(?=[,.;])"
         ),
         # "ABC's Jim Laurie", "Smith Barney's Joseph Doyle"
-        re.compile(r"\b[A-Z][A-Za-z&.-]*['’]s\s+" + name_re),
-    ]
+        "possessive": re.compile(r"\b[A-Z][A-Za-z&.-]*['’]s\s+" + name_re),
+    }
 
 
 def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
-    """Unknown names around speech: 'X Y said', 'said X Y', 'according to X Y', 'X Y, a spokesman'."""
-    for k, p in enumerate(_speech_patterns()):
-        for m in p.finditer(text):
-            raw = m.group("name")
-            name = _trim_leading(raw, lex)
-            if not name:
-                continue
-            start = m.start("name") + raw.index(name.split()[0])
-            name = _trim_name(name, lex)
-            if not name:
-                continue
-            end = start + len(name)
-            if name in lex.alias or name in lex.country_alias or name in lex.template:
-                continue
-            if _is_org_name(name, lex):
-                if k != 6:
-                    cands.append(_Cand(start, end, name, name, _org_kind(name, lex), priority=1))
-                continue
-            if " " not in name:
-                continue  # a single word is a surname only if the article introduced it
-            if any(t.isupper() and len(t) > 2 for t in name.split()):
-                continue  # "NEW YORK" datelines, acronyms
-            if k == 6:
-                owner = text[m.start() : m.start("name")].split("'")[0].split("’")[0]
-                if owner in lex.country_alias or owner in lex.stopwords:
-                    continue  # "Beijing's Forbidden City" is a place
-            cands.append(_Cand(start, end, name, name, "person", priority=1, full_person=True))
+    """Unknown names around speech: 'X Y said', 'said X Y', 'according to X Y', 'X Y, a spokesman'.
+
+    Anchored on the (few) speech verbs and role nouns rather than on every capital
+    letter: scanning names first was the slowest part of actor extraction."""
+    pats = _speech_patterns()
+    found: list[tuple[str, int, str]] = []  # (kind, start of raw name, raw name)
+    for v in lex.speech_regex.finditer(text):
+        ws = max(0, v.start() - 140)
+        m = pats["before"].search(text, ws, v.start())
+        if m:
+            found.append(("speech", m.start("name"), m.group("name")))
+        m = pats["after"].match(text, v.end())
+        if m:
+            found.append(("speech", m.start("name"), m.group("name")))
+    for m in pats["according"].finditer(text):
+        found.append(("speech", m.start("name"), m.group("name")))
+    for a in pats["apposition"].finditer(text):
+        m = pats["name_end"].search(text, max(0, a.start() - 60), a.start())
+        if m:
+            found.append(("speech", m.start("name"), m.group("name")))
+    for m in pats["role_then_name"].finditer(text):
+        found.append(("speech", m.start("name"), m.group("name")))
+    for m in pats["possessive"].finditer(text):
+        owner = text[m.start() : m.start("name")].split("'")[0].split("’")[0]
+        if owner in lex.country_alias or owner in lex.stopwords:
+            continue  # "Beijing's Forbidden City" is a place
+        found.append(("possessive", m.start("name"), m.group("name")))
+    for kind, raw_start, raw in found:
+        name = _trim_leading(raw, lex)
+        if not name:
+            continue
+        start = raw_start + raw.index(name.split()[0])
+        name = _trim_name(name, lex)
+        if not name:
+            continue
+        end = start + len(name)
+        if name in lex.alias or name in lex.country_alias or name in lex.template:
+            continue
+        if _is_org_name(name, lex):
+            if kind != "possessive":
+                cands.append(_Cand(start, end, name, name, _org_kind(name, lex), priority=1))
+            continue
+        if " " not in name:
+            continue  # a single word is a surname only if the article introduced it
+        if any(t.isupper() and len(t) > 2 for t in name.split()):
+            continue  # "NEW YORK" datelines, acronyms
+        cands.append(_Cand(start, end, name, name, "person", priority=1, full_person=True))
 
 
 _RECUR_NAME = re.compile(
@@ -596,8 +647,8 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
     for i, w in enumerate(words):
         word = w.group(1)
         nxt_is_cap = i + 1 < len(words) and re.match(r"\s+$", text[w.end() : words[i + 1].start()] or "x")
-        pm = re.search(r"(\S+)\s+$", text[max(0, w.start() - 30) : w.start()])
-        prev = pm.group(1) if pm else ""
+        before = text[max(0, w.start() - 30) : w.start()].split()
+        prev = before[-1] if before and text[w.start() - 1 : w.start()].isspace() else ""
         if prev.lower() in _PLACE_PREP and not nxt_is_cap:
             placed.add(word)
         if nxt_is_cap:
@@ -714,11 +765,9 @@ def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
                 continue  # the run had irregular spacing; skip rather than mis-point
             end = start + len(name)
             country = ""
-            prefix = lex.context_regex.search(text, max(0, start - 30), start)
-            if prefix and prefix.group(1):
-                country = lex.country_alias.get(prefix.group(1)[:-2], "")
-            elif prefix and prefix.group(2):
-                country = lex.demonym.get(prefix.group(2), "")
+            c, how = _country_before(text, start, lex)
+            if how in ("poss", "demonym"):
+                country = c
             canonical = name.replace(" amp ", " & ")
             first = name.split()[0]
             if country and first in lex.org_heads and not name.startswith(tuple(lex.country_alias)):

@@ -97,33 +97,38 @@ def _case_sensitive(pattern: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _combined(extra_paths: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None, dict[str, str]]:
-    """Two regexes for the whole taxonomy, one named group per issue: the
-    case-insensitive patterns (run on the lower-cased text, which Python's re scans
-    several times faster than an IGNORECASE pattern) and the acronym patterns.
+def _combined(extra_paths: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None,
+                                                      re.Pattern[str] | None, dict[str, str]]:
+    """Regexes for the whole taxonomy, one named group per issue and kind of pattern:
+    case-insensitive patterns with a literal start (run on the lower-cased text, only
+    where the prefilter finds a start), those without one, and the acronym patterns.
 
     At a position the first listed issue wins: children are listed before parents so
     that "retaliatory tariffs" is the child (and through it the parent); a child's
     mention is also reported for its parent.
     """
-    ci_parts: list[str] = []
+    fast: list[str] = []
+    slow: list[str] = []
     cs_parts: list[str] = []
     groups: dict[str, str] = {}
     rules = _cached_rules(extra_paths)
     ordered = sorted(rules, key=lambda r: 0 if r.issue.parent else 1)
     for i, r in enumerate(ordered):
         pats = sorted(r.patterns, key=len, reverse=True)
-        ci = [p for p in pats if not _case_sensitive(p)]
+        ci = [_lower_pattern(p) for p in pats if not _case_sensitive(p)]
+        with_prefix = [p for p in ci if len(_literal_prefix(p)) >= 2]
+        without = [p for p in ci if len(_literal_prefix(p)) < 2]
         cs = [p for p in pats if _case_sensitive(p)]
-        if ci:
-            groups[f"a{i}"] = r.issue.id
-            ci_parts.append(f"(?P<a{i}>" + "|".join(f"(?:{_lower_pattern(p)})" for p in ci) + ")")
-        if cs:
-            groups[f"b{i}"] = r.issue.id
-            cs_parts.append(f"(?P<b{i}>" + "|".join(f"(?:{p})" for p in cs) + ")")
-    ci_rx = re.compile(r"\b(?:" + "|".join(ci_parts) + r")(?![\w-])")
-    cs_rx = re.compile(r"\b(?:" + "|".join(cs_parts) + r")(?![\w-])") if cs_parts else None
-    return ci_rx, cs_rx, groups
+        for tag, part, target in (("a", with_prefix, fast), ("s", without, slow), ("b", cs, cs_parts)):
+            if part:
+                groups[f"{tag}{i}"] = r.issue.id
+                target.append(f"(?P<{tag}{i}>" + "|".join(f"(?:{p})" for p in part) + ")")
+
+    def build(parts: list[str]) -> re.Pattern[str] | None:
+        return re.compile(r"\b(?:" + "|".join(parts) + r")(?![\w-])") if parts else None
+
+    fast_rx = build(fast) or re.compile(r"(?!x)x")
+    return fast_rx, build(slow), build(cs_parts), groups
 
 
 def _lower_pattern(p: str) -> str:
@@ -131,25 +136,89 @@ def _lower_pattern(p: str) -> str:
     return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), p)
 
 
+_META = set("()[]{}?*+|.^$\\")
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The literal text every match of ``pattern`` starts with ("" if none is known)."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+            out.append(pattern[i + 1])
+            i += 2
+            continue
+        if ch in _META:
+            if ch in "?*{" and out:
+                out.pop()  # the previous character is optional
+            break
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=8)
+def _prefilter(extra_paths: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A fast scan for the literal starts of all case-insensitive patterns.
+
+    The combined regex is then tried only where one of these starts: Python's re
+    tries every alternative at every word start otherwise, which made issue matching
+    the slowest step of extraction. None when no pattern has a literal start."""
+    prefixes: list[str] = []
+    for r in _cached_rules(extra_paths):
+        for p in r.patterns:
+            if _case_sensitive(p):
+                continue
+            pre = _literal_prefix(_lower_pattern(p))
+            if len(pre) >= 2:
+                prefixes.append(pre)
+    if not prefixes:
+        return None
+    from viewer.extract.actors import _alts
+
+    return re.compile(r"\b(?:" + _alts(prefixes) + ")")
+
+
 def find_issues(text: str, extra_paths: Iterable[str | Path] = ()) -> list[IssueMention]:
     """Issue mentions in ``text``, each child mention also reported for its parent."""
     key = tuple(str(p) for p in extra_paths)
     parents = {i.id: i.parent for i in load_taxonomy(key)}
-    ci_rx, cs_rx, groups = _combined(key)
+    ci_rx, slow_rx, cs_rx, groups = _combined(key)
     lower = text.lower()
     if len(lower) != len(text):
         # a few characters change length when lower-cased (e.g. "İ"); keep offsets exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     mentions: list[IssueMention] = []
-    scans = [(ci_rx, lower)] + ([(cs_rx, text)] if cs_rx is not None else [])
-    for rx, subject in scans:
-        for mt in rx.finditer(subject):
-            iid: str | None = groups[mt.lastgroup or ""]
-            while iid:
-                mentions.append(IssueMention(mt.start(), mt.end(), iid, text[mt.start() : mt.end()]))
-                iid = parents.get(iid)
-    mentions.sort(key=lambda x: (x.start, x.end, x.issue_id))
-    return mentions
+
+    def add(mt: re.Match[str]) -> None:
+        iid: str | None = groups[mt.lastgroup or ""]
+        while iid:
+            mentions.append(IssueMention(mt.start(), mt.end(), iid, text[mt.start() : mt.end()]))
+            iid = parents.get(iid)
+
+    pre = _prefilter(key)
+    if pre is None:
+        for mt in ci_rx.finditer(lower):
+            add(mt)
+    else:
+        last_end = 0
+        for hit in pre.finditer(lower):
+            if hit.start() < last_end:
+                continue
+            mt = ci_rx.match(lower, hit.start())
+            if mt:
+                add(mt)
+                last_end = mt.end()
+    if slow_rx is not None:
+        for mt in slow_rx.finditer(lower):
+            add(mt)
+    if cs_rx is not None:
+        for mt in cs_rx.finditer(text):
+            add(mt)
+    # a slow-path and a fast-path pattern may find the same mention
+    unique = {(m.start, m.end, m.issue_id): m for m in mentions}
+    return sorted(unique.values(), key=lambda x: (x.start, x.end, x.issue_id))
 
 
 def issues_by_id(extra_paths: Iterable[str | Path] = ()) -> dict[str, Issue]:
