@@ -30,6 +30,22 @@ def test_finds_by_word_prefix_and_phrase(p, query, events, quotes, articles):
     assert (set(r.event_ids), set(r.quote_ids), set(r.article_ids)) == (events, quotes, articles)
 
 
+def test_one_letter_is_a_word_not_a_prefix(p):
+    assert search.match_expression("a") == '"a"'
+    assert search.match_expression("talks a") == '"talks"* "a"'
+    assert search.search(p, "a").event_ids == [4]  # the word "a" (“a good start”), not a prefix
+    assert search.search(p, "g").event_ids == []  # and "g" does not match "geneva"
+    assert set(search.search(p, "ge").event_ids) == {1, 3}
+
+
+def test_broad_queries_are_cut_in_stored_order_and_narrow_ones_ranked(p, monkeypatch):
+    monkeypatch.setattr(search, "RANK_MAX", 1)
+    assert search.search(p, "geneva", limit=1).event_ids == [1]  # 2 matches > RANK_MAX: first stored
+    monkeypatch.setattr(search, "RANK_MAX", 100)
+    # bm25 prefers the shorter row with the word: event 3's evidence does not say "Bessent"
+    assert search.search(p, "bessent geneva", limit=2).event_ids[0] == 1
+
+
 def test_whole_words_only_when_asked(p):
     assert search.search(p, "genev", prefix=False).event_ids == []
     assert set(search.search(p, "geneva", prefix=False).event_ids) == {1, 3}
@@ -50,7 +66,7 @@ def test_operators_typed_by_the_user_are_plain_words(p):
     assert search.match_expression("geneva AND monday") == '"geneva"* "AND"* "monday"*'
     assert search.match_expression('talks "trade war" *') == '"trade war"* "talks"*'
     assert search.match_expression("  ,.;  ") == ""
-    assert search.match_expression('a"b') == '"a"* "b"*'
+    assert search.match_expression('ab"cd') == '"ab"* "cd"*'
 
 
 def test_empty_query_finds_nothing(p):

@@ -149,9 +149,10 @@ def filter_sql(f: Filter) -> tuple[str, list[Any]]:
     expr = match_expression(f.text)
     if expr:
         # events whose title or evidence matches, or which carry a matching quote
-        where.append("(e.id in (select rowid from events_fts where events_fts match ?) or e.id in "
-                     "(select event_id from quotes where event_id is not null and id in "
-                     "(select rowid from quotes_fts where quotes_fts match ?)))")
+        # (one IN over a UNION: SQLite builds the id set once, where an OR of two INs scans events)
+        where.append("e.id in (select rowid from events_fts where events_fts match ? union "
+                     "select event_id from quotes where event_id is not null and id in "
+                     "(select rowid from quotes_fts where quotes_fts match ?))")
         params += [expr, expr]
     elif f.text.strip():
         where.append("0")  # only punctuation typed: nothing can match it

@@ -18,8 +18,12 @@ from viewer.store.project import Project
 
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"\w+(?:['’.]\w+)*", re.UNICODE)
-# FTS5 keywords are only operators when written in capitals; quoted, they are words
 _MAX_TERMS = 16
+#: a one-letter prefix matches nearly every row and tells nothing: it must be a whole word
+MIN_PREFIX = 2
+#: at most this many matches are ranked by relevance (bm25); a broader query (a two-letter
+#: prefix over 100k events) is returned in stored order, which keeps every keystroke fast
+RANK_MAX = 2000
 
 
 @dataclass
@@ -42,7 +46,8 @@ def match_expression(text: str, prefix: bool = True) -> str:
     """An FTS5 MATCH expression for what a user typed, or "" if it has no searchable word.
 
     Bare words and "quoted phrases" are ANDed; every term is quoted (so FTS5
-    syntax in the input is inert) and, with ``prefix``, matches as a prefix.
+    syntax in the input is inert) and, with ``prefix``, matches as a prefix
+    when its last word has at least ``MIN_PREFIX`` characters.
     """
     terms: list[list[str]] = []
     rest = text
@@ -55,17 +60,23 @@ def match_expression(text: str, prefix: bool = True) -> str:
     out = []
     for words in terms[:_MAX_TERMS]:
         phrase = " ".join(w.replace('"', "") for w in words)
-        out.append(f'"{phrase}"' + ("*" if prefix else ""))
+        out.append(f'"{phrase}"' + ("*" if prefix and len(words[-1]) >= MIN_PREFIX else ""))
     return " ".join(out)
 
 
 def _ids(project: Project, table: str, expr: str, limit: int | None) -> list[int]:
-    sql = f"select rowid from [{table}_fts] where [{table}_fts] match ? order by rank"
-    params: list = [expr]
-    if limit is not None:
-        sql += " limit ?"
-        params.append(int(limit))
-    return [r[0] for r in project.db.conn.execute(sql, params)]
+    """Matching rowids: all of them in stored order (``limit`` None), else the best ``limit``."""
+    conn = project.db.conn
+    fts = f"[{table}_fts]"
+    if limit is None:
+        return [r[0] for r in conn.execute(f"select rowid from {fts} where {fts} match ?", [expr])]
+    # FTS5 stops early without ORDER BY; ranking needs every match scored, so only rank few
+    first = [r[0] for r in conn.execute(f"select rowid from {fts} where {fts} match ? limit ?",
+                                        [expr, RANK_MAX + 1])]
+    if len(first) > RANK_MAX:
+        return first[:limit]
+    return [r[0] for r in conn.execute(f"select rowid from {fts} where {fts} match ? order by rank limit ?",
+                                       [expr, int(limit)])]
 
 
 def search(project: Project, query: str, limit: int | None = 200, prefix: bool = True) -> SearchResult:
