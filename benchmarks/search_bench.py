@@ -22,6 +22,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,14 +63,14 @@ def build(path: Path, n_events: int, seed: int = 7) -> Project:
     issues = ["tariffs", "chips", "soybeans", "shipping", "currency", "minerals"]
     t = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("insert into issues (id, label, colour, parent, position) values (?, ?, '#888888', null, ?)",
-                     [(i, i.title(), n) for n, i in enumerate(issues)])
+    conn.executemany("insert into issues (id, label, colour, parent, position) "
+                     "values (?, ?, '#888888', null, ?)", [(i, i.title(), n) for n, i in enumerate(issues)])
     conn.executemany(
-        "insert into articles (id, title, source, url, published, text, text_hash) values (?, ?, 'bench', '', "
-        "'2025-06-01', ?, ?)",
+        "insert into articles (id, title, source, url, published, text, text_hash) "
+        "values (?, ?, 'bench', '', '2025-06-01', ?, ?)",
         [(a + 1, _sentence(rng, weights, 8), " ".join(_sentence(rng, weights, 18) for _ in range(25)),
           f"bench-{a}") for a in range(n_articles)])
-    base = day_seconds(__import__("datetime").date(2018, 1, 1))
+    base = day_seconds(date(2018, 1, 1))
     rows, links = [], []
     for e in range(1, n_events + 1):
         day = rng.randrange(0, 8 * 365)
@@ -83,8 +84,8 @@ def build(path: Path, n_events: int, seed: int = 7) -> Project:
         "values (?, ?, ?, '', '', ?, ?, 'day', 'explicit', ?, 0, 0, ?, 0, 0)", rows)
     conn.executemany("insert into event_issues (event_id, issue_id) values (?, ?)", links)
     conn.executemany(
-        "insert into quotes (article_id, text, start_offset, end_offset, event_id, sentence_start, sentence_end, "
-        "user_edited) values (?, ?, 0, 0, ?, 0, 0, 0)",
+        "insert into quotes (article_id, text, start_offset, end_offset, event_id, sentence_start, "
+        "sentence_end, user_edited) values (?, ?, 0, 0, ?, 0, 0, 0)",
         [(rng.randrange(1, n_articles + 1), _sentence(rng, weights, 12), rng.randrange(1, n_events + 1))
          for _ in range(n_events // 5)])
     conn.execute("COMMIT")
@@ -119,7 +120,8 @@ def main() -> int:
     kinds = {
         "search(limit=200)": lambda q: search(p, q, limit=200),
         "matching_event_ids": lambda q: matching_event_ids(p, q),
-        "filter text+issue": lambda q: filtered_event_ids(p, Filter(issue_ids=frozenset({"tariffs"}), text=q)),
+        "filter text+issue": lambda q: filtered_event_ids(p, Filter(issue_ids=frozenset({"tariffs"}),
+                                                                    text=q)),
     }
     print(f"{n} events; {args.repeat} timings per keystroke; queries typed letter by letter: {QUERIES}")
     print(f"{'kind':22s} {'median ms':>10s} {'p95 ms':>8s} {'max ms':>8s}  worst keystroke (matches)")
