@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import random
 import signal
 import stat
 from collections.abc import Iterator
@@ -138,3 +139,59 @@ def test_good_files_keep_their_text(corpus: list[tuple[Path, str]]) -> None:
             "Related stories",
         ):
             assert furniture not in art.text, (name, furniture)
+
+
+def _good_samples() -> dict[str, bytes]:
+    from tests.ingest_corpus import (
+        BODY,
+        TITLE,
+        article_pdf_pages,
+        html_page,
+        make_docx,
+        make_eml,
+        make_mhtml,
+        make_pdf,
+        make_rtf,
+    )
+
+    text = f"{TITLE}\n\n{BODY}\n".encode()
+    return {
+        ".txt": text,
+        ".md": b"---\ndate: 2025-06-05\n---\n# " + text,
+        ".html": html_page().encode(),
+        ".mhtml": make_mhtml(),
+        ".pdf": make_pdf(article_pdf_pages()),
+        ".docx": make_docx(TITLE, BODY.split("\n")),
+        ".eml": make_eml(),
+        ".rtf": make_rtf(),
+    }
+
+
+def _mutations(data: bytes, rng: random.Random) -> Iterator[bytes]:
+    yield data[: rng.randrange(1, len(data))]  # truncated
+    for _ in range(6):  # bytes overwritten at random places
+        buf = bytearray(data)
+        for _ in range(rng.randrange(1, 40)):
+            buf[rng.randrange(len(buf))] = rng.randrange(256)
+        yield bytes(buf)
+    cut = rng.randrange(len(data))  # a slice removed from the middle
+    yield data[:cut] + data[cut + rng.randrange(1, 200) :]
+
+
+def test_damaged_files_give_an_article_or_an_ingest_error_only(tmp_path: Path) -> None:
+    """Fuzz: truncated and corrupted copies of good files never raise anything else."""
+    rng = random.Random(20250605)
+    count = 0
+    for suffix, data in _good_samples().items():
+        for i, mutated in enumerate(_mutations(data, rng)):
+            path = tmp_path / f"damaged {i}{suffix}"
+            path.write_bytes(mutated)
+            try:
+                with hang_guard(str(path)):
+                    art = read_article(path)
+            except IngestError as exc:
+                assert exc.reason and "\n" not in str(exc)
+            else:
+                assert isinstance(art, Article) and art.text.strip()
+            count += 1
+    assert count == 8 * 8

@@ -132,7 +132,7 @@ def read_pdf(path: Path) -> Article:
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     data = read_bytes(path)
-    if not data.lstrip()[:1024].find(b"%PDF-") >= 0:
+    if b"%PDF" not in data[:1024]:
         kind = sniff(data)
         raise IngestError(path, f"not a PDF document: it is {kind}" if kind else "not a PDF document")
     started = time.monotonic()
