@@ -116,3 +116,33 @@ def test_saved_views_round_trip_replace_and_delete():
         save_view(p, SavedView("  "))
     with pytest.raises(FilterError, match="range"):
         save_view(p, SavedView("bad", t0=5.0, t1=5.0))
+
+
+# ---------------------------------------------------------------- the chips bar (Qt)
+
+def test_filter_bar_removes_one_part_per_click(qtbot):
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+
+    from viewer.ui.filter_bar import FilterBar
+
+    p = make_project()
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.set_project(p)
+    assert bar.chip_buttons() == [] and not bar.clear_button.isEnabled()
+    china = actor_id(p, "China")
+    bar.set_filter(Filter(frozenset({china}), frozenset({"tariffs"}), text="geneva"))
+    assert [b.text() for b in bar.chip_buttons()] == ["China ✕", "Tariffs ✕", "“geneva” ✕"]
+    with qtbot.waitSignal(bar.filterChanged, timeout=1000) as sig:
+        qtbot.mouseClick(bar.chip_buttons()[1], Qt.MouseButton.LeftButton)
+    assert sig.args[0] == Filter(frozenset({china}), text="geneva")
+    assert [b.text() for b in bar.chip_buttons()] == ["China ✕", "“geneva” ✕"]
+    with qtbot.waitSignal(bar.filterChanged, timeout=1000) as sig:
+        bar.verified.setChecked(True)
+    assert sig.args[0].verified_only and filtered_event_ids(p, sig.args[0]) == set()
+    with qtbot.waitSignal(bar.filterChanged, timeout=1000) as sig:
+        qtbot.mouseClick(bar.clear_button, Qt.MouseButton.LeftButton)
+    assert sig.args[0].is_empty() and bar.chip_buttons() == [] and not bar.verified.isChecked()
