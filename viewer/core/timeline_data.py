@@ -259,7 +259,7 @@ def issue_mask(data: TimelineData, issue_ids: set[str] | None) -> np.ndarray | N
 # ---------------------------------------------------------------- aggregation and clusters
 
 #: a lane switches to per-pixel density when its events would sit closer than this on average
-MIN_PX_PER_EVENT = 14.0
+MIN_PX_PER_EVENT = 18.0
 
 
 def should_aggregate(count: int, width_px: float, min_px_per_event: float = MIN_PX_PER_EVENT) -> bool:
@@ -341,6 +341,18 @@ def union_intervals(a: np.ndarray, b: np.ndarray, gap: float = 0.0) -> tuple[np.
 
 # ---------------------------------------------------------------- labels
 
+def label_room(x: np.ndarray, right: float, gap: float = 6.0, offset: float = 8.0,
+               obstacles: np.ndarray | None = None) -> np.ndarray:
+    """Room (px) for a label starting at ``x + offset`` before the next obstacle (minus ``gap``) or ``right``."""
+    if not x.size:
+        return np.empty(0)
+    obst = x if obstacles is None else np.sort(obstacles)
+    starts = x + offset
+    nxt = np.searchsorted(obst, starts, "right")  # next obstacle strictly right of each label start
+    limit = np.where(nxt < obst.size, obst[np.minimum(nxt, obst.size - 1)] - gap, np.inf)
+    return np.minimum(limit, right) - starts
+
+
 def place_labels(x: np.ndarray, widths: np.ndarray, right: float, gap: float = 6.0,
                  offset: float = 8.0, min_width: float = 28.0, obstacles: np.ndarray | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -355,24 +367,22 @@ def place_labels(x: np.ndarray, widths: np.ndarray, right: float, gap: float = 6
     n = x.size
     if not n:
         return np.empty(0, np.int64), np.empty(0)
-    obst = np.sort(x if obstacles is None else obstacles)
+    starts = x + offset
+    w_all = np.minimum(widths, label_room(x, right, gap, offset, obstacles))
+    # fast path: when every label stops before the next obstacle and those are the markers
+    # themselves, labels cannot reach each other; verify, and fall back to the greedy scan if not
+    ok = np.flatnonzero(w_all >= min_width)
+    if ok.size < 2 or np.all(starts[ok][1:] >= starts[ok][:-1] + w_all[ok][:-1] + gap):
+        return ok.astype(np.int64), w_all[ok].astype(float)
     chosen, granted = [], []
     last_end = -np.inf
-    starts = x + offset
-    # next obstacle strictly right of each label start
-    nxt = np.searchsorted(obst, starts, "right")
-    limit = np.where(nxt < obst.size, obst[np.minimum(nxt, obst.size - 1)] - gap, np.inf)
-    limit = np.minimum(limit, right)
-    for i in range(n):
+    for i in ok.tolist():
         s = starts[i]
         if s < last_end + gap:
             continue
-        w = min(float(widths[i]), float(limit[i] - s))
-        if w < min_width:
-            continue
         chosen.append(i)
-        granted.append(w)
-        last_end = s + w
+        granted.append(float(w_all[i]))
+        last_end = s + w_all[i]
     return np.array(chosen, np.int64), np.array(granted, float)
 
 

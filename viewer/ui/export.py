@@ -56,7 +56,7 @@ def make_export_scene(data: TimelineData, issues: list[tuple[str, str, str]], wi
         scene.v0, scene.v1 = float(t0), float(t1)
     scene.set_highlight(highlight)
     # fit lanes into the height where possible (down to MIN_LANE_H), else the lowest lanes are cut
-    top = OVERVIEW_H + 6 if overview else 0.0
+    top = OVERVIEW_H + 6 if overview else 6.0
     avail = height - top - AXIS_H - (scene.legend_height(width) if legend else 0.0)
     n_open = sum(1 for k in range(len(scene.lanes)) if not scene.is_collapsed(k))
     n_closed = len(scene.lanes) - n_open

@@ -1,5 +1,7 @@
 """The one routine that paints the timeline, for the screen and for PNG/SVG export.
 
+Only QImage (never QPixmap) is used, so an export can run in a worker thread.
+
 :class:`TimelineScene` holds what is drawn (data, lane index, colours, the visible
 window, vertical scroll, selection) plus the caches that make repeated paints
 cheap (titles and their widths, the overview image). :func:`paint_timeline`
@@ -9,7 +11,7 @@ draws a scene into any QPainter of a given logical size and returns a
 Speed: per lane, the visible slice comes from binary searches (LaneIndex); lanes
 denser than their pixels become per-pixel count bars, written for all lanes into
 one numpy ARGB buffer and drawn with a single ``drawImage``; sparse lanes draw
-pre-rendered marker pixmaps, clustered so markers never overlap.
+pre-rendered marker images, clustered so markers never overlap.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
-    QPixmap,
     QPolygonF,
+    QStaticText,
+    QTransform,
 )
 
 from viewer.core.timeline_data import (
@@ -41,6 +44,7 @@ from viewer.core.timeline_data import (
     build_lanes,
     clusters,
     issue_mask,
+    label_room,
     log_heights,
     pack_tracks,
     place_labels,
@@ -73,6 +77,7 @@ COLLAPSED_H = 16.0
 MARKER_D = 9.0
 CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0
+LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues  # markers closer than this (px) merge into a cluster
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
@@ -159,8 +164,12 @@ class TimelineScene:
         self._titles: dict[int, str] = {}  # by row
         self._title_w = np.empty(0, np.float32)  # label width by row, NaN: not fetched yet
         self._overview_cache: tuple[tuple, QImage] | None = None
-        self._header_cache: tuple[tuple, QPixmap] | None = None
-        self._marker_cache: dict[tuple, QPixmap] = {}
+        self._header_cache: tuple[tuple, QImage] | None = None
+        self._static_text: dict[tuple, QStaticText] = {}
+        self._win_cache: dict[int, tuple] = {}
+        self._sprites: dict[float, dict] = {}
+        self._bg_buf: np.ndarray | None = None
+        self._marker_cache: dict[tuple, QImage] = {}
         self.font = ui_font()
         self.small = ui_font(SMALL_PX)
         self.bold = ui_font(FONT_PX, bold=True)
@@ -175,7 +184,10 @@ class TimelineScene:
         self.data = data
         self._titles.clear()
         self._title_w = np.full(len(data), np.nan, np.float32)
-        self._badge_cache: dict[tuple, QPixmap] = {}
+        self._static_text = {}
+        self._win_cache = {}
+        self._sprites = {}
+        self._badge_cache: dict[tuple, QImage] = {}
         self._overview_cache = None
         self.colours = issue_colours(self.issues, data.issue_ids)
         self.highlight_rows = np.empty(0, np.int64)
@@ -189,6 +201,7 @@ class TimelineScene:
         self.colours = issue_colours(self.issues, self.data.issue_ids)
         self._overview_cache = None
         self._marker_cache.clear()
+        self._sprites = {}
 
     def rebuild_lanes(self) -> None:
         self.lanes = build_lanes(self.data, issue_mask(self.data, self.issue_filter))
@@ -233,12 +246,29 @@ class TimelineScene:
 
     def title_widths(self, rows: np.ndarray) -> np.ndarray:
         """Label widths of rows (0 where the title is unknown or empty)."""
-        return np.nan_to_num(self._title_w[rows], nan=0.0)
+        w = self._title_w[rows]
+        w[np.isnan(w)] = 0.0
+        return w
+
+    def sprites(self, dpr: float) -> dict[tuple[int, int], tuple[QImage, float]]:
+        """Marker and cluster-badge pixmaps by (issue or -2 for mixed, count), for one device ratio."""
+        got = self._sprites.get(dpr)
+        if got is None or len(got) > 4000:
+            got = self._sprites[dpr] = {}
+        return got
+
+    def make_sprite(self, ck: int, n: int, dpr: float) -> tuple[QImage, float]:
+        col = CLUSTER_MIXED if ck == -2 else (self.colours[ck] if 0 <= ck < len(self.colours)
+                                              else QColor(NEUTRAL))
+        pm = self.marker_pixmap(col, MARKER_D, dpr) if n == 1 else self.badge_pixmap(col, n, dpr)
+        sp = (pm, pm.width() / dpr / 2)
+        self.sprites(dpr)[(ck, n)] = sp
+        return sp
 
     def title(self, row: int) -> str:
         return self._titles.get(int(row), "")
 
-    def badge_pixmap(self, colour: QColor, n: int, dpr: float) -> QPixmap:
+    def badge_pixmap(self, colour: QColor, n: int, dpr: float) -> QImage:
         """A cluster marker with its count, rendered once per colour and count."""
         key = (colour.rgba(), n, dpr)
         pm = self._badge_cache.get(key)
@@ -247,9 +277,9 @@ class TimelineScene:
                 self._badge_cache.clear()
             rad = CLUSTER_D / 2 + (2 if n >= 100 else 0)
             size = int(np.ceil((2 * rad + 4) * dpr))
-            pm = QPixmap(size, size)
+            pm = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
             pm.setDevicePixelRatio(dpr)
-            pm.fill(Qt.GlobalColor.transparent)
+            pm.fill(0)
             p = QPainter(pm)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setPen(QPen(QColor(255, 255, 255), 1.5))
@@ -266,7 +296,7 @@ class TimelineScene:
 
     # -- layout
     def layout(self, width: float, height: float) -> Layout:
-        top = OVERVIEW_H + 6 if self.show_overview else 0.0
+        top = OVERVIEW_H + 6 if self.show_overview else 6.0
         legend_h = self.legend_height(width) if self.show_legend else 0.0
         axis = QRectF(HEADER_W, height - legend_h - AXIS_H, width - HEADER_W, AXIS_H)
         plot = QRectF(HEADER_W, top, width - HEADER_W, max(axis.top() - top, 0.0))
@@ -289,9 +319,10 @@ class TimelineScene:
         if not items:
             return 0.0
         x, rows = 12.0, 1
+        right = width - 262 if width > 450 else width - 12  # room for the precision key
         for _c, label in items:
             w = 14 + 6 + self.fm.horizontalAdvance(label) + 18
-            if x + w > width - 12 and x > 12:
+            if x + w > right and x > 12:
                 rows += 1
                 x = 12.0
             x += w
@@ -305,6 +336,20 @@ class TimelineScene:
             if n in present and (self.issue_filter is None or iid in self.issue_filter):
                 out.append((self.colours[n], labels.get(iid, iid)))
         return out
+
+    def lane_window(self, k: int, v0: float, v1: float) -> tuple[np.ndarray, np.ndarray]:
+        """Point rows and span rows of lane ``k`` near ``[v0, v1)``, cached for a window three views wide.
+
+        Panning and small zooms then filter a few hundred cached rows instead of
+        searching the lane's groups again on every frame.
+        """
+        span = v1 - v0
+        c = self._win_cache.get(k)
+        if c is None or c[4] is not self.lanes or not (c[0] <= v0 and v1 <= c[1] and c[1] - c[0] <= 4 * span):
+            w0, w1 = v0 - span, v1 + span
+            c = (w0, w1, self.lanes.points(k, w0 - DAY, w1), self.lanes.spans(k, w0, w1), self.lanes)
+            self._win_cache[k] = c
+        return c[2], c[3]
 
     def span_style(self, iss: int) -> tuple[QColor, QPen]:
         """Fill and dashed edge of a span bar in the colour of issue ``iss`` (cached)."""
@@ -321,14 +366,14 @@ class TimelineScene:
             self._marker_cache[key] = got
         return got
 
-    def marker_pixmap(self, colour: QColor, diameter: float, dpr: float, ring: QColor | None = None) -> QPixmap:
+    def marker_pixmap(self, colour: QColor, diameter: float, dpr: float, ring: QColor | None = None) -> QImage:
         key = (colour.rgba(), diameter, dpr, ring.rgba() if ring else None)
         pm = self._marker_cache.get(key)
         if pm is None:
             size = int(np.ceil((diameter + 4) * dpr))
-            pm = QPixmap(size, size)
+            pm = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
             pm.setDevicePixelRatio(dpr)
-            pm.fill(Qt.GlobalColor.transparent)
+            pm.fill(0)
             p = QPainter(pm)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setPen(QPen(ring if ring else QColor(255, 255, 255), 1.5 if ring is None else 2.0))
@@ -464,7 +509,11 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         if bottom <= top:
             return
     h_dev = max(int(round((bottom - top) * dpr)), 1)
-    img = np.empty((h_dev, w_dev), np.uint32)
+    # reuse the buffer between frames: a fresh 8 MB allocation costs page faults every paint
+    buf = scene._bg_buf
+    if buf is None or buf.size < h_dev * w_dev:
+        buf = scene._bg_buf = np.empty(h_dev * w_dev, np.uint32)
+    img = buf[: h_dev * w_dev].reshape(h_dev, w_dev)
     img.fill(bg_rgb)
     for r in lay.rows:
         if r.k % 2:
@@ -544,7 +593,7 @@ def _premul(col: QColor, alpha: np.ndarray) -> np.ndarray:
 
 def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, r: LaneRow,
                        dpr: float) -> None:
-    data, lanes = scene.data, scene.lanes
+    data = scene.data
     v0, v1 = scene.v0, scene.v1
     plot = lay.plot
     sx = plot.width() / (v1 - v0)
@@ -552,11 +601,15 @@ def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Fr
     cy = r.y + marker_row(r.h)
     # spans: translucent bars over their whole (uncertain) extent with a dashed edge, packed into
     # tracks below the marker row so they never hide markers or each other
-    srows = lanes.spans(r.k, v0, v1)
-    if srows.size:
-        _paint_spans(p, scene, frame, r, srows, left, right, v0, sx)
+    pts, sps = scene.lane_window(r.k, v0, v1)
+    if sps.size:
+        srows = sps[(data.t0[sps] < v1) & (data.t1[sps] > v0)]
+        if srows.size:
+            _paint_spans(p, scene, frame, r, srows, left, right, v0, sx)
     # points: clustered markers at the middle of their day
-    prow = lanes.points(r.k, v0 - DAY / 2 - (CLUSTER_D / sx), v1 + (CLUSTER_D / sx))
+    pad = CLUSTER_D / sx
+    pt0 = data.t0[pts]
+    prow = pts[np.searchsorted(pt0, v0 - DAY / 2 - pad):np.searchsorted(pt0, v1 + pad)]
     if not prow.size:
         return
     x = left + (data.t0[prow] + DAY / 2 - v0) * sx
@@ -567,46 +620,56 @@ def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Fr
     frame.markers[r.k] = (xc, first, count, np.stack([ext0, ext1], 1), prow)
     single = count == 1
     iss = data.issue[prow]
-    same = np.minimum.reduceat(iss, first) == np.maximum.reduceat(iss, first)
-    iss_first = iss[first].tolist()
-    xs = xc.tolist()
-    half = (MARKER_D + 4) / 2
-    for j in np.flatnonzero(single).tolist():
-        pm = scene.marker_pixmap(_issue_colour(scene, iss_first[j]), MARKER_D, dpr)
-        p.drawPixmap(QPointF(xs[j] - half, cy - half), pm)
-    for j in np.flatnonzero(~single).tolist():
-        col = _issue_colour(scene, iss_first[j]) if same[j] else CLUSTER_MIXED
-        pm = scene.badge_pixmap(col, int(count[j]), dpr)
-        hb = pm.width() / dpr / 2
-        p.drawPixmap(QPointF(xs[j] - hb, cy - hb), pm)
+    # sprite key per cluster: its issue (or -2 when the cluster mixes issues) and its size
+    mixed = np.minimum.reduceat(iss, first) != np.maximum.reduceat(iss, first)
+    ckey = np.where(mixed, -2, iss[first])
+    sprites = scene.sprites(dpr)
+    for xj, ck, n in zip(xc.tolist(), ckey.tolist(), count.tolist(), strict=True):
+        sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
+        p.drawImage(QPointF(xj - sp[1], cy - sp[1]), sp[0])
     # labels beside single markers, elided to stop before the next marker
     cand = np.flatnonzero(single)
     if cand.size:
         obst = xc - np.where(single, MARKER_D / 2, CLUSTER_D / 2)
         crow = prow[first[cand]]
-        # first pass without titles, so only label-sized slots fetch their title
-        probe, _ = place_labels(xc[cand], np.full(cand.size, 1e9), right, obstacles=obst, min_width=28)
-        scene.ensure_titles(crow[probe])
-        chosen, granted = place_labels(xc[cand], scene.title_widths(crow), right, obstacles=obst,
-                                       min_width=28)
+        # only slots with room for a label fetch their title
+        room = label_room(xc[cand], right, obstacles=obst)
+        scene.ensure_titles(crow[room >= LABEL_MIN_W])
+        tw = scene.title_widths(crow)
+        chosen, granted = place_labels(xc[cand], tw, right, obstacles=obst, min_width=LABEL_MIN_W)
         p.setFont(scene.font)
         p.setPen(TEXT)
-        _draw_labels(p, scene, frame, xc[cand[chosen]] + 8, cy, crow[chosen], granted)
+        _draw_labels(p, scene, frame, xc[cand[chosen]] + 8, cy, crow[chosen], granted, tw[chosen])
     _outline_rows(p, scene, prow, x, cy)
 
 
 def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float,
-                 rows: np.ndarray, widths: np.ndarray) -> None:
+                 rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None) -> None:
     """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width."""
-    fm = scene.fm if p.font().pixelSize() == FONT_PX else scene.fm_small
-    base = cy - fm.height() / 2 + fm.ascent()
-    full = scene.title_widths(rows)
+    small = p.font().pixelSize() != FONT_PX
+    fm = scene.fm_small if small else scene.fm
+    top = cy - fm.height() / 2
+    full = scene.title_widths(rows) if full is None else full
+    cache = scene._static_text
+    if len(cache) > 8000:
+        cache.clear()
+    font = scene.small if small else scene.font
     for xi, row, w, fw in zip(x.tolist(), rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        text = scene.title(row)
-        if w + 0.5 < fw:
-            text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w + 0.5)
-        p.drawText(QPointF(xi, base), text)
-        frame.labels.append((QRectF(xi, cy - fm.height() / 2, w, fm.height()), row))
+        # laid-out text cached per (event, whole pixels granted): panning reuses every label
+        wq = int(w + 0.5)
+        key = (row, wq if w + 0.5 < fw else -1, small)
+        st = cache.get(key)
+        if st is None:
+            text = scene.title(row)
+            if key[1] >= 0:
+                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
+            st = QStaticText(text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            st.prepare(QTransform(), font)
+            cache[key] = st
+        p.drawStaticText(QPointF(xi, top), st)
+        frame.labels.append((QRectF(xi, top, w, fm.height()), row))
 
 
 def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, srows: np.ndarray,
@@ -627,22 +690,29 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, sr
     gap = 0.0 if n_tracks == 1 else 1.0
     iss = data.issue[srows]
     own = ~overflow
-    for c in np.unique(iss[own]).tolist():
+    if n_tracks > 1:
+        # stacked thin tracks: plain fills, no antialiasing (a dashed edge on 4 px bars reads as noise)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    for c in set(iss[own].tolist()):
         fill, pen = scene.span_style(int(c))
-        # stacked thin tracks: fill only, a dashed edge on 4 px bars reads as noise
-        p.setPen(pen if n_tracks == 1 else Qt.PenStyle.NoPen)
-        p.setBrush(fill)
-        for i in np.flatnonzero(own & (iss == c)).tolist():
-            p.drawRoundedRect(QRectF(a[i], ztop + track[i] * th, b[i] - a[i], th - gap), 2.5, 2.5)
-    # bars that found no free track: their union, once per track, fill only
-    p.setPen(Qt.PenStyle.NoPen)
-    for t in range(n_tracks):
-        sel = overflow & (track == t)
-        if sel.any():
-            p.setBrush(scene.span_style(int(iss[sel][0]))[0])
-            ua, ub = union_intervals(a[sel], b[sel])
-            for u0, u1 in zip(ua.tolist(), ub.tolist(), strict=True):
-                p.drawRect(QRectF(u0, ztop + t * th, u1 - u0, th - gap))
+        if n_tracks == 1:
+            p.setPen(pen)
+            p.setBrush(fill)
+            for i in np.flatnonzero(own & (iss == c)).tolist():
+                p.drawRoundedRect(QRectF(a[i], ztop, b[i] - a[i], th), 2.5, 2.5)
+        else:
+            for i in np.flatnonzero(own & (iss == c)).tolist():
+                p.fillRect(QRectF(a[i], ztop + track[i] * th, b[i] - a[i], th - gap), fill)
+    # bars that found no free track: their union, once per track
+    if overflow.any():
+        for t in range(n_tracks):
+            sel = overflow & (track == t)
+            if sel.any():
+                fill = scene.span_style(int(iss[sel][0]))[0]
+                ua, ub = union_intervals(a[sel], b[sel])
+                for u0, u1 in zip(ua.tolist(), ub.tolist(), strict=True):
+                    p.fillRect(QRectF(u0, ztop + t * th, u1 - u0, th - gap), fill)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     if n_tracks > 1 or th < 11:
         return
     # one track: titles inside their bars, limited to the bar
@@ -711,7 +781,7 @@ def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, 
         half = (MARKER_D + 4) / 2
         for row, xi in zip(hit, x, strict=False):
             pm = scene.marker_pixmap(_row_colour(scene, int(row)), MARKER_D, dpr)
-            p.drawPixmap(QPointF(xi - half, cy - half), pm)
+            p.drawImage(QPointF(xi - half, cy - half), pm)
         _outline_rows(p, scene, hit, x, cy)
 
 
@@ -743,15 +813,16 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1
            hdr.height(), dpr, len(scene.colours), tuple(c.rgba() for c in scene.colours[:64]))
     cached = scene._header_cache
     if cached is None or cached[0] != key:
-        pm = QPixmap(int(np.ceil(hdr.width() * dpr)), int(np.ceil((hdr.bottom()) * dpr)))
+        pm = QImage(int(np.ceil(hdr.width() * dpr)), int(np.ceil((hdr.bottom()) * dpr)),
+                    QImage.Format.Format_ARGB32_Premultiplied)
         pm.setDevicePixelRatio(dpr)
-        pm.fill(BG)
+        pm.fill(BG.rgba())
         hp = QPainter(pm)
         hp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         _paint_header_into(hp, scene, lay)
         hp.end()
         cached = scene._header_cache = (key, pm)
-    p.drawPixmap(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
+    p.drawImage(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
                  QRectF(0, hdr.top() * dpr, hdr.width() * dpr, hdr.height() * dpr))
     p.setPen(QPen(GRID, 1))
     p.drawLine(QPointF(hdr.right() - 0.5, hdr.top()), QPointF(hdr.right() - 0.5, hdr.bottom()))
@@ -893,9 +964,10 @@ def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     p.setFont(scene.font)
     x, y = 12.0, lg.top() + 6
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    right = lay.width - 262 if lay.width > 450 else lay.width - 12
     for col, label in scene.legend_items():
         w = 14 + 6 + scene.fm.horizontalAdvance(label) + 18
-        if x + w > lay.width - 12 and x > 12:
+        if x + w > right and x > 12:
             x, y = 12.0, y + LEGEND_ROW_H
         p.setPen(QPen(QColor(255, 255, 255), 1))
         p.setBrush(col)
@@ -903,7 +975,25 @@ def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
         p.setPen(TEXT)
         p.drawText(QRectF(x + 18, y, w, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter, label)
         x += w
-    # how precision is drawn
+    # how precision is drawn: a dot is a day, a dashed translucent bar a month/quarter/year span
+    key_w = 250.0
+    if lay.width > key_w + 200:
+        kx, ky = lay.width - key_w, lg.top() + 6
+        p.setPen(QPen(QColor(255, 255, 255), 1))
+        p.setBrush(QColor(NEUTRAL))
+        p.drawEllipse(QPointF(kx + 6, ky + LEGEND_ROW_H / 2 - 2), 4.5, 4.5)
+        p.setPen(MUTED)
+        p.drawText(QRectF(kx + 16, ky, 40, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter, "day")
+        fill = QColor(NEUTRAL)
+        fill.setAlpha(70)
+        edge = QColor(NEUTRAL)
+        edge.setAlpha(200)
+        p.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
+        p.setBrush(fill)
+        p.drawRoundedRect(QRectF(kx + 56, ky + LEGEND_ROW_H / 2 - 8, 34, 12), 2.5, 2.5)
+        p.setPen(MUTED)
+        p.drawText(QRectF(kx + 96, ky, key_w - 100, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter,
+                   "month / quarter / year")
     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
