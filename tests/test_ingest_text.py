@@ -149,6 +149,24 @@ def test_markdown_front_matter_and_heading(tmp_path: Path) -> None:
         ("call 5 June 2025.txt", "Talks stalled again this week.\nMore text.", date(2025, 6, 5), "filename"),
         ("call.txt", "Headline here\nJune 5, 2025\n\nTalks stalled again.", date(2025, 6, 5), "header"),
         ("call.txt", "Headline here\nUpdated June 9, 2025\n\nTalks stalled again.", None, ""),
+        (
+            "call.txt",
+            "Headline here\nPublished June 5, 2025 | Updated June 9, 2025\n\nTalks stalled again.",
+            date(2025, 6, 5),
+            "header",
+        ),
+        (
+            "call.txt",
+            "Headline here\nJune 5, 2025 at 10:30 a.m. EDT\n\nTalks stalled.",
+            date(2025, 6, 5),
+            "header",
+        ),
+        (
+            "call.txt",
+            "Published: 5 June 2025 · Last updated: 9 June 2025\n\nHeadline here\nTalks stalled again.",
+            date(2025, 6, 5),
+            "header",
+        ),
         ("call.txt", "HONG KONG, June 5, 2025 — Stocks fell.\nMore.", date(2025, 6, 5), "dateline"),
     ],
 )

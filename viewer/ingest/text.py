@@ -98,6 +98,7 @@ def _apply_field(meta: Meta, fields: dict[str, str], key: str, value: str) -> No
     if not name or not value:
         return
     if name == "published":
+        value = first_date_part(value)
         if meta.evidence.header is None:
             meta.evidence.header = parse_date(value)
         if meta.evidence.header_year is None:
@@ -247,14 +248,27 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _DATE_WORDS = frozenset(
-    "am pm at on of the utc gmt et est edt pt pst pdt bst cet cest jst hkt sgt cst ist".split()
+    "a m p am pm at on of the utc gmt et est edt pt pst pdt bst cet cest jst hkt sgt cst ist".split()
     + "monday tuesday wednesday thursday friday saturday sunday".split()
     + "mon tue tues wed thu thur thurs fri sat sun".split()
 )
 
 
+_UPDATE_PART = re.compile(r"\s*(?:[|·•,;–—-]\s*)?\(?\b(?:updated|last updated|modified|edited)\b.*$", re.I)
+
+
+def first_date_part(value: str) -> str:
+    """The publication part of "June 5, 2025 | Updated June 6, 2025"."""
+    return _UPDATE_PART.sub("", value).strip(" |·•;–—-")
+
+
 def date_line(line: str) -> tuple[str, object] | None:
     """("published"|"updated", date) when ``line`` is nothing but a (labelled) date."""
+    if len(line) > 120:
+        return None
+    first = first_date_part(line)
+    if first and first != line.strip():
+        line = first
     m = _DATE_LINE.match(line)
     if not m or len(line) > 90:
         return None
