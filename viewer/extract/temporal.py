@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -509,27 +510,52 @@ def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
     return (left + 1 if left >= 0 else lo), (min(right_candidates) if right_candidates else hi)
 
 
-def _tense_near(text: str, start: int, end: int) -> str | None:
-    """PAST / FUTURE from the tense cue nearest to text[start:end] in its sentence."""
-    regex, future, not_past = load_tense_cues()
-    lo, hi = _sentence_window(text, start, end)
-    best: tuple[int, str] | None = None
-    for m in regex.finditer(text, lo, hi):
-        if start <= m.start() < end:
-            continue  # the expression's own words ("last", "next") are handled by the rule
-        word = " ".join(m.group(0).lower().replace("’", "'").split())
-        if word in future or word == "'ll":
-            kind = FUTURE
-        elif word in not_past:
-            continue
-        else:
-            kind = PAST
-        distance = start - m.end() if m.end() <= start else m.start() - end
-        # A verb before the expression governs it more often than one after it.
-        distance = distance if m.end() <= start else distance + 5
-        if best is None or distance < best[0]:
-            best = (distance, kind)
-    return best[1] if best else None
+class _Cues:
+    """The tense cues of one text, found in one pass when first needed, then looked up
+    by position (so many expressions in one long sentence cost no rescans)."""
+
+    __slots__ = ("text", "starts", "ends", "kinds")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+        self.kinds: list[str] = []
+
+    def _load(self) -> list[int]:
+        regex, future, not_past = load_tense_cues()
+        starts: list[int] = []
+        for m in regex.finditer(self.text):
+            word = " ".join(m.group(0).lower().replace("’", "'").split())
+            if word in future or word == "'ll":
+                kind = FUTURE
+            elif word in not_past:
+                continue
+            else:
+                kind = PAST
+            starts.append(m.start())
+            self.ends.append(m.end())
+            self.kinds.append(kind)
+        self.starts = starts
+        return starts
+
+    def near(self, start: int, end: int) -> str | None:
+        """PAST / FUTURE from the cue nearest to text[start:end] in its sentence."""
+        starts = self.starts if self.starts is not None else self._load()
+        lo, hi = _sentence_window(self.text, start, end)
+        best: tuple[int, str] | None = None
+        for k in range(bisect_left(starts, lo), bisect_left(starts, hi)):
+            c_start, c_end = starts[k], self.ends[k]
+            if start <= c_start < end or c_end > hi:
+                continue  # the expression's own words ("last", "next") are handled by the rule
+            if c_end <= start:
+                distance = start - c_end
+            else:
+                # A verb before the expression governs it more often than one after it.
+                distance = c_start - end + 5
+            if best is None or distance < best[0]:
+                best = (distance, self.kinds[k])
+        return best[1] if best else None
 
 
 # ------------------------------------------------------------------ phase two driver
@@ -596,6 +622,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
     rules = load_rules()
     out: list[Timex] = []
     reference, reference_end = "", -1  # last quarter mentioned, for "a year earlier"
+    cues = _Cues(text)
     for m in rules.finditer(text):
         rule = rules.rules.get(m.lastgroup or "")
         if rule is None or rule.type == "IGNORE":
@@ -607,7 +634,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
                 continue
             near = reference if 0 <= start - reference_end <= _REFERENCE_REACH else ""
             value, resolved, relative, end_value = _resolve(
-                rule, groups, anchor, lambda s=start, e=end: _tense_near(text, s, e), near
+                rule, groups, anchor, lambda s=start, e=end: cues.near(s, e), near
             )
         except (ValueError, OverflowError, KeyError, IndexError, TypeError, ZeroDivisionError):
             continue  # not a valid date ("Feb. 30") or out of range: no expression here

@@ -769,9 +769,8 @@ def load_rules() -> RuleSet:
 def load_tense_cues() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     """(cue regex, future cue words, words that look past but are not)."""
     data = load_json("temporal/tense.json")
-    future = sorted(data["future"], key=len, reverse=True)
-    past = sorted(data["past"], key=len, reverse=True)
-    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in future + past)
+    words = sorted({w.lower() for w in data["future"] + data["past"]})
+    alts = _expand_spaces(_trie_regex(words))
     # "'ll" is glued to its subject ("he'll"), so it needs no word boundary before it.
     regex = re.compile(r"['’]ll(?!\w)|(?<![\w'’])(?:" + alts + r"|[a-z]{2,}ed)(?!\w)", re.IGNORECASE)
-    return regex, frozenset(w.lower() for w in future), frozenset(w.lower() for w in data["not_past"])
+    return regex, frozenset(w.lower() for w in data["future"]), frozenset(w.lower() for w in data["not_past"])
