@@ -82,6 +82,15 @@ CASES = [
      "a year earlier", "DATE", "1988-Q3"),
     ("Profit rose to $5 million from $4 million a year earlier.", dt.date(1989, 10, 26), "a year earlier",
      "DATE", "1988"),
+    # anaphora: the date last mentioned, not the publication date
+    ("On May 22, 1995, he was promoted, and the following year he left.", FRI, "the following year", "DATE",
+     "1996"),
+    ("He was shot on Oct. 23, 2024. Later that day police came.", FRI, "Later that day", "DATE", "2024-10-23"),
+    ("The following year he left.", FRI, "The following year", "DATE", "2026"),
+    # counted from another event: a duration, the direction word outside
+    ("Three days later, the index fell.", FRI, "Three days", "DURATION", "P3D"),
+    ("Shipments resume within two to three weeks.", FRI, "two to three weeks", "DURATION", "P2W"),
+    ("Losses mounted over the past two quarters.", FRI, "the past two quarters", "DURATION", "P2Q"),
 ]
 
 

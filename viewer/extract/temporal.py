@@ -37,6 +37,7 @@ _MOD_MAX_LEN = 200  # how far back/forward the tense of a sentence is looked for
 _AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
+_CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class _NeedsAnchor(Exception):
 class _Context:
     """What phase two needs about one match: anchor, groups, and the (lazy) tense."""
 
-    __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "reference", "_tense", "_tense_fn")
+    __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "reference", "last_date",
+                 "_tense", "_tense_fn")
 
     def __init__(self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], str | None]):
         self.anchor = anchor
@@ -68,6 +70,7 @@ class _Context:
         self.unresolved = False
         self.range_start = ""  # for the end of a range: the start's value
         self.reference = ""  # the quarter under discussion (last quarter mentioned nearby), if any
+        self.last_date = ""  # the last year, month or day mentioned before this expression
         self._tense: str | None | bool = False
         self._tense_fn = tense_fn
 
@@ -427,7 +430,8 @@ def _op_dur(ctx: _Context, amount: Any, unit: Any) -> str:
     n = float(n)
     if n <= 0:
         raise ValueError("empty duration")
-    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "FN": (2, "W"), "Q": (3, "M")}
+    # Quarters stay quarters (P2Q, as TimeBank writes them); decades and centuries are years.
+    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "FN": (2, "W")}
     if u in scale:
         factor, u = scale[u]
         n *= factor
@@ -478,6 +482,20 @@ def _op_year_before(ctx: _Context) -> str:
     return _op_rel(ctx, "Y", -1)
 
 
+def _op_anaphor(ctx: _Context, unit: Any, offset: Any) -> str:
+    u = ctx.arg(unit) or "D"
+    n = int(ctx.arg(offset) or 0)
+    last = ctx.last_date
+    # The mentioned date must be at least as precise as the unit asked for.
+    needed = {"D": 10, "W": 10, "M": 7}.get(u, 4)
+    if len(last) < needed:
+        return _op_rel(ctx, u, n)
+    ctx.relative = True
+    day = dt.date(int(last[:4]), int(last[5:7] or 1) if len(last) >= 7 else 1,
+                  int(last[8:10]) if len(last) >= 10 else 1)
+    return _fmt_unit(_shift(day, u, n), u)
+
+
 def _op_period_of_year(ctx: _Context, year: Any) -> str:
     y = _year_of(ctx.arg(year))
     if y is None:  # "the latest period": the quarter under discussion or the last one
@@ -493,6 +511,7 @@ _OPS: dict[str, Callable[..., str]] = {
     "century": _op_century, "holiday": _op_holiday, "time": _op_time, "daypart": _op_daypart,
     "pod": _op_pod, "dur": _op_dur, "set": _op_set, "set_weekday": _op_set_weekday, "literal": _op_literal,
     "month_dir": _op_month_dir, "year_before": _op_year_before, "period_of_year": _op_period_of_year,
+    "anaphor": _op_anaphor,
 }
 
 
@@ -572,9 +591,11 @@ def _groups_of(rule: Rule, m: Any) -> dict[str, Any] | None:
 
 
 def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
-             tense_fn: Callable[[], str | None], reference: str = "") -> tuple[str, bool, bool, str]:
+             tense_fn: Callable[[], str | None], reference: str = "",
+             last_date: str = "") -> tuple[str, bool, bool, str]:
     ctx = _Context(anchor, groups, tense_fn)
     ctx.reference = reference
+    ctx.last_date = last_date
     try:
         value = _evaluate(rule.value, ctx)
         resolved = not ctx.unresolved
@@ -623,6 +644,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
     out: list[Timex] = []
     reference, reference_end = "", -1  # last quarter mentioned, for "a year earlier"
     cues = _Cues(text)
+    last_date = ""  # last year / month / day mentioned, for "the following year", "that day"
     for m in rules.finditer(text):
         rule = rules.rules.get(m.lastgroup or "")
         if rule is None or rule.type == "IGNORE":
@@ -634,7 +656,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
                 continue
             near = reference if 0 <= start - reference_end <= _REFERENCE_REACH else ""
             value, resolved, relative, end_value = _resolve(
-                rule, groups, anchor, lambda s=start, e=end: cues.near(s, e), near
+                rule, groups, anchor, lambda s=start, e=end: cues.near(s, e), near, last_date
             )
         except (ValueError, OverflowError, KeyError, IndexError, TypeError, ZeroDivisionError):
             continue  # not a valid date ("Feb. 30") or out of range: no expression here
@@ -644,4 +666,6 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         # derived from it ("a year earlier" must not shift the next "year-ago" again).
         if rule.type == "DATE" and rule.value[0] in ("quarter", "rel") and _QUARTER.match(value):
             reference, reference_end = value, end
+        if rule.type in ("DATE", "TIME") and resolved and _CALENDAR_DATE.match(value):
+            last_date = value[:10]
     return out

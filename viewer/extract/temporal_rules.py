@@ -28,7 +28,7 @@ OPERATIONS = frozenset(
     {
         "date", "weekday", "rel", "ago", "quarter", "half", "season", "weekend", "decade", "century",
         "holiday", "time", "daypart", "pod", "dur", "set", "set_weekday", "literal", "month_dir",
-        "year_before", "period_of_year",
+        "year_before", "period_of_year", "anaphor",
     }
 )
 _BUILTIN_NORMS = frozenset({"int", "year", "number", "decade", "spelled_year", "ampm", "text"})
@@ -715,8 +715,9 @@ def compile_rules(
         # The example must end with a match of the rule; text before the match is
         # allowed so that rules with a look-behind ("for years") can show their context.
         example = raw["example"]
+        expected = raw.get("example_match")
         if not isinstance(example, str) or not any(
-            m.end() == len(example) for m in single.finditer(example)
+            m.group(0) == expected if expected else m.end() == len(example) for m in single.finditer(example)
         ):
             raise TemporalRuleError(f"{where}: example {example!r} does not match its pattern")
         names = frozenset(g.name for g in groups)
@@ -741,7 +742,9 @@ def compile_rules(
         # Every rule must still find its example behind the gate (a word missing from
         # the gate would silently disable the rule).
         gated = re.compile(r"(?<!\w)" + gate + r"(?:" + rule_regex + r")(?!\w)", re.IGNORECASE)
-        if not any(m.end() == len(raw["example"]) for m in gated.finditer(raw["example"])):
+        expected = raw.get("example_match")
+        if not any(m.group(0) == expected if expected else m.end() == len(raw["example"])
+                   for m in gated.finditer(raw["example"])):
             raise TemporalRuleError(f"rules.toml rule {raw['name']!r}: its first word escapes the start gate")
     combined = r"(?<!\w)" + gate + r"(?:" + "|".join(branches) + r")(?!\w)"
     try:
