@@ -9,9 +9,11 @@ panel reloads whenever the stack moves (undo and redo included) and emits
 from __future__ import annotations
 
 import html
+import sqlite3
+import weakref
 from datetime import date
 
-from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPixmap, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,7 +60,9 @@ class EventDetails(QWidget):
         super().__init__(parent)
         self.setObjectName("EventDetails")
         self.setAccessibleName("Event details")
-        self.stack = stack
+        # a weak reference: the window owns the stack. Were the panel its last owner, the stack
+        # would die inside the panel's destructor and its clear() would signal a half-deleted panel
+        self._stack = weakref.ref(stack)
         self.project: Project | None = None
         self._event_id: int | None = None
         self._loading = False
@@ -105,7 +109,9 @@ class EventDetails(QWidget):
         self.actors.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.actors.setMaximumHeight(96)
         self.actor_input = line("Add actor", "Type a name (an alias works) and press Enter", "Add an actor…")
-        self._completer = QCompleter([])
+        # one completer and model for the panel's life: reloads only change the names
+        self._actor_names = QStringListModel(self)
+        self._completer = QCompleter(self._actor_names, self)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.actor_input.setCompleter(self._completer)
@@ -227,10 +233,18 @@ class EventDetails(QWidget):
         finally:
             self._loading = False
 
+    @property
+    def stack(self) -> QUndoStack | None:
+        return self._stack()
+
     def _exists(self) -> bool:
         p, eid = self.project, self._event_id
-        return p is not None and eid is not None and p.db.conn.execute(
-            "select 1 from events where id = ?", [eid]).fetchone() is not None
+        if p is None or eid is None:
+            return False
+        try:
+            return p.db.conn.execute("select 1 from events where id = ?", [eid]).fetchone() is not None
+        except sqlite3.ProgrammingError:  # the project was closed (window closing): nothing to show
+            return False
 
     def _fill(self, p: Project, eid: int) -> None:
         ev = p.event(eid)
@@ -252,12 +266,8 @@ class EventDetails(QWidget):
         self.actors.clear()
         for name in sorted(ev.actors):
             self.actors.addItem(name)
-        self._completer.setModel(None)
         names = [r[0] for r in p.db.conn.execute("select name from actors where hidden = 0 order by name")]
-        self._completer = QCompleter(names, self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.actor_input.setCompleter(self._completer)
+        self._actor_names.setStringList(names)
         with QSignalBlocker(self.issues):
             self.issues.clear()
             mine = set(ev.issues)
@@ -314,7 +324,10 @@ class EventDetails(QWidget):
             self.reload()  # put the field back to what is stored
             return None
         self._clear_error()
-        self.stack.push(cmd)
+        stack = self._stack()
+        if stack is None:
+            return None
+        stack.push(cmd)
         self.edited.emit()
         return cmd
 
