@@ -148,8 +148,12 @@ class LaneIndex:
                     grid = g0 + gw * np.arange(GRID_BINS + 1)
                     cum = np.searchsorted(self.start[a:b], grid, "left").astype(np.int32)
                     self._grid[k] = cum
-                pos = np.clip(np.ceil((edges - g0) / gw), 0, GRID_BINS).astype(np.intp)
-                return np.diff(cum[pos])
+                # the grid positions of the edges are the same for every lane: computed once
+                got = self._grid.get("pos")
+                if got is None or got[0] is not edges:
+                    got = self._grid["pos"] = (edges, np.clip(np.ceil((edges - g0) / gw), 0,
+                                                              GRID_BINS).astype(np.intp))
+                return np.diff(cum[got[1]])
         return np.diff(np.searchsorted(self.start[a:b], edges, "left"))
 
     def _grid_origin(self) -> tuple[float, float]:

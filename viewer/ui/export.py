@@ -186,6 +186,7 @@ def export_svg(data: TimelineData, issues: list[tuple[str, str, str]], path: str
 
     _check_size(width, height, 1.0)
     scene = make_export_scene(data, issues, width, height, t0, t1, highlight, legend)
+    scene.label_dpr = None  # real text in the SVG, not label images
     gen = QSvgGenerator()
     gen.setFileName(str(path))
     gen.setSize(QSize(int(width), int(height)))

@@ -31,8 +31,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
-    QStaticText,
-    QTransform,
 )
 
 from viewer.core.timeline_data import (
@@ -77,6 +75,7 @@ COLLAPSED_H = 16.0
 MARKER_D = 9.0
 CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0
+LABEL_CACHE_BYTES = 24 << 20
 LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues  # markers closer than this (px) merge into a cluster
 LEGEND_ROW_H = 22.0
@@ -165,7 +164,9 @@ class TimelineScene:
         self._title_w = np.empty(0, np.float32)  # label width by row, NaN: not fetched yet
         self._overview_cache: tuple[tuple, QImage] | None = None
         self._header_cache: tuple[tuple, QImage] | None = None
-        self._static_text: dict[tuple, QStaticText] = {}
+        self._label_cache: dict[tuple, QImage] = {}
+        self._label_bytes = 0
+        self.label_dpr: float | None = 1.0  # None: draw labels as text (vector output)
         self._win_cache: dict[int, tuple] = {}
         self._sprites: dict[float, dict] = {}
         self._bg_buf: np.ndarray | None = None
@@ -184,7 +185,8 @@ class TimelineScene:
         self.data = data
         self._titles.clear()
         self._title_w = np.full(len(data), np.nan, np.float32)
-        self._static_text = {}
+        self._label_cache = {}
+        self._label_bytes = 0
         self._win_cache = {}
         self._sprites = {}
         self._badge_cache: dict[tuple, QImage] = {}
@@ -249,6 +251,33 @@ class TimelineScene:
         w = self._title_w[rows]
         w[np.isnan(w)] = 0.0
         return w
+
+    def label_image(self, row: int, wq: int, font: QFont, fm: QFontMetricsF, colour: QColor,
+                    dpr: float) -> QImage:
+        """The title of ``row`` (elided to ``wq`` px unless -1) rendered once, cached within a byte budget."""
+        key = (row, wq, font.pixelSize(), colour.rgba(), dpr)
+        img = self._label_cache.get(key)
+        if img is None:
+            text = self.title(row)
+            if wq >= 0:
+                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
+            w = fm.horizontalAdvance(text) + 2
+            img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(fm.height() * dpr)), 1),
+                         QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            img.fill(0)
+            lp = QPainter(img)
+            lp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            lp.setFont(font)
+            lp.setPen(colour)
+            lp.drawText(QPointF(0, fm.ascent()), text)
+            lp.end()
+            self._label_bytes += img.sizeInBytes()
+            if self._label_bytes > LABEL_CACHE_BYTES:
+                self._label_cache.clear()
+                self._label_bytes = img.sizeInBytes()
+            self._label_cache[key] = img
+        return img
 
     def sprites(self, dpr: float) -> dict[tuple[int, int], tuple[QImage, float]]:
         """Marker and cluster-badge pixmaps by (issue or -2 for mixed, count), for one device ratio."""
@@ -396,6 +425,8 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
     """
     lay = scene.layout(width, height)
     frame = Frame(lay)
+    if scene.label_dpr is not None:
+        scene.label_dpr = dpr
     if not len(scene.data):
         p.fillRect(QRectF(0, 0, width, height), BG)
         _paint_empty(p, scene, lay)
@@ -529,6 +560,11 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         if bh <= 0 or hi <= lo:
             continue
         h_int = _height_table(vmax, bh)[c]
+        if not r.collapsed:
+            # rows above the tallest bar stay background: write only the rows bars reach
+            lo = max(lo, y0 + bh - int(h_int.max()) if h_int.size else hi)
+            if hi <= lo:
+                continue
         # one lookup per column: the whole bar pattern for each possible height
         bg = LANE_ALT if r.k % 2 else BG
         strip = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg)[h_int]
@@ -645,30 +681,31 @@ def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Fr
 
 def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float,
                  rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None) -> None:
-    """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width."""
+    """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width.
+
+    Each label is rasterised once per (event, whole pixels granted, font, colour) into a small
+    cached image and then only blitted: panning redraws the same labels at new places, and a
+    blit is several times cheaper than shaping and rasterising the text again. Vector
+    outputs (SVG) draw real text instead.
+    """
     small = p.font().pixelSize() != FONT_PX
     fm = scene.fm_small if small else scene.fm
     top = cy - fm.height() / 2
     full = scene.title_widths(rows) if full is None else full
-    cache = scene._static_text
-    if len(cache) > 8000:
-        cache.clear()
     font = scene.small if small else scene.font
+    colour = p.pen().color()
+    dpr = scene.label_dpr
     for xi, row, w, fw in zip(x.tolist(), rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        # laid-out text cached per (event, whole pixels granted): panning reuses every label
         wq = int(w + 0.5)
-        key = (row, wq if w + 0.5 < fw else -1, small)
-        st = cache.get(key)
-        if st is None:
+        elide = w + 0.5 < fw
+        if dpr is None:
             text = scene.title(row)
-            if key[1] >= 0:
+            if elide:
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
-            st = QStaticText(text)
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-            st.prepare(QTransform(), font)
-            cache[key] = st
-        p.drawStaticText(QPointF(xi, top), st)
+            p.drawText(QPointF(xi, top + fm.ascent()), text)
+        else:
+            img = scene.label_image(row, wq if elide else -1, font, fm, colour, dpr)
+            p.drawImage(QPointF(xi, top), img)
         frame.labels.append((QRectF(xi, top, w, fm.height()), row))
 
 
