@@ -190,3 +190,31 @@ def test_no_project(qtbot):
     assert w.add_event() is None and w.event_id() is None
     w.show_event(5)
     assert not w._scroll.isVisible() and not w.empty_new.isVisible()
+
+
+@pytest.mark.parametrize("stack_first", [True, False])
+def test_panel_and_stack_can_die_in_either_order(qtbot, stack_first):
+    """Regression: a stack outliving its window inside the panel crashed Qt (clear() signalled a
+    half-deleted panel)."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from viewer.ui import undo
+
+    p = make_project()
+    stack = QUndoStack()
+    w = EventDetails(stack)
+    w.set_project(p)
+    w.show_event(1)
+    stack.push(undo.EditEventCommand(p, 1, title="Changed"))
+    assert w.title.text() == "Changed"
+    if stack_first:
+        del stack
+        gc.collect()
+        assert w.stack is None and w.add_event() is None  # nothing to push on any more
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del w
+    gc.collect()
+    QCoreApplication.processEvents()
