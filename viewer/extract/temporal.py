@@ -552,6 +552,14 @@ class _Cues:
                 continue
             else:
                 kind = PAST
+            if starts and self.text[self.ends[-1] : m.start()].isspace() and len(
+                self.text[self.ends[-1] : m.start()]
+            ) <= 2:
+                # An auxiliary right before another cue ("were planning to", "was
+                # expected to"): the second word carries the tense.
+                starts.pop()
+                self.ends.pop()
+                self.kinds.pop()
             starts.append(m.start())
             self.ends.append(m.end())
             self.kinds.append(kind)
