@@ -410,6 +410,8 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             continue
         if w in lex.alias:
             en = lex.alias[w][0]
+            if en.kind == "media" and s < 120 and text[s - 1 : s] == "(" and text[e : e + 1] == ")":
+                continue  # the wire credit of a dateline, "MOSCOW (AP) _", is not an actor
             cands.append(
                 _Cand(
                     s,
@@ -559,7 +561,7 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
     roles = _alts(list(lex.role_nouns))
     return {
         # before a speech verb: "John Smith said", "John Smith, a spokesman, said"
-        "before": re.compile(name_re + r"(?:,[^,\n]{1,80},)?\s+$"),
+        "before": re.compile(name_re + r"(?:,[^,\n]{1,80})?,?\s+$"),
         # after it: "said John Smith"
         "after": re.compile(r"\s+" + name_re),
         "according": re.compile(r"(?i:according\s+to)\s+" + name_re),
@@ -622,6 +624,8 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             continue  # a single word is a surname only if the article introduced it
         if any(t.isupper() and len(t) > 2 for t in name.split()):
             continue  # "NEW YORK" datelines, acronyms
+        if any(t in lex.not_person_words for t in name.split()):
+            continue  # "Catholic Garvaghy Road" is a place
         cands.append(_Cand(start, end, name, name, "person", priority=1, full_person=True))
 
 
@@ -631,7 +635,7 @@ _RECUR_NAME = re.compile(
 
 
 _CAP_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
-_PLACE_PREP = frozenset(["in", "to", "from", "at", "near", "of"])
+_PLACE_PREP = frozenset(["in", "to", "from", "at", "near"])
 
 
 def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
@@ -649,7 +653,7 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
         nxt_is_cap = i + 1 < len(words) and re.match(r"\s+$", text[w.end() : words[i + 1].start()] or "x")
         before = text[max(0, w.start() - 30) : w.start()].split()
         prev = before[-1] if before and text[w.start() - 1 : w.start()].isspace() else ""
-        if prev.lower() in _PLACE_PREP and not nxt_is_cap:
+        if prev.lower() in _PLACE_PREP and not nxt_is_cap and text[w.end() : w.end() + 2] not in ("'s", "’s"):
             placed.add(word)
         if nxt_is_cap:
             continue
@@ -659,8 +663,11 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
     for m in _RECUR_NAME.finditer(text):
         tokens = m.group().split()
         last, first = tokens[-1], tokens[0]
-        hits = [x for x in alone.get(last, ()) if not (m.start() <= x < m.end())]
-        if not hits or first in placed:
+        if first in placed:
+            continue
+        # the surname (or, as for "Saddam", the first name) used alone elsewhere
+        hits = [x for x in (*alone.get(last, ()), *alone.get(first, ())) if not (m.start() <= x < m.end())]
+        if not hits:
             continue
         if any(t in lex.stopwords or t in lex.org_heads or t in lex.country_alias or t in lex.demonym
                or t in lex.not_person_words or t.lower() in lex.titles for t in tokens):
@@ -913,8 +920,12 @@ def _short_names(
     """Resolve surnames and short names to the full names of the article. A short name
     shared by two actors ("Hussein": Saddam or King) goes to the one named last."""
     owners: dict[str, list[_Cand]] = {}
+    multi = {p for c in chosen if c.kind == "person" for p in c.name.split()[-1:] if " " in c.name}
     for c in chosen:
         if c.kind == "person" and " " not in c.name:
+            # "President Clinton" with no full name in the article: later "Clinton" is him
+            if c.name not in multi and c.name not in owners:
+                owners[c.name] = [c]
             continue
         for k in _short_keys(c, lex):
             if all(o.name != c.name for o in owners.get(k, [])):

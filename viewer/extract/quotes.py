@@ -184,7 +184,9 @@ def _pronouns() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _cue_regex() -> re.Pattern[str]:
     forms = sorted(cue_forms(), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
+    # a cue may open a sentence with a capital ("Replied X, ...")
+    alts = "|".join(f"[{re.escape(f[0])}{re.escape(f[0].upper())}]{re.escape(f[1:])}" for f in forms)
+    return re.compile(r"\b(?:" + alts + r")\b")
 
 
 @lru_cache(maxsize=1)
@@ -193,8 +195,19 @@ def _according_regex() -> re.Pattern[str]:
     return re.compile(r"(?i:\b(?:" + "|".join(re.escape(p) for p in phrases) + r"))\s+")
 
 
-_PRONOUN_AFTER = re.compile(r"^[\s,:;—–-]*(he|she|they|it|we|i)\s+(\w+)", re.IGNORECASE)
-_SAID_PRONOUN = re.compile(r"^[\s,:;—–-]*(\w+)\s+(he|she|they|it)\b", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _representatives() -> frozenset[str]:
+    return frozenset(_speech()["representative_nouns"])
+
+
+_SUBJECT_PRONOUNS = ("he", "she", "they", "it")
+_WORDS = re.compile(r"[A-Za-z][\w'’-]*|[,;:]")
+_MODIFIER_OK = frozenset(
+    "has have had is was will would could can may might must should did does also not already just then now "
+    "still again reportedly formally officially publicly repeatedly recently once later earlier further "
+    "separately previously privately never today yesterday tonight tomorrow on monday tuesday wednesday "
+    "thursday friday saturday sunday morning afternoon evening night last this week".split()
+)
 
 
 @dataclass
@@ -208,91 +221,151 @@ class Context:
 
 
 def _mentions_in(ctx: Context, start: int, end: int) -> list[ActorMention]:
-    return [m for m in ctx.mentions if m.start >= start and m.end <= end]
+    i = bisect.bisect_left(ctx._starts, start) if hasattr(ctx, "_starts") else 0  # type: ignore[attr-defined]
+    out = []
+    for m in ctx.mentions[i:]:
+        if m.start >= end:
+            break
+        if m.start >= start and m.end <= end:
+            out.append(m)
+    return out
 
 
-def _last_person(ctx: Context, before: int, gender: str | None, institution: bool = False) -> str | None:
-    """The last actor named before ``before`` that fits the pronoun."""
+def _outside(ctx: Context, ms: list[ActorMention]) -> list[ActorMention]:
+    """Mentions that are not inside quoted text: words in a quote are not its frame."""
+    q = getattr(ctx, "_quoted", [])
+    if not q:
+        return ms
+    out = []
+    for m in ms:
+        i = bisect.bisect_right(q, (m.start, 1 << 60)) - 1
+        if i >= 0 and q[i][0] <= m.start < q[i][1]:
+            continue
+        out.append(m)
+    return out
+
+
+def _unquoted(ctx: Context, start: int, end: int) -> str:
+    """text[start:end] with quoted stretches blanked (offsets kept)."""
+    chunk = list(ctx.text[start:end])
+    for qs, qe in getattr(ctx, "_quoted", []):
+        if qe <= start or qs >= end:
+            continue
+        for k in range(max(qs, start), min(qe, end)):
+            chunk[k - start] = " "
+    return "".join(chunk)
+
+
+def _sentence_index(ctx: Context, offset: int) -> int:
+    return max(0, bisect.bisect_right(ctx._sent_starts, offset) - 1)  # type: ignore[attr-defined]
+
+
+def _resolve_pronoun(ctx: Context, pronoun: str, before: int) -> str | None:
+    """he/she -> the subject (first person named) of the nearest sentence, this one
+    first, whose gender does not contradict; it -> the last institution; they -> the
+    last actor."""
+    kind = _pronouns().get(pronoun.lower())
+    if kind in ("m", "f"):
+        si = _sentence_index(ctx, before)
+        for k in range(si, max(-1, si - 4), -1):
+            s, e = ctx.sentences[k] if ctx.sentences else (0, len(ctx.text))
+            people = [m for m in _mentions_in(ctx, s, min(e, before)) if m.kind == "person"]
+            for m in people:
+                g = ctx.gender.get(m.name)
+                if g and g != kind:
+                    continue
+                return m.name
+        return None
     for m in reversed(ctx.mentions):
         if m.end > before:
             continue
-        if institution:
-            if m.kind != "person":
-                return m.name
-            continue
-        if m.kind != "person":
-            continue
-        g = ctx.gender.get(m.name)
-        if gender and g and g != gender:
+        if kind == "thing" and m.kind == "person":
             continue
         return m.name
     return None
 
 
-def _resolve_pronoun(ctx: Context, pronoun: str, before: int) -> str | None:
-    kind = _pronouns().get(pronoun.lower())
-    if kind in ("m", "f"):
-        return _last_person(ctx, before, kind)
-    if kind == "thing":
-        return _last_person(ctx, before, None, institution=True)
-    if kind == "plural":
-        # "they said" after an institution or a group: the last actor of any kind
-        for m in reversed(ctx.mentions):
-            if m.end <= before:
-                return m.name
-    return None
+def _subject_before(ctx: Context, cue_start: int, floor: int) -> tuple[str | None, bool]:
+    """The speaker of a cue verb: the subject of its clause.
 
-
-def _sentence_of(ctx: Context, offset: int) -> tuple[int, int]:
-    for s, e in ctx.sentences:
-        if s <= offset < e:
-            return s, e
-    return offset, offset
-
-
-def _first_actor(mentions: list[ActorMention]) -> str | None:
-    # The subject of a clause is its first actor; a person beats a bare country
-    # mentioned in the same run ("US President Trump" gives one mention anyway).
-    return mentions[0].name if mentions else None
+    In order: an actor followed by an apposition ("Spencer Eig, an attorney for ...,
+    said"); a subject pronoun right before the verb ("he said"); the nearest actor,
+    unless it only modifies another noun ("U.S. Air Force fliers say": no speaker),
+    which is fine when that noun represents it ("a White House official said")."""
+    text = ctx.text
+    ms = _outside(ctx, _mentions_in(ctx, floor, cue_start))
+    frame = _unquoted(ctx, floor, cue_start)
+    if re.search(r",[\"”'’]?\s*$", frame):
+        # "X, <apposition>, said": the first actor followed by a comma opens it
+        for m in ms:
+            if re.match(r"(?:[’']s)?\s*,", text[m.end : m.end + 4]) and m.end < cue_start - 2:
+                return m.name, True
+    last = ms[-1] if ms else None
+    seg_start = (last.end if last else floor) - floor
+    between = _WORDS.findall(frame[seg_start:])
+    for w in reversed(between):
+        lw = w.lower()
+        if lw in (",", ";", ":"):
+            break  # a pronoun across a comma belongs to another clause
+        if lw in _SUBJECT_PRONOUNS:
+            return _resolve_pronoun(ctx, lw, cue_start), True
+    if last is None:
+        return None, False
+    words = [w for w in between if w.lower() not in _MODIFIER_OK and not (w.lower().endswith("ly") and len(w) > 4)]
+    if not words:
+        return last.name, True
+    if "," not in words and not any(w.lower() in ("a", "an", "the", "one", "two", "some") for w in words) and (
+        words[-1].lower() in _representatives() and len(words) <= 4
+    ):
+        return last.name, True
+    return None, True
 
 
 def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | None, bool]:
-    """Speaker named after the closing mark: ', said X' / ', X said' / ', he said'."""
-    tail = ctx.text[span.close_end : sent_end]
+    """Speaker named after the closing mark: ', said X' / ', X said' / ', he said', or
+    at the end of the sentence ("There is 'no information' that ..., Meissner said.")."""
+    text = ctx.text
+    tail_end = min(sent_end, span.close_end + 300)
+    tail = text[span.close_end : tail_end]
     stripped = tail.lstrip(" ,:;—–-")
     offset = span.close_end + (len(tail) - len(stripped))
-    head = stripped[:120]
     cues = cue_forms()
-    m = _PRONOUN_AFTER.match(head)
-    if m and m.group(2).lower() in cues:
-        return _resolve_pronoun(ctx, m.group(1), span.open_at), True
-    m = _SAID_PRONOUN.match(head)
-    if m and m.group(1).lower() in cues:
-        return _resolve_pronoun(ctx, m.group(2), span.open_at), True
-    first_word = re.match(r"(\w+)", head)
-    if first_word and first_word.group(1).lower() in cues:
-        # ", said Treasury Secretary Scott Bessent" — the first actor after the verb
-        after = _mentions_in(ctx, offset, min(sent_end, offset + 160))
-        if after:
-            return after[0].name, True
-        return None, True
-    # ", Bessent said" / ", the ministry said in a statement": first actor, then a cue verb
-    cue = _cue_regex().search(head[:100])
-    if cue:
-        before_cue = _mentions_in(ctx, offset, offset + cue.start())
-        if before_cue:
-            return before_cue[0].name, True
-        pron = re.search(r"\b(he|she|they|it)\s*$", head[: cue.start()], re.IGNORECASE)
-        if pron:
-            return _resolve_pronoun(ctx, pron.group(1), span.open_at), True
+    first = re.match(r"(\w+)(?:\s+(\w+))?", stripped)
+    if first:
+        w1 = first.group(1).lower()
+        w2 = (first.group(2) or "").lower()
+        if w1 in _SUBJECT_PRONOUNS and w2 in cues:
+            return _resolve_pronoun(ctx, w1, span.open_at), True
+        if w1 in cues and w2 in _SUBJECT_PRONOUNS:
+            return _resolve_pronoun(ctx, w2, span.open_at), True
+        if w1 in cues:
+            after = _mentions_in(ctx, offset, min(tail_end, offset + 160))
+            return (after[0].name if after else None), True
+    cue_list = list(_cue_regex().finditer(text, offset, tail_end))
+    for k, cue in enumerate(cue_list):
+        rest_words = len(re.findall(r"\w+", text[cue.end() : tail_end]))
+        near = k == 0 and cue.start() - offset < 120
+        final = rest_words <= 8 or re.match(r"\s+(?:on|in|at|to|during|after|before|from)\b", text[cue.end():])
+        if not (near or final):
+            continue
+        name, found = _subject_before(ctx, cue.start(), offset)
+        if found:
+            return name, True
+        if re.search(r"[,;:][\"”'’]?\s*$", text[max(offset - 3, cue.start() - 4) : cue.start()]) or cue.start() == offset:
+            # ", said Roger Bernstein": the speaker follows the verb
+            after = _mentions_in(ctx, cue.end(), min(tail_end, cue.end() + 120))
+            if after and after[0].start - cue.end() < 60:
+                return after[0].name, True
     return None, False
 
 
-def _before_attribution(ctx: Context, span: _Span, sent_start: int, sent_end: int) -> tuple[str | None, bool]:
-    """Speaker named before the opening mark, by a cue verb, 'according to' or 'by X'."""
+def _before_attribution(
+    ctx: Context, span: _Span, sent_start: int, sent_end: int, floor: int = -1
+) -> tuple[str | None, bool]:
+    """Speaker named before the opening mark, by a cue verb, 'according to' or 'by X'.
+    Only cues after ``floor`` (the end of the previous quote) count."""
     text = ctx.text
-    head_start = sent_start
-    head = text[head_start : span.open_at]
+    lo = max(sent_start, floor)
     # "according to X" anywhere in the sentence names the source
     for m in _according_regex().finditer(text, sent_start, sent_end):
         if span.open_at <= m.start() < span.close_end:
@@ -300,125 +373,160 @@ def _before_attribution(ctx: Context, span: _Span, sent_start: int, sent_end: in
         after = _mentions_in(ctx, m.end(), min(sent_end, m.end() + 120))
         if after and after[0].start - m.end() < 40:
             return after[0].name, True
-    cues = list(_cue_regex().finditer(head))
+    cues = [c for c in _cue_regex().finditer(text, lo, span.open_at) if _outside_quote(ctx, c.start())]
     if not cues:
         # "X: '...'" — a colon right after a named actor (headline/transcript style)
-        colon = re.search(r":\s*$", head)
-        if colon:
-            ms = _mentions_in(ctx, head_start, span.open_at)
+        if re.search(r":\s*$", text[sent_start : span.open_at]):
+            ms = _mentions_in(ctx, sent_start, span.open_at)
             if ms and span.open_at - ms[-1].end < 4:
                 return ms[-1].name, True
         return None, False
     cue = cues[-1]
-    cue_at = head_start + cue.start()
+    between = text[cue.end() : span.open_at]
     # passive agent between the cue and the quote: "praised by Trump as '...'"
-    between = text[head_start + cue.end() : span.open_at]
     agent = re.search(r"\bby\s+", between)
     if agent:
-        ms = _mentions_in(ctx, head_start + cue.end() + agent.end(), span.open_at)
+        ms = _mentions_in(ctx, cue.end() + agent.start(), span.open_at)
         if ms:
             return ms[0].name, True
-    # the subject: first actor of the clause that holds the cue verb
-    clause_start = _clause_start(text, head_start, cue_at)
-    ms = _mentions_in(ctx, clause_start, cue_at)
-    if not ms:
-        ms = _mentions_in(ctx, head_start, cue_at)
-    if ms:
-        return _first_actor(ms), True
-    pron = re.search(r"\b(he|she|they|it)\b", text[clause_start:cue_at], re.IGNORECASE) or re.search(
-        r"\b(he|she|they|it)\b", text[head_start:cue_at], re.IGNORECASE
-    )
-    if pron:
-        return _resolve_pronoun(ctx, pron.group(1), cue_at), True
-    return None, False
+    # "quoted X as saying '...'"
+    if cue.group() == "saying" and re.search(r"\bas\s+$", text[lo : cue.start()]):
+        q = re.search(r"\bquot\w*\s+", text[lo : cue.start()])
+        if q:
+            ms = _outside(ctx, _mentions_in(ctx, lo + q.end(), cue.start()))
+            if ms:
+                return ms[0].name, True
+    # inverted: "Replied State Department spokesman Richard Boucher, '...'", "'...,' said X. '...'"
+    if cue.group()[0].isupper() or re.search(r"(?:^|[,;:][\"”'’]?)\s*$", _unquoted(ctx, lo, cue.start())):
+        ms = _outside(ctx, _mentions_in(ctx, cue.end(), span.open_at))
+        if ms:
+            people = [m for m in ms if m.kind == "person"]
+            return (people[0] if people else ms[0]).name, True
+    if cue.group().endswith("ing") and re.search(r",\s*(?:and\s+|but\s+)?$", text[lo : cue.start()]):
+        # ", adding ..." / ", describing him as '...'": the speaker of the clause before
+        if len(cues) > 1:
+            return _subject_before(ctx, cues[-2].start(), lo)
+        return _main_subject(ctx, sent_start, cue.start())
+    if re.search(r"(?:,\s*and|\band|\bbut)\s+$", text[lo : cue.start()]):
+        # "Bush denounced ... and said ...": a second verb of the same subject
+        return _main_subject(ctx, sent_start, cue.start())
+    return _subject_before(ctx, cue.start(), lo)
 
 
-_CLAUSE_OPENERS = re.compile(
-    r"(?:[;(]|\bafter\b|\bbefore\b|\bwhile\b|\bwhen\b|\bbecause\b|\balthough\b|\bas\b(?! a\b)|\bsince\b)\s*",
-    re.IGNORECASE,
-)
+def _outside_quote(ctx: Context, offset: int) -> bool:
+    q = getattr(ctx, "_quoted", [])
+    i = bisect.bisect_right(q, (offset, 1 << 60)) - 1
+    return not (i >= 0 and q[i][0] <= offset < q[i][1])
 
 
-def _clause_start(text: str, sent_start: int, cue_at: int) -> int:
-    """Start of the clause holding the cue verb: after the last subordinating word
-    that has an actor after it ("Tensions rose after Trump took aim at Xi")."""
+def _main_subject(ctx: Context, sent_start: int, limit: int) -> tuple[str | None, bool]:
+    """The actor that opens the main clause (after an introductory phrase), or None
+    when the clause opens with a plain noun phrase ("the government gave ...")."""
+    text = ctx.text
     start = sent_start
-    for m in _CLAUSE_OPENERS.finditer(text, sent_start, cue_at):
-        start = m.end()
-    return start if start < cue_at else sent_start
+    intro = re.match(r"\s*(?:In|On|At|After|Before|During|From|For|With|Despite|Amid|Meanwhile|However|But|And)"
+                     r"\b[^,]{0,60},\s*", text[sent_start:limit])
+    if intro:
+        start = sent_start + intro.end()
+    ms = _outside(ctx, _mentions_in(ctx, start, limit))
+    words = re.findall(r"\w+", text[start : ms[0].start]) if ms else []
+    if ms and len(words) <= 6:
+        return ms[0].name, True
+    pron = re.match(r"\s*(he|she|they|it)\b", text[start:limit], re.IGNORECASE)
+    if pron:
+        return _resolve_pronoun(ctx, pron.group(1), start), True
+    return None, True
 
 
-def _previous_sentence_speaker(
-    ctx: Context, sent_index: int, speakers_by_sentence: dict[int, str]
-) -> str | None:
-    """The speaker of the previous sentence: its quote's speaker, or the subject of its
-    cue verb ("Bessent said on Thursday that the talks had stalled." then a quote)."""
-    if sent_index - 1 in speakers_by_sentence:
-        return speakers_by_sentence[sent_index - 1]
+def _previous_sentence_speaker(ctx: Context, sent_index: int) -> str | None:
+    """The subject of a cue verb in the previous sentence ("Bessent said on Thursday
+    that the talks had stalled." followed by a quote)."""
     if sent_index == 0:
         return None
     ps, pe = ctx.sentences[sent_index - 1]
     cue = _cue_regex().search(ctx.text, ps, pe)
     if not cue:
         return None
-    clause_start = _clause_start(ctx.text, ps, cue.start())
-    ms = _mentions_in(ctx, clause_start, cue.start()) or _mentions_in(ctx, ps, cue.start())
-    if ms:
-        return ms[0].name
-    pron = re.search(r"\b(he|she|they|it)\b", ctx.text[ps : cue.start()], re.IGNORECASE)
-    if pron:
-        return _resolve_pronoun(ctx, pron.group(1), cue.start())
-    return None
+    name, _ = _subject_before(ctx, cue.start(), ps)
+    if name is None and re.search(r",\s*$", ctx.text[ps : cue.start()]):
+        after = _mentions_in(ctx, cue.end(), min(pe, cue.end() + 120))
+        return after[0].name if after else None
+    return name
+
+
+def _learn_gender(ctx: Context) -> None:
+    """A sentence opening with He/She after a sentence about one person tells that
+    person's gender (used to resolve later he/she)."""
+    text = ctx.text
+    for k in range(1, len(ctx.sentences)):
+        s, e = ctx.sentences[k]
+        m = re.match(r"[\s“\"'`]*(He|She)\b", text[s:e])
+        if not m:
+            continue
+        ps, pe = ctx.sentences[k - 1]
+        people = [x for x in _mentions_in(ctx, ps, pe) if x.kind == "person"]
+        if people and people[0].name not in ctx.gender:
+            ctx.gender[people[0].name] = "m" if m.group(1) == "He" else "f"
+
+
+_STARTS_UNIT = re.compile(r"(?:[.!?][\"”'’]*\s*|\n\s*|^\s*)$")
 
 
 def find_quotes(ctx: Context) -> list[Quote]:
     """All direct quotations in the article with their speakers (or None)."""
     text = ctx.text
+    ctx.mentions = sorted(ctx.mentions, key=lambda m: m.start)
+    ctx._starts = [m.start for m in ctx.mentions]  # type: ignore[attr-defined]
+    ctx._sent_starts = [s for s, _ in ctx.sentences]  # type: ignore[attr-defined]
+    if not ctx.sentences:
+        ctx.sentences = [(0, len(text))]
+        ctx._sent_starts = [0]  # type: ignore[attr-defined]
+    ctx.gender = dict(ctx.gender)
+    _learn_gender(ctx)
+    spans = find_quote_spans(text)
+    ctx._quoted = [(sp.start, sp.end) for sp in spans]  # type: ignore[attr-defined]
     quotes: list[Quote] = []
-    speakers_by_sentence: dict[int, str] = {}
-    starts = [s for s, _ in ctx.sentences]
-
-    for span in find_quote_spans(text):
+    prev_quote: Quote | None = None
+    prev_close = -1
+    for span in spans:
         # "stalled,” — the comma inside the marks is punctuation of the sentence
         while span.end > span.start and text[span.end - 1] in ", \n\t":
             span.end -= 1
         qtext = text[span.start : span.end]
         if not qtext.strip():
             continue
-        si = max(0, bisect.bisect_right(starts, span.open_at) - 1)
-        sent_start, sent_end = ctx.sentences[si] if ctx.sentences else (0, len(text))
-        last_si = max(0, bisect.bisect_right(starts, max(span.close_end - 1, span.open_at)) - 1)
-        _, last_end = ctx.sentences[last_si] if ctx.sentences else (0, len(text))
+        si = _sentence_index(ctx, span.open_at)
+        sent_start, sent_end = ctx.sentences[si]
+        last_si = _sentence_index(ctx, max(span.close_end - 1, span.open_at))
+        last_end = ctx.sentences[last_si][1]
         speaker, found = _after_attribution(ctx, span, max(last_end, span.close_end))
         if not found:
-            speaker, found = _before_attribution(ctx, span, sent_start, sent_end)
-        if not found:
-            whole = span.open_at <= sent_start + 1 and (
-                len(qtext) > 30 or re.search(r"[.!?,]$", qtext.strip())
-            )
-            if whole:
-                prev = _previous_sentence_speaker(ctx, si, speakers_by_sentence)
-                if prev:
-                    speaker, found = prev, True
-        if not found and span.open_at <= sent_start + 1:
-            # a quote paragraph followed by a sentence "X said." / "he added."
-            nxt = si + 1 if last_si == si else last_si + 1
+            speaker, found = _before_attribution(ctx, span, sent_start, sent_end, prev_close)
+        opens_unit = bool(_STARTS_UNIT.search(text[max(0, span.open_at - 6) : span.open_at])) or (
+            span.open_at <= sent_start + 1
+        )
+        if not found and opens_unit and prev_quote is not None and 0 <= span.open_at - prev_close < 400:
+            # a quote continuing the previous one ("'...,' said X. 'It's going to get bloody.'")
+            speaker, found = prev_quote.speaker, prev_quote.speaker is not None
+        if not found and opens_unit:
+            prev = _previous_sentence_speaker(ctx, si)
+            if prev:
+                speaker, found = prev, True
+        if not found and opens_unit:
+            # a quote paragraph followed by a short sentence "X said." / "he added."
+            nxt = last_si + 1
             if nxt < len(ctx.sentences):
                 ns, ne = ctx.sentences[nxt]
                 if ne - ns < 80:
-                    fake = _Span(ns, ns, ns, ns)
-                    speaker, found = _after_attribution(ctx, fake, ne)
-        if speaker:
-            for k in range(si, last_si + 1):
-                speakers_by_sentence[k] = speaker
-        quotes.append(
-            Quote(
-                text=qtext,
-                start=span.start,
-                end=span.end,
-                speaker=speaker,
-                sentence_start=sent_start,
-                sentence_end=max(sent_end, last_end),
-            )
+                    speaker, found = _after_attribution(ctx, _Span(ns, ns, ns, ns), ne)
+        q = Quote(
+            text=qtext,
+            start=span.start,
+            end=span.end,
+            speaker=speaker,
+            sentence_start=sent_start,
+            sentence_end=max(sent_end, last_end),
         )
+        quotes.append(q)
+        prev_quote, prev_close = q, span.close_end
     return quotes
