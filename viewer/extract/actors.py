@@ -561,7 +561,8 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
     roles = _alts(list(lex.role_nouns))
     return {
         # before a speech verb: "John Smith said", "John Smith, a spokesman, said"
-        "before": re.compile(name_re + r"(?:,[^,\n]{1,80})?,?\s+$"),
+        "before": re.compile(name_re + r",[^,\n]{1,80},\s+$"),
+        "before_near": re.compile(name_re + r",?\s+$"),
         # after it: "said John Smith"
         "after": re.compile(r"\s+" + name_re),
         "according": re.compile(r"(?i:according\s+to)\s+" + name_re),
@@ -586,7 +587,8 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
     found: list[tuple[str, int, str]] = []  # (kind, start of raw name, raw name)
     for v in lex.speech_regex.finditer(text):
         ws = max(0, v.start() - 140)
-        m = pats["before"].search(text, ws, v.start())
+        # the name right before the verb first, then one before an apposition
+        m = pats["before_near"].search(text, ws, v.start()) or pats["before"].search(text, ws, v.start())
         if m:
             found.append(("speech", m.start("name"), m.group("name")))
         m = pats["after"].match(text, v.end())
@@ -757,7 +759,7 @@ def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             k += len(seg)
             toks = list(seg)
             lead = 0
-            while toks and toks[0] in lex.stopwords and toks[0] not in lex.org_heads:
+            while toks and (toks[0] in lex.stopwords or toks[0] in _CONNECTORS) and toks[0] not in lex.org_heads:
                 toks = toks[1:]
                 lead += 1
             while toks and toks[-1] in _CONNECTORS:

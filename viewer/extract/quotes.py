@@ -397,7 +397,10 @@ def _before_attribution(
             if ms:
                 return ms[0].name, True
     # inverted: "Replied State Department spokesman Richard Boucher, '...'", "'...,' said X. '...'"
-    if cue.group()[0].isupper() or re.search(r"(?:^|[,;:][\"”'’]?)\s*$", _unquoted(ctx, lo, cue.start())):
+    raw_before = text[lo : cue.start()]
+    if (cue.group()[0].isupper() and not raw_before.strip()) or re.search(
+        r"(?:[\"”'’]\s*[,;:]?|[,;:][\"”'’])\s*$", raw_before
+    ):
         ms = _outside(ctx, _mentions_in(ctx, cue.end(), span.open_at))
         if ms:
             people = [m for m in ms if m.kind == "person"]
@@ -505,6 +508,11 @@ def find_quotes(ctx: Context) -> list[Quote]:
         opens_unit = bool(_STARTS_UNIT.search(text[max(0, span.open_at - 6) : span.open_at])) or (
             span.open_at <= sent_start + 1
         )
+        same_sentence = prev_quote is not None and prev_quote.sentence_start == sent_start
+        if not found and same_sentence and prev_quote is not None and prev_quote.speaker:
+            # a second quotation in the sentence with no cue of its own: "called it a
+            # 'significant step' ... and 'a strategic divestiture'"
+            speaker, found = prev_quote.speaker, True
         if not found and opens_unit and prev_quote is not None and 0 <= span.open_at - prev_close < 400:
             # a quote continuing the previous one ("'...,' said X. 'It's going to get bloody.'")
             speaker, found = prev_quote.speaker, prev_quote.speaker is not None
