@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -750,6 +751,7 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, sr
                 for u0, u1 in zip(ua.tolist(), ub.tolist(), strict=True):
                     p.fillRect(QRectF(u0, ztop + t * th, u1 - u0, th - gap), fill)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    _outline_spans(p, scene, srows, a, b, ztop + track * th, th - gap, track >= 0)
     if n_tracks > 1 or th < 11:
         return
     # one track: titles inside their bars, limited to the bar
@@ -763,6 +765,21 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, sr
     for i, w in zip(chosen.tolist(), granted.tolist(), strict=True):
         p.setPen(_darker(_row_colour(scene, int(srows[i]))))
         _draw_labels(p, scene, frame, lx[i:i + 1] + 4, ztop + th / 2, srows[i:i + 1], np.array([w]))
+
+
+def _outline_spans(p: QPainter, scene: TimelineScene, srows: np.ndarray, a: np.ndarray, b: np.ndarray,
+                   y: np.ndarray, h: float, shown: np.ndarray) -> None:
+    """Highlight halo and selection outline around span bars, like around markers."""
+    for rows, pen in ((scene.highlight_rows, QPen(HIGHLIGHT, 3)), (scene.selected_rows, QPen(SELECT, 1.5))):
+        if not rows.size:
+            continue
+        hit = np.flatnonzero(np.isin(srows, rows) & shown)
+        if not hit.size:
+            continue
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for i in hit.tolist():
+            p.drawRoundedRect(QRectF(a[i] - 1, y[i] - 1, b[i] - a[i] + 2, h + 2), 3, 3)
 
 
 def marker_row(h: float) -> float:
@@ -937,9 +954,24 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
     # what one pixel means, for the person reading an export
     p.setFont(scene.small)
     p.setPen(MUTED)
-    p.drawText(QRectF(8, ax.top() + 4, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft, ticks.level.name)
+    p.drawText(QRectF(8, ax.top() + 4, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft,
+               range_label(v0, v1))
     n_vis = sum(int(scene.lanes.counts[k]) for k in range(len(scene.lanes)))
-    p.drawText(QRectF(8, ax.top() + 20, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft, f"{n_vis:,} in lanes")
+    p.drawText(QRectF(8, ax.top() + 20, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft,
+               f"{n_vis:,} event{'s' if n_vis != 1 else ''}")
+
+
+def range_label(v0: float, v1: float) -> str:
+    """The window as days, e.g. "31 Mar – 4 Jul 2025" (year shown once when shared)."""
+    a = datetime(1970, 1, 1) + timedelta(seconds=float(v0))
+    b = datetime(1970, 1, 1) + timedelta(seconds=float(v1))
+    if v1 - v0 < 2 * DAY:
+        if a.date() == b.date():
+            return f"{a.day} {a:%b %Y}, {a:%H:%M}–{b:%H:%M}"
+        return f"{a.day} {a:%b %H:%M} – {b.day} {b:%b %H:%M}"
+    if a.year == b.year:
+        return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
+    return f"{a:%b %Y} – {b:%b %Y}"
 
 
 def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) -> None:
