@@ -37,6 +37,7 @@ _MOD_MAX_LEN = 200  # how far back/forward the tense of a sentence is looked for
 _AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
+_MONTHS = re.compile(r"P\d+M$")
 _CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
 
 
@@ -485,6 +486,11 @@ def _op_year_before(ctx: _Context) -> str:
 def _op_anaphor(ctx: _Context, unit: Any, offset: Any) -> str:
     u = ctx.arg(unit) or "D"
     n = int(ctx.arg(offset) or 0)
+    if u == "Q" and ctx.reference:  # "that quarter": the quarter under discussion
+        ctx.relative = True
+        year, quarter = int(ctx.reference[:4]), int(ctx.reference[6])
+        index = year * 4 + quarter - 1 + n
+        return f"{index // 4:04d}-Q{index % 4 + 1}"
     last = ctx.last_date
     # The mentioned date must be at least as precise as the unit asked for.
     needed = {"D": 10, "W": 10, "M": 7}.get(u, 4)
@@ -674,6 +680,9 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         # derived from it ("a year earlier" must not shift the next "year-ago" again).
         if rule.type == "DATE" and rule.value[0] in ("quarter", "rel") and _QUARTER.match(value):
             reference, reference_end = value, end
+        elif rule.type == "DURATION" and _MONTHS.match(value) or rule.value[0] == "date" and len(value) == 4:
+            # "the first nine months", "fiscal 1989": the discussion moved off the quarter.
+            reference, reference_end = "", -1
         if rule.type in ("DATE", "TIME") and resolved and _CALENDAR_DATE.match(value):
             last_date = value[:10]
     return out
