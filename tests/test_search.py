@@ -125,3 +125,25 @@ def test_rebuild_after_raw_sql_without_triggers():
     assert search.search(p, "quietly").event_ids == []
     search.rebuild(p)
     assert search.search(p, "quietly").event_ids == [1]
+
+
+def _fts_triggers(p):
+    rows = p.db.conn.execute("select name from sqlite_master where type = 'trigger' and tbl_name = 'events'")
+    return sorted(r[0] for r in rows if r[0].startswith("events_a"))
+
+
+def test_bulk_load_with_the_index_suspended_ends_fully_indexed():
+    p = make_project()
+    triggers = _fts_triggers(p)
+    with search.index_suspended(p):
+        with p.db.conn:
+            p.db.conn.executemany(
+                "insert into events (article_id, title, t0, t1, precision, origin, evidence) "
+                "values (1, ?, 0, 86400, 'day', 'explicit', '')",
+                [(f"Bulk shipment {i}",) for i in range(50)])
+        assert search.search(p, "shipment").event_ids == []  # not indexed while suspended
+    assert len(search.search(p, "shipment", limit=None).event_ids) == 50
+    assert set(search.search(p, "geneva").event_ids) == {1, 3}  # the rest is still there
+    assert _fts_triggers(p) == triggers == ["events_ad", "events_ai", "events_au"]
+    edits.edit_event(p, 1, title="Shipment talks")  # triggers work again
+    assert 1 in search.search(p, "shipment talks").event_ids

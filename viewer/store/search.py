@@ -12,6 +12,8 @@ quoted phrases, each quoted for FTS5 and marked as a prefix, so typing
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from viewer.store.project import Project
@@ -130,3 +132,26 @@ def rebuild(project: Project) -> None:
     with project.db.conn:
         for table, _cols in FTS_TABLES:
             project.db.conn.execute(f"insert into [{table}_fts]([{table}_fts]) values ('rebuild')")
+
+
+@contextmanager
+def index_suspended(project: Project, tables: Sequence[str] = ("events",)) -> Iterator[None]:
+    """Bulk loads: drop the FTS triggers of ``tables``, and on exit put them back and rebuild
+    those indexes in one pass (row-by-row triggers make a bulk insert about four times slower)."""
+    conn = project.db.conn
+    saved = []
+    for table in tables:
+        saved += conn.execute("select name, sql from sqlite_master where type = 'trigger' and tbl_name = ? "
+                              "and name in (?, ?, ?)", [table, f"{table}_ai", f"{table}_ad", f"{table}_au"]
+                              ).fetchall()
+    with conn:
+        for name, _sql in saved:
+            conn.execute(f"drop trigger [{name}]")
+    try:
+        yield
+    finally:
+        with conn:
+            for _name, sql in saved:
+                conn.execute(sql)
+            for table in tables:
+                conn.execute(f"insert into [{table}_fts]([{table}_fts]) values ('rebuild')")
