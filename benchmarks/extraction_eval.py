@@ -158,7 +158,9 @@ def evaluate(shared: Path, verbose: bool = False) -> dict:
                         break
             if hit is None or hit in matched_gold:
                 a_fp += 1
-                misses.append((doc, "actor FP", f"{a.name} ({a.kind})" + (" duplicate" if hit is not None else "")))
+                misses.append(
+                    (doc, "actor FP", f"{a.name} ({a.kind})" + (" duplicate" if hit is not None else ""))
+                )
             else:
                 matched_gold.add(hit)
                 a_tp += 1
@@ -197,11 +199,19 @@ def evaluate(shared: Path, verbose: bool = False) -> dict:
         "actor_f1": round(f1, 3),
         "invented_dates": invented,
         "throughput_kb_s": round(kbps, 1),
-        "counts": {"events": ev_total, "quotes": q_total, "actors_tp": a_tp, "actors_fp": a_fp, "actors_fn": a_fn},
+        "counts": {
+            "events": ev_total,
+            "quotes": q_total,
+            "actors_tp": a_tp,
+            "actors_fp": a_fp,
+            "actors_fn": a_fn,
+        },
     }
     print(f"documents            {len(gold_files)}")
     print(f"event-date recall    {res['event_date_recall']:.3f}  ({ev_hit}/{ev_total})")
-    print(f"event precision*     {res['event_precision_vs_gold']:.3f}  ({sys_events_matched}/{sys_events}; *vs gold)")
+    print(
+        f"event precision*     {res['event_precision_vs_gold']:.3f}  ({sys_events_matched}/{sys_events}; *vs gold)"
+    )
     print(f"quote recall         {res['quote_recall']:.3f}  ({q_hit}/{q_total})")
     print(f"speaker accuracy     {res['speaker_accuracy']:.3f}  ({sp_hit}/{sp_total})")
     print(f"actors P/R/F1        {p:.3f} / {r:.3f} / {f1:.3f}  (tp {a_tp}, fp {a_fp}, fn {a_fn})")

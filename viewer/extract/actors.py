@@ -311,8 +311,11 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
         wide,
     ):
         return True  # "ruled by London", "orders from Washington"
-    if re.search(r"\b(?:in|to|at|into|across|throughout|inside|near|for|with|against|on|from|between|"
-                 r"among|toward|towards|of|visit|visited|visiting)\s+(?:the\s+)?$", before):
+    if re.search(
+        r"\b(?:in|to|at|into|across|throughout|inside|near|for|with|against|on|from|between|"
+        r"among|toward|towards|visit|visited|visiting)\s+(?:the\s+)?$",
+        before,
+    ):
         return False  # a place: "ambassador to Greece said" is the ambassador speaking
     rest = text[end : end + 80]
     if rest[:2] in ("'s", "’s"):
@@ -336,8 +339,11 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
         lw = w.lower()
         if lw in ("and", "or"):
             return False
-        if lw in lex.auxiliaries or (lw.endswith("ly") and len(lw) > 4) or (i == 0 and lw == "in"
-                                                                              and rest.startswith(" in effect")):
+        if (
+            lw in lex.auxiliaries
+            or (lw.endswith("ly") and len(lw) > 4)
+            or (i == 0 and lw == "in" and rest.startswith(" in effect"))
+        ):
             continue
         if lw == "effect" and i == 1:
             continue
@@ -571,7 +577,11 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
         "name_end": re.compile(name_re + r"$"),
         # "its chairman, Alan Greenspan,", "Britain's chancellor of the Exchequer, Nigel Lawson."
         "role_then_name": re.compile(
-            r"\b(?:" + roles + r")(?:\s+of\s+(?:the\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)?)?,\s+" + name_re + r"(?=[,.;])"
+            r"\b(?:"
+            + roles
+            + r")(?:\s+of\s+(?:the\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)?)?,\s+"
+            + name_re
+            + r"(?=[,.;])"
         ),
         # "ABC's Jim Laurie", "Smith Barney's Joseph Doyle"
         "possessive": re.compile(r"\b[A-Z][A-Za-z&.-]*['’]s\s+" + name_re),
@@ -671,8 +681,15 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
         hits = [x for x in (*alone.get(last, ()), *alone.get(first, ())) if not (m.start() <= x < m.end())]
         if not hits:
             continue
-        if any(t in lex.stopwords or t in lex.org_heads or t in lex.country_alias or t in lex.demonym
-               or t in lex.not_person_words or t.lower() in lex.titles for t in tokens):
+        if any(
+            t in lex.stopwords
+            or t in lex.org_heads
+            or t in lex.country_alias
+            or t in lex.demonym
+            or t in lex.not_person_words
+            or t.lower() in lex.titles
+            for t in tokens
+        ):
             continue
         name = m.group()
         if name in lex.alias or name in lex.template or name in lex.country_alias:
@@ -719,9 +736,14 @@ def _org_segments(tokens: list[str], lex: Lexicon) -> list[list[str]]:
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < n else ""
         cur = segs[-1]
-        if t in ("and", "&", "amp") and cur and (
-            cur[-1].rstrip(",") in lex.company_suffixes or nxt == "the"
-            or (cur[-1] in lex.org_heads and any(x in lex.org_heads for x in tokens[i + 1 : i + 4]))
+        if (
+            t in ("and", "&", "amp")
+            and cur
+            and (
+                cur[-1].rstrip(",") in lex.company_suffixes
+                or nxt == "the"
+                or (cur[-1] in lex.org_heads and any(x in lex.org_heads for x in tokens[i + 1 : i + 4]))
+            )
         ):
             segs.append([])
             continue
@@ -732,8 +754,11 @@ def _org_segments(tokens: list[str], lex: Lexicon) -> list[list[str]]:
             cur.append(t[:-2])
             segs.append([])
             continue
-        if t.endswith(".") and t not in lex.company_suffixes and not _INITIAL.match(t) and (
-            t.lower() not in lex.abbreviations
+        if (
+            t.endswith(".")
+            and t not in lex.company_suffixes
+            and not _INITIAL.match(t)
+            and (t.lower() not in lex.abbreviations)
         ):
             cur.append(t[:-1])
             segs.append([])
@@ -759,7 +784,9 @@ def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             k += len(seg)
             toks = list(seg)
             lead = 0
-            while toks and (toks[0] in lex.stopwords or toks[0] in _CONNECTORS) and toks[0] not in lex.org_heads:
+            while (
+                toks and (toks[0] in lex.stopwords or toks[0] in _CONNECTORS) and toks[0] not in lex.org_heads
+            ):
                 toks = toks[1:]
                 lead += 1
             while toks and toks[-1] in _CONNECTORS:
@@ -910,8 +937,14 @@ def _short_keys(c: _Cand, lex: Lexicon) -> list[str]:
             keys.append(" ".join(core))
         first = core[0] if core else parts[0]
         for k in (first, first.split("-")[0]):
-            if (len(k) >= 3 and k not in lex.stopwords and k not in lex.org_heads and k not in lex.country_alias
-                    and k not in lex.demonym and k.lower() not in lex.titles):
+            if (
+                len(k) >= 3
+                and k not in lex.stopwords
+                and k not in lex.org_heads
+                and k not in lex.country_alias
+                and k not in lex.demonym
+                and k.lower() not in lex.titles
+            ):
                 keys.append(k)
     return [k for k in dict.fromkeys(keys) if k != c.name]
 

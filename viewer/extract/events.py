@@ -51,7 +51,13 @@ class _Vocab:
     anaphor_heads: frozenset[str]
     auxiliaries: frozenset[str]
     past_forms: frozenset[str]
+    irregular_past: dict[str, str]  # past form -> lemma
     nominal_regex: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _irregular_table() -> dict[str, list[str]]:
+    return load_json("extract/irregular_verbs.json")["verbs"]
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +86,7 @@ def vocab() -> _Vocab:
         anaphor_heads=frozenset(data["anaphor_heads"]),
         auxiliaries=frozenset(data["auxiliaries"]),
         past_forms=frozenset(past),
+        irregular_past={f: lem for lem, fs in _irregular_table().items() for f in fs[1:3]},
         nominal_regex=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in nouns) + r")\b", re.IGNORECASE),
     )
 
@@ -149,6 +156,28 @@ def _join(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_NOT_PAST = frozenset(
+    "need indeed speed seed feed breed bleed deed weed red bed led wed shed hundred kindred based united "
+    "limited related detailed advanced concerned interested supposed alleged armed skilled".split()
+)
+
+
+def _looks_past(word: str, v: _Vocab) -> bool:
+    """A regular past tense or participle ("rallied", "conferred") not in the lists."""
+    return len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST and word not in v.states
+
+
+def _lemma_of_past(word: str) -> str:
+    if word.endswith("ied"):
+        return word[:-3] + "y"
+    stem = word[:-2]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+        return stem[:-1]  # "conferred" -> "confer"
+    if stem.endswith(("at", "iz", "is", "uc", "ag", "ot", "ad", "iv", "ov", "ur", "ak", "ac", "ir", "ar")):
+        return stem + "e"  # "rated" -> "rate", "criticized" -> "criticize"
+    return stem
 
 
 def _present(lemma: str, plural: bool) -> str:
@@ -286,6 +315,8 @@ class EventBuilder:
                 j += 1
             actors = self._actors_of(s, e)
             issues = self._issues_of(s, e)
+            if not actors:
+                actors = self._pronoun_actor(s, e)
             made: list[Event] = []
             dated = [t for t in sent_timexes if t.type in ("DATE", "TIME") and t.value not in _REFS]
             if actors or issues or dated:
@@ -310,6 +341,17 @@ class EventBuilder:
             events.extend(made)
             prev_sentence_event = made[-1] if made else None
         return events
+
+    def _pronoun_actor(self, s: int, e: int) -> list[str]:
+        """'She also pledged ...': the person a subject pronoun stands for (the last
+        person named before the sentence), so that the happening has its actor."""
+        m = re.search(r"\b(he|she|He|She)\b", self.text[s:e])
+        if not m:
+            return []
+        for x in reversed(self.mentions):
+            if x.end <= s and x.kind == "person":
+                return [x.name]
+        return []
 
     def _dedupe_key(self, ev: Event, t) -> tuple[str, int]:
         """The same happening named twice ("an agreement signed in May" ... "the May
@@ -419,8 +461,10 @@ class EventBuilder:
             if t.start <= w.start() < t.end:
                 continue
             lw = w.group().lower()
-            if lw in self.v.verbs and w.group()[0].islower():
-                # "to" + verb is an infinitive of intent; keep it only if nothing else
+            if w.group()[0].isupper():
+                continue
+            if lw in self.v.verbs or lw in self.v.irregular_past or _looks_past(lw, self.v):
+                # a listed event verb, an irregular past form, or a regular past ("rallied")
                 verbs.append((i, w, lw))
         if not verbs:
             return None
@@ -441,10 +485,10 @@ class EventBuilder:
                 prev = ws[i - 1].group().lower() if i > 0 else ""
         if lw in self.v.states and lw not in cue_forms():
             return None
-        lemma = self.v.verbs[lw]
+        lemma = self.v.verbs.get(lw) or self.v.irregular_past.get(lw) or _lemma_of_past(lw)
         subj = [m for m in self._participants(cs, w.start())]
         obj = _object_phrase(text, w.end(), ce, (t.start, t.end))
-        passive = lw in self.v.past_forms and (
+        passive = (lw in self.v.past_forms or lw.endswith("ed")) and (
             prev in ("was", "were", "been", "be", "being", "is", "are")
             or (not subj and prev not in self.v.auxiliaries and i > 0)
         )
@@ -456,7 +500,15 @@ class EventBuilder:
                 return _cap(
                     f"{_join(names)} {_present(lemma, len(names) > 1)} {self._subject_np(cs, w, i, ws)}".strip()
                 )
+            if subj:
+                # "Crown Prince Hassan ... was asked today about the message"
+                names = self._title_names(subj)
+                return _cap(" ".join(x for x in (_join(names), w.group(), obj) if x))
             np = self._subject_np(cs, w, i, ws)
+            if not np and re.match(r"\s*(?:which|that)\b", text[cs : w.start()]):
+                # "the accord, which was announced Friday": the noun before the comma
+                np = _noun_phrase_before(text, s, cs).strip(" ,")
+                np = " ".join(x for x in np.split() if x.lower() not in self.v.auxiliaries)
             if not np:
                 return None
             return _cap(f"{np} {w.group()}")
@@ -475,9 +527,6 @@ class EventBuilder:
             if not head:
                 head = ""
         verb = _present(lemma, plural) if lw not in ("'s",) else lw
-        if lemma in cue_forms().values() and lemma in ("say", "tell", "add", "note", "state"):
-            # "X said on Monday that ..." — the content is the happening: "X says <object>"
-            pass
         title = " ".join(x for x in (head, verb, obj) if x)
         if not head and not obj:
             return None

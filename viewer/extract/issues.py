@@ -97,8 +97,9 @@ def _case_sensitive(pattern: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _combined(extra_paths: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None,
-                                                      re.Pattern[str] | None, dict[str, str]]:
+def _combined(
+    extra_paths: tuple[str, ...],
+) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
     """Regexes for the whole taxonomy, one named group per issue and kind of pattern:
     case-insensitive patterns with a literal start (run on the lower-cased text, only
     where the prefilter finds a start), those without one, and the acronym patterns.

@@ -311,11 +311,15 @@ def _subject_before(ctx: Context, cue_start: int, floor: int) -> tuple[str | Non
             return _resolve_pronoun(ctx, lw, cue_start), True
     if last is None:
         return None, False
-    words = [w for w in between if w.lower() not in _MODIFIER_OK and not (w.lower().endswith("ly") and len(w) > 4)]
+    words = [
+        w for w in between if w.lower() not in _MODIFIER_OK and not (w.lower().endswith("ly") and len(w) > 4)
+    ]
     if not words:
         return last.name, True
-    if "," not in words and not any(w.lower() in ("a", "an", "the", "one", "two", "some") for w in words) and (
-        words[-1].lower() in _representatives() and len(words) <= 4
+    if (
+        "," not in words
+        and not any(w.lower() in ("a", "an", "the", "one", "two", "some") for w in words)
+        and (words[-1].lower() in _representatives() and len(words) <= 4)
     ):
         return last.name, True
     return None, True
@@ -345,13 +349,18 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
     for k, cue in enumerate(cue_list):
         rest_words = len(re.findall(r"\w+", text[cue.end() : tail_end]))
         near = k == 0 and cue.start() - offset < 120
-        final = rest_words <= 8 or re.match(r"\s+(?:on|in|at|to|during|after|before|from)\b", text[cue.end():])
+        final = rest_words <= 8 or re.match(
+            r"\s+(?:on|in|at|to|during|after|before|from)\b", text[cue.end() :]
+        )
         if not (near or final):
             continue
         name, found = _subject_before(ctx, cue.start(), offset)
         if found:
             return name, True
-        if re.search(r"[,;:][\"”'’]?\s*$", text[max(offset - 3, cue.start() - 4) : cue.start()]) or cue.start() == offset:
+        if (
+            re.search(r"[,;:][\"”'’]?\s*$", text[max(offset - 3, cue.start() - 4) : cue.start()])
+            or cue.start() == offset
+        ):
             # ", said Roger Bernstein": the speaker follows the verb
             after = _mentions_in(ctx, cue.end(), min(tail_end, cue.end() + 120))
             if after and after[0].start - cue.end() < 60:
@@ -427,8 +436,11 @@ def _main_subject(ctx: Context, sent_start: int, limit: int) -> tuple[str | None
     when the clause opens with a plain noun phrase ("the government gave ...")."""
     text = ctx.text
     start = sent_start
-    intro = re.match(r"\s*(?:In|On|At|After|Before|During|From|For|With|Despite|Amid|Meanwhile|However|But|And)"
-                     r"\b[^,]{0,60},\s*", text[sent_start:limit])
+    intro = re.match(
+        r"\s*(?:In|On|At|After|Before|During|From|For|With|Despite|Amid|Meanwhile|However|But|And)"
+        r"\b[^,]{0,60},\s*",
+        text[sent_start:limit],
+    )
     if intro:
         start = sent_start + intro.end()
     ms = _outside(ctx, _mentions_in(ctx, start, limit))
