@@ -80,3 +80,18 @@ def test_parse_dct() -> None:
     assert parse_dct("19980108") == dt.date(1998, 1, 8)
     assert parse_dct("nonsense") is None
     assert parse_dct("1998-13-45") is None
+
+
+def test_ranges_are_written_as_two_timexes(tmp_path: Path) -> None:
+    doc = DOC.replace("Talks resumed last week.", "Tariffs rose between 1994 and 1997 and on May 10-11.")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.tml").write_text(doc, encoding="utf-8")
+    assert convert_dir(tmp_path / "in", tmp_path / "out") == 1
+    written = (tmp_path / "out" / "r.tml").read_text(encoding="utf-8")
+    def text_of(d: str) -> str:
+        return d[d.index("<TEXT>") + 6 : d.index("</TEXT>")]
+
+    assert _strip(text_of(written)) == _strip(text_of(doc))
+    pairs = re.findall(r'value="([^"]*)"[^>]*>([^<]*)</TIMEX3>', written)
+    assert ("1994", "1994") in pairs and ("1997", "1997") in pairs
+    assert ("2025-05-10", "May 10") in pairs and ("2025-05-11", "11") in pairs

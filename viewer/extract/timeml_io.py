@@ -94,6 +94,21 @@ def _source_end(doc: TimeMLDoc, raw_end: int) -> int:
     return last + 1
 
 
+_RANGE_SPLIT = re.compile(r"^(.*?\S)\s*(?:-|–|\bto\b|\bthrough\b|\band\b|\buntil\b|\btill\b)\s*(\S.*)$")
+
+
+def _tags_for(tx: Timex) -> list[tuple[int, int, str, str, str]]:
+    """TimeML marks the two ends of a range separately ("between <1994> and <1997>");
+    the tagger gives one expression with an end_value: split it back."""
+    if tx.end_value:
+        m = _RANGE_SPLIT.match(tx.text)
+        if m:
+            first_end = tx.start + m.end(1)
+            second_start = tx.start + m.start(2)
+            return [(tx.start, first_end, tx.type, tx.value, tx.mod), (second_start, tx.end, tx.type, tx.end_value, "")]
+    return [(tx.start, tx.end, tx.type, tx.value, tx.mod)]
+
+
 def write_timeml(doc: TimeMLDoc, timexes: list[Timex]) -> str:
     """The document with TEXT = original TEXT minus old tags plus our TIMEX3 tags.
 
@@ -102,12 +117,13 @@ def write_timeml(doc: TimeMLDoc, timexes: list[Timex]) -> str:
     pieces: list[str] = [doc.source[: doc.text_start]]
     # Rebuild TEXT from the source with the old tags dropped and the new ones inserted.
     inserts: dict[int, list[str]] = {}
-    for n, tx in enumerate(timexes, start=1):
-        attrs = f'tid="t{n}" type="{tx.type}" value="{html.escape(tx.value, quote=True)}"'
-        if tx.mod:
-            attrs += f' mod="{tx.mod}"'
-        inserts.setdefault(doc.offsets[tx.start], []).append(f"<TIMEX3 {attrs}>")
-        inserts.setdefault(_source_end(doc, tx.end), []).insert(0, "</TIMEX3>")
+    tags = [tag_ for tx in timexes for tag_ in _tags_for(tx)]
+    for n, (start, end, type_, value, mod) in enumerate(tags, start=1):
+        attrs = f'tid="t{n}" type="{type_}" value="{html.escape(value, quote=True)}"'
+        if mod:
+            attrs += f' mod="{mod}"'
+        inserts.setdefault(doc.offsets[start], []).append(f"<TIMEX3 {attrs}>")
+        inserts.setdefault(_source_end(doc, end), []).insert(0, "</TIMEX3>")
     i = doc.text_start
     src = doc.source
     while i < doc.text_end:
