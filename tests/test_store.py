@@ -131,3 +131,21 @@ def test_not_a_project_is_refused_with_its_name(tmp_path):
 )
 def test_day_seconds_round_trip(d):
     assert seconds_to_date(day_seconds(d)) == d
+
+
+def test_re_extraction_keeps_user_corrections_without_duplicates():
+    from viewer.store import edits
+
+    p = Project()
+    p.sync_issues([Issue("tariffs", "Tariffs", "#E69F00")])
+    res = p.add_article(_article(published=date(2025, 6, 6)), _extraction())
+    ids = {p.event(int(i)).title: int(i) for i in p.timeline_columns()["id"]}
+    edits.edit_event(p, ids["Trump and Xi hold phone call"], title="Trump and Xi speak by phone")
+    edits.delete_events(p, [ids["Deal signed"]])
+    trump = edits.find_actor(p, "Donald Trump")
+    edits.rename_actor(p, trump, "Donald J. Trump")
+    p.set_published(res.article_id, date(2025, 6, 6), _extraction())
+    titles = sorted(r["title"] for r in p.db.query("select title from events"))
+    assert titles == ["Trump and Xi speak by phone"]
+    names = {a.name for a in p.actors()}
+    assert "Donald J. Trump" in names and "Donald Trump" not in names

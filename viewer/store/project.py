@@ -302,6 +302,9 @@ class Project:
     def _actor_id(self, name: str, kind: str = "", country: str = "", role: str = "") -> int:
         for row in self.db.query("select id from actors where name = ?", [name]):
             return row["id"]
+        # a name the user merged or renamed away lives on as an alias of the actor they kept
+        for row in self.db.query("select actor_id from actor_aliases where alias = ? order by actor_id", [name]):
+            return row["actor_id"]
         return self.db["actors"].insert(
             {"name": name, "kind": kind, "country": country, "role": role, "hidden": 0}
         ).last_pk
@@ -330,8 +333,30 @@ class Project:
                 )
                 known_issues.add(issue.id)
 
-        event_ids: list[int] = []
+        # what the user deleted or corrected stays as they left it: skip the fresh copies
+        tombstones = {
+            (r["start_offset"], r["end_offset"], r["title"])
+            for r in db.query("select start_offset, end_offset, title from deleted_events where article_id = ?",
+                              [article_id])
+        }
+        kept = {
+            (r["start_offset"], r["end_offset"], r["date_start"]): r["id"]
+            for r in db.query("select id, start_offset, end_offset, date_start from events "
+                              "where article_id = ? and user_edited = 1", [article_id])
+        }
+        kept_quotes = {
+            (r["start_offset"], r["end_offset"])
+            for r in db.query("select start_offset, end_offset from quotes where article_id = ? and user_edited = 1",
+                              [article_id])
+        }
+        event_ids: list[int | None] = []
         for ev in ex.events:
+            if (ev.start, ev.end, ev.title) in tombstones:
+                event_ids.append(None)
+                continue
+            if (ev.start, ev.end, ev.date_start) in kept:
+                event_ids.append(kept[(ev.start, ev.end, ev.date_start)])
+                continue
             issues = [i for i in ev.issues if i in known_issues]
             eid = db["events"].insert(
                 {
@@ -362,6 +387,7 @@ class Project:
                     "user_edited": 0,
                 }
                 for q in ex.quotes
+                if (q.start, q.end) not in kept_quotes
             ]
         )
         db["mentions"].insert_all(
@@ -378,7 +404,7 @@ class Project:
                 for u in ex.unresolved
             ]
         )
-        return len(event_ids), len(ex.quotes)
+        return sum(1 for e in event_ids if e is not None), len(ex.quotes)
 
     def article_text(self, article_id: int) -> str:
         row = self.db["articles"].get(article_id)
@@ -425,12 +451,13 @@ class Project:
 
     def _drop_orphan_actors(self) -> None:
         self.db.execute(
-            "delete from actor_aliases where actor_id not in (select actor_id from mentions) "
+            "delete from actor_aliases where actor_id in (select id from actors where user_edited = 0) "
+            "and actor_id not in (select actor_id from mentions) "
             "and actor_id not in (select actor_id from event_actors) "
             "and actor_id not in (select speaker_id from quotes where speaker_id is not null)"
         )
         self.db.execute(
-            "delete from actors where id not in (select actor_id from mentions) "
+            "delete from actors where user_edited = 0 and id not in (select actor_id from mentions) "
             "and id not in (select actor_id from event_actors) "
             "and id not in (select speaker_id from quotes where speaker_id is not null)"
         )
