@@ -85,6 +85,7 @@ class Lexicon:
     media_phrases: list[str]
     company_suffixes: frozenset[str]
     not_acronyms: frozenset[str]
+    org_lead_words: frozenset[str]
     abbreviations: frozenset[str]
     not_person_words: frozenset[str]
     stopwords: frozenset[str]
@@ -192,6 +193,10 @@ def lexicon() -> Lexicon:
                 .replace("{central_bank}", central.get(c.name, ""))
             )
             entry = entries.get(name) or Entry(name, t["kind"], c.name)
+            phrase = t["pattern"].split(" ", 1)[1]
+            for known in context_alias.get(phrase, []):
+                if known.country == c.name:
+                    entry = known  # "China's commerce ministry" is MOFCOM
             if "{demonym}" in t["pattern"]:
                 fills = c.demonyms
                 key = "{demonym}"
@@ -241,6 +246,7 @@ def lexicon() -> Lexicon:
         media_phrases=orgs["media_phrases"],
         company_suffixes=frozenset(orgs["company_suffixes"]),
         not_acronyms=frozenset(orgs["not_acronyms"]),
+        org_lead_words=frozenset(orgs["lead_words"]),
         abbreviations=frozenset(a.lower() for a in load_json("extract/abbreviations.json")["abbreviations"]),
         not_person_words=frozenset(titles_data["not_person_words"]),
         stopwords=frozenset(titles_data["person_stopwords"]),
@@ -319,9 +325,9 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
         return False  # a place: "ambassador to Greece said" is the ambassador speaking
     rest = text[end : end + 80]
     if rest[:2] in ("'s", "’s"):
-        m = re.match(r"[’']s\s+(?:[a-z-]+\s+)?([a-z][\w-]*)", rest)
+        m = re.match(r"[’']s\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", rest)
         # "Beijing's decision" acts; "China's Ministry" hands over to the ministry
-        return bool(m) and m.group(1) in lex.possessive_actions
+        return bool(m) and (m.group(1) in lex.possessive_actions or m.group(2) in lex.possessive_actions)
     if rest[:1] not in (" ", ",", "\n") and rest[:1] != "":
         return False
     # a list of countries acting together: "Egypt, Syria and Morocco also committed troops"
@@ -747,8 +753,13 @@ def _org_segments(tokens: list[str], lex: Lexicon) -> list[list[str]]:
         ):
             segs.append([])
             continue
-        if t in lex.stopwords and t not in lex.org_heads and cur and t not in _CONNECTORS:
+        if t in lex.org_lead_words and t not in lex.org_heads and cur and t not in _CONNECTORS:
             segs.append([t])
+            continue
+        if t in ("of", "for") and cur and not any(x.rstrip(",") in lex.org_heads for x in cur):
+            # "Ninoska Perez of the Cuban-American National Foundation": the head of an
+            # organisation's name comes before "of" ("Bank of Japan"); otherwise split
+            segs.append([])
             continue
         if t.endswith(("'s", "’s")) and len(t) > 2:
             cur.append(t[:-2])
@@ -785,7 +796,7 @@ def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             toks = list(seg)
             lead = 0
             while (
-                toks and (toks[0] in lex.stopwords or toks[0] in _CONNECTORS) and toks[0] not in lex.org_heads
+                toks and (toks[0] in lex.org_lead_words or toks[0] in _CONNECTORS) and toks[0] not in lex.org_heads
             ):
                 toks = toks[1:]
                 lead += 1

@@ -1,0 +1,120 @@
+"""Actor extraction: gazetteer, metonymy, titles, unknown names, short names."""
+
+from __future__ import annotations
+
+import pytest
+
+from viewer.extract.actors import find_actors
+
+
+def names(text: str) -> dict[str, str]:
+    """canonical name -> kind"""
+    return {a.name: a.kind for a in find_actors(text).actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        # gazetteer people, with titles kept out of the name
+        ("US President Donald Trump spoke to reporters.", "Donald Trump", "person"),
+        ("Treasury Secretary Scott Bessent met his counterpart.", "Scott Bessent", "person"),
+        ("Chinese Vice Premier He Lifeng led the delegation.", "He Lifeng", "person"),
+        # institutions, acronyms and generic names resolved by the country before them
+        ("The White House declined to comment.", "White House", "government"),
+        ("MOFCOM issued new guidance on Monday.", "China's Ministry of Commerce", "ministry"),
+        ("China's commerce ministry rejected the claim.", "China's Ministry of Commerce", "ministry"),
+        ("Officials at the Japanese foreign ministry were briefed.", "Japan's Foreign Ministry", "ministry"),
+        ("The WTO ruled against the measure.", "World Trade Organization", "organization"),
+        ("Nvidia shares rose after the report.", "Nvidia", "company"),
+        # templates built for every country
+        ("Korean state media reported the launch.", "South Korean state media", "media"),
+        ("The Mexican government responded within hours.", "Mexico", "government"),
+        # unknown people, found by title, speech and apposition
+        ("Finance Minister Ana Ribeiro announced the budget.", "Ana Ribeiro", "person"),
+        ('"We will respond," said Tomas Lindqvist, a spokesman for the agency.', "Tomas Lindqvist", "person"),
+        ("According to Priya Natarajan, the plan is on track.", "Priya Natarajan", "person"),
+        ("Marta Kowalski, an economist at a bank in Warsaw, disagreed.", "Marta Kowalski", "person"),
+        # unknown organisations by head word, media by 'news agency'
+        ("The Baltic Shipping Federation filed a complaint.", "Baltic Shipping Federation", "organization"),
+        ("The Nordvik news agency carried the statement.", "Nordvik", "media"),
+    ],
+)
+def test_finds_actor(text: str, name: str, kind: str) -> None:
+    found = names(text)
+    assert found.get(name) == kind, found
+
+
+@pytest.mark.parametrize(
+    ("text", "acting"),
+    [
+        ("Beijing accused Washington of bad faith.", {"China"}),
+        ("Washington and Beijing agreed to extend the pause.", {"United States", "China"}),
+        ("Tokyo has asked for an exemption.", {"Japan"}),
+        ("The tariffs were imposed by Ottawa last year.", {"Canada"}),
+        ("Beijing's decision surprised markets.", {"China"}),
+        # places, modifiers and possessive institutions are not the government acting
+        ("Exports from China to Mexico rose.", set()),
+        ("The US-China talks resumed.", set()),
+        ("The ambassador to Germany said little.", set()),
+    ],
+)
+def test_countries_act_only_as_agents(text: str, acting: set[str]) -> None:
+    governments = {n for n, k in names(text).items() if k == "government"}
+    assert governments == acting
+
+
+def test_surname_resolves_to_full_name_and_keeps_aliases() -> None:
+    text = (
+        "Trade Minister Lena Halvorsen arrived in Oslo. Halvorsen said the talks went well. "
+        "Later Halvorsen left."
+    )
+    res = find_actors(text)
+    assert [a.name for a in res.actors if a.kind == "person"] == ["Lena Halvorsen"]
+    actor = next(a for a in res.actors if a.name == "Lena Halvorsen")
+    assert actor.role == "Trade Minister"
+    assert "Halvorsen" in actor.aliases
+    assert sum(1 for m in res.mentions if m.name == "Lena Halvorsen") == 3
+
+
+def test_recurring_surname_makes_an_unlisted_person() -> None:
+    text = "Viktor Andrzejak arrived late. Andrzejak then left the meeting early."
+    assert names(text).get("Viktor Andrzejak") == "person"
+
+
+def test_shared_surname_goes_to_the_person_named_last() -> None:
+    text = (
+        "Omar Haddad met Layla Haddad in Amman. Later, President Omar Haddad spoke. Haddad said no. "
+        "Then Layla Haddad answered. Haddad said yes."
+    )
+    res = find_actors(text)
+    said = [m.name for m in res.mentions if m.text == "Haddad"]
+    assert said == ["Omar Haddad", "Layla Haddad"]
+
+
+def test_royal_title_is_part_of_the_name() -> None:
+    text = "Saddam Hussein spoke first. King Hussein of Jordan replied. Saddam said nothing more."
+    found = names(text)
+    assert "King Hussein" in found and "Saddam Hussein" in found
+
+
+def test_acronym_of_an_organisation_named_in_full_is_that_organisation() -> None:
+    text = "The Federal Maritime Commission opened a probe. The FMC said it would report soon."
+    res = find_actors(text)
+    fmc = [m.name for m in res.mentions if m.text == "FMC"]
+    assert fmc == ["Federal Maritime Commission"]
+
+
+def test_offsets_point_at_the_mention() -> None:
+    text = "Yesterday Chinese President Xi Jinping met the press."
+    for m in find_actors(text).mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_dateline_wire_credit_is_not_an_actor() -> None:
+    assert "Associated Press" not in names("LIMA, Peru (AP) _ The central bank cut rates on Monday.")
+
+
+def test_headline_capitals_do_not_make_people() -> None:
+    text = "Xi Jinping Finally Calls Trump Over Trade\nXi Jinping spoke with Donald Trump on Thursday."
+    persons = {n for n, k in names(text).items() if k == "person"}
+    assert persons == {"Xi Jinping", "Donald Trump"}
