@@ -1,9 +1,11 @@
 """Score the temporal tagger against gold TimeML with the TempEval-3 entity metrics.
 
-    python benchmarks/temporal_eval.py [GOLD_DIR] [OUT_DIR]
+    python benchmarks/temporal_eval.py [GOLD_DIR] [OUT_DIR] [--retag]
 
 GOLD_DIR defaults to ../shared/eval/timeml (TimeBank + AQUAINT). OUT_DIR defaults to
-a temporary folder that this script fills with ``convert_dir(GOLD_DIR, OUT_DIR)``.
+a temporary folder that this script fills with ``convert_dir(GOLD_DIR, OUT_DIR)``; an
+OUT_DIR that already holds TimeML files (say from ``python main.py timeml``, or another
+tagger) is scored as it is, unless --retag asks to tag the gold texts into it again.
 
 Metrics as in UzZaman et al. (2013), TempEval-3 task A (TIMEX3):
   strict  extent P/R/F1: system and gold spans identical;
@@ -167,11 +169,15 @@ def evaluate(gold_dir: Path, out_dir: Path) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
+    retag = "--retag" in argv
+    argv = [a for a in argv if a != "--retag"]
     gold_dir = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "eval" / "timeml"
     if len(argv) > 2:
         out_dir = Path(argv[2])
-        if not out_dir.exists() or not any(out_dir.rglob("*.tml")):
+        if retag or not out_dir.exists() or not any(p.name.endswith(SUFFIXES) for p in out_dir.rglob("*")):
             convert_dir(gold_dir, out_dir)
+        else:
+            print(f"scoring the files already in {out_dir} (--retag to tag again)")
     else:
         out_dir = Path(tempfile.mkdtemp(prefix="temporal_eval_"))
         convert_dir(gold_dir, out_dir)

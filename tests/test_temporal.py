@@ -198,6 +198,8 @@ def test_tense_decides_direction(text: str, anchor: dt.date, span: str, value: s
         "Unemployment was 2010 percent.",
         "The 1,999 delegates voted.",
         "A 6-year-old boy and a 44-year-old man were hurt.",  # ages are no durations
+        "When Kopp was in his 30s he moved.",  # an age, not the 1930s
+        "Funds hold more than a quarter of the market.",  # a fraction, not a quarter
     ],
 )
 def test_no_false_dates(text: str) -> None:
