@@ -77,6 +77,14 @@ def test_lanes_per_mode(project, mode, lanes):
         load_timeline(project, "weather")
 
 
+def _same(a, b) -> None:
+    for name in ("ids", "t0", "t1", "precision", "issue", "article"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    pa = sorted(zip(a.ids[a.actor_event].tolist(), a.actor_id.tolist(), strict=True))
+    pb = sorted(zip(b.ids[b.actor_event].tolist(), b.actor_id.tolist(), strict=True))
+    assert pa == pb
+
+
 def test_cache_used_until_data_changes(project, monkeypatch):
     first = load_timeline(project)
     calls = []
@@ -88,12 +96,39 @@ def test_cache_used_until_data_changes(project, monkeypatch):
     insert_events_bulk(project, [BulkEvent(aid, "New", day_seconds(date(2025, 7, 1)),
                                            day_seconds(date(2025, 7, 2)), "day", "tariffs")])
     fresh = load_timeline(project)
-    assert calls == [1] and len(fresh) == 4
-    # an edit through plain SQL is seen too (triggers bump the version)
+    assert calls == [1] and len(fresh) == 4  # a bulk load asks for a rebuild
+    # an edit through plain SQL is seen too, and patched in without a full query
     project.db.execute("update events set t0 = t0 - 86400 where title = 'New'")
     project.db.conn.commit()
     moved = load_timeline(project)
-    assert calls == [1, 1] and moved.t0[-1] == day_seconds(date(2025, 6, 30))
+    assert calls == [1] and moved.t0[-1] == day_seconds(date(2025, 6, 30))
+    # a change to the issues shifts issue indices: rebuild
+    project.db.execute("update issues set position = -1 where id = 'rare-earths'")
+    project.db.conn.commit()
+    reordered = load_timeline(project)
+    assert calls == [1, 1] and reordered.issue_ids == ["rare-earths", "tariffs"]
+
+
+def test_patched_cache_equals_a_rebuild(project):
+    load_timeline(project)  # cache it
+    conn = project.db.conn
+    aid = conn.execute("select id from articles").fetchone()[0]
+    xi = conn.execute("select id from actors where name = 'Xi Jinping'").fetchone()[0]
+    ids = [r[0] for r in conn.execute("select id from events order by id")]
+    # insert, move, delete, and relink actors: every kind of change the triggers must log
+    conn.execute("insert into events (article_id, title, t0, t1, precision, issue_id) values (?, 'Added', ?, ?, "
+                 "'day', 'tariffs')", [aid, day_seconds(date(2024, 1, 2)), day_seconds(date(2024, 1, 3))])
+    new_id = conn.execute("select max(id) from events").fetchone()[0]
+    conn.execute("insert into event_actors (event_id, actor_id) values (?, ?)", [new_id, xi])
+    conn.execute("update events set t0 = t0 + 40 * 86400, t1 = t1 + 40 * 86400 where id = ?", [ids[0]])
+    conn.execute("delete from event_actors where event_id = ?", [ids[1]])
+    conn.execute("delete from events where id = ?", [ids[2]])
+    conn.commit()
+    patched = columns.load_columns(project)
+    rebuilt = columns.load_columns(project, use_cache=False)
+    _same(patched, rebuilt)
+    assert new_id in patched.ids.tolist() and ids[2] not in patched.ids.tolist()
+    assert conn.execute("select count(*) from _timeline_changes").fetchone()[0] == 0  # log trimmed
 
 
 def test_bulk_insert_links_and_validation(project):

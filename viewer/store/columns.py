@@ -4,9 +4,10 @@ Loading
     :func:`load_timeline` returns a :class:`~viewer.core.timeline_data.TimelineData`
     for a lane mode ("issue", "actor", "article"). The event columns and the
     (event, actor) pairs are kept in a columnar cache inside the project file
-    (table ``_timeline_cache``, one ``.npz`` blob). Triggers on the tables the
-    timeline reads bump ``_timeline_version``; a cache whose version differs is
-    rebuilt by one ordered query streamed into numpy (``np.fromiter``).
+    (table ``_timeline_columns``, one ``.npz`` blob). Triggers on the tables the
+    timeline reads bump a version and log the event ids they touch. A stale cache
+    is patched when few events changed (re-query just those ids, merge, re-sort),
+    else rebuilt by one ordered query streamed into numpy (``np.fromiter``).
 
 Bulk loads
     :func:`insert_articles_bulk` and :func:`insert_events_bulk` write many rows in
@@ -22,6 +23,7 @@ Lazy text
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -30,8 +32,10 @@ import numpy as np
 from viewer.core.timeline_data import LANE_MODES, PRECISIONS, TimelineData
 from viewer.store.project import Project, seconds_to_date
 
-CACHE_FORMAT = 1
-_WATCHED = ("events", "event_actors", "issues", "articles")
+CACHE_FORMAT = 2
+SCHEMA_TAG = "2"  # part of the trigger names: bump when the triggers change
+#: patch the cache when at most this share of events changed; beyond it a rebuild is as quick
+PATCH_MAX_SHARE = 0.05
 
 
 class ColumnsError(ValueError):
@@ -41,36 +45,67 @@ class ColumnsError(ValueError):
 # ---------------------------------------------------------------- cache bookkeeping
 
 def ensure_cache_schema(project: Project) -> None:
-    """Create the version counter, its triggers and the cache table if missing.
+    """Create the change counters, the change log, their triggers and the cache table if missing.
 
-    Idempotent (``IF NOT EXISTS``); every statement that changes what the timeline
-    shows bumps the version, so a stale cache is never used.
+    Idempotent. Every statement that changes what the timeline shows bumps
+    ``version`` (so a stale cache is never used) and logs the event ids it
+    touched (so the cache can be patched instead of rebuilt); a change to the
+    issues also bumps ``structure`` (issue indices shift: rebuild). Bulk loads
+    switch ``logging`` off and bump both counters once at the end.
     """
     conn = project.db.conn
-    conn.execute("create table if not exists _timeline_version (id integer primary key check (id = 1), "
-                 "version integer not null)")
-    conn.execute("insert or ignore into _timeline_version (id, version) values (1, 0)")
-    conn.execute("create table if not exists _timeline_cache (name text primary key, version integer, "
-                 "data blob)")
-    for table in _WATCHED:
-        for op in ("insert", "update", "delete"):
-            conn.execute(
-                f"create trigger if not exists _tlv_{table}_{op} after {op} on {table} "
-                "begin update _timeline_version set version = version + 1 where id = 1; end"
-            )
+    cur = conn.execute("select name from sqlite_master where type = 'trigger' and name like '\\_tl%' escape '\\'")
+    existing = {r[0] for r in cur}
+    if f"_tl{SCHEMA_TAG}_events_insert" in existing:
+        return
+    for name in existing:  # triggers of an older layout of these tables
+        conn.execute(f"drop trigger if exists {name}")
+    conn.execute("drop table if exists _timeline_version")
+    conn.execute("drop table if exists _timeline_cache")
+    conn.execute("create table if not exists _timeline_state (id integer primary key check (id = 1), "
+                 "version integer not null, structure integer not null, logging integer not null)")
+    conn.execute("insert or ignore into _timeline_state (id, version, structure, logging) values (1, 0, 0, 1)")
+    conn.execute("create table if not exists _timeline_changes (seq integer primary key, event_id integer)")
+    conn.execute("create table if not exists _timeline_columns (name text primary key, version integer, "
+                 "structure integer, mark integer, data blob)")
+    on = "when (select logging from _timeline_state where id = 1) = 1"
+    bump = "update _timeline_state set version = version + 1 where id = 1;"
+    log = "insert into _timeline_changes (event_id) values ({});"
+    for table, key in (("events", "id"), ("event_actors", "event_id")):
+        bodies = {
+            "insert": bump + log.format(f"new.{key}"),
+            "update": bump + log.format(f"old.{key}") + log.format(f"new.{key}"),
+            "delete": bump + log.format(f"old.{key}"),
+        }
+        for op, body in bodies.items():
+            conn.execute(f"create trigger if not exists _tl{SCHEMA_TAG}_{table}_{op} after {op} on {table} "
+                         f"{on} begin {body} end")
+    for op in ("insert", "update", "delete"):
+        conn.execute(f"create trigger if not exists _tl{SCHEMA_TAG}_issues_{op} after {op} on issues begin "
+                     "update _timeline_state set version = version + 1, structure = structure + 1 where id = 1; "
+                     "end")
     conn.commit()
 
 
-def data_version(project: Project) -> int:
+def _state(project: Project) -> tuple[int, int]:
     ensure_cache_schema(project)
-    return int(project.db.conn.execute("select version from _timeline_version").fetchone()[0])
+    v, s = project.db.conn.execute("select version, structure from _timeline_state where id = 1").fetchone()
+    return int(v), int(s)
+
+
+def data_version(project: Project) -> int:
+    """A number that changes whenever anything the timeline shows changes."""
+    return _state(project)[0]
 
 
 def invalidate(project: Project) -> None:
-    """Force the next :func:`load_timeline` to rebuild (e.g. after raw SQL without triggers)."""
+    """Force the next :func:`load_timeline` to rebuild from scratch."""
     ensure_cache_schema(project)
-    project.db.conn.execute("delete from _timeline_cache")
-    project.db.conn.commit()
+    conn = project.db.conn
+    conn.execute("update _timeline_state set version = version + 1, structure = structure + 1 where id = 1")
+    conn.execute("delete from _timeline_columns")
+    conn.execute("delete from _timeline_changes")
+    conn.commit()
 
 
 # ---------------------------------------------------------------- base columns
@@ -105,12 +140,20 @@ class Columns:
                        z["actor_event"], z["actor_id"], [str(s) for s in z["issue_ids"]])
 
 
-def _query_columns(project: Project) -> Columns:
+_ROW_DTYPE = np.dtype([("id", np.int64), ("t0", np.float64), ("t1", np.float64), ("p", np.int8),
+                       ("i", np.int16), ("a", np.int64)])
+_PAIR_DTYPE = np.dtype([("e", np.int64), ("a", np.int64)])
+
+
+def _query_rows(project: Project, only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Event rows and (event id, actor id) pairs straight into numpy; ``only``: just these event ids."""
     conn = project.db.conn
     issue_ids = [r[0] for r in conn.execute("select id from issues order by position, label")]
     prec_case = " ".join(f"when '{p.value}' then {i}" for i, p in enumerate(PRECISIONS))
     # issue index by a join on a small VALUES table: the ordered query hands numbers only
     params: list = []
+    cte = ""
+    issue_join, issue_expr = "", "-1"
     if issue_ids:
         values = ", ".join("(?, ?)" for _ in issue_ids)
         for n, iid in enumerate(issue_ids):
@@ -118,44 +161,87 @@ def _query_columns(project: Project) -> Columns:
         cte = f"with iss(iid, n) as (values {values}) "
         issue_join = "left join iss on iss.iid = e.issue_id"
         issue_expr = "coalesce(iss.n, -1)"
-    else:
-        cte, issue_join, issue_expr = "", "", "-1"
+    where, pair_where, pair_params = "", "", []
+    if only is not None:
+        ids_json = json.dumps([int(i) for i in only])
+        where = "where e.id in (select value from json_each(?))"
+        params.append(ids_json)
+        pair_where = "where event_id in (select value from json_each(?))"
+        pair_params = [ids_json]
     sql = (f"{cte}select e.id, e.t0, e.t1, case e.precision {prec_case} else 1 end, {issue_expr}, "
-           f"coalesce(e.article_id, -1) from events e {issue_join} order by e.t0, e.id")
-    dtype = np.dtype([("id", np.int64), ("t0", np.float64), ("t1", np.float64), ("p", np.int8),
-                      ("i", np.int16), ("a", np.int64)])
-    rows = np.fromiter(conn.execute(sql, params), dtype=dtype)
+           f"coalesce(e.article_id, -1) from events e {issue_join} {where} order by e.t0, e.id")
+    rows = np.fromiter(conn.execute(sql, params), dtype=_ROW_DTYPE)
+    pairs = np.fromiter(conn.execute(f"select event_id, actor_id from event_actors {pair_where}", pair_params),
+                        dtype=_PAIR_DTYPE)
+    return rows, pairs, issue_ids
+
+
+def _assemble(rows: np.ndarray, pairs: np.ndarray, issue_ids: list[str]) -> Columns:
+    """Columns sorted by (t0, id), with the pairs turned into row indices (pairs of unknown events dropped)."""
+    order = np.lexsort((rows["id"], rows["t0"]))
+    rows = rows[order]
     ids = np.ascontiguousarray(rows["id"])
-    pairs = np.fromiter(conn.execute("select event_id, actor_id from event_actors"),
-                        dtype=np.dtype([("e", np.int64), ("a", np.int64)]))
     cols = Columns(ids, np.ascontiguousarray(rows["t0"]), np.ascontiguousarray(rows["t1"]),
                    np.ascontiguousarray(rows["p"]), np.ascontiguousarray(rows["i"]),
                    np.ascontiguousarray(rows["a"]), np.empty(0, np.int32), np.empty(0, np.int64), issue_ids)
-    del rows
     if pairs.size and ids.size:
-        order = np.argsort(ids, kind="stable")
-        pos = np.clip(np.searchsorted(ids[order], pairs["e"]), 0, ids.size - 1)
-        ok = ids[order][pos] == pairs["e"]
-        cols.actor_event = order[pos[ok]].astype(np.int32)
+        by_id = np.argsort(ids, kind="stable")
+        pos = np.clip(np.searchsorted(ids[by_id], pairs["e"]), 0, ids.size - 1)
+        ok = ids[by_id][pos] == pairs["e"]
+        cols.actor_event = by_id[pos[ok]].astype(np.int32)
         cols.actor_id = np.ascontiguousarray(pairs["a"][ok])
     return cols
 
 
+def _query_columns(project: Project) -> Columns:
+    rows, pairs, issue_ids = _query_rows(project)
+    return _assemble(rows, pairs, issue_ids)
+
+
+def _patch(project: Project, cols: Columns, changed: np.ndarray) -> Columns:
+    """Cached columns with the rows of ``changed`` event ids replaced by their current state."""
+    rows, pairs, issue_ids = _query_rows(project, changed)
+    keep = ~np.isin(cols.ids, changed)
+    old = np.empty(int(keep.sum()), _ROW_DTYPE)
+    for name, col in (("id", cols.ids), ("t0", cols.t0), ("t1", cols.t1), ("p", cols.precision),
+                      ("i", cols.issue), ("a", cols.article)):
+        old[name] = col[keep]
+    pair_e = cols.ids[cols.actor_event]
+    pkeep = ~np.isin(pair_e, changed)
+    old_pairs = np.empty(int(pkeep.sum()), _PAIR_DTYPE)
+    old_pairs["e"] = pair_e[pkeep]
+    old_pairs["a"] = cols.actor_id[pkeep]
+    return _assemble(np.concatenate([old, rows]), np.concatenate([old_pairs, pairs]), issue_ids)
+
+
 def load_columns(project: Project, use_cache: bool = True) -> Columns:
-    """The event columns, from the cache when it is current, else queried (and cached)."""
-    version = data_version(project)
+    """The event columns: from the cache when current, patched when few events changed, else queried.
+
+    The result is written back as the new cache and the change log is trimmed.
+    """
+    version, structure = _state(project)
     conn = project.db.conn
-    if use_cache:
-        row = conn.execute("select version, data from _timeline_cache where name = 'columns'").fetchone()
-        if row is not None and row[0] == version:
-            cols = Columns.from_bytes(row[1])
-            if cols is not None:
-                return cols
-    cols = _query_columns(project)
-    if use_cache:
-        conn.execute("insert or replace into _timeline_cache (name, version, data) values ('columns', ?, ?)",
-                     [version, cols.to_bytes()])
-        conn.commit()
+    if not use_cache:
+        return _query_columns(project)
+    row = conn.execute("select version, structure, mark, data from _timeline_columns where name = 'columns'"
+                       ).fetchone()
+    mark = int(conn.execute("select coalesce(max(seq), 0) from _timeline_changes").fetchone()[0])
+    cached = Columns.from_bytes(row[3]) if row is not None else None
+    if cached is not None and row[0] == version:
+        return cached
+    cols = None
+    if cached is not None and row[1] == structure:
+        changed = np.fromiter((r[0] for r in conn.execute(
+            "select distinct event_id from _timeline_changes where seq > ? and seq <= ?", [row[2], mark])),
+            dtype=np.int64)
+        if changed.size <= max(1000, cached.ids.size * PATCH_MAX_SHARE):
+            cols = _patch(project, cached, changed)
+    if cols is None:
+        cols = _query_columns(project)
+    conn.execute("insert or replace into _timeline_columns (name, version, structure, mark, data) "
+                 "values ('columns', ?, ?, ?, ?)", [version, structure, mark, cols.to_bytes()])
+    conn.execute("delete from _timeline_changes where seq <= ?", [mark])
+    conn.commit()
     return cols
 
 
@@ -319,7 +405,10 @@ def insert_events_bulk(project: Project, events: Iterable[BulkEvent], batch: int
         act_rows.clear()
         iss_rows.clear()
 
+    ensure_cache_schema(project)
     conn.execute("BEGIN IMMEDIATE")
+    # per-row change logging would double the work of a bulk load: off, then one "rebuild" bump
+    conn.execute("update _timeline_state set logging = 0 where id = 1")
     try:
         for ev in events:
             if ev.precision not in valid_prec:
@@ -336,6 +425,8 @@ def insert_events_bulk(project: Project, events: Iterable[BulkEvent], batch: int
             if len(ev_rows) >= batch:
                 flush()
         flush()
+        conn.execute("update _timeline_state set logging = 1, version = version + 1, structure = structure + 1 "
+                     "where id = 1")
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QImage,
     QKeyEvent,
@@ -39,6 +39,7 @@ from viewer.ui.timeline_paint import Frame, LaneRow, TimelineScene, marker_row, 
 WHEEL_STEP = 1.0015  # zoom factor per wheel angle unit (one notch = 120 units ~ 1.2x)
 PAN_KEY_FRACTION = 0.1
 DRAG_THRESHOLD = 4
+LABEL_BUDGET = 40  # new label images per screen paint
 
 
 def _fmt_day(t: float) -> str:
@@ -79,6 +80,10 @@ class TimelineView(QWidget):
         self._vbar = QScrollBar(Qt.Orientation.Vertical, self)
         self._vbar.valueChanged.connect(self._on_vbar)
         self._vbar.hide()
+        self._followup = QTimer(self)
+        self._followup.setSingleShot(True)
+        self._followup.setInterval(30)
+        self._followup.timeout.connect(self.update)
 
     # ------------------------------------------------------------ public API
     def set_data(self, data: TimelineData, keep_range: bool | None = None) -> None:
@@ -172,8 +177,11 @@ class TimelineView(QWidget):
         self.scene.show_legend = on
         self._after_change()
 
-    def render_offscreen(self, dpr: float | None = None) -> QImage:
-        """Paint the current view into an image of the widget's size (tests, benchmarks, screenshots)."""
+    def render_offscreen(self, dpr: float | None = None, complete: bool = True) -> QImage:
+        """Paint the current view into an image of the widget's size (tests, benchmarks, screenshots).
+
+        ``complete=False`` paints like the screen does, with the per-frame label budget.
+        """
         dpr = self.devicePixelRatioF() if dpr is None else dpr
         w, h = self.width(), self.height()
         size = (int(w * dpr), int(h * dpr))
@@ -182,7 +190,10 @@ class TimelineView(QWidget):
         self._offscreen.setDevicePixelRatio(dpr)
         p = QPainter(self._offscreen)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        self._frame = paint_timeline(p, self.scene, float(w), float(h), dpr)
+        if complete:
+            self._frame = paint_timeline(p, self.scene, float(w), float(h), dpr)
+        else:
+            self._paint(p, dpr)
         p.end()
         return self._offscreen
 
@@ -328,9 +339,18 @@ class TimelineView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        self._frame = paint_timeline(p, self.scene, float(self.width()), float(self.height()),
-                                     self.devicePixelRatioF())
+        self._paint(p, self.devicePixelRatioF())
         p.end()
+
+    def _paint(self, p: QPainter, dpr: float) -> None:
+        # a bounded number of new label images per frame keeps zoom steps smooth; the labels
+        # left out are drawn by a follow-up paint a moment later
+        self.scene.label_budget = LABEL_BUDGET
+        self.scene.incomplete = False
+        self._frame = paint_timeline(p, self.scene, float(self.width()), float(self.height()), dpr)
+        self.scene.label_budget = None
+        if self.scene.incomplete and not self._followup.isActive():
+            self._followup.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self._update_vbar()

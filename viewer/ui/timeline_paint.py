@@ -77,7 +77,8 @@ MARKER_D = 9.0
 CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0
 LABEL_CACHE_BYTES = 24 << 20
-LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
+LABEL_MIN_W = 28.0
+ELIDE_STEP = 16.0  # a label shorter than this (after eliding) is not worth drawing
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues  # markers closer than this (px) merge into a cluster
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
@@ -168,6 +169,10 @@ class TimelineScene:
         self._label_cache: dict[tuple, QImage] = {}
         self._label_bytes = 0
         self.label_dpr: float | None = 1.0  # None: draw labels as text (vector output)
+        # new label images one paint may render (None: all); the widget sets a budget so a zoom
+        # step stays smooth and repaints once more when ``incomplete`` says labels were left out
+        self.label_budget: int | None = None
+        self.incomplete = False
         self._win_cache: dict[int, tuple] = {}
         self._sprites: dict[float, dict] = {}
         self._bg_buf: np.ndarray | None = None
@@ -254,11 +259,19 @@ class TimelineScene:
         return w
 
     def label_image(self, row: int, wq: int, font: QFont, fm: QFontMetricsF, colour: QColor,
-                    dpr: float) -> QImage:
-        """The title of ``row`` (elided to ``wq`` px unless -1) rendered once, cached within a byte budget."""
+                    dpr: float) -> QImage | None:
+        """The title of ``row`` (elided to ``wq`` px unless -1) rendered once, cached within a byte budget.
+
+        None when this paint's budget of new label images is spent (see ``label_budget``).
+        """
         key = (row, wq, font.pixelSize(), colour.rgba(), dpr)
         img = self._label_cache.get(key)
         if img is None:
+            if self.label_budget is not None:
+                if self.label_budget <= 0:
+                    self.incomplete = True
+                    return None
+                self.label_budget -= 1
             text = self.title(row)
             if wq >= 0:
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
@@ -697,15 +710,20 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
     colour = p.pen().color()
     dpr = scene.label_dpr
     for xi, row, w, fw in zip(x.tolist(), rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        wq = int(w + 0.5)
         elide = w + 0.5 < fw
+        # elided widths snap down to 16 px steps, so zooming reuses the same few label images
+        wq = int(w // ELIDE_STEP * ELIDE_STEP) if elide else -1
+        if elide and wq < 24:
+            continue
         if dpr is None:
             text = scene.title(row)
             if elide:
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
             p.drawText(QPointF(xi, top + fm.ascent()), text)
         else:
-            img = scene.label_image(row, wq if elide else -1, font, fm, colour, dpr)
+            img = scene.label_image(row, wq, font, fm, colour, dpr)
+            if img is None:
+                continue  # over this frame's budget: drawn on the follow-up paint
             p.drawImage(QPointF(xi, top), img)
         frame.labels.append((QRectF(xi, top, w, fm.height()), row))
 
