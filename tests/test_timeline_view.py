@@ -276,3 +276,44 @@ def test_tooltip_uses_details(view):
     text = view._tip_text(("event", row))
     assert "Talks" in text and "Xi Jinping" in text and "2 sources" in text
     assert np.isfinite(view.visible_range()[0])
+
+
+def test_pinch_zooms(view):
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+
+    view.set_data(spread_data())
+    view.render_offscreen(1.0)
+    v0, v1 = view.visible_range()
+    pos = QPointF(500, 200)
+    ev = QNativeGestureEvent(Qt.NativeGestureType.ZoomNativeGesture, QPointingDevice.primaryPointingDevice(), 2,
+                             pos, pos, pos, 0.5, QPointF(0, 0))
+    assert view.event(ev)
+    a, b = view.visible_range()
+    assert b - a == pytest.approx((v1 - v0) / 1.5)
+
+
+def test_many_lanes_scroll_vertically(view, qtbot):
+    n_issues = 30
+    t0 = [T2025 + i * DAY for i in range(n_issues * 2)]
+    data = make_data(t0, issue=[i % n_issues for i in range(len(t0))], n_issues=n_issues)
+    view.set_data(data)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view._vbar.isVisible()
+    first = view.scene.layout(1000.0, 420.0).rows[0].k
+    qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    assert view.scene.scroll_y > 0
+    assert view.scene.layout(1000.0, 420.0).rows[0].k > first
+
+
+def test_label_budget_defers_labels_to_a_follow_up_paint(view, monkeypatch):
+    import viewer.ui.timeline as tl
+
+    view.set_data(spread_data(12, 240))
+    monkeypatch.setattr(tl, "LABEL_BUDGET", 1)
+    view.render_offscreen(1.0, complete=False)
+    assert len(view.frame().labels) == 1 and view.scene.incomplete
+    assert view._followup.isActive()
+    for _ in range(20):
+        view.render_offscreen(1.0, complete=False)
+    assert len(view.frame().labels) > 1 and not view.scene.incomplete
