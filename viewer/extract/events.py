@@ -29,10 +29,12 @@ from viewer.core.timepoint import parse_value, span
 from viewer.extract.quotes import cue_forms, inflect, verb_forms
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.%]*")
+# words that end the object of a title ("Canada imposes tariffs on steel | after ...")
 _STOP_OBJECT = frozenset(
-    "on in at during since from after before as amid while when where which who that because despite "
-    "following until by over about after, than if although though whereas according".split()
+    "during since after before as amid while when where which who that because despite following until "
+    "than if although though whereas according saying adding".split()
 )
+_PREPOSITIONS = frozenset("on in at by from over about for of to with into against under".split())
 _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 _DETERMINERS = frozenset("a an the its their his her our this that these those such some any".split())
 _CLAUSE_SPLIT = re.compile(
@@ -138,15 +140,28 @@ def _clause_bounds(text: str, s: int, e: int, at: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=1)
+def _known_short_names() -> dict[str, str]:
+    """Canonical person -> the one-word name the gazetteer knows ("Xi Jinping" -> "Xi")."""
+    from viewer.extract.actors import lexicon
+
+    out: dict[str, str] = {}
+    for short, entry in lexicon().surname.items():
+        out.setdefault(entry.name, short)
+    return out
+
+
 def _short(name: str, seen_aliases: dict[str, set[str]], kind: str) -> str:
-    """Short display name for titles: a one-word alias seen in the article ("Xi"),
-    else the surname of a person, else the canonical name."""
+    """Short display name for titles: a one-word alias seen in the article or known to
+    the gazetteer ("Xi"), else the surname of a person, else the canonical name."""
     if kind != "person":
         return name
     parts = name.split()
     for a in sorted(seen_aliases.get(name, ()), key=len):
         if " " not in a and a in parts:
             return a
+    if name in _known_short_names():
+        return _known_short_names()[name]
     return parts[-1] if len(parts) > 1 else name
 
 
@@ -222,25 +237,30 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
         if len(out) >= limit:
             break
     # do not end on a dangling article or adjective-less determiner
-    while out and out[-1].lower() in _DETERMINERS | {"and", "or", "of", "to"}:
+    while out and out[-1].lower() in _DETERMINERS | _PREPOSITIONS | {"and", "or"}:
         out.pop()
     return " ".join(out)
 
 
-def _noun_phrase_before(text: str, start: int, at: int, limit: int = 4) -> str:
+def _noun_phrase_before(text: str, start: int, at: int, limit: int = 5) -> str:
     """The noun phrase just before ``at``: the words after the last determiner or
-    preposition ("the fate of a fragile trade agreement" -> "fragile trade agreement")."""
+    clause word ("the fate of a fragile trade agreement" -> "fragile trade agreement",
+    "Tariffs on cars" -> "Tariffs on cars")."""
     ws = _words(text, start, at)
     out: list[str] = []
     for w in reversed(ws):
         lw = w.group().lower()
-        if lw in _DETERMINERS or lw in _STOP_OBJECT or lw in ("of", "to", "and", "for", "with"):
+        if lw in _DETERMINERS or lw in _STOP_OBJECT or lw in ("to", "and", "with"):
+            break
+        if lw in _PREPOSITIONS and (not out or lw not in ("of", "on", "for")):
             break
         if re.search(r"[,;:—–]", text[w.end() : at]) and out:
             break
         out.insert(0, w.group())
         if len(out) >= limit:
             break
+    while out and out[0].lower() in _PREPOSITIONS:
+        out.pop(0)
     return " ".join(out)
 
 
@@ -463,6 +483,15 @@ class EventBuilder:
             lw = w.group().lower()
             if w.group()[0].isupper():
                 continue
+            prev2 = [x.group().lower() for x in ws[max(0, i - 2) : i]]
+            nxt_w = ws[i + 1].group().lower() if i + 1 < len(ws) else ""
+            if (prev2 and prev2[-1] in _DETERMINERS) or (
+                len(prev2) == 2
+                and prev2[0] in _DETERMINERS
+                and prev2[1] not in self.v.auxiliaries
+                and (not nxt_w or nxt_w in _PREPOSITIONS)
+            ):
+                continue  # "the export ban" is a noun
             if lw in self.v.verbs or lw in self.v.irregular_past or _looks_past(lw, self.v):
                 # a listed event verb, an irregular past form, or a regular past ("rallied")
                 verbs.append((i, w, lw))
@@ -488,9 +517,22 @@ class EventBuilder:
         lemma = self.v.verbs.get(lw) or self.v.irregular_past.get(lw) or _lemma_of_past(lw)
         subj = [m for m in self._participants(cs, w.start())]
         obj = _object_phrase(text, w.end(), ce, (t.start, t.end))
+        nxt = ws[i + 1].group().lower() if i + 1 < len(ws) else ""
+        gap = text[w.end() : ws[i + 1].start()] if i + 1 < len(ws) else "."
+        # "an agreement signed in May": a participle after a noun, followed by a
+        # preposition, the date or punctuation; "the deal cut tariffs" is active
+        reduced = (
+            not subj
+            and prev not in self.v.auxiliaries
+            and i > 0
+            and (
+                nxt in _PREPOSITIONS
+                or bool(re.search(r"[,;.]", gap))
+                or (t.start <= (ws[i + 1].start() if i + 1 < len(ws) else ce) < t.end + 1)
+            )
+        )
         passive = (lw in self.v.past_forms or lw.endswith("ed")) and (
-            prev in ("was", "were", "been", "be", "being", "is", "are")
-            or (not subj and prev not in self.v.auxiliaries and i > 0)
+            prev in ("was", "were", "been", "be", "being", "is", "are") or reduced
         )
         if passive:
             agent = re.match(r"\s+by\s+", text[w.end() : ce])

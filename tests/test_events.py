@@ -1,0 +1,78 @@
+"""Dated events from sentences, on self-written text (anchor = publication date)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from viewer.core.model import Article, Origin, Precision
+from viewer.extract.pipeline import extract
+
+ANCHOR = date(2025, 3, 14)  # a Friday
+
+
+def events(text: str, anchor: date | None = ANCHOR) -> list[tuple[str, str]]:
+    return [(e.when.label(), e.title) for e in extract(Article(text=text, published=anchor)).events]
+
+
+@pytest.mark.parametrize(
+    ("text", "date_label", "title"),
+    [
+        ("Canada imposed tariffs on steel on Tuesday.", "2025-03-11", "Canada imposes tariffs on steel"),
+        ("Trade Minister Elena Sokolova visited Seoul on March 3.", "2025-03-03", "Sokolova visits Seoul"),
+        ("The two governments signed a trade pact in January.", "2025-01", "Two governments sign trade pact"),
+        ("Beijing will lift the export ban on April 1.", "2025-04-01", "China lifts export ban"),
+        ("Tariffs on cars were raised in 2019.", "2019", "Tariffs on cars raised"),
+        ("Donald Trump and Xi Jinping met in Busan on October 30, 2025.", "2025-10-30", "Trump and Xi meet in Busan"),
+    ],
+)
+def test_dated_happening(text: str, date_label: str, title: str) -> None:
+    assert events(text) == [(date_label, title)]
+
+
+def test_state_without_actor_or_issue_is_not_an_event() -> None:
+    assert events("The weather was mild on Tuesday.") == []
+
+
+def test_opinion_with_only_a_state_verb_is_not_an_event() -> None:
+    assert events("Analysts believe on Monday that markets seem calm.") == []
+
+
+def test_two_dated_happenings_give_two_events() -> None:
+    text = "Japan raised tariffs in January and cut them again on March 10."
+    assert [d for d, _ in events(text)] == ["2025-01", "2025-03-10"]
+
+
+def test_nominal_event_takes_participants_from_earlier_sentence() -> None:
+    text = (
+        "Donald Trump and Xi Jinping held a long phone call, officials confirmed.\n"
+        "Wednesday's call eased some tensions."
+    )
+    assert events(text) == [("2025-03-12", "Trump and Xi hold phone call")]
+
+
+def test_anaphoric_sentence_inherits_the_date() -> None:
+    text = "Canada and Mexico signed a trade agreement in February. The deal cut tariffs on autos."
+    evs = extract(Article(text=text, published=ANCHOR)).events
+    assert [(e.when.label(), e.when.origin) for e in evs] == [("2025-02", Origin.RELATIVE), ("2025-02", Origin.INFERRED)]
+    assert evs[1].title == "Deal cuts tariffs on autos"
+
+
+def test_month_precision_and_evidence_offsets() -> None:
+    text = "Intro line.\nThe European Commission imposed anti-dumping duties in February."
+    ex = extract(Article(text=text, published=ANCHOR))
+    (ev,) = ex.events
+    assert ev.when.precision == Precision.MONTH
+    assert ev.when.start == date(2025, 2, 1) and ev.when.end == date(2025, 2, 28)
+    assert text[ev.start : ev.end] == ev.evidence
+    assert text[ev.date_start : ev.date_end] == ev.date_text == "February"
+    assert "European Commission" in ev.actors and "tariffs" in ev.issues
+
+
+def test_no_anchor_no_invented_dates() -> None:
+    text = "Canada imposed tariffs on steel on Tuesday. Mexico retaliated on 12 March 2025."
+    assert events(text, None) == [("2025-03-12", "Mexico retaliates")]
+    ex = extract(Article(text=text, published=None))
+    assert ex.events[0].when.origin == Origin.EXPLICIT
+    assert [(u.text, u.value) for u in ex.unresolved] == [("Tuesday", "XXXX-WXX-2")]

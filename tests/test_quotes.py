@@ -1,0 +1,99 @@
+"""Direct quotations and their speakers, on self-written sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from viewer.extract.actors import find_actors
+from viewer.extract.quotes import Context, find_quote_spans, find_quotes
+from viewer.extract.sentences import split_sentences
+
+
+def quotes(text: str) -> list[tuple[str, str | None]]:
+    res = find_actors(text)
+    ctx = Context(text, split_sentences(text), res.mentions, res.gender)
+    return [(q.text, q.speaker) for q in find_quotes(ctx)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # X said / said X / X told
+        ('"We are ready to talk," Trade Minister Elena Sokolova said.', ("We are ready to talk", "Elena Sokolova")),
+        ('"Nothing has been agreed," said Treasury Secretary Scott Bessent.', ("Nothing has been agreed",
+                                                                             "Scott Bessent")),
+        ('Commerce Minister Rafael Ortega told reporters: "The door is open."', ("The door is open.",
+                                                                               "Rafael Ortega")),
+        # curly quotes and a short phrase attributed by a cue verb before it
+        ("Treasury Secretary Scott Bessent conceded the talks were “stuck” for now.", ("stuck", "Scott Bessent")),
+        # typewriter quotes of wire copy
+        ("``We will not retreat,'' said Governor Nadia Petrov.", ("We will not retreat", "Nadia Petrov")),
+        # according to
+        ('The plan is "dead on arrival," according to Senator Jonas Whitfield.', ("dead on arrival",
+                                                                                "Jonas Whitfield")),
+        # passive agent
+        ('The accord was hailed by Donald Trump as "a great day".', ("a great day", "Donald Trump")),
+        # social media post
+        ('Donald Trump wrote on social media that the deal was "very fair".', ("very fair", "Donald Trump")),
+        # participle: the subject of the main clause speaks, not the object
+        ('Tensions rose after Donald Trump criticised Xi Jinping, calling him "stubborn".', ("stubborn",
+                                                                                           "Donald Trump")),
+        # apposition between the name and the verb
+        ('Ines Duarte, an analyst at a Lisbon bank, said the outlook was "grim".', ("grim", "Ines Duarte")),
+        # an actor that only modifies another noun is not the speaker
+        ('Nvidia engineers say the rules are "unworkable".', ("unworkable", None)),
+        # a representative noun speaks for the actor
+        ('A White House official said the tariffs were "temporary".', ("temporary", "White House")),
+        # scare quotes with no speaker
+        ('The so-called "phase one" deal is history.', ("phase one", None)),
+    ],
+)
+def test_single_quote_and_speaker(text: str, expected: tuple[str, str | None]) -> None:
+    assert quotes(text) == [expected]
+
+
+def test_pronoun_resolves_to_the_last_person_of_that_gender() -> None:
+    text = (
+        "Foreign Minister Amina Diallo met Trade Commissioner Pierre Lefebvre. She was firm. "
+        '"We expect results," she said. "So do we," he replied.'
+    )
+    assert quotes(text) == [("We expect results", "Amina Diallo"), ("So do we", "Pierre Lefebvre")]
+
+
+def test_quote_paragraph_inherits_speaker_of_previous_sentence() -> None:
+    text = (
+        "Governor Kofi Mensah said on Monday that inflation had peaked.\n\n"
+        '"Prices will come down by the summer. We are confident."'
+    )
+    assert quotes(text) == [("Prices will come down by the summer. We are confident.", "Kofi Mensah")]
+
+
+def test_consecutive_quotes_keep_the_speaker() -> None:
+    text = '"This is a mistake," said Minister Hana Kobayashi. "It will hurt farmers."'
+    assert quotes(text) == [("This is a mistake", "Hana Kobayashi"), ("It will hurt farmers.", "Hana Kobayashi")]
+
+
+def test_quote_across_paragraphs_is_one_quote() -> None:
+    text = '“The first part ends here.\n\n“The second part follows,” said Minister Hana Kobayashi.'
+    spans = find_quote_spans(text)
+    assert len(spans) == 1
+    assert quotes(text)[0][1] == "Hana Kobayashi"
+
+
+def test_sentence_final_attribution() -> None:
+    text = 'There is "no evidence" that the plant broke the rules, Minister Hana Kobayashi said.'
+    assert quotes(text) == [("no evidence", "Hana Kobayashi")]
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    text = "Trump’s team didn't say. The ministers' view is that it's over."
+    assert find_quote_spans(text) == []
+
+
+def test_offsets_index_the_text() -> None:
+    text = 'Minister Hana Kobayashi said: "Rates stay where they are," adding "for now".'
+    res = find_actors(text)
+    ctx = Context(text, split_sentences(text), res.mentions, res.gender)
+    for q in find_quotes(ctx):
+        assert text[q.start : q.end] == q.text
+        assert q.sentence_start <= q.start < q.end <= q.sentence_end
