@@ -317,3 +317,18 @@ def test_label_budget_defers_labels_to_a_follow_up_paint(view, monkeypatch):
     for _ in range(20):
         view.render_offscreen(1.0, complete=False)
     assert len(view.frame().labels) > 1 and not view.scene.incomplete
+
+
+def test_event_filter_limits_lanes_and_export(view, tmp_path):
+    from viewer.ui.export import make_export_scene
+
+    data = spread_data(30)
+    view.set_data(data)
+    keep = {int(data.ids[0]), int(data.ids[3])}  # both in issue lane 0
+    view.set_event_filter(keep)
+    assert sorted(view.event_filter().tolist()) == sorted(keep)
+    assert len(view.scene.lanes) == 1 and int(view.scene.lanes.counts[0]) == 2
+    view.set_event_filter(None)
+    assert view.event_filter() is None and len(view.scene.lanes) == 3
+    scene = make_export_scene(data, ISSUES, 800, 300, event_filter=keep, issue_filter={"i0", "i1"})
+    assert int(scene.lanes.counts.sum()) == 2

@@ -39,14 +39,15 @@ class ExportError(ValueError):
 def make_export_scene(data: TimelineData, issues: list[tuple[str, str, str]], width: float, height: float,
                       t0: float | None = None, t1: float | None = None, highlight: Iterable[int] = (),
                       legend: bool = True, overview: bool = False,
-                      issue_filter: set[str] | None = None, collapsed: set[int] | None = None
-                      ) -> TimelineScene:
+                      issue_filter: set[str] | None = None, collapsed: set[int] | None = None,
+                      event_filter: Iterable[int] | None = None) -> TimelineScene:
     """A scene for export: the range given (whole range by default), lanes squeezed to fit the height."""
     scene = TimelineScene(data, issues)
     scene.show_legend = legend
     scene.show_overview = overview
-    if issue_filter is not None:
-        scene.issue_filter = set(issue_filter)
+    if issue_filter is not None or event_filter is not None:
+        scene.issue_filter = None if issue_filter is None else set(issue_filter)
+        scene.event_filter = None if event_filter is None else np.fromiter(event_filter, np.int64)
         scene.rebuild_lanes()
     if collapsed:
         scene.collapsed = set(collapsed)
@@ -164,7 +165,8 @@ def write_png(scene: TimelineScene, path: str | Path, width: int, height: int, s
 def export_png(data: TimelineData, issues: list[tuple[str, str, str]], path: str | Path, width: int,
                height: int, scale: float = 1.0, t0: float | None = None, t1: float | None = None,
                lane_mode: str = "issue", highlight: Iterable[int] = (), legend: bool = True,
-               overview: bool = False, issue_filter: set[str] | None = None, band_rows: int = 512) -> None:
+               overview: bool = False, issue_filter: set[str] | None = None, band_rows: int = 512,
+               event_filter: Iterable[int] | None = None) -> None:
     """Write the timeline as a PNG of ``width`` x ``height`` logical pixels times ``scale``.
 
     ``t0``/``t1`` (seconds) choose the range; both None means the whole range.
@@ -174,7 +176,8 @@ def export_png(data: TimelineData, issues: list[tuple[str, str, str]], path: str
     """
     if lane_mode != data.lane_mode and len(data):
         raise ExportError(f"export lanes {lane_mode!r}: the data was loaded with lanes {data.lane_mode!r}")
-    scene = make_export_scene(data, issues, width, height, t0, t1, highlight, legend, overview, issue_filter)
+    scene = make_export_scene(data, issues, width, height, t0, t1, highlight, legend, overview, issue_filter,
+                              event_filter=event_filter)
     write_png(scene, path, width, height, scale, band_rows)
 
 

@@ -135,6 +135,16 @@ class TimelineView(QWidget):
         self.scene._overview_cache = None
         self._after_change()
 
+    def set_event_filter(self, event_ids: Iterable[int] | None) -> None:
+        """Show only these events (None: all), e.g. the result of the window's composed filters."""
+        self.scene.event_filter = None if event_ids is None else np.fromiter(event_ids, np.int64)
+        self.scene.rebuild_lanes()
+        self.scene._overview_cache = None
+        self._after_change()
+
+    def event_filter(self) -> np.ndarray | None:
+        return self.scene.event_filter
+
     def set_highlight(self, event_ids: Iterable[int]) -> None:
         self.scene.set_highlight(event_ids)
         self.update()

@@ -153,6 +153,7 @@ class TimelineScene:
         self.data = data if data is not None else TimelineData.empty()
         self.issues: list[tuple[str, str, str]] = list(issues or [])
         self.issue_filter: set[str] | None = None
+        self.event_filter: np.ndarray | None = None  # sorted event ids to show; None: all
         self.collapsed: set[int] = set()  # source lane numbers
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
@@ -212,7 +213,12 @@ class TimelineScene:
         self._sprites = {}
 
     def rebuild_lanes(self) -> None:
-        self.lanes = build_lanes(self.data, issue_mask(self.data, self.issue_filter))
+        mask = issue_mask(self.data, self.issue_filter)
+        if self.event_filter is not None:
+            # the window's composed filter (actors AND issues AND dates AND text AND verified) as event ids
+            keep = np.isin(self.data.ids, self.event_filter)
+            mask = keep if mask is None else (mask & keep)
+        self.lanes = build_lanes(self.data, mask)
 
     def fit(self) -> None:
         lo, hi = self.data.time_range()
