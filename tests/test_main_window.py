@@ -164,3 +164,45 @@ def test_unresolved_dates_are_listed_for_an_undated_article(qtbot, window):
     window.open_source_button.click()
     caption = window.source_view.header.text()
     assert "Unresolved" in caption and "Thursday" in caption
+
+
+def test_ticking_an_issue_filters_the_timeline_and_the_bar_can_clear_it(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    tariffs = window.issues_model.find_row(lambda i: i.id == "tariffs")[0]
+    idx = window.issues_model.index(tariffs, 0)
+    window.issues_model.setData(idx, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    shown = set(window.timeline.event_filter().tolist())
+    assert shown == set(window.project.event_ids_for_issue("tariffs")) and shown
+    assert window.filter_bar.chip_buttons()
+    window.filter_bar.clear_button.click()
+    assert window.timeline.event_filter() is None and not window.issues_model.checked()
+
+
+def test_search_highlights_matching_events(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    window.search_box.setText("phone")
+    window._run_search()
+    tl = window.timeline
+    hits = set(tl.data().ids[tl.scene.highlight_rows].tolist())
+    assert hits and all("phone" in (window.project.event(e).title + window.project.event(e).evidence).lower()
+                        for e in hits)
+
+
+def test_rename_actor_is_undoable(qtbot, window, tmp_path):
+    from viewer.ui import undo
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    trump = next(a for a in window.actors_model.rows() if a.name == "Donald Trump")
+    window.push(undo.RenameActorCommand, trump.id, "Donald J. Trump")
+    assert "Donald J. Trump" in {a.name for a in window.actors_model.rows()}
+    window.act_undo.trigger()
+    assert "Donald Trump" in {a.name for a in window.actors_model.rows()}
+    window.act_redo.trigger()
+    assert "Donald J. Trump" in {a.name for a in window.actors_model.rows()}
+
+
+def test_selecting_an_event_fills_event_details(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    eid = int(window.timeline.data().ids[-1])
+    window.timeline.selectionChanged.emit([eid])
+    assert window.details.event_id() == eid

@@ -15,6 +15,7 @@ from viewer.core.model import Article
 from viewer.extract.issues import load_taxonomy
 from viewer.extract.pipeline import extract
 from viewer.ingest import IngestError, collect_files, read_article
+from viewer.store.exchange import import_events_file, is_event_file
 from viewer.store.project import Project
 
 APP_NAME = "Dateline"
@@ -110,8 +111,14 @@ def ingest_paths(
     cancelled: Callable[[], bool] | None = None,
 ) -> IngestReport:
     """Ingest files and folders; ``progress(done, total, current)`` is called before each file."""
-    files, skipped = collect_files(paths)
+    paths = [Path(p) for p in paths]
+    # timelines from elsewhere (TimelineJS JSON or CSV, ICS calendars) come in as events, not articles
+    event_files = [p for p in paths if p.is_file() and is_event_file(p)]
+    files, skipped = collect_files([p for p in paths if p not in event_files])
     report = IngestReport([FileOutcome(str(p), "refused", why) for p, why in skipped])
+    for path in event_files:
+        r = import_events_file(project, path)
+        report.outcomes.append(FileOutcome(r.path, r.status, r.message, r.article_id, len(r.event_ids)))
     for n, path in enumerate(files):
         if cancelled is not None and cancelled():
             report.cancelled = True

@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QColorDialog,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -35,8 +38,15 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.store.columns import load_timeline
+from viewer.store.edits import EditError
+from viewer.store.exchange import export_file
+from viewer.store.filters import Filter, filtered_event_ids
 from viewer.store.project import Project, ProjectError
+from viewer.store.search import matching_event_ids
+from viewer.ui import undo
+from viewer.ui.event_details import EventDetails
 from viewer.ui.export import export_png
+from viewer.ui.filter_bar import FilterBar
 from viewer.ui.ingest_worker import IngestRunner
 from viewer.ui.qt_models import (
     ROW_ROLE,
@@ -155,6 +165,9 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self._date_banner())
+        self.filter_bar = FilterBar()
+        self.filter_bar.filterChanged.connect(self._apply_filter)
+        col.addWidget(self.filter_bar)
         col.addWidget(self.timeline, 1)
         self.setCentralWidget(central)
 
@@ -167,6 +180,13 @@ class MainWindow(QMainWindow):
         self.quotes_view, self.quotes_proxy = _table(self.quotes_model, "Quotes")
         self.articles_view, self.articles_proxy = _table(self.articles_model, "Articles")
         self.source_view = SourceView()
+        # the window owns the undo stack; panels hold it weakly
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.indexChanged.connect(lambda _i: self.refresh())
+        self.details = EventDetails(self.undo_stack)
+        self.details.eventCreated.connect(self._on_event_created)
+        self.details.sourceRequested.connect(lambda a, st, en: self.show_source(a, (st, en)))
+        self.details.errorOccurred.connect(lambda m: self.statusBar().showMessage(m, 8000))
 
         self.docks: dict[str, QDockWidget] = {}
         self._add_dock("Actors", self._with_search(self.actors_view, self.actors_proxy, "Search actors…"),
@@ -176,7 +196,9 @@ class MainWindow(QMainWindow):
                        Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Articles", self._articles_panel(), Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("Source", self.source_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("Event details", self.details, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.docks["Articles"], self.docks["Source"])
+        self.tabifyDockWidget(self.docks["Source"], self.docks["Event details"])
         self.docks["Articles"].raise_()
         self.resizeDocks([self.docks["Actors"], self.docks["Trade issues"]], [330, 360], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Articles"]], [230], Qt.Orientation.Vertical)
@@ -281,15 +303,42 @@ class MainWindow(QMainWindow):
         self.act_fit = act("&Fit all", self.timeline.fit, "Ctrl+0", "Show the whole range")
         self.act_set_date = act("Set article &date…", self.set_date_of_selected_article, "Ctrl+D")
         self.act_about = act("&About Dateline", self.about)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_new_event = act("New &event", lambda: self.details.add_event(), "Ctrl+Shift+N",
+                                 "Add an event by hand")
+        self.act_delete_event = act("&Delete event", self._delete_selected_events, QKeySequence.StandardKey.Delete,
+                                    "Delete the selected events")
+        self.act_verify = act("Mark &verified", self._verify_selected_events, "Ctrl+Shift+V",
+                              "Mark the selected events as checked against their sources")
+        self.act_search = act("&Search", self._focus_search, QKeySequence.StandardKey.Find,
+                              "Search events, quotes and article text")
+        self.act_fullscreen = act("&Full screen", self._toggle_fullscreen, "F11")
+        self.act_export_svg = act("Export &SVG…", lambda: self._export_as("svg"), None, "Timeline as SVG")
+        self.act_export_csv = act("Export events as &CSV…", lambda: self._export_as("csv"))
+        self.act_export_tljs = act("Export &TimelineJS JSON…", lambda: self._export_as("timelinejs"), None,
+                                   "A timeline that TimelineJS3 can publish on the web")
+        self.act_export_ics = act("Export &calendar (ICS)…", lambda: self._export_as("ics"))
+        self.act_remove_article = act("&Remove article", self._remove_selected_article, None,
+                                      "Remove the article; its events and quotes go unless sourced elsewhere")
 
         m = self.menuBar().addMenu("&File")
-        for a in (self.act_new, self.act_open, self.act_save_as, None, self.act_add, self.act_add_folder,
-                  None, self.act_export, None, self.act_quit):
+        for a in (self.act_new, self.act_open):
+            m.addAction(a)
+        self.recent_menu = m.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        for a in (self.act_save_as, None, self.act_add, self.act_add_folder, None, self.act_export,
+                  self.act_export_svg, self.act_export_csv, self.act_export_tljs, self.act_export_ics, None,
+                  self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         e = self.menuBar().addMenu("&Edit")
-        e.addAction(self.act_set_date)
+        for a in (self.act_undo, self.act_redo, None, self.act_search, None, self.act_new_event,
+                  self.act_delete_event, self.act_verify, None, self.act_set_date, self.act_remove_article):
+            e.addSeparator() if a is None else e.addAction(a)
         v = self.menuBar().addMenu("&View")
-        for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit):
+        for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_fullscreen):
             v.addAction(a)
         v.addSeparator()
         for dock in self.docks.values():
@@ -314,6 +363,22 @@ class MainWindow(QMainWindow):
         self.lane_combo.addItem("Article", "article")
         self.lane_combo.currentIndexChanged.connect(self._on_lane_mode)
         tb.addWidget(self.lane_combo)
+        tb.addSeparator()
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("search_box")
+        self.search_box.setAccessibleName("Search events, quotes and articles")
+        self.search_box.setPlaceholderText("Search events, quotes, articles…  (Enter: filter)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(340)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(120)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_box.returnPressed.connect(
+            lambda: self._apply_filter(self.filter_bar.filter().with_text(self.search_box.text().strip())))
+        tb.addWidget(self.search_box)
+        self._build_context_menus()
 
     def _build_status(self) -> None:
         sb = self.statusBar()
@@ -343,7 +408,15 @@ class MainWindow(QMainWindow):
             self.project.close()
         self.project = project
         self.project_path = Path(path)
-        QSettings(ORG, APP_NAME).setValue("last_project", str(self.project_path))
+        self.undo_stack.clear()
+        self.details.set_project(project)
+        self.filter_bar.set_project(project)
+        self._event_filter: set[int] | None = None
+        settings = QSettings(ORG, APP_NAME)
+        settings.setValue("last_project", str(self.project_path))
+        recent = [str(self.project_path)] + [r for r in (settings.value("recent_projects") or [])
+                                             if r != str(self.project_path)]
+        settings.setValue("recent_projects", recent[:10])
         self.setWindowTitle(f"{self.project_path.name} — {APP_NAME}")
         self.source_view.clear()
         self.refresh(fit=True)
@@ -393,6 +466,12 @@ class MainWindow(QMainWindow):
         self.timeline.set_issues([(i.id, i.label, i.colour) for i in issues])
         keep = None if fit else self.timeline.visible_range()
         self.timeline.set_data(load_timeline(p, self.lane_combo.currentData() or "issue"))
+        if self.filter_bar.filter().is_empty():
+            self._event_filter = None
+        else:
+            self._event_filter = filtered_event_ids(p, self.filter_bar.filter())
+        self.timeline.set_event_filter(self._event_filter)
+        self.details.reload()
         if keep is not None and self.timeline_has_data() and keep[1] > keep[0]:
             self.timeline.set_visible_range(*keep)
         else:
@@ -446,7 +525,8 @@ class MainWindow(QMainWindow):
 
     def choose_articles(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "Add articles", str(Path.home()),
-                                                "Articles (*.txt *.text *.md *.html *.htm *.pdf *.docx *.eml);;"
+                                                "Articles (*.txt *.text *.md *.html *.htm *.mhtml *.pdf *.docx "
+                                                "*.eml *.rtf);;Timelines (*.json *.csv *.ics);;"
                                                 "All files (*)")
         if files:
             self.ingest(files)
@@ -578,6 +658,7 @@ class MainWindow(QMainWindow):
         self._select_rows(self.actors_view, self.actors_proxy, self.actors_model, lambda a: a.id in actor_ids)
         self._select_rows(self.issues_view, self.issues_proxy, self.issues_model, lambda i: i.id in issue_ids)
         self._select_rows(self.quotes_view, self.quotes_proxy, self.quotes_model, lambda q: q.event_id in ids)
+        self.details.show_event(next(iter(ids)) if len(ids) == 1 else None)
         if len(ids) == 1:
             self.show_event_source(next(iter(ids)), raise_dock=False)
 
@@ -600,8 +681,194 @@ class MainWindow(QMainWindow):
         self._select_rows(self.quotes_view, self.quotes_proxy, self.quotes_model, lambda q: q.event_id in ids)
 
     def _on_issue_check(self, *_args) -> None:
-        checked = self.issues_model.checked()
-        self.timeline.set_issue_filter(checked or None)
+        self._apply_filter(self.filter_bar.filter().with_issues(frozenset(self.issues_model.checked())))
+
+    def _apply_filter(self, f: Filter) -> None:
+        """Compose actors, issues, dates, text and verified-only; the bar shows each, removable."""
+        if self.project is None:
+            return
+        self.filter_bar.set_filter(f)
+        if set(f.issue_ids) != self.issues_model.checked():
+            self.issues_model.set_checked(set(f.issue_ids))
+        self._event_filter = None if f.is_empty() else filtered_event_ids(self.project, f)
+        self.timeline.set_event_filter(self._event_filter)
+        n = "all" if self._event_filter is None else str(len(self._event_filter))
+        self.statusBar().showMessage(f"Showing {n} events", 4000)
+
+    def _run_search(self) -> None:
+        if self.project is None:
+            return
+        text = self.search_box.text().strip()
+        ids = matching_event_ids(self.project, text) if text else set()
+        self.timeline.set_highlight(ids)
+        self.quotes_proxy.setFilterFixedString("")
+        if text:
+            self.statusBar().showMessage(f"{len(ids)} events match “{text}” — Enter keeps them as a filter", 4000)
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _toggle_fullscreen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for r in QSettings(ORG, APP_NAME).value("recent_projects") or []:
+            if Path(r).exists():
+                self.recent_menu.addAction(r, lambda r=r: self.open_project(Path(r)))
+
+    # ------------------------------------------------------------ edits (all through the undo stack)
+    def push(self, command_type, *args):
+        """Run an edit as an undoable command; a refused edit is explained, never half done."""
+        if self.project is None:
+            return None
+        try:
+            cmd = command_type(self.project, *args)
+        except EditError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return None
+        self.undo_stack.push(cmd)
+        return cmd
+
+    def _build_context_menus(self) -> None:
+        menus = {
+            self.actors_view: [("Rename…", self._rename_actor), ("Merge selected actors", self._merge_actors),
+                               ("Split an alias out…", self._split_alias), ("Change kind…", self._actor_kind),
+                               ("Hide", self._hide_actors), ("Filter timeline to these actors",
+                                                             self._filter_to_actors)],
+            self.quotes_view: [("Edit speaker…", self._quote_speaker), ("Show in article",
+                                                                        lambda: self._on_quote_activated(
+                                                                            self.quotes_view.currentIndex()))],
+            self.articles_view: [("Set date…", self.set_date_of_selected_article),
+                                 ("Show text", self._show_selected_article_text),
+                                 ("Remove article", self._remove_selected_article)],
+            self.issues_view: [("Change colour…", self._issue_colour), ("Rename…", self._rename_issue),
+                               ("Add a pattern…", self._add_pattern), ("Add a trade issue…", self._add_issue)],
+        }
+        for view, items in menus.items():
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                lambda pos, v=view, its=items: self._context_menu(v, its, pos))
+
+    def _context_menu(self, view: QTableView, items, pos) -> None:
+        menu = QMenu(view)
+        for text, slot in items:
+            menu.addAction(text, slot)
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    def _actors(self) -> list:
+        return self._selected_objects(self.actors_view, self.actors_proxy)
+
+    def _rename_actor(self) -> None:
+        actors = self._actors()
+        if actors:
+            name, ok = QInputDialog.getText(self, "Rename actor", "Canonical name:", text=actors[0].name)
+            if ok and name.strip():
+                self.push(undo.RenameActorCommand, actors[0].id, name.strip())
+
+    def _merge_actors(self) -> None:
+        actors = self._actors()
+        if len(actors) < 2:
+            self.statusBar().showMessage("Select two or more actors to merge (Ctrl+click)", 6000)
+            return
+        names = [a.name for a in actors]
+        keep, ok = QInputDialog.getItem(self, "Merge actors", "Keep this name; the others become aliases:",
+                                        names, 0, False)
+        if ok:
+            kept = actors[names.index(keep)]
+            self.push(undo.MergeActorsCommand, kept.id, [a.id for a in actors if a.id != kept.id])
+
+    def _split_alias(self) -> None:
+        actors = self._actors()
+        if not actors:
+            return
+        aliases = [a for a in actors[0].aliases if a != actors[0].name]
+        if not aliases:
+            self.statusBar().showMessage(f"{actors[0].name} has no other alias to split out", 6000)
+            return
+        alias, ok = QInputDialog.getItem(self, "Split alias", "Make this alias its own actor:", aliases, 0, False)
+        if ok:
+            self.push(undo.SplitAliasCommand, actors[0].id, alias)
+
+    def _actor_kind(self) -> None:
+        actors = self._actors()
+        if actors:
+            kinds = ["person", "government", "ministry", "agency", "company", "organization", "media", "country"]
+            cur = kinds.index(actors[0].kind) if actors[0].kind in kinds else 0
+            kind, ok = QInputDialog.getItem(self, "Actor kind", f"Kind of {actors[0].name}:", kinds, cur, True)
+            if ok:
+                self.push(undo.SetActorKindCommand, actors[0].id, kind)
+
+    def _hide_actors(self) -> None:
+        actors = self._actors()
+        if actors:
+            self.push(undo.HideActorsCommand, [a.id for a in actors], True)
+
+    def _filter_to_actors(self) -> None:
+        actors = self._actors()
+        if actors:
+            self._apply_filter(self.filter_bar.filter().with_actors(frozenset(a.id for a in actors)))
+
+    def _quote_speaker(self) -> None:
+        quotes = self._selected_objects(self.quotes_view, self.quotes_proxy)
+        if quotes:
+            names = [""] + sorted(a.name for a in self.actors_model.rows())
+            cur = names.index(quotes[0].speaker) if quotes[0].speaker in names else 0
+            name, ok = QInputDialog.getItem(self, "Speaker", f"Who said “{quotes[0].text[:60]}”? (empty: nobody)",
+                                            names, cur, True)
+            if ok:
+                self.push(undo.SetQuoteSpeakerCommand, quotes[0].id, name.strip() or None)
+
+    def _remove_selected_article(self) -> None:
+        rows = self.articles_view.selectionModel().selectedRows()
+        if rows:
+            art = self.articles_proxy.data(rows[0], ROW_ROLE)
+            self.push(undo.RemoveArticleCommand, art.id)
+
+    def _issues(self) -> list:
+        return self._selected_objects(self.issues_view, self.issues_proxy)
+
+    def _issue_colour(self) -> None:
+        issues = self._issues()
+        if issues:
+            c = QColorDialog.getColor(QColor(issues[0].colour), self, f"Colour of {issues[0].label}")
+            if c.isValid():
+                self.push(undo.SetIssueColourCommand, issues[0].id, c.name())
+
+    def _rename_issue(self) -> None:
+        issues = self._issues()
+        if issues:
+            label, ok = QInputDialog.getText(self, "Rename trade issue", "Label:", text=issues[0].label)
+            if ok and label.strip():
+                self.push(undo.RenameIssueCommand, issues[0].id, label.strip())
+
+    def _add_pattern(self) -> None:
+        issues = self._issues()
+        if issues:
+            pat, ok = QInputDialog.getText(self, "Add pattern", f"Words that mean “{issues[0].label}”:")
+            if ok and pat.strip():
+                self.push(undo.AddPatternCommand, issues[0].id, pat.strip())
+
+    def _add_issue(self) -> None:
+        label, ok = QInputDialog.getText(self, "Add trade issue", "Label:")
+        if ok and label.strip():
+            c = QColorDialog.getColor(QColor("#888888"), self, "Colour")
+            self.push(undo.AddIssueCommand, label.strip(), c.name() if c.isValid() else "#888888")
+
+    def _delete_selected_events(self) -> None:
+        ids = self.timeline.selected_events()
+        if ids:
+            self.push(undo.DeleteEventsCommand, ids)
+
+    def _verify_selected_events(self) -> None:
+        ids = self.timeline.selected_events()
+        if ids:
+            self.push(undo.SetVerifiedCommand, ids, True)
+
+    def _on_event_created(self, event_id: int) -> None:
+        self.refresh()
+        self.timeline.select_events({event_id})
 
     def _on_quote_selection(self) -> None:
         if self._syncing or self.project is None:
@@ -665,8 +932,25 @@ class MainWindow(QMainWindow):
         t0, t1 = (None, None) if whole else self.timeline.visible_range()
         issues = [(i.id, i.label, i.colour) for i in self.issues_model.rows()]
         export_png(self.timeline.data(), issues, path, width, height, scale, t0, t1,
-                   lane_mode=self.lane_combo.currentData() or "issue",
-                   issue_filter=self.issues_model.checked() or None)
+                   lane_mode=self.lane_combo.currentData() or "issue", event_filter=self._event_filter)
+
+    def _export_as(self, fmt: str) -> None:
+        if self.project is None:
+            return
+        suffix = {"svg": "svg", "csv": "csv", "timelinejs": "json", "ics": "ics"}[fmt]
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", str(Path.home() / f"timeline.{suffix}"),
+                                              f"*.{suffix}")
+        if not path:
+            return
+        if fmt == "svg":
+            from viewer.ui.export import export_svg
+
+            issues = [(i.id, i.label, i.colour) for i in self.issues_model.rows()]
+            export_svg(self.timeline.data(), issues, path, max(self.timeline.width(), 1200),
+                       max(self.timeline.height(), 600), *self.timeline.visible_range())
+        else:
+            export_file(self.project, path, fmt, self._event_filter)
+        self.statusBar().showMessage(f"Exported {path}", 8000)
 
     def about(self) -> None:
         QMessageBox.about(self, APP_NAME, "<b>Dateline</b><br>Timelines of a news story from its articles.<br>"

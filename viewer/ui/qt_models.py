@@ -118,6 +118,12 @@ class IssuesModel(RowTableModel):
     def checked(self) -> set[str]:
         return set(self._checked)
 
+    def set_checked(self, ids: set[str]) -> None:
+        """Tick exactly ``ids`` (from a filter changed elsewhere) without emitting a user tick."""
+        self._checked = set(ids)
+        # layoutChanged repaints the boxes; dataChanged would count as the user ticking
+        self.layoutChanged.emit()
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         f = super().flags(index)
         if index.column() == 0:
