@@ -24,7 +24,11 @@ def events(text: str, anchor: date | None = ANCHOR) -> list[tuple[str, str]]:
         ("The two governments signed a trade pact in January.", "2025-01", "Two governments sign trade pact"),
         ("Beijing will lift the export ban on April 1.", "2025-04-01", "China lifts export ban"),
         ("Tariffs on cars were raised in 2019.", "2019", "Tariffs on cars raised"),
-        ("Donald Trump and Xi Jinping met in Busan on October 30, 2025.", "2025-10-30", "Trump and Xi meet in Busan"),
+        (
+            "Donald Trump and Xi Jinping met in Busan on October 30, 2025.",
+            "2025-10-30",
+            "Trump and Xi meet in Busan",
+        ),
     ],
 )
 def test_dated_happening(text: str, date_label: str, title: str) -> None:
@@ -55,7 +59,10 @@ def test_nominal_event_takes_participants_from_earlier_sentence() -> None:
 def test_anaphoric_sentence_inherits_the_date() -> None:
     text = "Canada and Mexico signed a trade agreement in February. The deal cut tariffs on autos."
     evs = extract(Article(text=text, published=ANCHOR)).events
-    assert [(e.when.label(), e.when.origin) for e in evs] == [("2025-02", Origin.RELATIVE), ("2025-02", Origin.INFERRED)]
+    assert [(e.when.label(), e.when.origin) for e in evs] == [
+        ("2025-02", Origin.RELATIVE),
+        ("2025-02", Origin.INFERRED),
+    ]
     assert evs[1].title == "Deal cuts tariffs on autos"
 
 

@@ -12,7 +12,18 @@ from viewer.core.resources import ResourceError, load_json
 from viewer.extract.issues import find_issues, load_taxonomy
 
 # Paul Tol's 'muted' palette (colour-blind safe); the taxonomy must use only these
-MUTED = {"#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499", "#DDDDDD"}
+MUTED = {
+    "#CC6677",
+    "#332288",
+    "#DDCC77",
+    "#117733",
+    "#88CCEE",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#DDDDDD",
+}
 
 
 def ids(text: str) -> set[str]:
@@ -22,11 +33,34 @@ def ids(text: str) -> set[str]:
 def test_taxonomy_has_required_issues_with_palette_colours() -> None:
     tax = {i.id: i for i in load_taxonomy()}
     required = {
-        "tariffs", "reciprocal_tariffs", "retaliatory_tariffs", "section_301", "section_232", "trade_talks",
-        "trade_truce", "critical_minerals", "rare_earths", "semiconductors", "ai_chips", "export_controls",
-        "entity_list", "chip_design_software", "investment_restrictions", "agriculture", "soybeans", "fentanyl",
-        "shipping", "steel_aluminium", "autos", "currency", "ip_tech_transfer", "sanctions", "wto_disputes",
-        "de_minimis", "enforcement", "tiktok",
+        "tariffs",
+        "reciprocal_tariffs",
+        "retaliatory_tariffs",
+        "section_301",
+        "section_232",
+        "trade_talks",
+        "trade_truce",
+        "critical_minerals",
+        "rare_earths",
+        "semiconductors",
+        "ai_chips",
+        "export_controls",
+        "entity_list",
+        "chip_design_software",
+        "investment_restrictions",
+        "agriculture",
+        "soybeans",
+        "fentanyl",
+        "shipping",
+        "steel_aluminium",
+        "autos",
+        "currency",
+        "ip_tech_transfer",
+        "sanctions",
+        "wto_disputes",
+        "de_minimis",
+        "enforcement",
+        "tiktok",
     }
     assert required <= set(tax)
     for issue in tax.values():
@@ -54,7 +88,10 @@ def test_children_share_their_parents_colour() -> None:
         ("The firm designs AI chips for data centres.", {"ai_chips", "semiconductors"}),
         ("New export controls target chipmaking tools.", {"export_controls", "semiconductors"}),
         ("The company was added to the Entity List.", {"entity_list", "export_controls"}),
-        ("Soybean purchases resumed after the truce.", {"soybeans", "agriculture", "trade_truce", "trade_talks"}),
+        (
+            "Soybean purchases resumed after the truce.",
+            {"soybeans", "agriculture", "trade_truce", "trade_talks"},
+        ),
         ("Fentanyl precursor chemicals remain a sticking point.", {"fentanyl"}),
         ("New port fees on Chinese-built vessels take effect.", {"shipping"}),
         ("The yuan weakened against the dollar.", {"currency"}),
@@ -84,7 +121,13 @@ def test_user_file_adds_issue_and_patterns(tmp_path: Path) -> None:
         json.dumps(
             {
                 "issues": [
-                    {"id": "drones", "label": "Drones", "colour": "#AA4499", "parent": None, "patterns": ["drones?"]},
+                    {
+                        "id": "drones",
+                        "label": "Drones",
+                        "colour": "#AA4499",
+                        "parent": None,
+                        "patterns": ["drones?"],
+                    },
                     {"id": "tariffs", "patterns": ["import surcharges?"]},
                 ]
             }

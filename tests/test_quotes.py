@@ -19,25 +19,39 @@ def quotes(text: str) -> list[tuple[str, str | None]]:
     ("text", "expected"),
     [
         # X said / said X / X told
-        ('"We are ready to talk," Trade Minister Elena Sokolova said.', ("We are ready to talk", "Elena Sokolova")),
-        ('"Nothing has been agreed," said Treasury Secretary Scott Bessent.', ("Nothing has been agreed",
-                                                                             "Scott Bessent")),
-        ('Commerce Minister Rafael Ortega told reporters: "The door is open."', ("The door is open.",
-                                                                               "Rafael Ortega")),
+        (
+            '"We are ready to talk," Trade Minister Elena Sokolova said.',
+            ("We are ready to talk", "Elena Sokolova"),
+        ),
+        (
+            '"Nothing has been agreed," said Treasury Secretary Scott Bessent.',
+            ("Nothing has been agreed", "Scott Bessent"),
+        ),
+        (
+            'Commerce Minister Rafael Ortega told reporters: "The door is open."',
+            ("The door is open.", "Rafael Ortega"),
+        ),
         # curly quotes and a short phrase attributed by a cue verb before it
-        ("Treasury Secretary Scott Bessent conceded the talks were “stuck” for now.", ("stuck", "Scott Bessent")),
+        (
+            "Treasury Secretary Scott Bessent conceded the talks were “stuck” for now.",
+            ("stuck", "Scott Bessent"),
+        ),
         # typewriter quotes of wire copy
         ("``We will not retreat,'' said Governor Nadia Petrov.", ("We will not retreat", "Nadia Petrov")),
         # according to
-        ('The plan is "dead on arrival," according to Senator Jonas Whitfield.', ("dead on arrival",
-                                                                                "Jonas Whitfield")),
+        (
+            'The plan is "dead on arrival," according to Senator Jonas Whitfield.',
+            ("dead on arrival", "Jonas Whitfield"),
+        ),
         # passive agent
         ('The accord was hailed by Donald Trump as "a great day".', ("a great day", "Donald Trump")),
         # social media post
         ('Donald Trump wrote on social media that the deal was "very fair".', ("very fair", "Donald Trump")),
         # participle: the subject of the main clause speaks, not the object
-        ('Tensions rose after Donald Trump criticised Xi Jinping, calling him "stubborn".', ("stubborn",
-                                                                                           "Donald Trump")),
+        (
+            'Tensions rose after Donald Trump criticised Xi Jinping, calling him "stubborn".',
+            ("stubborn", "Donald Trump"),
+        ),
         # apposition between the name and the verb
         ('Ines Duarte, an analyst at a Lisbon bank, said the outlook was "grim".', ("grim", "Ines Duarte")),
         # an actor that only modifies another noun is not the speaker
@@ -70,11 +84,14 @@ def test_quote_paragraph_inherits_speaker_of_previous_sentence() -> None:
 
 def test_consecutive_quotes_keep_the_speaker() -> None:
     text = '"This is a mistake," said Minister Hana Kobayashi. "It will hurt farmers."'
-    assert quotes(text) == [("This is a mistake", "Hana Kobayashi"), ("It will hurt farmers.", "Hana Kobayashi")]
+    assert quotes(text) == [
+        ("This is a mistake", "Hana Kobayashi"),
+        ("It will hurt farmers.", "Hana Kobayashi"),
+    ]
 
 
 def test_quote_across_paragraphs_is_one_quote() -> None:
-    text = '“The first part ends here.\n\n“The second part follows,” said Minister Hana Kobayashi.'
+    text = "“The first part ends here.\n\n“The second part follows,” said Minister Hana Kobayashi."
     spans = find_quote_spans(text)
     assert len(spans) == 1
     assert quotes(text)[0][1] == "Hana Kobayashi"

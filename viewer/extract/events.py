@@ -354,7 +354,14 @@ class EventBuilder:
                     seen_keys.add(key)
                     used_values.add(tp.value)
                     made.append(ev)
-                if not made and not dated and prev_sentence_event is not None and (actors or issues):
+                # inheriting needs the article's date: with none, nothing is inferred
+                if (
+                    not made
+                    and not dated
+                    and prev_sentence_event is not None
+                    and (actors or issues)
+                    and (self.anchor_known)
+                ):
                     ev = self._inherited(s, e, prev_sentence_event, actors, issues)
                     if ev is not None:
                         made.append(ev)

@@ -1,0 +1,121 @@
+"""Whole-article extraction: the sample article and the no-anchor rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from viewer.core.model import Article, Extraction, Origin, Precision
+from viewer.extract.issues import load_taxonomy
+from viewer.extract.pipeline import extract
+
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "us-china-trade-call.txt"
+
+
+@pytest.fixture(scope="module")
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def dated(sample_text: str) -> Extraction:
+    return extract(Article(text=sample_text, published=date(2025, 6, 6)))
+
+
+@pytest.fixture(scope="module")
+def undated(sample_text: str) -> Extraction:
+    return extract(Article(text=sample_text, published=None))
+
+
+def test_sample_actors(dated: Extraction) -> None:
+    kinds = {a.name: a.kind for a in dated.actors}
+    for name in ("Donald Trump", "Xi Jinping", "Scott Bessent"):
+        assert kinds.get(name) == "person"
+    assert kinds.get("White House") == "government"
+    assert kinds.get("China's Ministry of Commerce") == "ministry"
+    # Beijing / Washington acting as their governments
+    assert kinds.get("China") == "government"
+    assert kinds.get("United States") == "government"
+    washington = [m for m in dated.actor_mentions if m.text == "Washington"]
+    assert washington and washington[0].name == "United States"
+    trump = next(a for a in dated.actors if a.name == "Donald Trump")
+    assert "US President Donald Trump" in trump.aliases and "Trump" in trump.aliases
+    assert trump.role == "President"
+
+
+def test_sample_issues(dated: Extraction) -> None:
+    found = {i.id for i in dated.issues}
+    assert {"tariffs", "critical_minerals", "rare_earths", "semiconductors", "enforcement"} <= found
+    colours = {i.id: i.colour for i in load_taxonomy()}
+    for issue in dated.issues:
+        assert issue.colour == colours[issue.id]
+
+
+def test_sample_quotes(dated: Extraction, sample_text: str) -> None:
+    got = {q.text: q.speaker for q in dated.quotes}
+    assert got == {
+        "stalled": "Scott Bessent",
+        "extremely hard to deal with": "Donald Trump",
+        "total reset": "Donald Trump",
+    }
+    for q in dated.quotes:
+        assert sample_text[q.start : q.end] == q.text
+
+
+def test_sample_events(dated: Extraction, sample_text: str) -> None:
+    by_label = {}
+    for e in dated.events:
+        by_label.setdefault(e.when.label(), []).append(e)
+        assert sample_text[e.start : e.end] == e.evidence
+        assert sample_text[e.date_start : e.date_end] == e.date_text
+    call = by_label["2025-06-05"][0]
+    assert call.title == "Trump and Xi hold phone call"
+    assert {"Donald Trump", "Xi Jinping"} <= set(call.actors)
+    may = by_label["2025-05"]
+    assert all(e.when.precision == Precision.MONTH for e in may)
+    assert any("signed in May" in e.evidence for e in may)
+    reduction = [e for e in may if "90-day" in e.evidence]
+    assert reduction and "tariffs" in reduction[0].issues and reduction[0].when.origin == Origin.INFERRED
+    # the quote "stalled" belongs to the event of its sentence
+    stalled = next(q for q in dated.quotes if q.text == "stalled")
+    assert stalled.event_index is not None
+    assert dated.events[stalled.event_index].start <= stalled.start < dated.events[stalled.event_index].end
+
+
+def test_sample_without_date_invents_nothing(undated: Extraction) -> None:
+    assert undated.events == []
+    assert sorted({(u.text, u.value) for u in undated.unresolved}) == [
+        ("May", "XXXX-05"),
+        ("Thursday", "XXXX-WXX-4"),
+    ]
+    # actors, issues and quotes do not depend on the date
+    assert {q.text for q in undated.quotes} == {"stalled", "extremely hard to deal with", "total reset"}
+
+
+def test_page_furniture_changes_nothing_essential(sample_text: str, dated: Extraction) -> None:
+    body = "\n".join(line for line in sample_text.splitlines() if not line.startswith("Also Read"))
+    ex = extract(Article(text=body, published=date(2025, 6, 6)))
+    assert [(e.when.label(), e.title) for e in ex.events] == [(e.when.label(), e.title) for e in dated.events]
+    assert [(q.text, q.speaker) for q in ex.quotes] == [(q.text, q.speaker) for q in dated.quotes]
+
+
+def test_explicit_dates_survive_without_anchor() -> None:
+    text = "The European Commission imposed duties on 3 February 2025. It acted again on Friday."
+    ex = extract(Article(text=text, published=None))
+    assert [(e.when.label(), e.when.origin) for e in ex.events] == [("2025-02-03", Origin.EXPLICIT)]
+    assert [u.text for u in ex.unresolved] == ["Friday"]
+
+
+def test_empty_article() -> None:
+    ex = extract(Article(text="", published=None))
+    assert ex == Extraction()
+
+
+def test_no_inherited_dates_without_anchor() -> None:
+    text = "Canada and Mexico signed a trade agreement on 3 February 2025. The deal cut tariffs on autos."
+    dated = extract(Article(text=text, published=date(2025, 3, 1)))
+    undated = extract(Article(text=text, published=None))
+    assert len(dated.events) == 2
+    assert [e.when.origin for e in undated.events] == [Origin.EXPLICIT]
