@@ -81,3 +81,25 @@ def test_every_cli_command_is_documented_in_the_readme():
     readme = Path(ROOT / "README.md").read_text(encoding="utf-8")
     for c in COMMANDS:
         assert f"python main.py {c}" in readme, c
+
+
+def test_export_events_as_csv_timelinejs_ics_and_svg(tmp_path):
+    proj = tmp_path / "p.dateline"
+    dated = tmp_path / "dated.txt"
+    dated.write_text("Published: 2025-06-06\n\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    run("ingest", "--project", proj, dated, check=True)
+    outs = {k: tmp_path / f"out.{k}" for k in ("csv", "json", "ics", "svg")}
+    r = run("export", "--project", proj, "--csv", outs["csv"], "--timelinejs", outs["json"], "--ics", outs["ics"],
+            "--svg", outs["svg"])
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(outs["json"].read_text(encoding="utf-8"))
+    from viewer.core.exchange import validate_timelinejs
+
+    assert validate_timelinejs(doc) == [] and len(doc["events"]) >= 3
+    assert "BEGIN:VCALENDAR" in outs["ics"].read_text(encoding="utf-8")
+    assert outs["csv"].read_text(encoding="utf-8").count("\n") >= 4
+    assert "<svg" in outs["svg"].read_text(encoding="utf-8")
+    # and the timeline comes back in: a TimelineJS file ingests as events
+    proj2 = tmp_path / "p2.dateline"
+    back = run("ingest", "--project", proj2, outs["json"])
+    assert back.returncode == 0 and back.stdout.startswith("imported"), back.stdout + back.stderr

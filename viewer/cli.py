@@ -2,7 +2,8 @@
 
     dateline [PATHS...] [--project FILE]          open the window (and ingest PATHS)
     dateline ingest --project FILE PATHS...       ingest; one line per file; exit 1 if any failed
-    dateline export --project FILE --png OUT.png  render the timeline without a display
+    dateline export --project FILE --png OUT.png  render the timeline without a display (or --svg, --csv,
+                                                  --timelinejs, --ics)
     dateline extract FILE [--published DATE] --json [--text]
     dateline timeml IN_DIR OUT_DIR                tag TimeML documents (evaluation)
 """
@@ -35,7 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="export the timeline as PNG without a display")
     exp.add_argument("--project", required=True)
-    exp.add_argument("--png", required=True, help="output PNG path")
+    exp.add_argument("--png", help="output PNG path")
+    exp.add_argument("--svg", help="output SVG path")
+    exp.add_argument("--csv", help="events as CSV (one row per event, sources and quotes joined)")
+    exp.add_argument("--timelinejs", help="events as TimelineJS3 JSON")
+    exp.add_argument("--ics", help="events as an ICS calendar")
     exp.add_argument("--width", type=int, default=1600)
     exp.add_argument("--height", type=int, default=900)
     exp.add_argument("--scale", type=float, default=1.0, help="1 or 2 (pixel density)")
@@ -87,7 +92,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from viewer.store.project import ProjectError, day_seconds
-    from viewer.ui.headless import export_project_png
+    from viewer.store.exchange import export_file
+    from viewer.ui.headless import export_project_png, export_project_svg
     from viewer.workflow import open_project
 
     if not Path(args.project).exists():
@@ -103,8 +109,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     if t0 is not None and t1 is not None and t1 <= t0:
         print("error: --to must not be before --from", file=sys.stderr)
         return 2
-    export_project_png(project, args.png, args.width, args.height, args.scale, t0, t1, args.lanes)
-    print(f"wrote {args.png}")
+    outputs = [args.png, args.svg, args.csv, args.timelinejs, args.ics]
+    if not any(outputs):
+        print("error: say what to write: --png, --svg, --csv, --timelinejs or --ics", file=sys.stderr)
+        return 2
+    if args.png:
+        export_project_png(project, args.png, args.width, args.height, args.scale, t0, t1, args.lanes)
+        print(f"wrote {args.png}")
+    if args.svg:
+        export_project_svg(project, args.svg, args.width, args.height, t0, t1, args.lanes)
+        print(f"wrote {args.svg}")
+    for fmt, out in (("csv", args.csv), ("timelinejs", args.timelinejs), ("ics", args.ics)):
+        if out:
+            n = export_file(project, out, fmt)
+            print(f"wrote {out} ({n} events)")
     return 0
 
 

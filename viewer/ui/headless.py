@@ -24,3 +24,13 @@ def export_project_png(project: Project, path: str, width: int, height: int, sca
 
     issues = [(i.id, i.label, i.colour) for i in project.issues()]
     export_png(load_timeline(project, lane_mode), issues, path, width, height, scale, t0, t1, lane_mode=lane_mode)
+
+
+def export_project_svg(project: Project, path: str, width: int, height: int,
+                       t0: float | None = None, t1: float | None = None, lane_mode: str = "issue") -> None:
+    ensure_gui_application()
+    from viewer.store.columns import load_timeline
+    from viewer.ui.export import export_svg
+
+    issues = [(i.id, i.label, i.colour) for i in project.issues()]
+    export_svg(load_timeline(project, lane_mode), issues, path, width, height, t0, t1)
