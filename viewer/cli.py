@@ -91,8 +91,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from viewer.store.project import ProjectError, day_seconds
     from viewer.store.exchange import export_file
+    from viewer.store.project import ProjectError, day_seconds
     from viewer.ui.headless import export_project_png, export_project_svg
     from viewer.workflow import open_project
 
