@@ -169,6 +169,8 @@ class TimelineScene:
         self._header_cache: tuple[tuple, QImage] | None = None
         self._label_cache: dict[tuple, QImage] = {}
         self._label_bytes = 0
+        self._text_cache: dict[tuple, QImage] = {}
+        self._text_w: dict[str, float] = {}
         self.label_dpr: float | None = 1.0  # None: draw labels as text (vector output)
         # new label images one paint may render (None: all); the widget sets a budget so a zoom
         # step stays smooth and repaints once more when ``incomplete`` says labels were left out
@@ -298,6 +300,36 @@ class TimelineScene:
                 self._label_bytes = img.sizeInBytes()
             self._label_cache[key] = img
         return img
+
+    def text_image(self, text: str, font: QFont, fm: QFontMetricsF, colour: QColor, dpr: float) -> QImage:
+        """A short text (axis labels) rendered once per font, colour and device ratio."""
+        key = (text, font.pixelSize(), font.bold(), colour.rgba(), dpr)
+        img = self._text_cache.get(key)
+        if img is None:
+            if len(self._text_cache) > 3000:
+                self._text_cache.clear()
+            w = fm.horizontalAdvance(text) + 2
+            img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(fm.height() * dpr)), 1),
+                         QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            img.fill(0)
+            tp = QPainter(img)
+            tp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            tp.setFont(font)
+            tp.setPen(colour)
+            tp.drawText(QPointF(0, fm.ascent()), text)
+            tp.end()
+            self._text_cache[key] = img
+        return img
+
+    def text_width(self, text: str) -> float:
+        """Width of ``text`` in the normal font, memoised (the axis measures the same labels each paint)."""
+        w = self._text_w.get(text)
+        if w is None:
+            if len(self._text_w) > 5000:
+                self._text_w.clear()
+            w = self._text_w[text] = self.fm.horizontalAdvance(text)
+        return w
 
     def sprites(self, dpr: float) -> dict[tuple[int, int], tuple[QImage, float]]:
         """Marker and cluster-badge pixmaps by (issue or -2 for mixed, count), for one device ratio."""
@@ -456,7 +488,7 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
     p.fillRect(QRectF(0, 0, width, plot.top()), BG)
     p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), BG)
     p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), BG)
-    ticks = axis_ticks(scene.v0, scene.v1, plot.width(), scene.fm.horizontalAdvance)
+    ticks = axis_ticks(scene.v0, scene.v1, plot.width(), scene.text_width)
     frame.ticks = ticks
     p.save()
     p.setClipRect(plot, Qt.ClipOperation.IntersectClip)
@@ -959,21 +991,26 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
     fm = scene.fm
     p.save()
     p.setClipRect(QRectF(ax.left(), ax.top(), ax.width(), ax.height()))
-    for t, label in ticks.major:
+    p.setPen(QPen(AXIS, 1))
+    for t, _label in ticks.major:
         x = ax.left() + (t - v0) * sx
-        p.setPen(QPen(AXIS, 1))
         p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 8))
-        p.setPen(TEXT)
-        p.drawText(QPointF(x + 4, ax.top() + 6 + fm.ascent()), label)
-    p.setFont(scene.bold)
-    fmb = QFontMetricsF(scene.bold)
-    for t, label in ticks.context:
-        x = max(ax.left() + (t - v0) * sx, ax.left())
-        p.setPen(QPen(AXIS, 1))
+    for t, _label in ticks.context:
         if t > v0:
+            x = ax.left() + (t - v0) * sx
             p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 22))
-        p.setPen(TEXT)
-        p.drawText(QPointF(x + 4, ax.top() + 22 + fmb.ascent()), label)
+    p.setPen(TEXT)
+    fmb = QFontMetricsF(scene.bold)
+    for row, font, metrics, dy in ((ticks.major, scene.font, fm, 6), (ticks.context, scene.bold, fmb, 22)):
+        p.setFont(font)
+        for t, label in row:
+            x = max(ax.left() + (t - v0) * sx, ax.left()) + 4
+            if scene.label_dpr is None:
+                p.drawText(QPointF(x, ax.top() + dy + metrics.ascent()), label)
+            else:
+                # tick labels repeat ("Jun", "12", "2025"): rendered once, then blitted
+                p.drawImage(QPointF(x, ax.top() + dy), scene.text_image(label, font, metrics, TEXT,
+                                                                          scene.label_dpr))
     p.restore()
     # what one pixel means, for the person reading an export
     p.setFont(scene.small)
