@@ -186,3 +186,12 @@ def test_union_intervals():
 def test_clamp_range(v0, v1, lo, hi, span):
     a, b = clamp_range(v0, v1, lo, hi)
     assert b - a == pytest.approx(span)
+
+
+def test_n_events_counts_each_event_once():
+    data = make_data(DAYS[:3])
+    # event 0 in two lanes (two actors), events 1 and 2 in one
+    data.lane_event = np.array([0, 0, 1, 2], np.int32)
+    data.lane_of = np.array([0, 1, 1, 2], np.int32)
+    lanes = build_lanes(data)
+    assert lanes.counts.sum() == 4 and lanes.n_events() == 3

@@ -126,6 +126,16 @@ class LaneIndex:
     def __len__(self) -> int:
         return int(self.order.size)
 
+    def n_events(self) -> int:
+        """Distinct events in all lanes (an event with two actors counts once)."""
+        got = self._grid.get("n_events")
+        if got is None:
+            seen = np.zeros(int(self.idx.max()) + 1 if self.idx.size else 0, bool)
+            seen[self.idx] = True
+            got = int(seen.sum())
+            self._grid["n_events"] = got
+        return got
+
     def count(self, k: int, v0: float, v1: float) -> int:
         """Events of lane ``k`` starting in ``[v0, v1)``."""
         a, b = self.ptr[k], self.ptr[k + 1]

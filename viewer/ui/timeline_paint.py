@@ -1017,7 +1017,7 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
     p.setPen(MUTED)
     p.drawText(QRectF(8, ax.top() + 4, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft,
                range_label(v0, v1))
-    n_vis = sum(int(scene.lanes.counts[k]) for k in range(len(scene.lanes)))
+    n_vis = scene.lanes.n_events()
     p.drawText(QRectF(8, ax.top() + 20, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft,
                f"{n_vis:,} event{'s' if n_vis != 1 else ''}")
 
