@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -536,21 +535,29 @@ def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class _Cues:
-    """The tense cues of one text, found in one pass when first needed, then looked up
-    by position (so many expressions in one long sentence cost no rescans)."""
+    """The tense cues of one text, found block by block when first needed near an
+    expression, then looked up by position (long sentences cost no rescans, and text
+    far from any expression that needs a tense is never scanned)."""
 
-    __slots__ = ("text", "starts", "ends", "kinds")
+    __slots__ = ("text", "blocks")
+    BLOCK = 2048
 
     def __init__(self, text: str):
         self.text = text
-        self.starts: list[int] | None = None
-        self.ends: list[int] = []
-        self.kinds: list[str] = []
+        self.blocks: dict[int, list[tuple[int, int, str]]] = {}
 
-    def _load(self) -> list[int]:
+    def _block(self, index: int) -> list[tuple[int, int, str]]:
+        cues = self.blocks.get(index)
+        if cues is not None:
+            return cues
         regex, future, not_past = load_tense_cues()
-        starts: list[int] = []
-        for m in regex.finditer(self.text):
+        lo = index * self.BLOCK
+        hi = lo + self.BLOCK
+        found: list[tuple[int, int, str]] = []
+        # Scan a little past the block so a cue that starts inside it is seen whole.
+        for m in regex.finditer(self.text, lo, min(len(self.text), hi + 64)):
+            if m.start() >= hi:
+                break
             word = " ".join(m.group(0).lower().replace("’", "'").split())
             if word in future or word == "'ll":
                 kind = FUTURE
@@ -558,28 +565,29 @@ class _Cues:
                 continue
             else:
                 kind = PAST
-            if starts and self.text[self.ends[-1] : m.start()].isspace() and len(
-                self.text[self.ends[-1] : m.start()]
-            ) <= 2:
-                # An auxiliary right before another cue ("were planning to", "was
-                # expected to"): the second word carries the tense.
-                starts.pop()
-                self.ends.pop()
-                self.kinds.pop()
-            starts.append(m.start())
-            self.ends.append(m.end())
-            self.kinds.append(kind)
-        self.starts = starts
-        return starts
+            found.append((m.start(), m.end(), kind))
+        self.blocks[index] = found
+        return found
+
+    def _between(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        cues: list[tuple[int, int, str]] = []
+        for index in range(lo // self.BLOCK, hi // self.BLOCK + 1):
+            cues.extend(c for c in self._block(index) if lo <= c[0] and c[1] <= hi)
+        # An auxiliary right before another cue ("were planning to", "was expected
+        # to"): the second word carries the tense.
+        kept: list[tuple[int, int, str]] = []
+        for cue in cues:
+            if kept and len(self.text[kept[-1][1] : cue[0]]) <= 2 and self.text[kept[-1][1] : cue[0]].isspace():
+                kept.pop()
+            kept.append(cue)
+        return kept
 
     def near(self, start: int, end: int) -> str | None:
         """PAST / FUTURE from the cue nearest to text[start:end] in its sentence."""
-        starts = self.starts if self.starts is not None else self._load()
         lo, hi = _sentence_window(self.text, start, end)
         best: tuple[int, str] | None = None
-        for k in range(bisect_left(starts, lo), bisect_left(starts, hi)):
-            c_start, c_end = starts[k], self.ends[k]
-            if start <= c_start < end or c_end > hi:
+        for c_start, c_end, kind in self._between(lo, hi):
+            if start <= c_start < end:
                 continue  # the expression's own words ("last", "next") are handled by the rule
             if c_end <= start:
                 distance = start - c_end
@@ -587,7 +595,7 @@ class _Cues:
                 # A verb before the expression governs it more often than one after it.
                 distance = c_start - end + 5
             if best is None or distance < best[0]:
-                best = (distance, self.kinds[k])
+                best = (distance, kind)
         return best[1] if best else None
 
 
