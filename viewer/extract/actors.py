@@ -76,6 +76,7 @@ class Lexicon:
     template: dict[str, Entry]  # expanded template alias -> entry
     surname: dict[str, Entry]  # short alias of a well-known person -> entry
     regex: re.Pattern[str]
+    demonym_regex: re.Pattern[str]
     title_regex: re.Pattern[str]
     titles: dict[str, str]  # lower-case title -> title as listed
     honorifics: dict[str, str]
@@ -217,6 +218,7 @@ def lexicon() -> Lexicon:
     # Capitalised aliases must start at a word boundary; "U.S." ends in a dot, so the
     # right boundary only forbids a following letter or digit.
     regex = re.compile(r"(?<![\w])(?:" + _alts(all_aliases) + r")(?![\w])")
+    demonym_regex = re.compile(r"(?<![\w])(?:" + _alts(list(demonym)) + r")(?![\w])")
 
     titles_list = titles_data["titles"]
     titles = {t.lower(): t for t in titles_list}
@@ -237,6 +239,7 @@ def lexicon() -> Lexicon:
         template=template,
         surname=surname,
         regex=regex,
+        demonym_regex=demonym_regex,
         title_regex=title_regex,
         titles=titles,
         honorifics=titles_data["honorifics"],
@@ -291,6 +294,7 @@ class _Cand:
     role: str = ""
     gender: str = ""
     priority: int = 0  # higher wins an overlap of equal length
+    generic: bool = False  # "the ministry": a reference, not a name to keep as alias
     full_person: bool = False
 
 
@@ -299,6 +303,10 @@ class _Cand:
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
+_TIME_WORDS = frozenset(
+    "on today yesterday tonight tomorrow monday tuesday wednesday thursday friday saturday sunday last this "
+    "next week month year earlier later early late also meanwhile".split()
+)
 _ACT_AUX = frozenset(
     "has have had is was will would could can may might must should did does plans wants hopes aims needs "
     "seeks".split()
@@ -353,6 +361,8 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
             continue
         if lw == "effect" and i == 1:
             continue
+        if lw in _TIME_WORDS:
+            continue  # "China on Thursday expanded ..."
         if lw in _ACT_AUX:
             return True
         if w[0].isupper():
@@ -389,20 +399,31 @@ def _country_phrase_before(text: str, start: int, lex: Lexicon) -> tuple[str, st
             return lex.demonym[phrase], "demonym", phrase
         if phrase in lex.country_alias:
             return lex.country_alias[phrase], "qualifier", phrase
-    if words and words[-1].lower() in ("its", "their", "the"):
+    if words and words[-1].lower() in ("its", "their"):
         return "", "pronoun", words[-1]
     return "", "", ""
 
 
-def _context_country(text: str, start: int, lex: Lexicon, recent: list[tuple[int, str]]) -> str:
-    """Country named just before an alias: "China's", "Chinese", or "its" -> last country."""
+def _context_country(
+    text: str, start: int, lex: Lexicon, recent: list[tuple[int, str]]
+) -> tuple[str, bool]:
+    """Country of a generic name ("the Ministry of Commerce"): (country, explicit).
+
+    Explicit when a possessive or demonym stands just before it ("China's", "Chinese"),
+    or "its"/"their" points at the country named last in the same stretch of text."""
     country, how = _country_before(text, start, lex)
     if country and how in ("poss", "demonym"):
-        return country
-    for off, country in reversed(recent):
-        if off < start and start - off < 600:
-            return country
-    return ""
+        return country, True
+    if how == "pronoun":
+        for off, c in reversed(recent):
+            if off < start and start - off < 250:
+                return c, True
+    return "", False
+
+
+def _title_case(phrase: str) -> str:
+    small = {"of", "for", "and", "the", "on", "in", "to"}
+    return " ".join(w if w in small else w[:1].upper() + w[1:] for w in phrase.split())
 
 
 def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> ActorResult:
@@ -413,7 +434,23 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     deferred_short: list[tuple[int, int, str, Entry]] = []
 
     # 1-3: gazetteer, countries, templates
-    for m in lex.regex.finditer(text):
+    matches = list(lex.regex.finditer(text))
+    # how often each country is named (names, capitals, demonyms): a generic
+    # "the Ministry of Commerce" with no country before it belongs to the main one
+    weight: dict[str, int] = {}
+    for m in matches:
+        c = lex.country_alias.get(m.group())
+        if c:
+            weight[c] = weight.get(c, 0) + 1
+    for m in lex.demonym_regex.finditer(text):
+        c = lex.demonym[m.group()]
+        weight[c] = weight.get(c, 0) + 1
+    first_seen: dict[str, int] = {}
+    for m in matches:
+        c = lex.country_alias.get(m.group())
+        if c:
+            first_seen.setdefault(c, m.start())
+    for m in matches:
         s, e, w = m.start(), m.end(), m.group()
         if w in lex.template:
             en = lex.template[w]
@@ -444,13 +481,19 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             deferred_short.append((s, e, w, lex.surname[w]))
             continue
         if w in lex.context_alias:
-            country = _context_country(text, s, lex, recent_countries)
+            country, explicit = _context_country(text, s, lex, recent_countries)
             options = lex.context_alias[w]
             chosen = next((o for o in options if o.country == country), None)
-            if chosen is None and country and options[0].kind in ("ministry", "agency"):
+            if chosen is None and explicit and options[0].kind in ("ministry", "agency"):
                 # a ministry of a country with no gazetteer entry: "Japan's Ministry of Commerce"
-                title = " ".join(x[:1].upper() + x[1:] for x in w.split())
-                chosen = Entry(f"{country}'s {title}", options[0].kind, country)
+                chosen = Entry(f"{country}'s {_title_case(w)}", options[0].kind, country)
+            if chosen is None and not explicit:
+                # no country before it: the article's main country, if it has one
+                ranked = sorted(
+                    (o for o in options if weight.get(o.country)),
+                    key=lambda o: (-weight[o.country], first_seen.get(o.country, 1 << 30)),
+                )
+                chosen = ranked[0] if ranked else None
             if chosen is not None:
                 cands.append(_Cand(s, e, w, chosen.name, chosen.kind, chosen.country, priority=3))
             continue
@@ -533,6 +576,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
 
     # 7: short names resolve to full names of the article
     chosen = _short_names(text, lex, chosen, deferred_short)
+
+    # 8: "the ministry", "a ministry spokesperson": the ministry named last
+    chosen = _generic_references(text, chosen)
 
     return _assemble(chosen)
 
@@ -1033,6 +1079,45 @@ def _short_names(
     return out
 
 
+_GENERIC_REF = re.compile(
+    r"\b(?:the|a|an|its|this|that)\s+(ministry|department|agency|commission|bureau|regulator|company|firm|group)\b"
+)
+_GENERIC_KINDS = {
+    "ministry": ("ministry",),
+    "department": ("ministry",),
+    "agency": ("agency",),
+    "commission": ("agency", "government"),
+    "bureau": ("agency",),
+    "regulator": ("agency",),
+    "company": ("company",),
+    "firm": ("company",),
+    "group": ("company",),
+}
+
+
+def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
+    """A bare institutional noun refers back to the last actor of that kind named
+    before it in the article ("China's Ministry of Commerce ... a ministry spokesperson")."""
+    if not chosen:
+        return chosen
+    starts = [c.start for c in chosen]
+    extra: list[_Cand] = []
+    for m in _GENERIC_REF.finditer(text):
+        s, e = m.start(1), m.end(1)
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and chosen[i].end > s:
+            continue
+        noun = m.group(1)
+        kinds = _GENERIC_KINDS[noun]
+        for c in reversed(chosen[: i + 1]):
+            if c.kind in kinds and (noun not in ("ministry", "department", "commission") or noun in c.name.lower()):
+                extra.append(_Cand(s, e, noun, c.name, c.kind, c.country, generic=True))
+                break
+    if not extra:
+        return chosen
+    return sorted(chosen + extra, key=lambda c: c.start)
+
+
 def _assemble(chosen: list[_Cand]) -> ActorResult:
     res = ActorResult()
     by_name: dict[str, Actor] = {}
@@ -1043,7 +1128,7 @@ def _assemble(chosen: list[_Cand]) -> ActorResult:
             a = Actor(c.name, c.kind, c.country, [], c.role)
             by_name[c.name] = a
             res.actors.append(a)
-        if c.text not in a.aliases:
+        if c.text not in a.aliases and not c.generic:
             a.aliases.append(c.text)
         if not a.role and c.role:
             a.role = c.role

@@ -298,7 +298,7 @@ def _subject_before(ctx: Context, cue_start: int, floor: int) -> tuple[str | Non
     if re.search(r",[\"”'’]?\s*$", frame):
         # "X, <apposition>, said": the first actor followed by a comma opens it
         for m in ms:
-            if re.match(r"(?:[’']s)?\s*,", text[m.end : m.end + 4]) and m.end < cue_start - 2:
+            if re.match(r"(?:[’']s)?\s*,", text[m.end : m.end + 4]) and m.end <= cue_start - 2:
                 return m.name, True
     last = ms[-1] if ms else None
     seg_start = (last.end if last else floor) - floor
