@@ -501,6 +501,13 @@ def _op_anaphor(ctx: _Context, unit: Any, offset: Any) -> str:
     return _fmt_unit(_shift(day, u, n), u)
 
 
+def _op_week_of(ctx: _Context, date_op: Any) -> str:
+    day = str(ctx.arg(date_op))
+    if not day[:4].isdigit():
+        return "XXXX-WXX"
+    return _fmt_unit(dt.date.fromisoformat(day[:10]), "W")
+
+
 def _op_period_of_year(ctx: _Context, year: Any) -> str:
     y = _year_of(ctx.arg(year))
     if y is None:  # "the latest period": the quarter under discussion or the last one
@@ -516,7 +523,7 @@ _OPS: dict[str, Callable[..., str]] = {
     "century": _op_century, "holiday": _op_holiday, "time": _op_time, "daypart": _op_daypart,
     "pod": _op_pod, "dur": _op_dur, "set": _op_set, "set_weekday": _op_set_weekday, "literal": _op_literal,
     "month_dir": _op_month_dir, "year_before": _op_year_before, "period_of_year": _op_period_of_year,
-    "anaphor": _op_anaphor,
+    "anaphor": _op_anaphor, "week_of": _op_week_of,
 }
 
 

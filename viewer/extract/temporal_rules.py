@@ -28,7 +28,7 @@ OPERATIONS = frozenset(
     {
         "date", "weekday", "rel", "ago", "quarter", "half", "season", "weekend", "decade", "century",
         "holiday", "time", "daypart", "pod", "dur", "set", "set_weekday", "literal", "month_dir",
-        "year_before", "period_of_year", "anaphor",
+        "year_before", "period_of_year", "anaphor", "week_of",
     }
 )
 _BUILTIN_NORMS = frozenset({"int", "year", "number", "decade", "spelled_year", "ampm", "text"})
