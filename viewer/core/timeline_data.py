@@ -355,9 +355,12 @@ def union_intervals(a: np.ndarray, b: np.ndarray, gap: float = 0.0) -> tuple[np.
 
 # ---------------------------------------------------------------- labels
 
-def label_room(x: np.ndarray, right: float, gap: float = 6.0, offset: float = 8.0,
+def label_room(x: np.ndarray, right: float | np.ndarray, gap: float = 6.0, offset: float = 8.0,
                obstacles: np.ndarray | None = None) -> np.ndarray:
-    """Room (px) for a label starting at ``x + offset`` before the next obstacle (minus ``gap``) or ``right``."""
+    """Room (px) for a label starting at ``x + offset`` before the next obstacle (minus ``gap``) or ``right``.
+
+    ``right`` may be one limit or one per label.
+    """
     if not x.size:
         return np.empty(0)
     obst = x if obstacles is None else np.sort(obstacles)
@@ -367,7 +370,7 @@ def label_room(x: np.ndarray, right: float, gap: float = 6.0, offset: float = 8.
     return np.minimum(limit, right) - starts
 
 
-def place_labels(x: np.ndarray, widths: np.ndarray, right: float, gap: float = 6.0,
+def place_labels(x: np.ndarray, widths: np.ndarray, right: float | np.ndarray, gap: float = 6.0,
                  offset: float = 8.0, min_width: float = 28.0, obstacles: np.ndarray | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Greedy left-to-right placement of one row of labels beside markers.

@@ -78,6 +78,7 @@ CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0
 LABEL_CACHE_BYTES = 24 << 20
 LABEL_MIN_W = 28.0
+OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
 ELIDE_STEP = 16.0  # a label shorter than this (after eliding) is not worth drawing
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues  # markers closer than this (px) merge into a cluster
 LEGEND_ROW_H = 22.0
@@ -418,19 +419,21 @@ class TimelineScene:
                 out.append((self.colours[n], labels.get(iid, iid)))
         return out
 
-    def lane_window(self, k: int, v0: float, v1: float) -> tuple[np.ndarray, np.ndarray]:
-        """Point rows and span rows of lane ``k`` near ``[v0, v1)``, cached for a window three views wide.
+    def lane_window(self, k: int, v0: float, v1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Point rows (and their starts) and span rows of lane ``k`` near ``[v0, v1)``, cached for a
+        window three views wide.
 
         Panning and small zooms then filter a few hundred cached rows instead of
         searching the lane's groups again on every frame.
         """
         span = v1 - v0
         c = self._win_cache.get(k)
-        if c is None or c[4] is not self.lanes or not (c[0] <= v0 and v1 <= c[1] and c[1] - c[0] <= 4 * span):
+        if c is None or c[5] is not self.lanes or not (c[0] <= v0 and v1 <= c[1] and c[1] - c[0] <= 4 * span):
             w0, w1 = v0 - span, v1 + span
-            c = (w0, w1, self.lanes.points(k, w0 - DAY, w1), self.lanes.spans(k, w0, w1), self.lanes)
+            pts = self.lanes.points(k, w0 - DAY, w1)
+            c = (w0, w1, pts, self.data.t0[pts], self.lanes.spans(k, w0, w1), self.lanes)
             self._win_cache[k] = c
-        return c[2], c[3]
+        return c[2], c[3], c[4]
 
     def span_style(self, iss: int) -> tuple[QColor, QPen]:
         """Fill and dashed edge of a span bar in the colour of issue ``iss`` (cached)."""
@@ -540,8 +543,7 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
         x = plot.left() + (t - v0) * sx
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    for r in sparse:
-        _paint_sparse_lane(p, scene, lay, frame, r, dpr)
+    _paint_sparse_lanes(p, scene, lay, frame, sparse, dpr)
     _paint_marked(p, scene, lay, frame, dense, dpr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
@@ -679,59 +681,83 @@ def _premul(col: QColor, alpha: np.ndarray) -> np.ndarray:
     return (a << 24) | (r << 16) | (g << 8) | b
 
 
-def _paint_sparse_lane(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, r: LaneRow,
-                       dpr: float) -> None:
+def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
+                        dpr: float) -> None:
+    """Spans, markers, cluster badges and labels of every lane drawn as individual events.
+
+    The numpy work runs once for all these lanes together: positions are offset by
+    lane (``OFF`` per lane) so one sorted array serves clustering and label room
+    for every lane at once; only the drawing calls loop per item.
+    """
+    if not rows:
+        return
     data = scene.data
     v0, v1 = scene.v0, scene.v1
     plot = lay.plot
     sx = plot.width() / (v1 - v0)
     left, right = plot.left(), plot.right()
-    cy = r.y + marker_row(r.h)
-    # spans: translucent bars over their whole (uncertain) extent with a dashed edge, packed into
-    # tracks below the marker row so they never hide markers or each other
-    pts, sps = scene.lane_window(r.k, v0, v1)
-    if sps.size:
-        srows = sps[(data.t0[sps] < v1) & (data.t1[sps] > v0)]
-        if srows.size:
-            _paint_spans(p, scene, frame, r, srows, left, right, v0, sx)
-    # points: clustered markers at the middle of their day
     pad = CLUSTER_D / sx
-    pt0 = data.t0[pts]
-    prow = pts[np.searchsorted(pt0, v0 - DAY / 2 - pad):np.searchsorted(pt0, v1 + pad)]
-    if not prow.size:
+    parts = []
+    for r in rows:
+        pts, pt0, sps = scene.lane_window(r.k, v0, v1)
+        # spans: translucent bars over their whole (uncertain) extent with a dashed edge, packed into
+        # tracks below the marker row so they never hide markers or each other
+        if sps.size:
+            srows = sps[(data.t0[sps] < v1) & (data.t1[sps] > v0)]
+            if srows.size:
+                _paint_spans(p, scene, frame, r, srows, left, right, v0, sx)
+        # points: clustered markers at the middle of their day
+        parts.append(pts[np.searchsorted(pt0, v0 - DAY / 2 - pad):np.searchsorted(pt0, v1 + pad)])
+    sizes = np.array([q.size for q in parts])
+    if not sizes.sum():
         return
+    prow = np.concatenate(parts)
+    lane_no = np.repeat(np.arange(len(rows)), sizes)
     x = left + (data.t0[prow] + DAY / 2 - v0) * sx
-    first, count = clusters(x, CLUSTER_GAP)
-    xc = np.add.reduceat(x, first) / count  # cluster centre
-    ext0 = x[first]
-    ext1 = x[first + count - 1]
-    frame.markers[r.k] = (xc, first, count, np.stack([ext0, ext1], 1), prow)
-    single = count == 1
+    xo = x + lane_no * OFF  # lanes never cluster or label into each other
+    first, count = clusters(xo, CLUSTER_GAP)
+    xc = np.add.reduceat(x, first) / count  # cluster centres
+    c_lane = lane_no[first]
+    cys = np.array([r.y + marker_row(r.h) for r in rows])
+    c_cy = cys[c_lane]
+    # hit-test geometry per lane
+    c_bounds = np.searchsorted(c_lane, np.arange(len(rows) + 1))
+    p_bounds = np.concatenate([[0], np.cumsum(sizes)])
+    ext = np.stack([x[first], x[first + count - 1]], 1)
+    for j, r in enumerate(rows):
+        a, b = c_bounds[j], c_bounds[j + 1]
+        if b > a:
+            frame.markers[r.k] = (xc[a:b], first[a:b] - p_bounds[j], count[a:b], ext[a:b],
+                                  prow[p_bounds[j]:p_bounds[j + 1]])
     iss = data.issue[prow]
     # sprite key per cluster: its issue (or -2 when the cluster mixes issues) and its size
     mixed = np.minimum.reduceat(iss, first) != np.maximum.reduceat(iss, first)
     ckey = np.where(mixed, -2, iss[first])
     sprites = scene.sprites(dpr)
-    for xj, ck, n in zip(xc.tolist(), ckey.tolist(), count.tolist(), strict=True):
+    for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
         sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
-        p.drawImage(QPointF(xj - sp[1], cy - sp[1]), sp[0])
+        p.drawImage(QPointF(xj - sp[1], yj - sp[1]), sp[0])
     # labels beside single markers, elided to stop before the next marker
+    single = count == 1
     cand = np.flatnonzero(single)
     if cand.size:
-        obst = xc - np.where(single, MARKER_D / 2, CLUSTER_D / 2)
+        xco = xc + c_lane * OFF
+        obst = xco - np.where(single, MARKER_D / 2, CLUSTER_D / 2)
         crow = prow[first[cand]]
+        rights = right + c_lane[cand] * OFF
         # only slots with room for a label fetch their title
-        room = label_room(xc[cand], right, obstacles=obst)
+        room = label_room(xco[cand], rights, obstacles=obst)
         scene.ensure_titles(crow[room >= LABEL_MIN_W])
         tw = scene.title_widths(crow)
-        chosen, granted = place_labels(xc[cand], tw, right, obstacles=obst, min_width=LABEL_MIN_W)
+        chosen, granted = place_labels(xco[cand], tw, rights, obstacles=obst, min_width=LABEL_MIN_W)
         p.setFont(scene.font)
         p.setPen(TEXT)
-        _draw_labels(p, scene, frame, xc[cand[chosen]] + 8, cy, crow[chosen], granted, tw[chosen])
-    _outline_rows(p, scene, prow, x, cy)
+        _draw_labels(p, scene, frame, xc[cand[chosen]] + 8, c_cy[cand[chosen]], crow[chosen], granted,
+                     tw[chosen])
+    _outline_rows(p, scene, prow, x, cys[lane_no])
 
 
-def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float,
+def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float | np.ndarray,
                  rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None) -> None:
     """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width.
 
@@ -742,12 +768,12 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
     """
     small = p.font().pixelSize() != FONT_PX
     fm = scene.fm_small if small else scene.fm
-    top = cy - fm.height() / 2
+    tops = np.broadcast_to(np.asarray(cy, float) - fm.height() / 2, x.shape).tolist()
     full = scene.title_widths(rows) if full is None else full
     font = scene.small if small else scene.font
     colour = p.pen().color()
     dpr = scene.label_dpr
-    for xi, row, w, fw in zip(x.tolist(), rows.tolist(), widths.tolist(), full.tolist(), strict=True):
+    for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
         elide = w + 0.5 < fw
         # elided widths snap down to 16 px steps, so zooming reuses the same few label images
         wq = int(w // ELIDE_STEP * ELIDE_STEP) if elide else -1
@@ -850,8 +876,10 @@ def span_zone(r: LaneRow) -> tuple[float, float]:
     return r.y + r.h * 0.72, max(r.h * 0.22, 3.0)
 
 
-def _outline_rows(p: QPainter, scene: TimelineScene, prow: np.ndarray, x: np.ndarray, cy: float) -> None:
-    """Rings around highlighted and selected markers among ``prow`` at ``x``."""
+def _outline_rows(p: QPainter, scene: TimelineScene, prow: np.ndarray, x: np.ndarray,
+                  cy: float | np.ndarray) -> None:
+    """Rings around highlighted and selected markers among ``prow`` at ``x`` (and ``cy``, per row or one)."""
+    cya = np.broadcast_to(np.asarray(cy, float), x.shape)
     for rows, pen, rad in ((scene.highlight_rows, QPen(HIGHLIGHT, 4), MARKER_D / 2 + 3),
                            (scene.selected_rows, QPen(SELECT, 2), MARKER_D / 2 + 2.5)):
         if not rows.size:
@@ -861,8 +889,8 @@ def _outline_rows(p: QPainter, scene: TimelineScene, prow: np.ndarray, x: np.nda
             continue
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        for xi in x[hit]:
-            p.drawEllipse(QPointF(xi, cy), rad, rad)
+        for xi, yi in zip(x[hit].tolist(), cya[hit].tolist(), strict=True):
+            p.drawEllipse(QPointF(xi, yi), rad, rad)
 
 
 def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
