@@ -92,7 +92,7 @@ CASES = [
     ("Shipments resume within two to three weeks.", FRI, "two to three weeks", "DURATION", "P2W"),
     ("Losses mounted over the past two quarters.", FRI, "the past two quarters", "DURATION", "P2Q"),
     ("The hearing is set for the week of March 6, 2000.", FRI, "the week of March 6, 2000", "DATE", "2000-W10"),
-    ("Talks ended on 5 Jan.", FRI, "5 Jan", "DATE", "2025-01-05"),
+    ("Talks ended on 5 Jan and resumed.", FRI, "5 Jan", "DATE", "2025-01-05"),
     ("The pause ends at the end of June.", FRI, "the end of June", "DATE", "2025-06"),
     ("Trading halted at 1500 GMT.", FRI, "1500 GMT", "TIME", "2025-06-06T15:00"),
 ]
