@@ -118,3 +118,16 @@ def test_headline_capitals_do_not_make_people() -> None:
     text = "Xi Jinping Finally Calls Trump Over Trade\nXi Jinping spoke with Donald Trump on Thursday."
     persons = {n for n, k in names(text).items() if k == "person"}
     assert persons == {"Xi Jinping", "Donald Trump"}
+
+
+def test_generic_ministry_goes_to_the_articles_country_and_is_referred_back() -> None:
+    text = (
+        "BEIJING - Chinese exporters face new rules. Beijing said the rules protect Chinese firms.\n"
+        "The Ministry of Commerce said the rules start in May, a ministry spokesperson added."
+    )
+    res = find_actors(text)
+    ministry = [m for m in res.mentions if m.kind == "ministry"]
+    assert [m.text for m in ministry] == ["Ministry of Commerce", "ministry"]
+    assert {m.name for m in ministry} == {"China's Ministry of Commerce"}
+    actor = next(a for a in res.actors if a.name == "China's Ministry of Commerce")
+    assert "ministry" not in actor.aliases  # a reference is not a name

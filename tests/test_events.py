@@ -83,3 +83,22 @@ def test_no_anchor_no_invented_dates() -> None:
     ex = extract(Article(text=text, published=None))
     assert ex.events[0].when.origin == Origin.EXPLICIT
     assert [(u.text, u.value) for u in ex.unresolved] == [("Tuesday", "XXXX-WXX-2")]
+
+
+def test_dateline_is_not_part_of_the_title() -> None:
+    text = "SEOUL, March 12 (Reuters) - South Korea on Wednesday raised tariffs on steel imports."
+    assert events(text) == [("2025-03-12", "South Korea raises tariffs on steel imports")]
+
+
+def test_event_noun_in_a_prepositional_phrase_is_the_happening() -> None:
+    text = "Markets rallied ahead of a planned summit between Donald Trump and Xi Jinping next month."
+    assert events(text) == [("2025-04", "Trump and Xi hold summit")]
+
+
+def test_reduced_passive_versus_active_past() -> None:
+    assert events("Talks stalled over the fate of a deal on tariffs signed in January.") == [
+        ("2025-01", "Deal on tariffs signed")
+    ]
+    assert events("After months of talks the two sides agreed on tariffs in January.") == [
+        ("2025-01", "Two sides agree on tariffs")
+    ]

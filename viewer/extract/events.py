@@ -28,18 +28,22 @@ from viewer.core.resources import load_json
 from viewer.core.timepoint import parse_value, span
 from viewer.extract.quotes import cue_forms, inflect, verb_forms
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,.%]*")
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’\-]*|\d[\d,.%]*")
 # words that end the object of a title ("Canada imposes tariffs on steel | after ...")
 _STOP_OBJECT = frozenset(
     "during since after before as amid while when where which who that because despite following until "
     "than if although though whereas according saying adding".split()
 )
-_PREPOSITIONS = frozenset("on in at by from over about for of to with into against under".split())
+_PREPOSITIONS = frozenset(
+    "on in at by from over about for of to with into against under between among".split()
+)
 _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 _DETERMINERS = frozenset("a an the its their his her our this that these those such some any".split())
 _CLAUSE_SPLIT = re.compile(
     r"[;:—–]|,[”\"’']?\s+(?=(?:and|but|while|which|who|whereas|although|though|after|before|as|when|raising|"
-    r"saying|adding|describing|offering|prompting|sending|leaving|making)\b)|\s\((?!\w+\))"
+    r"saying|adding|describing|offering|prompting|sending|leaving|making)\b)|\s\((?!\w+\))|"
+    # a spaced dash, as after a dateline: "BEIJING, Oct 9 (Reuters) - China ..."
+    r"\s[-_–—]{1,2}\s"
 )
 
 
@@ -391,6 +395,35 @@ class EventBuilder:
             return (ev.when.value, self.v.groups[m.group().lower()])
         return (ev.when.value + "|" + ev.title, -1)
 
+    def _nominal_before(self, cs: int, t) -> str | None:
+        """An event noun the date follows with no verb between: "a planned meeting
+        between Xi and Trump later this month"."""
+        window = self.text[max(cs, t.start - 120) : t.start]
+        best = None
+        # the event noun must sit in a prepositional phrase ("ahead of a planned
+        # meeting"); as the object of a verb ("signed a trade pact") the verb is the event
+        for m in re.finditer(
+            r"\b(?:of|to|for|at|after|before|since|until|following|during|from|ahead\s+of)\s+"
+            r"(?:a|an|the|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(" + self._nominal_alts() + r")\b",
+            window,
+            re.IGNORECASE,
+        ):
+            best = m
+        if best is None:
+            return None
+        between = _WORD.findall(window[best.end() :])
+        if len(between) > 14 or any(
+            (x.lower() in self.v.verbs and x.islower())
+            or x.lower() in self.v.irregular_past
+            or x.endswith("ed")
+            for x in between
+        ):
+            return None
+        return best.group(1).lower()
+
+    def _nominal_alts(self) -> str:
+        return "|".join(re.escape(n) for n in sorted(self.v.nominals, key=len, reverse=True))
+
     def _nominal_at(self, t) -> str | None:
         """An event noun the date modifies: "Thursday's call", "the May pact", "June 5 talks"."""
         after = self.text[t.end : t.end + 40]
@@ -406,7 +439,7 @@ class EventBuilder:
     ) -> Event | None:
         text = self.text
         cs, ce = _clause_bounds(text, s, e, t.start)
-        noun = self._nominal_at(t)
+        noun = self._nominal_at(t) or self._nominal_before(cs, t)
         title = None
         if noun is not None:
             title, people = self._nominal_title(s, e, noun)
@@ -524,6 +557,11 @@ class EventBuilder:
         lemma = self.v.verbs.get(lw) or self.v.irregular_past.get(lw) or _lemma_of_past(lw)
         subj = [m for m in self._participants(cs, w.start())]
         obj = _object_phrase(text, w.end(), ce, (t.start, t.end))
+        if lw in cue_forms() and not obj:
+            # "Huang said last week that the company had ..." -> what was said
+            rest = re.match(r"(?:\s+\S+){0,4}?\s+that\s+", text[w.end() : ce])
+            if rest:
+                obj = _object_phrase(text, w.end() + rest.end(), ce, (t.start, t.end), limit=7)
         nxt = ws[i + 1].group().lower() if i + 1 < len(ws) else ""
         gap = text[w.end() : ws[i + 1].start()] if i + 1 < len(ws) else "."
         # "an agreement signed in May": a participle after a noun, followed by a
@@ -532,6 +570,7 @@ class EventBuilder:
             not subj
             and prev not in self.v.auxiliaries
             and i > 0
+            and self._np_after_preposition(ws, i)
             and (
                 nxt in _PREPOSITIONS
                 or bool(re.search(r"[,;.]", gap))
@@ -570,6 +609,18 @@ class EventBuilder:
             names = self._title_names(subj)
             head = _join(names)
             plural = len(names) > 1
+            tail = [
+                x.group()
+                for x in _words(text, subj[-1].end, w.start())
+                if x.group().lower() not in self.v.auxiliaries and not x.group().lower().endswith("ly")
+            ]
+            if (
+                1 <= len(tail) <= 2
+                and all(x.islower() and x not in _PREPOSITIONS for x in tail)
+                and (not re.search(r"[,;:]", text[subj[-1].end : w.start()]))
+            ):
+                head = f"{head} {' '.join(tail)}"  # "Nvidia shares fall 3%"
+                plural = tail[-1].endswith("s") and not tail[-1].endswith("ss")
         else:
             head = self._subject_np(cs, w, i, ws)
             plural = head.lower().endswith("s") and not head.lower().endswith("ss")
@@ -583,6 +634,17 @@ class EventBuilder:
         if len(title) > 80:
             title = title[:77].rsplit(" ", 1)[0] + "…"
         return _cap(title)
+
+    def _np_after_preposition(self, ws: list[re.Match[str]], i: int) -> bool:
+        """True when the noun phrase before word ``i`` sits after a preposition ("the
+        fate of a trade agreement signed in May"): then the participle is a reduced
+        passive; at a clause start ("the two sides agreed in Madrid") it is the verb."""
+        k = i - 1
+        while k >= 0 and ws[k].group().lower() not in _DETERMINERS and i - k <= 5:
+            if ws[k].group().lower() in _PREPOSITIONS:
+                return True
+            k -= 1
+        return k > 0 and ws[k - 1].group().lower() in _PREPOSITIONS
 
     def _subject_np(self, cs: int, w: re.Match[str], i: int, ws: list[re.Match[str]]) -> str:
         np = _noun_phrase_before(self.text, cs, w.start())
