@@ -95,6 +95,8 @@ CASES = [
     ("Talks ended on 5 Jan and resumed.", FRI, "5 Jan", "DATE", "2025-01-05"),
     ("The pause ends at the end of June.", FRI, "the end of June", "DATE", "2025-06"),
     ("Trading halted at 1500 GMT.", FRI, "1500 GMT", "TIME", "2025-06-06T15:00"),
+    ("Families kept the secret for more than two thousand years.", FRI, "more than two thousand years",
+     "DURATION", "P2000Y"),
 ]
 
 

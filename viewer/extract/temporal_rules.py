@@ -151,8 +151,11 @@ def _clean(text: str) -> str:
 
 
 def _word_number(text: str) -> int | None:
-    """'twenty-four' -> 24, 'nine' -> 9 (the small compounds news writes out)."""
+    """'twenty-four' -> 24, 'nine' -> 9, 'two thousand' -> 2000 (what news writes out)."""
     parts = text.replace("-", " ").split()
+    if len(parts) > 1 and parts[-1] in ("hundred", "thousand"):
+        base = _word_number(" ".join(parts[:-1]))
+        return None if base is None else base * (100 if parts[-1] == "hundred" else 1000)
     if len(parts) == 1:
         word = parts[0]
         return _NUMBER_UNITS.get(word) or _TEENS.get(word) or _TENS.get(word)

@@ -100,7 +100,7 @@ _RANGE_SPLIT = re.compile(r"^(.*?\S)\s*(?:-|–|\bto\b|\bthrough\b|\band\b|\bunt
 def _tags_for(tx: Timex) -> list[tuple[int, int, str, str, str]]:
     """TimeML marks the two ends of a range separately ("between <1994> and <1997>");
     the tagger gives one expression with an end_value: split it back."""
-    if tx.end_value:
+    if tx.end_value and tx.type in ("DATE", "TIME"):  # "two to three weeks" stays one duration
         m = _RANGE_SPLIT.match(tx.text)
         if m:
             first_end = tx.start + m.end(1)
