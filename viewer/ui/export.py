@@ -1,7 +1,7 @@
 """Export the timeline to PNG (and SVG) with the same painter as the screen.
 
 No window is needed: everything renders into an offscreen QImage. A large PNG is
-painted in horizontal bands of at most ``band_rows`` device rows and streamed
+painted in horizontal bands of at most ``BAND_BYTES`` and streamed
 into the file (our own minimal PNG writer: IHDR, zlib-compressed IDAT chunks,
 IEND), so memory stays bounded whatever the size: a 16000 x 4000 image never
 exists in memory at once.
@@ -30,6 +30,7 @@ from viewer.ui.timeline_paint import (
 
 MAX_SIDE = 32_000  # device pixels; beyond this PNG viewers struggle and the request is likely a typo
 MIN_LANE_H = 20.0
+BAND_BYTES = 12 << 20  # device pixels painted per band, in bytes of RGB32
 
 
 class ExportError(ValueError):
@@ -77,9 +78,16 @@ def _check_size(width: int, height: int, scale: float) -> tuple[int, int]:
     return w_dev, h_dev
 
 
-def render_bands(scene: TimelineScene, width: int, height: int, scale: float = 1.0, band_rows: int = 512):
-    """Yield ``(y0, QImage)`` bands (RGB32, device pixels) covering the whole picture, top to bottom."""
+def render_bands(scene: TimelineScene, width: int, height: int, scale: float = 1.0,
+                 band_rows: int | None = None):
+    """Yield ``(y0, QImage)`` bands (RGB32, device pixels) covering the whole picture, top to bottom.
+
+    ``band_rows`` None: as many rows as fit ``BAND_BYTES`` (a few copies of a band exist at once
+    while it is converted and compressed, so this bounds the export's memory).
+    """
     w_dev, h_dev = _check_size(width, height, scale)
+    if band_rows is None:
+        band_rows = BAND_BYTES // (w_dev * 4)
     band_rows = max(int(band_rows), 16)
     for y0 in range(0, h_dev, band_rows):
         rows = min(band_rows, h_dev - y0)
@@ -150,7 +158,7 @@ def _rgb_rows(img: QImage) -> np.ndarray:
 
 
 def write_png(scene: TimelineScene, path: str | Path, width: int, height: int, scale: float = 1.0,
-              band_rows: int = 512) -> None:
+              band_rows: int | None = None) -> None:
     """Paint ``scene`` into ``path`` band by band."""
     w_dev, h_dev = _check_size(width, height, scale)
     path = Path(path)
@@ -165,7 +173,7 @@ def write_png(scene: TimelineScene, path: str | Path, width: int, height: int, s
 def export_png(data: TimelineData, issues: list[tuple[str, str, str]], path: str | Path, width: int,
                height: int, scale: float = 1.0, t0: float | None = None, t1: float | None = None,
                lane_mode: str = "issue", highlight: Iterable[int] = (), legend: bool = True,
-               overview: bool = False, issue_filter: set[str] | None = None, band_rows: int = 512,
+               overview: bool = False, issue_filter: set[str] | None = None, band_rows: int | None = None,
                event_filter: Iterable[int] | None = None) -> None:
     """Write the timeline as a PNG of ``width`` x ``height`` logical pixels times ``scale``.
 
