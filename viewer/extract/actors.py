@@ -714,7 +714,7 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
     words = list(_CAP_WORD.finditer(text))
     for i, w in enumerate(words):
         word = w.group(1)
-        nxt_is_cap = i + 1 < len(words) and re.match(r"\s+$", text[w.end() : words[i + 1].start()] or "x")
+        nxt_is_cap = i + 1 < len(words) and text[w.end() : words[i + 1].start()].isspace()
         before = text[max(0, w.start() - 30) : w.start()].split()
         prev = before[-1] if before and text[w.start() - 1 : w.start()].isspace() else ""
         if prev.lower() in _PLACE_PREP and not nxt_is_cap and text[w.end() : w.end() + 2] not in ("'s", "’s"):

@@ -19,6 +19,7 @@ participle after a noun, the noun phrase + participle ("Trade agreement signed")
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -293,12 +294,24 @@ class EventBuilder:
         for m in self.mentions:
             self.aliases.setdefault(m.name, set()).add(m.text)
             self.kind[m.name] = m.kind
+        self._starts_of: dict[int, list[int]] = {}
         # sources ("according to Chinese state media") report, they do not take part
         self.sources = attribution_spans or []
 
     # -- per-sentence material
     def _in(self, items: list, s: int, e: int) -> list:
-        return [x for x in items if x.start >= s and x.end <= e]
+        """Items (sorted by start) inside [s, e), found by bisection."""
+        starts = self._starts_of.get(id(items))
+        if starts is None:
+            starts = [x.start for x in items]
+            self._starts_of[id(items)] = starts
+        out = []
+        for x in items[bisect.bisect_left(starts, s) :]:
+            if x.start >= e:
+                break
+            if x.end <= e:
+                out.append(x)
+        return out
 
     def _actors_of(self, s: int, e: int) -> list[str]:
         out: list[str] = []
