@@ -63,6 +63,7 @@ def make_export_scene(data: TimelineData, issues: list[tuple[str, str, str]], wi
     n_open = sum(1 for k in range(len(scene.lanes)) if not scene.is_collapsed(k))
     n_closed = len(scene.lanes) - n_open
     if n_open:
+        # as on screen; lanes shrink (down to MIN_LANE_H) only when there are more than fit
         scene.lane_h = float(min(LANE_H, max(MIN_LANE_H, (avail - n_closed * COLLAPSED_H) / n_open)))
     return scene
 
