@@ -167,6 +167,8 @@ def _short(name: str, seen_aliases: dict[str, set[str]], kind: str) -> str:
             return a
     if name in _known_short_names():
         return _known_short_names()[name]
+    if len(parts) > 1 and "-" in parts[-1] and parts[-1][0].isupper():
+        return parts[0]  # "Yeo Han-koo": a hyphenated given name follows the family name
     return parts[-1] if len(parts) > 1 else name
 
 
@@ -242,7 +244,14 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
         if len(out) >= limit:
             break
     # do not end on a dangling article or adjective-less determiner
-    while out and out[-1].lower() in _DETERMINERS | _PREPOSITIONS | {"and", "or"}:
+    while out and out[-1].lower() in _DETERMINERS | _PREPOSITIONS | {
+        "and",
+        "or",
+        "late",
+        "early",
+        "earlier",
+        "later",
+    }:
         out.pop()
     return " ".join(out)
 
@@ -408,6 +417,28 @@ class EventBuilder:
             return (ev.when.value, self.v.groups[m.group().lower()])
         return (ev.when.value + "|" + ev.title, -1)
 
+    def _reported_title(self, s: int, cs: int, t) -> str | None:
+        """'Japan and the US have agreed to lower tariffs, Ishiba said Wednesday': when
+        the date sits in a closing attribution, the reported clause is the happening."""
+        start = max(s, cs)
+        comma = None
+        for m in re.finditer(r",[”\"’']?\s+", self.text[start : t.start]):
+            comma = start + m.start()
+        if comma is None:
+            return None
+        s = start
+        tail = _WORD.findall(self.text[comma : t.start])
+        if not tail or len(tail) > 8 or not any(w.lower() in cue_forms() for w in tail):
+            return None
+        head_words = _WORD.findall(self.text[s:comma])
+        if len(head_words) < 4:
+            return None
+        fake = DatedExpression(comma, comma, "", "DATE", "", True, False)
+        title = self._verb_title(s, comma, s, comma, fake)
+        if title and not any(title.lower().split()[1:2] == [c] for c in cue_forms()):
+            return title
+        return None
+
     def _nominal_before(self, cs: int, t) -> str | None:
         """An event noun the date follows with no verb between: "a planned meeting
         between Xi and Trump later this month"."""
@@ -460,6 +491,8 @@ class EventBuilder:
                 actors = [m.name for m in people]
         if not actors and not issues:
             return None  # an event needs at least one actor or trade issue
+        if title is None:
+            title = self._reported_title(s, cs, t)
         if title is None:
             title = self._verb_title(cs, ce, s, e, t)
             if title is None and (cs, ce) != (s, e):
