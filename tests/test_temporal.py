@@ -184,6 +184,11 @@ def test_absolute_dates_need_no_anchor() -> None:
         ("The offer expired Dec. 15.", dt.date(1990, 1, 10), "Dec. 15", "1989-12-15"),
         ("The offer expires Nov. 25.", dt.date(1989, 10, 25), "Nov. 25", "1989-11-25"),
         ("The offer will expire Jan. 14.", dt.date(1999, 12, 20), "Jan. 14", "2000-01-14"),
+        # a modal right before the expression decides, even when the other side is nearer
+        ("He will visit Beijing in April.", FRI, "April", "2026-04"),
+        ("They met in April.", FRI, "April", "2025-04"),
+        ("Talks will resume in the first quarter.", FRI, "the first quarter", "2026-Q1"),
+        ("Sales fell in the first quarter.", FRI, "the first quarter", "2025-Q1"),
         # a quarter is near when its months are: in late October, "the third quarter" just ended
         ("The company expects a loss for the third quarter.", dt.date(1989, 10, 26), "the third quarter",
          "1989-Q3"),

@@ -25,6 +25,7 @@ from viewer.extract.temporal_rules import Rule, load_rules, load_tense_cues
 __all__ = ["Timex", "tag"]
 
 PAST, FUTURE = "PAST", "FUTURE"
+FUTURE_STRONG = "FUTURE!"  # a modal ("will", "shall"): decides when it stands right by the expression
 _WEEKDAYS = (MO, MO, TU, WE, TH, FR, SA, SU)  # index = ISO weekday 1..7
 _SEASON_OF_MONTH = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}
 _SEASONS = ("WI", "SP", "SU", "FA")
@@ -34,6 +35,7 @@ _UNDERSPECIFIED = {
 }
 _MOD_MAX_LEN = 200  # how far back/forward the tense of a sentence is looked for
 _AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
+_CLOSE_CUE = 20  # characters between a tense cue and an expression it governs outright
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _MONTHS = re.compile(r"P\d+M$")
@@ -62,8 +64,10 @@ class _Context:
 
     __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "reference", "last_date",
                  "_tense", "_tense_fn")
+    _tense: tuple[str | None, int] | None
 
-    def __init__(self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], str | None]):
+    def __init__(self, anchor: dt.date | None, groups: dict[str, Any],
+                 tense_fn: Callable[[], tuple[str | None, int]]):
         self.anchor = anchor
         self.groups = groups
         self.relative = False
@@ -71,7 +75,7 @@ class _Context:
         self.range_start = ""  # for the end of a range: the start's value
         self.reference = ""  # the quarter under discussion (last quarter mentioned nearby), if any
         self.last_date = ""  # the last year, month or day mentioned before this expression
-        self._tense: str | None | bool = False
+        self._tense = None
         self._tense_fn = tense_fn
 
     def need_anchor(self) -> dt.date:
@@ -82,9 +86,14 @@ class _Context:
         return self.anchor
 
     def tense(self) -> str | None:
-        if self._tense is False:
+        """PAST / FUTURE / None from the sentence's tense cue nearest to the expression."""
+        if self._tense is None:
             self._tense = self._tense_fn()
-        return self._tense  # type: ignore[return-value]
+        return self._tense[0]
+
+    def tense_is_close(self) -> bool:
+        """True when that cue stands right by the expression ("will visit in April")."""
+        return self.tense() is not None and self._tense is not None and self._tense[1] <= _CLOSE_CUE
 
     def arg(self, value: Any) -> Any:
         """A rule argument: a group's normalized value, a nested operation, or a literal."""
@@ -175,6 +184,8 @@ def _choose_year(
     # The tense cue is a hint, not a rule: a date on the wrong side of the anchor counts
     # as _AGAINST_TENSE times farther away.
     against = {PAST: 1, FUTURE: -1}.get(tense or "", 0)
+    # A modal right by the expression decides; other cues only weigh in.
+    factor = float("inf") if ctx.tense_is_close() else _AGAINST_TENSE
 
     def distance(offset: int) -> float:
         y = anchor.year + offset
@@ -187,7 +198,7 @@ def _choose_year(
                 signed = (dt.date(y, month, day) - anchor).days / 30.4
             except ValueError:
                 return float("inf")
-        return abs(signed) * (_AGAINST_TENSE if signed * against > 0 else 1)
+        return abs(signed) * (factor if signed * against > 0 else 1)
 
     best = min(years, key=lambda off: (distance(off), off != 0))
     return anchor.year + best
@@ -557,7 +568,7 @@ class _Cues:
         cues = self.blocks.get(index)
         if cues is not None:
             return cues
-        regex, future, not_past = load_tense_cues()
+        regex, future, not_past, strong = load_tense_cues()
         lo = index * self.BLOCK
         hi = lo + self.BLOCK
         found: list[tuple[int, int, str]] = []
@@ -566,7 +577,9 @@ class _Cues:
             if m.start() >= hi:
                 break
             word = " ".join(m.group(0).lower().replace("’", "'").split())
-            if word in future or word == "'ll":
+            if word in strong or word == "'ll":
+                kind = FUTURE_STRONG
+            elif word in future:
                 kind = FUTURE
             elif word in not_past:
                 continue
@@ -589,8 +602,8 @@ class _Cues:
             kept.append(cue)
         return kept
 
-    def near(self, start: int, end: int) -> str | None:
-        """PAST / FUTURE from the cue nearest to text[start:end] in its sentence."""
+    def near(self, start: int, end: int) -> tuple[str | None, int]:
+        """(PAST / FUTURE / None, distance) of the cue nearest to text[start:end] in its sentence."""
         lo, hi = _sentence_window(self.text, start, end)
         best: tuple[int, str] | None = None
         for c_start, c_end, kind in self._between(lo, hi):
@@ -603,7 +616,11 @@ class _Cues:
                 distance = c_start - end + 5
             if best is None or distance < best[0]:
                 best = (distance, kind)
-        return best[1] if best else None
+        if best is None:
+            return (None, 1 << 30)
+        if best[1] == FUTURE_STRONG:  # only a modal right before the expression decides outright
+            return (FUTURE, best[0] if best[0] <= _CLOSE_CUE else 1 << 30)
+        return (best[1], 1 << 30)
 
 
 # ------------------------------------------------------------------ phase two driver
@@ -620,7 +637,7 @@ def _groups_of(rule: Rule, m: Any) -> dict[str, Any] | None:
 
 
 def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
-             tense_fn: Callable[[], str | None], reference: str = "",
+             tense_fn: Callable[[], tuple[str | None, int]], reference: str = "",
              last_date: str = "") -> tuple[str, bool, bool, str]:
     ctx = _Context(anchor, groups, tense_fn)
     ctx.reference = reference
