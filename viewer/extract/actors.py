@@ -723,7 +723,13 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             continue
         if not prev or not prev[0].isupper() or prev[-1] in ".!?\"'”":
             alone.setdefault(word, []).append(w.start())
-    org_names = [c.name for c in cands if c.kind != "person"]
+    # every leading part of an organisation's name ("Polly Peck" of "Polly Peck International")
+    org_prefixes = set()
+    for c in cands:
+        if c.kind != "person":
+            toks = c.name.split()
+            for k in range(1, len(toks) + 1):
+                org_prefixes.add(" ".join(toks[:k]))
     for m in _RECUR_NAME.finditer(text):
         tokens = m.group().split()
         last, first = tokens[-1], tokens[0]
@@ -746,7 +752,7 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
         name = m.group()
         if name in lex.alias or name in lex.template or name in lex.country_alias:
             continue
-        if any(o.startswith(name) for o in org_names) or _headline(text, m.start()):
+        if name in org_prefixes or _headline(text, m.start()):
             continue
         cands.append(_Cand(m.start(), m.end(), name, name, "person", priority=0, full_person=True))
 
@@ -1025,26 +1031,37 @@ def _short_names(
     firsts: dict[str, int] = {}
     for c in chosen:
         firsts.setdefault(c.name, c.start)
+    # where each actor is mentioned (sorted), to find who was named last before a point
+    seen_at: dict[str, list[int]] = {}
+    for c in sorted(chosen, key=lambda c: c.start):
+        seen_at.setdefault(c.name, []).append(c.start)
 
-    def pick(key: str, at: int, timeline: list[_Cand]) -> _Cand:
+    def pick(key: str, at: int) -> _Cand:
         cands = owners[key]
         if len(cands) == 1:
             return cands[0]
-        names = {o.name for o in cands}
-        for t in reversed(timeline):
-            if t.start < at and t.name in names:
-                return next(o for o in cands if o.name == t.name)
-        return min(cands, key=lambda o: firsts.get(o.name, 0))
+        best, best_pos = None, -1
+        for o in cands:
+            pos = seen_at.get(o.name, [])
+            k = bisect.bisect_left(pos, at) - 1
+            if k >= 0 and pos[k] > best_pos:
+                best, best_pos = o, pos[k]
+        return best if best is not None else min(cands, key=lambda o: firsts.get(o.name, 0))
+
+    def note(name: str, at: int) -> None:
+        bisect.insort(seen_at.setdefault(name, []), at)
 
     ordered = sorted(chosen, key=lambda c: c.start)
     # one-word persons from a title ("President Clinton", "Mr. Doyle") join the full name
     for c in ordered:
         if c.kind == "person" and " " not in c.name and c.name in owners:
-            o = pick(c.name, c.start, ordered)
+            o = pick(c.name, c.start)
             c.name, c.country = o.name, c.country or o.country
             c.gender = c.gender or o.gender
+            note(c.name, c.start)
     taken = sorted((c.start, c.end) for c in chosen)
     extra: list[_Cand] = []
+    deferred_spans = sorted((st, en_) for st, en_, _, _ in deferred)
     for st, en_, w, en in deferred:
         extra.append(_Cand(st, en_, w, en.name, "person", en.country, gender=en.gender, priority=3))
     names = [k for k in owners if k not in lex.stopwords]
@@ -1057,17 +1074,17 @@ def _short_names(
                 _SURNAME_RE_CACHE.clear()
             _SURNAME_RE_CACHE[key] = rx
         starts = [st for st, _ in taken]
-        timeline = list(ordered)
+        d_starts = [st for st, _ in deferred_spans]
         for m in rx.finditer(text):
             i = bisect.bisect_right(starts, m.start()) - 1
             if i >= 0 and taken[i][1] > m.start():
                 continue
-            if any(x.start <= m.start() < x.end for x in extra):
+            k = bisect.bisect_right(d_starts, m.start()) - 1
+            if k >= 0 and deferred_spans[k][1] > m.start():
                 continue
-            o = pick(m.group(), m.start(), timeline)
-            c = _Cand(m.start(), m.end(), m.group(), o.name, o.kind, o.country, gender=o.gender)
-            extra.append(c)
-            bisect.insort(timeline, c, key=lambda x: x.start)
+            o = pick(m.group(), m.start())
+            extra.append(_Cand(m.start(), m.end(), m.group(), o.name, o.kind, o.country, gender=o.gender))
+            note(o.name, m.start())
     merged = chosen + extra
     merged.sort(key=lambda c: c.start)
     # drop overlaps introduced by the extra pass (keep the earlier, longer one)

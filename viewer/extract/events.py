@@ -304,6 +304,7 @@ class EventBuilder:
             self.aliases.setdefault(m.name, set()).add(m.text)
             self.kind[m.name] = m.kind
         self._starts_of: dict[int, list[int]] = {}
+        self._mention_starts = [m.start for m in self.mentions]
         # sources ("according to Chinese state media") report, they do not take part
         self.sources = attribution_spans or []
 
@@ -401,7 +402,8 @@ class EventBuilder:
         m = re.search(r"\b(he|she|He|She)\b", self.text[s:e])
         if not m:
             return []
-        for x in reversed(self.mentions):
+        k = bisect.bisect_left(self._mention_starts, s)
+        for x in reversed(self.mentions[max(0, k - 60) : k]):
             if x.end <= s and x.kind == "person":
                 return [x.name]
         return []

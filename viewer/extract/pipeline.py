@@ -8,6 +8,7 @@ needed the anchor is listed in ``Extraction.unresolved``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,10 +49,15 @@ def extract(article: Article, extra_issue_paths: Iterable[str | Path] = ()) -> E
     )
 
     # a quote belongs to the event of its sentence
+    by_start: dict[int, int] = {}
+    for i, ev in enumerate(events):
+        by_start.setdefault(ev.start, i)
+    ev_starts = sorted(by_start)
     for q in quotes:
-        for i, ev in enumerate(events):
-            if ev.start <= q.start < ev.end or ev.start <= q.sentence_start < ev.end:
-                q.event_index = i
+        for pos in (q.start, q.sentence_start):
+            k = bisect.bisect_right(ev_starts, pos) - 1
+            if k >= 0 and pos < events[by_start[ev_starts[k]]].end:
+                q.event_index = by_start[ev_starts[k]]
                 break
 
     unresolved: list[UnresolvedDate] = []
