@@ -28,7 +28,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from viewer.core.model import Actor, ActorMention
 from viewer.core.resources import load_json
@@ -1160,8 +1159,3 @@ def _assemble(chosen: list[_Cand]) -> ActorResult:
             res.gender[name] = en.gender
         del a
     return res
-
-
-def describe(actor: Actor) -> dict[str, Any]:
-    """JSON-ready form used by the CLI (field names of `extract --json`)."""
-    return {"name": actor.name, "kind": actor.kind, "aliases": list(actor.aliases)}

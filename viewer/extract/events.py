@@ -212,13 +212,6 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
 
-@dataclass
-class _Clause:
-    text: str
-    start: int
-    end: int
-
-
 def _words(text: str, start: int, end: int) -> list[re.Match[str]]:
     return list(_WORD.finditer(text, start, end))
 

@@ -77,11 +77,6 @@ def cue_forms() -> dict[str, str]:
     return verb_forms(_speech()["cue_verbs"])
 
 
-@lru_cache(maxsize=1)
-def _describing_forms() -> frozenset[str]:
-    return frozenset(verb_forms(_speech()["describing_verbs"]))
-
-
 # --- finding quotations ---------------------------------------------------------
 
 _OPEN_CLOSE = {"“": "”", '"': '"', "``": "''", "‘": "’", "'": "'"}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dateutil.easter import easter
@@ -39,6 +39,7 @@ _CLOSE_CUE = 20  # characters between a tense cue and an expression it governs o
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _MONTHS = re.compile(r"P\d+M$")
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
 
 
@@ -63,7 +64,7 @@ class _Context:
     """What phase two needs about one match: anchor, groups, and the (lazy) tense."""
 
     __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "reference", "last_date",
-                 "_tense", "_tense_fn")
+                 "default_day", "_tense", "_tense_fn")
     _tense: tuple[str | None, int] | None
 
     def __init__(self, anchor: dt.date | None, groups: dict[str, Any],
@@ -75,6 +76,7 @@ class _Context:
         self.range_start = ""  # for the end of a range: the start's value
         self.reference = ""  # the quarter under discussion (last quarter mentioned nearby), if any
         self.last_date = ""  # the last year, month or day mentioned before this expression
+        self.default_day = False  # a clock time that names no day ("at 10 p.m.")
         self._tense = None
         self._tense_fn = tense_fn
 
@@ -403,6 +405,8 @@ def _op_daypart(ctx: _Context, weekday: Any, refday: Any, date_op: Any = None) -
         return str(ctx.arg(date_op))
     if ctx.arg(weekday) is not None:
         return _op_weekday(ctx, weekday)
+    if ctx.arg(refday) is None:
+        ctx.default_day = True  # the tagger may take the day from a date in the same sentence
     return _op_rel(ctx, "D", refday)
 
 
@@ -638,7 +642,7 @@ def _groups_of(rule: Rule, m: Any) -> dict[str, Any] | None:
 
 def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
              tense_fn: Callable[[], tuple[str | None, int]], reference: str = "",
-             last_date: str = "") -> tuple[str, bool, bool, str]:
+             last_date: str = "") -> tuple[str, bool, bool, str, bool]:
     ctx = _Context(anchor, groups, tense_fn)
     ctx.reference = reference
     ctx.last_date = last_date
@@ -663,7 +667,7 @@ def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
             end_value = _evaluate(rule.end, end_ctx)
         except (_NeedsAnchor, OverflowError, ValueError):
             end_value = _evaluate(rule.end, _Context(None, groups, tense_fn))
-    return value, resolved, ctx.relative, end_value
+    return value, resolved, ctx.relative, end_value, ctx.default_day
 
 
 def _mod_of(rule: Rule, groups: dict[str, Any]) -> str:
@@ -689,6 +693,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
     rules = load_rules()
     out: list[Timex] = []
     reference, reference_end = "", -1  # last quarter mentioned, for "a year earlier"
+    undated: list[int] = []  # clock times that name no day
     cues = _Cues(text)
     last_date = ""  # last year / month / day mentioned, for "the following year", "that day"
     for m in rules.finditer(text):
@@ -701,11 +706,13 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
             if groups is None:
                 continue
             near = reference if 0 <= start - reference_end <= _REFERENCE_REACH else ""
-            value, resolved, relative, end_value = _resolve(
+            value, resolved, relative, end_value, default_day = _resolve(
                 rule, groups, anchor, lambda s=start, e=end: cues.near(s, e), near, last_date
             )
         except (ValueError, OverflowError, KeyError, IndexError, TypeError, ZeroDivisionError):
             continue  # not a valid date ("Feb. 30") or out of range: no expression here
+        if default_day and resolved:
+            undated.append(len(out))
         out.append(Timex(start, end, text[start:end], rule.type, value, resolved, relative,
                          _mod_of(rule, groups), end_value))
         # Only a quarter named in the text becomes the period under discussion, not one
@@ -717,4 +724,25 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
             reference, reference_end = "", -1
         if rule.type in ("DATE", "TIME") and resolved and _CALENDAR_DATE.match(value):
             last_date = value[:10]
+    for index in undated:
+        out[index] = _date_clock_time(text, out, index)
     return out
+
+
+def _date_clock_time(text: str, found: list[Timex], index: int) -> Timex:
+    """"at about 10:35 a.m. (0735 GMT) Friday": a clock time that names no day takes
+    the day of the nearest day-precise date in its sentence (else the anchor's day)."""
+    clock = found[index]
+    lo, hi = _sentence_window(text, clock.start, clock.end)
+    best: tuple[int, Timex] | None = None
+    for other in found:
+        if other is clock or other.type != "DATE" or not _DAY_VALUE.match(other.value):
+            continue
+        if other.end <= lo or other.start >= hi:
+            continue
+        distance = clock.start - other.end if other.end <= clock.start else other.start - clock.end
+        if best is None or distance < best[0]:
+            best = (distance, other)
+    if best is None:
+        return clock
+    return replace(clock, value=best[1].value[:10] + clock.value[10:], relative=clock.relative or best[1].relative)
