@@ -184,6 +184,10 @@ def test_absolute_dates_need_no_anchor() -> None:
         ("The offer expired Dec. 15.", dt.date(1990, 1, 10), "Dec. 15", "1989-12-15"),
         ("The offer expires Nov. 25.", dt.date(1989, 10, 25), "Nov. 25", "1989-11-25"),
         ("The offer will expire Jan. 14.", dt.date(1999, 12, 20), "Jan. 14", "2000-01-14"),
+        # a clock time takes the day of a date in its sentence
+        ("The blast occurred at about 10:35 a.m. (0735 GMT) Friday, police said.", dt.date(1998, 8, 8),
+         "10:35 a.m.", "1998-08-07T10:35"),
+        ("The meeting began at 10:35 a.m.", FRI, "10:35 a.m.", "2025-06-06T10:35"),
         # a modal right before the expression decides, even when the other side is nearer
         ("He will visit Beijing in April.", FRI, "April", "2026-04"),
         ("They met in April.", FRI, "April", "2025-04"),
