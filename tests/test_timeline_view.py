@@ -332,3 +332,18 @@ def test_event_filter_limits_lanes_and_export(view, tmp_path):
     assert view.event_filter() is None and len(view.scene.lanes) == 3
     scene = make_export_scene(data, ISSUES, 800, 300, event_filter=keep, issue_filter={"i0", "i1"})
     assert int(scene.lanes.counts.sum()) == 2
+
+
+def test_selected_and_highlighted_spans_are_outlined(view):
+    t0 = [T2025 + 10 * DAY, T2025 + 31 * DAY]
+    data = make_data(t0, precision=[1, M], t1=[T2025 + 11 * DAY, T2025 + 59 * DAY])
+    view.set_data(data)
+    plain = view.render_offscreen(1.0).copy()
+    span_id = int(data.ids[data.precision == M][0])
+    view.select_events([span_id], ensure_visible=False)
+    view.set_highlight([span_id])
+    marked = view.render_offscreen(1.0)
+    srows, x0, x1 = view.frame().spans[0]
+    y = int(view.frame().layout.rows[0].y + 24)
+    xs = range(int(x0[0]) - 2, int(x1[0]) + 3)
+    assert sum(1 for x in xs for dy in range(-2, 3) if plain.pixel(x, y + dy) != marked.pixel(x, y + dy)) > 20

@@ -304,7 +304,8 @@ def log_heights(counts: np.ndarray, vmax: float, height: float) -> np.ndarray:
 
 
 def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.0,
-                full_at: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+                full_at: float | np.ndarray = np.inf, group: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Greedy interval packing of bars sorted by ``x0`` into at most ``max_tracks`` tracks.
 
     Returns ``(track, overflow)``: each bar goes to the first track free at its
@@ -312,16 +313,32 @@ def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.
     as overflow (it overlaps, so it gets no label). Once every track is occupied
     up to ``full_at`` (the right edge), the remaining bars cannot show anything
     new: they get track -1 and overflow, without further work.
+
+    ``group`` (sorted, e.g. lane numbers) packs several independent rows in one
+    call: tracks restart at each new group and ``full_at`` may be given per bar.
     """
     n = x0.size
     track = np.full(n, -1, np.int64)
     overflow = np.zeros(n, bool)
-    ends: list[float] = []
     xs0, xs1 = x0.tolist(), x1.tolist()
-    for i in range(n):
-        if len(ends) == max_tracks and min(ends) >= full_at:
-            overflow[i:] = True
-            break
+    full = np.broadcast_to(np.asarray(full_at, float), (n,)).tolist()
+    if group is None:
+        g_end = [n] * n
+    else:
+        bounds = np.flatnonzero(np.diff(group)) + 1
+        stops = np.concatenate([bounds, [n]]).astype(np.int64)
+        g_end = np.repeat(stops, np.diff(np.concatenate([[0], stops]))).tolist()
+    ends: list[float] = []
+    cur_end = -1
+    i = 0
+    while i < n:
+        if g_end[i] != cur_end:  # a new group: all tracks free
+            cur_end = g_end[i]
+            ends = []
+        if len(ends) == max_tracks and min(ends) >= full[i]:
+            overflow[i:cur_end] = True
+            i = cur_end
+            continue
         a = xs0[i]
         for t, e in enumerate(ends):
             if e + gap <= a:
@@ -337,6 +354,7 @@ def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.
                 track[i] = t
                 overflow[i] = True
                 ends[t] = max(ends[t], xs1[i])
+        i += 1
     return track, overflow
 
 

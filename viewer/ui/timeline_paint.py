@@ -697,17 +697,14 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
     sx = plot.width() / (v1 - v0)
     left, right = plot.left(), plot.right()
     pad = CLUSTER_D / sx
-    parts = []
+    parts, span_parts = [], []
     for r in rows:
         pts, pt0, sps = scene.lane_window(r.k, v0, v1)
-        # spans: translucent bars over their whole (uncertain) extent with a dashed edge, packed into
-        # tracks below the marker row so they never hide markers or each other
-        if sps.size:
-            srows = sps[(data.t0[sps] < v1) & (data.t1[sps] > v0)]
-            if srows.size:
-                _paint_spans(p, scene, frame, r, srows, left, right, v0, sx)
+        span_parts.append(sps[(data.t0[sps] < v1) & (data.t1[sps] > v0)] if sps.size else sps)
         # points: clustered markers at the middle of their day
         parts.append(pts[np.searchsorted(pt0, v0 - DAY / 2 - pad):np.searchsorted(pt0, v1 + pad)])
+    # spans first, below the markers
+    _paint_spans(p, scene, frame, rows, span_parts, left, right, v0, sx)
     sizes = np.array([q.size for q in parts])
     if not sizes.sum():
         return
@@ -773,6 +770,8 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
     font = scene.small if small else scene.font
     colour = p.pen().color()
     dpr = scene.label_dpr
+    # the cache key's constant part, hoisted: this loop runs for every label on every paint
+    cache, px, rgba, fh, labels = scene._label_cache, font.pixelSize(), colour.rgba(), fm.height(), frame.labels
     for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
         elide = w + 0.5 < fw
         # elided widths snap down to 16 px steps, so zooming reuses the same few label images
@@ -785,73 +784,102 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
             p.drawText(QPointF(xi, top + fm.ascent()), text)
         else:
-            img = scene.label_image(row, wq, font, fm, colour, dpr)
+            img = cache.get((row, wq, px, rgba, dpr)) or scene.label_image(row, wq, font, fm, colour, dpr)
             if img is None:
                 continue  # over this frame's budget: drawn on the follow-up paint
             p.drawImage(QPointF(xi, top), img)
-        frame.labels.append((QRectF(xi, top, w, fm.height()), row))
+        labels.append((QRectF(xi, top, w, fh), row))
 
 
-def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, r: LaneRow, srows: np.ndarray,
-                 left: float, right: float, v0: float, sx: float) -> None:
+def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[LaneRow],
+                 parts: list[np.ndarray], left: float, right: float, v0: float, sx: float) -> None:
+    """Span bars of all sparse lanes at once: translucent, over their whole (uncertain) extent,
+    packed into up to MAX_SPAN_TRACKS tracks below the marker row; one track gets a dashed edge
+    and titles inside the bars."""
+    sizes = np.array([q.size for q in parts])
+    if not sizes.sum():
+        return
     data = scene.data
+    srows = np.concatenate(parts)
+    lane_no = np.repeat(np.arange(len(rows)), sizes)
     x0 = left + (data.t0[srows] - v0) * sx
     x1 = left + (data.t1[srows] - v0) * sx
-    frame.spans[r.k] = (srows, x0, x1)
-    ztop, zh = span_zone(r)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    for j, r in enumerate(rows):
+        if sizes[j]:
+            frame.spans[r.k] = (srows[bounds[j]:bounds[j + 1]], x0[bounds[j]:bounds[j + 1]],
+                                x1[bounds[j]:bounds[j + 1]])
     a = np.maximum(x0, left - 4)
     b = np.maximum(np.minimum(x1, right + 4), a + 2.0)
-    # longest first among equal starts, so bars covering the whole view fill the tracks at once
-    o = np.lexsort((-b, a))
-    srows, x0, x1, a, b = srows[o], x0[o], x1[o], a[o], b[o]
-    track, overflow = pack_tracks(a, b, MAX_SPAN_TRACKS, full_at=right + 4)
-    n_tracks = max(int(track.max()) + 1, 1)
-    th = zh / n_tracks
-    gap = 0.0 if n_tracks == 1 else 1.0
+    # by lane, then start; longest first among equal starts, so bars covering the whole view fill
+    # the tracks at once and the rest of that lane is skipped
+    o = np.lexsort((-b, a, lane_no))
+    srows, x0, x1, a, b, lane_no = srows[o], x0[o], x1[o], a[o], b[o], lane_no[o]
+    track, overflow = pack_tracks(a, b, MAX_SPAN_TRACKS, full_at=right + 4, group=lane_no)
+    n_tr = np.ones(len(rows), np.int64)
+    np.maximum.at(n_tr, lane_no, track + 1)
+    zones = [span_zone(r) for r in rows]
+    ztop = np.array([z[0] for z in zones])
+    th_lane = np.array([z[1] for z in zones]) / n_tr
+    single = n_tr[lane_no] == 1
+    th = th_lane[lane_no]
+    gap = np.where(single, 0.0, 1.0)
+    y = ztop[lane_no] + np.maximum(track, 0) * th
     iss = data.issue[srows]
     own = ~overflow
-    if n_tracks > 1:
-        # stacked thin tracks: plain fills, no antialiasing (a dashed edge on 4 px bars reads as noise)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    # one track: rounded bars with a dashed edge; stacked thin tracks: plain fills without
+    # antialiasing (a dashed edge on 4 px bars reads as noise)
     for c in set(iss[own].tolist()):
         fill, pen = scene.span_style(int(c))
-        if n_tracks == 1:
+        sel = own & (iss == c)
+        one = np.flatnonzero(sel & single)
+        if one.size:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             p.setPen(pen)
             p.setBrush(fill)
-            for i in np.flatnonzero(own & (iss == c)).tolist():
-                p.drawRoundedRect(QRectF(a[i], ztop, b[i] - a[i], th), 2.5, 2.5)
-        else:
-            for i in np.flatnonzero(own & (iss == c)).tolist():
-                p.fillRect(QRectF(a[i], ztop + track[i] * th, b[i] - a[i], th - gap), fill)
-    # bars that found no free track: their union, once per track
-    if overflow.any():
-        for t in range(n_tracks):
-            sel = overflow & (track == t)
-            if sel.any():
-                fill = scene.span_style(int(iss[sel][0]))[0]
-                ua, ub = union_intervals(a[sel], b[sel])
-                for u0, u1 in zip(ua.tolist(), ub.tolist(), strict=True):
-                    p.fillRect(QRectF(u0, ztop + t * th, u1 - u0, th - gap), fill)
+            for i in one.tolist():
+                p.drawRoundedRect(QRectF(a[i], y[i], b[i] - a[i], th[i]), 2.5, 2.5)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for ai, bi, yi, hi in zip(a[sel & ~single].tolist(), b[sel & ~single].tolist(), y[sel & ~single].tolist(),
+                                  (th - gap)[sel & ~single].tolist(), strict=True):
+            p.fillRect(QRectF(ai, yi, bi - ai, hi), fill)
+    # bars that found no free track: their union, once per lane and track, fill only
+    spill = np.flatnonzero(overflow & (track >= 0))
+    if spill.size:
+        key = lane_no[spill] * (MAX_SPAN_TRACKS + 1) + track[spill]
+        ua, ub = union_intervals(a[spill] + key * OFF, b[spill] + key * OFF)
+        ukey = np.floor((ua + OFF / 2) / OFF).astype(np.int64)
+        first_of = {int(k): int(i) for k, i in zip(key.tolist(), spill.tolist(), strict=True)}
+        for u0, u1, k in zip(ua.tolist(), ub.tolist(), ukey.tolist(), strict=True):
+            i = first_of[k]
+            p.fillRect(QRectF(u0 - k * OFF, y[i], u1 - u0, th[i] - gap[i]), scene.span_style(int(iss[i]))[0])
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    _outline_spans(p, scene, srows, a, b, ztop + track * th, th - gap, track >= 0)
-    if n_tracks > 1 or th < 11:
-        return
-    # one track: titles inside their bars, limited to the bar
+    _outline_spans(p, scene, srows, a, b, y, th - gap, track >= 0)
+    # titles inside the bars of single-track lanes tall enough for text, limited to the bar
     lx = np.maximum(x0, left)
-    room = (x1 - lx - 8 >= 24) & own
+    room = single & (th >= 11) & own & (x1 - lx - 8 >= 24)
+    if not room.any():
+        return
     scene.ensure_titles(srows[room])
     tw = scene.title_widths(srows) * (SMALL_PX / FONT_PX)
     avail = np.where(room, np.minimum(tw, x1 - lx - 8), 0.0)
-    chosen, granted = place_labels(lx, avail, right, gap=8, offset=4, min_width=24, obstacles=lx)
+    lxo = lx + lane_no * OFF
+    chosen, granted = place_labels(lxo, avail, right + lane_no * OFF, gap=8, offset=4, min_width=24,
+                                   obstacles=lxo)
+    if not chosen.size:
+        return
     p.setFont(scene.small)
-    for i, w in zip(chosen.tolist(), granted.tolist(), strict=True):
-        p.setPen(_darker(_row_colour(scene, int(srows[i]))))
-        _draw_labels(p, scene, frame, lx[i:i + 1] + 4, ztop + th / 2, srows[i:i + 1], np.array([w]))
+    c_iss = iss[chosen]
+    for c in set(c_iss.tolist()):
+        pick = chosen[c_iss == c]
+        p.setPen(_darker(_issue_colour(scene, int(c))))
+        _draw_labels(p, scene, frame, lx[pick] + 4, y[pick] + th[pick] / 2, srows[pick], granted[c_iss == c])
 
 
 def _outline_spans(p: QPainter, scene: TimelineScene, srows: np.ndarray, a: np.ndarray, b: np.ndarray,
-                   y: np.ndarray, h: float, shown: np.ndarray) -> None:
+                   y: np.ndarray, h: float | np.ndarray, shown: np.ndarray) -> None:
     """Highlight halo and selection outline around span bars, like around markers."""
+    hh = np.broadcast_to(np.asarray(h, float), a.shape)
     for rows, pen in ((scene.highlight_rows, QPen(HIGHLIGHT, 3)), (scene.selected_rows, QPen(SELECT, 1.5))):
         if not rows.size:
             continue
@@ -861,7 +889,7 @@ def _outline_spans(p: QPainter, scene: TimelineScene, srows: np.ndarray, a: np.n
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         for i in hit.tolist():
-            p.drawRoundedRect(QRectF(a[i] - 1, y[i] - 1, b[i] - a[i] + 2, h + 2), 3, 3)
+            p.drawRoundedRect(QRectF(a[i] - 1, y[i] - 1, b[i] - a[i] + 2, hh[i] + 2), 3, 3)
 
 
 def marker_row(h: float) -> float:
