@@ -102,3 +102,25 @@ def test_reduced_passive_versus_active_past() -> None:
     assert events("After months of talks the two sides agreed on tariffs in January.") == [
         ("2025-01", "Two sides agree on tariffs")
     ]
+
+
+def test_same_happening_across_articles() -> None:
+    from viewer.extract.events import same_happening
+
+    one = extract(
+        Article(text="Donald Trump and Xi Jinping held a phone call on Thursday.", published=ANCHOR)
+    )
+    two = extract(
+        Article(
+            text="Xi Jinping and Donald Trump spoke by phone on June 5, 2025 in a long call.", published=None
+        )
+    )
+    other = extract(Article(text="Donald Trump raised tariffs on steel on Thursday.", published=ANCHOR))
+    month = extract(Article(text="Donald Trump and Xi Jinping held a phone call in March.", published=ANCHOR))
+    (a,) = one.events
+    (b,) = two.events
+    (c,) = other.events
+    (d,) = month.events
+    assert not same_happening(a, b)  # March 13 vs June 5: different days
+    assert not same_happening(a, c)  # same day and actor, different happening
+    assert same_happening(a, d) and same_happening(d, a)  # the day lies inside the month

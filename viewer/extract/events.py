@@ -738,3 +738,45 @@ def find_events(
 ) -> list[Event]:
     """Dated events of one article (see the module docstring for the rules)."""
     return EventBuilder(text, sentences, timexes, mentions, issues, anchor_known, attribution_spans).build()
+
+
+# --- the same happening across articles ----------------------------------------------
+
+_TITLE_STOP = frozenset("a an the of to in on at for and or with by from as is are was were be".split())
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w.lower().rstrip("s") for w in _WORD.findall(text)}
+    return {w for w in words if len(w) > 2 and w not in _TITLE_STOP}
+
+
+def similarity(a: Event, b: Event) -> float:
+    """How alike two events' wording is: overlap of the content words of their titles
+    and evidence, leaving out the actors' names and the date (compared separately)."""
+    skip: set[str] = set()
+    for ev in (a, b):
+        for name in ev.actors:
+            skip |= _content_words(name)
+        skip |= _content_words(ev.date_text)
+    wa = (_content_words(a.title) | _content_words(a.evidence)) - skip
+    wb = (_content_words(b.title) | _content_words(b.evidence)) - skip
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def same_happening(a: Event, b: Event, threshold: float = 0.3) -> bool:
+    """True when two events (usually from different articles) report one happening:
+    the same date at the precision they share (the finer one lies inside the coarser),
+    at least one actor or issue in common, and similar wording. The store uses this to
+    merge reports into one event with several sources; the user can split it again."""
+    if a.when.end < b.when.start or b.when.end < a.when.start:
+        return False
+    inner, outer = (
+        (a.when, b.when) if (a.when.end - a.when.start) <= (b.when.end - b.when.start) else (b.when, a.when)
+    )
+    if not (outer.start <= inner.start and inner.end <= outer.end):
+        return False
+    if not (set(a.actors) & set(b.actors) or set(a.issues) & set(b.issues)):
+        return False
+    return similarity(a, b) >= threshold
