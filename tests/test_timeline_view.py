@@ -347,3 +347,16 @@ def test_selected_and_highlighted_spans_are_outlined(view):
     y = int(view.frame().layout.rows[0].y + 24)
     xs = range(int(x0[0]) - 2, int(x1[0]) + 3)
     assert sum(1 for x in xs for dy in range(-2, 3) if plain.pixel(x, y + dy) != marked.pixel(x, y + dy)) > 20
+
+
+def test_collapsed_lanes_survive_a_reload(view):
+    view.set_data(spread_data(30))
+    view.render_offscreen(1.0)
+    r = view.frame().layout.rows[0]
+    label = view.scene.lane_label(r.k)
+    view._click(QPointF(20, r.y + 5), add=False)
+    # a reload where another lane becomes the busiest renumbers lanes; the collapsed one is found by name
+    t0 = [T2025 + i * DAY for i in range(60)]
+    view.set_data(make_data(t0, issue=[2] * 40 + [0] * 10 + [1] * 10))
+    k = [view.scene.lane_label(j) for j in range(len(view.scene.lanes))].index(label)
+    assert view.scene.is_collapsed(k) and not view.scene.is_collapsed(0 if k else 1)

@@ -40,7 +40,7 @@ class ExportError(ValueError):
 def make_export_scene(data: TimelineData, issues: list[tuple[str, str, str]], width: float, height: float,
                       t0: float | None = None, t1: float | None = None, highlight: Iterable[int] = (),
                       legend: bool = True, overview: bool = False,
-                      issue_filter: set[str] | None = None, collapsed: set[int] | None = None,
+                      issue_filter: set[str] | None = None, collapsed: set[str] | None = None,
                       event_filter: Iterable[int] | None = None) -> TimelineScene:
     """A scene for export: the range given (whole range by default), lanes squeezed to fit the height."""
     scene = TimelineScene(data, issues)

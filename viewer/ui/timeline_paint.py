@@ -155,7 +155,7 @@ class TimelineScene:
         self.issues: list[tuple[str, str, str]] = list(issues or [])
         self.issue_filter: set[str] | None = None
         self.event_filter: np.ndarray | None = None  # sorted event ids to show; None: all
-        self.collapsed: set[int] = set()  # source lane numbers
+        self.collapsed: set[str] = set()  # lane labels: they survive a reload that renumbers lanes
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
         self.v0, self.v1 = self.data.time_range()
@@ -236,11 +236,10 @@ class TimelineScene:
         return QColor(self.colours[iss]) if 0 <= iss < len(self.colours) else QColor(NEUTRAL)
 
     def is_collapsed(self, k: int) -> bool:
-        return int(self.lanes.order[k]) in self.collapsed
+        return bool(self.collapsed) and self.lane_label(k) in self.collapsed
 
     def toggle_collapsed(self, k: int) -> None:
-        src = int(self.lanes.order[k])
-        self.collapsed.symmetric_difference_update({src})
+        self.collapsed.symmetric_difference_update({self.lane_label(k)})
 
     def set_highlight(self, event_ids: Iterable[int]) -> None:
         self.highlight_rows = np.sort(self.data.index_of(list(event_ids)))
