@@ -114,3 +114,10 @@ def test_offsets_index_the_text() -> None:
     for q in find_quotes(ctx):
         assert text[q.start : q.end] == q.text
         assert q.sentence_start <= q.start < q.end <= q.sentence_end
+
+
+def test_british_single_quotes() -> None:
+    text = "‘We will not accept the ministers’ terms, and we won’t be rushed,’ said Minister Hana Kobayashi."
+    assert quotes(text) == [
+        ("We will not accept the ministers’ terms, and we won’t be rushed", "Hana Kobayashi")
+    ]

@@ -83,6 +83,10 @@ _OPEN_CLOSE = {"“": "”", '"': '"', "``": "''", "‘": "’", "'": "'"}
 # a single ‘ or ' opens a quote only after a space/opening punctuation and closes before
 # a non-letter, and only for short phrases: apostrophes (don't, Trump’s) are far more common
 _SINGLE_MAX = 60
+# curly single quotes are the primary quotation marks of British style (‘We will,’ he
+# said); they can run long, and within a paragraph, since ’ as an apostrophe is
+# followed by a letter (don’t, Xi’s)
+_CURLY_SINGLE_MAX = 600
 
 
 @dataclass
@@ -132,15 +136,27 @@ def find_quote_spans(text: str) -> list[_Span]:
     return spans
 
 
+def _plural_possessive(text: str, j: int) -> bool:
+    """ "the ministers’ view": a plural possessive, not the end of a quotation."""
+    return bool(re.match(r"’\s+[a-z]+\b", text[j : j + 30])) and not re.match(
+        r"’\s+(?:he|she|they|it|we|said|says|added|the|a|an)\b", text[j : j + 20]
+    )
+
+
 def _find_single_close(text: str, start: int, closer: str) -> int | None:
-    limit = min(len(text), start + _SINGLE_MAX)
+    limit = min(len(text), start + (_CURLY_SINGLE_MAX if closer == "’" else _SINGLE_MAX))
+    para = text.find("\n", start, limit)
+    if para >= 0:
+        limit = para
     j = start
     while True:
         j = text.find(closer, j, limit)
         if j < 0:
             return None
         nxt = text[j + 1] if j + 1 < len(text) else " "
-        if not nxt.isalnum():
+        if not nxt.isalnum() and not (
+            text[j - 1 : j] == "s" and closer == "’" and nxt == " " and _plural_possessive(text, j)
+        ):
             return j
         j += 1  # an apostrophe inside the phrase (“Xi’s”)
 
