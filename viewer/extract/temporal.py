@@ -7,6 +7,11 @@ the article's publication date, with dateutil.relativedelta; where direction mat
 ("on Thursday"), the tense of the sentence decides. Without an anchor, relative
 expressions keep an underspecified value with X ("XXXX-05") and resolved=False:
 never an invented date.
+
+Beyond the anchor, phase two keeps a little discourse state while it walks the text:
+the quarter under discussion (business news compares "the third quarter" with "a
+year earlier" = last year's third quarter), the last date mentioned (for "the
+following year", "that day"), and the dates of a sentence (for a bare "10 p.m.").
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ _UNDERSPECIFIED = {
     "D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Q": "XXXX-QX", "H": "XXXX-HX", "Y": "XXXX",
     "DE": "XXX", "CE": "XX", "FN": "XXXX-WXX", "MIN": "XXXX-XX-XX", "S": "XXXX-XX-XX",
 }
-_MOD_MAX_LEN = 200  # how far back/forward the tense of a sentence is looked for
+_WINDOW = 200  # how far back/forward the tense of a sentence is looked for
 _AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
 _CLOSE_CUE = 20  # characters between a tense cue and an expression it governs outright
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
@@ -548,8 +553,8 @@ def _evaluate(op: list[Any], ctx: _Context) -> str:
 
 # ------------------------------------------------------------------ tense
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max(0, start - _MOD_MAX_LEN)
-    hi = min(len(text), end + _MOD_MAX_LEN)
+    lo = max(0, start - _WINDOW)
+    hi = min(len(text), end + _WINDOW)
     left = max(text.rfind(". ", lo, start), text.rfind("\n\n", lo, start), text.rfind("? ", lo, start),
                text.rfind("! ", lo, start))
     right_candidates = [i for i in (text.find(". ", end, hi), text.find("\n\n", end, hi)) if i >= 0]
