@@ -65,6 +65,7 @@ MUTED = QColor("#6B7280")
 SELECT = QColor("#111111")
 HIGHLIGHT = QColor(255, 196, 0, 210)
 
+OVERVIEW_BG = "#F3F4F6"
 HEADER_W = 168.0
 OVERVIEW_H = 34.0
 AXIS_H = 42.0
@@ -1096,7 +1097,7 @@ def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) 
     key = (int(ov.width() * dpr), int(ov.height() * dpr), lo, hi, id(scene.lanes), len(scene.data))
     if scene._overview_cache is None or scene._overview_cache[0] != key:
         scene._overview_cache = (key, _overview_image(scene, ov, lo, hi, dpr))
-    p.fillRect(ov, QColor("#F3F4F6"))
+    p.fillRect(ov, QColor(OVERVIEW_BG))
     p.drawImage(ov.topLeft(), scene._overview_cache[1])
     sx = ov.width() / (hi - lo)
     a = ov.left() + (scene.v0 - lo) * sx
@@ -1134,9 +1135,11 @@ def _overview_image(scene: TimelineScene, ov: QRectF, lo: float, hi: float, dpr:
     hts = log_heights(counts, float(counts.max()) if counts.size else 0, h - 2 * dpr)
     rows = np.arange(h)[:, None]
     mask = rows >= (h - hts)[None, :]
-    col = QColor("#7C8798")
-    img = np.where(mask, _premul(col, np.full(w, 200))[None, :], 0).astype(np.uint32)
-    q = QImage(img.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
+    # opaque (composited over the strip's background): drawing it each paint is a plain copy
+    bg = QColor(OVERVIEW_BG)
+    bar = _over(QColor("#7C8798"), np.array([200]), bg)[0]
+    img = np.where(mask, bar, _over(bg, np.array([255]), bg)[0]).astype(np.uint32)
+    q = QImage(img.data, w, h, w * 4, QImage.Format.Format_RGB32).copy()
     q.setDevicePixelRatio(dpr)
     return q
 
