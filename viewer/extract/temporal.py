@@ -425,8 +425,10 @@ def _op_time(ctx: _Context, hour: Any, minute: Any, ampm: Any, date_op: Any) -> 
         h += 12
     elif ap == "a" and h == 12:
         h = 0
-    if ap not in ("a", "p") and isinstance(ap, str) and ap in ("MO", "AF", "EV", "NI"):
-        h += 12 if ap in ("AF", "EV", "NI") and h < 12 else 0
+    elif ap in ("AF", "EV", "NI") and h < 12:  # "8 in the evening", "11 o'clock at night"
+        h += 12
+    if h > 23 or int(mi or 0) > 59:
+        raise ValueError("no such time")
     day = ctx.arg(date_op)
     return f"{day}T{h:02d}:{int(mi or 0):02d}"
 
