@@ -124,3 +124,31 @@ def test_same_happening_across_articles() -> None:
     assert not same_happening(a, b)  # March 13 vs June 5: different days
     assert not same_happening(a, c)  # same day and actor, different happening
     assert same_happening(a, d) and same_happening(d, a)  # the day lies inside the month
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the reported clause is the happening when the date sits in the attribution
+        (
+            "Japan and Canada have agreed to cut tariffs on beef, Prime Minister Shigeru Ishiba said on Wednesday.",
+            [("2025-03-12", "Japan and Canada agree to cut tariffs on beef")],
+        ),
+        # a verb with the re- prefix, and people in the object by short name
+        (
+            "The European Commission will reimpose duties on bourbon from April 1.",
+            [("2025-04-01", "European Commission reimposes duties on bourbon")],
+        ),
+        (
+            "Trade Commissioner Maros Sefcovic spoke with Commerce Secretary Howard Lutnick on Tuesday.",
+            [("2025-03-11", "Sefcovic speaks with Lutnick")],
+        ),
+        # a noun after a possessive is not a verb; the event noun after the date is the happening
+        (
+            "Trade Minister Elena Sokolova is due in Ottawa on Monday for her talks.",
+            [("2025-03-17", "Sokolova holds talks")],
+        ),
+    ],
+)
+def test_titles(text: str, expected: list[tuple[str, str]]) -> None:
+    assert events(text) == expected

@@ -38,7 +38,7 @@ _NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.|[A-Z][a-z]?)"
 # a personal name: 1-4 capitalised tokens, allowing initials and nobiliary particles
 _NAME = (
     _NAME_TOKEN
-    + r"(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|du|dos|di|arap)\s+)?"
+    + r"(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|du|dos|di|arap)\s+){0,2}"
     + _NAME_TOKEN
     + r"){0,3}(?:,?\s+(?:Jr|Sr)\.|\s+(?:II|III|IV)\b)?"
 )
@@ -403,9 +403,7 @@ def _country_phrase_before(text: str, start: int, lex: Lexicon) -> tuple[str, st
     return "", "", ""
 
 
-def _context_country(
-    text: str, start: int, lex: Lexicon, recent: list[tuple[int, str]]
-) -> tuple[str, bool]:
+def _context_country(text: str, start: int, lex: Lexicon, recent: list[tuple[int, str]]) -> tuple[str, bool]:
     """Country of a generic name ("the Ministry of Commerce"): (country, explicit).
 
     Explicit when a possessive or demonym stands just before it ("China's", "Chinese"),
@@ -514,6 +512,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         name = _trim_name(nm.group(), lex)
         if not name:
             continue
+        known = lex.regex.match(text, nm.start())
+        if known and len(known.group()) > len(name) and known.group() in lex.alias:
+            name = known.group()  # the gazetteer knows a longer name ("Ursula von der Leyen")
         title = text[tm.start() : tm.end()].rstrip()
         if title.lower() not in lex.titles and title[:-1].lower() in lex.titles:
             title = title[:-1]  # "Presidents Kuchma and Yeltsin"
@@ -847,7 +848,9 @@ def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             toks = list(seg)
             lead = 0
             while (
-                toks and (toks[0] in lex.org_lead_words or toks[0] in _CONNECTORS) and toks[0] not in lex.org_heads
+                toks
+                and (toks[0] in lex.org_lead_words or toks[0] in _CONNECTORS)
+                and toks[0] not in lex.org_heads
             ):
                 toks = toks[1:]
                 lead += 1
@@ -1126,7 +1129,9 @@ def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
         noun = m.group(1)
         kinds = _GENERIC_KINDS[noun]
         for c in reversed(chosen[: i + 1]):
-            if c.kind in kinds and (noun not in ("ministry", "department", "commission") or noun in c.name.lower()):
+            if c.kind in kinds and (
+                noun not in ("ministry", "department", "commission") or noun in c.name.lower()
+            ):
                 extra.append(_Cand(s, e, noun, c.name, c.kind, c.country, generic=True))
                 break
     if not extra:

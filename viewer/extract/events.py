@@ -39,7 +39,9 @@ _PREPOSITIONS = frozenset(
     "on in at by from over about for of to with into against under between among".split()
 )
 _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
+# words a title must not end on ("... duties on up", "... platform late")
 _DETERMINERS = frozenset("a an the its their his her our this that these those such some any".split())
+_TRAILING = _DETERMINERS | _PREPOSITIONS | frozenset("and or late early earlier later up down".split())
 _CLAUSE_SPLIT = re.compile(
     r"[;:—–]|,[”\"’']?\s+(?=(?:and|but|while|which|who|whereas|although|though|after|before|as|when|raising|"
     r"saying|adding|describing|offering|prompting|sending|leaving|making)\b)|\s\((?!\w+\))|"
@@ -237,14 +239,7 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
         if len(out) >= limit:
             break
     # do not end on a dangling article or adjective-less determiner
-    while out and out[-1].lower() in _DETERMINERS | _PREPOSITIONS | {
-        "and",
-        "or",
-        "late",
-        "early",
-        "earlier",
-        "later",
-    }:
+    while out and out[-1].lower() in _TRAILING:
         out.pop()
     return " ".join(out)
 
@@ -566,14 +561,23 @@ class EventBuilder:
                 continue
             prev2 = [x.group().lower() for x in ws[max(0, i - 2) : i]]
             nxt_w = ws[i + 1].group().lower() if i + 1 < len(ws) else ""
-            if (prev2 and prev2[-1] in _DETERMINERS) or (
-                len(prev2) == 2
-                and prev2[0] in _DETERMINERS
-                and prev2[1] not in self.v.auxiliaries
-                and (not nxt_w or nxt_w in _PREPOSITIONS)
+            if (
+                any(p in ("his", "her", "its", "their", "our", "my", "your") for p in prev2)
+                or (prev2 and prev2[-1] in _DETERMINERS)
+                or (
+                    len(prev2) == 2
+                    and prev2[0] in _DETERMINERS
+                    and prev2[1] not in self.v.auxiliaries
+                    and (not nxt_w or nxt_w in _PREPOSITIONS)
+                )
             ):
                 continue  # "the export ban" is a noun
-            if lw in self.v.verbs or lw in self.v.irregular_past or _looks_past(lw, self.v):
+            if (
+                lw in self.v.verbs
+                or lw in self.v.irregular_past
+                or _looks_past(lw, self.v)
+                or (len(lw) > 5 and lw.startswith("re") and lw[2:] in self.v.verbs)  # "reimpose"
+            ):
                 # a listed event verb, an irregular past form, or a regular past ("rallied")
                 verbs.append((i, w, lw))
         if not verbs:
@@ -582,8 +586,9 @@ class EventBuilder:
         before = [v for v in verbs if v[1].start() < t.start]
         after = [v for v in verbs if v[1].start() >= t.end]
         cand = before[-1] if before else after[0]
-        if before and after and t.start - before[-1][1].end() > after[0][1].start() - t.end + 25:
-            cand = after[0]
+        lead = [x.group().lower() for x in _words(text, cs, t.start)]
+        if before and after and all(x in _PREPOSITIONS or x in ("and", "then", "but", "also") for x in lead):
+            cand = after[0]  # "..., and on Friday the ministry announced ...": the date opens the clause
         i, w, lw = cand
         prev = ws[i - 1].group().lower() if i > 0 else ""
         if prev == "to" and len(verbs) > 1:
@@ -595,9 +600,14 @@ class EventBuilder:
                 prev = ws[i - 1].group().lower() if i > 0 else ""
         if lw in self.v.states and lw not in cue_forms():
             return None
-        lemma = self.v.verbs.get(lw) or self.v.irregular_past.get(lw) or _lemma_of_past(lw)
+        lemma = (
+            self.v.verbs.get(lw)
+            or self.v.irregular_past.get(lw)
+            or ("re" + self.v.verbs[lw[2:]] if lw.startswith("re") and lw[2:] in self.v.verbs else None)
+            or _lemma_of_past(lw)
+        )
         subj = [m for m in self._participants(cs, w.start())]
-        obj = _object_phrase(text, w.end(), ce, (t.start, t.end))
+        obj = self._shorten(_object_phrase(text, w.end(), ce, (t.start, t.end)), w.end(), ce)
         if lw in cue_forms() and not obj:
             # "Huang said last week that the company had ..." -> what was said
             rest = re.match(r"(?:\s+\S+){0,4}?\s+that\s+", text[w.end() : ce])
@@ -657,7 +667,13 @@ class EventBuilder:
             ]
             if (
                 1 <= len(tail) <= 2
-                and all(x.islower() and x not in _PREPOSITIONS for x in tail)
+                and all(
+                    x.islower()
+                    and x not in _PREPOSITIONS
+                    and x not in self.v.verbs
+                    and x not in ("he", "she", "they", "it", "we", "who", "which", "that")
+                    for x in tail
+                )
                 and (not re.search(r"[,;:]", text[subj[-1].end : w.start()]))
             ):
                 head = f"{head} {' '.join(tail)}"  # "Nvidia shares fall 3%"
@@ -675,6 +691,14 @@ class EventBuilder:
         if len(title) > 80:
             title = title[:77].rsplit(" ", 1)[0] + "…"
         return _cap(title)
+
+    def _shorten(self, phrase: str, start: int, end: int) -> str:
+        """Actors inside a title's object by their short names ("meets Lutnick", not
+        "meets Commerce Secretary Howard Lutnick")."""
+        for m in self._in(self.mentions, start, end):
+            if m.text in phrase and m.kind == "person":
+                phrase = phrase.replace(m.text, _short(m.name, self.aliases, m.kind), 1)
+        return phrase
 
     def _np_after_preposition(self, ws: list[re.Match[str]], i: int) -> bool:
         """True when the noun phrase before word ``i`` sits after a preposition ("the
