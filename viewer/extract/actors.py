@@ -769,6 +769,10 @@ def _trim_leading(name: str, lex: Lexicon) -> str:
     return " ".join(tokens)
 
 
+_PLACE_HEADS = frozenset(
+    "Airport Base Road Street Avenue Square Plaza Bridge Station Stadium Harbor Harbour Port Island Islands "
+    "Park Valley Canal Bay Beach Hills Mountains Desert".split()
+)
 _ORG = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:\s+(?:(?:of|for|and|the|de|on|&|amp)\s+)*[A-Z][\w&.'’()-]*)+")
 _CONNECTORS = ("of", "for", "and", "the", "de", "on", "&", "amp")
 
@@ -860,6 +864,8 @@ def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
                 continue
             if all(t in lex.org_heads or t in _CONNECTORS for t in toks):
                 continue  # "Ministry" alone is not a name
+            if any(t in _PLACE_HEADS for t in toks):
+                continue  # "Miami International Airport", "Andrews Air Force Base" are places
             start = offsets[first_index + lead]
             name = " ".join(toks).rstrip(",")
             if text[start : start + len(name)] != name:

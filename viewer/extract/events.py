@@ -41,6 +41,12 @@ _PREPOSITIONS = frozenset(
 _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 # words a title must not end on ("... duties on up", "... platform late")
 _DETERMINERS = frozenset("a an the its their his her our this that these those such some any".split())
+# words a subject cannot start with: the title would be "Has been expected", "Yesterday trims"
+_BAD_HEADS = frozenset(
+    "has have had is are was were be been being will would could can may might must should did does do it "
+    "they he she we i you yesterday today tomorrow also then now which who that this these those there "
+    "here not no".split()
+)
 _TRAILING = _DETERMINERS | _PREPOSITIONS | frozenset("and or late early earlier later up down".split())
 _CLAUSE_SPLIT = re.compile(
     r"[;:—–]|,[”\"’']?\s+(?=(?:and|but|while|which|who|whereas|although|though|after|before|as|when|raising|"
@@ -190,7 +196,13 @@ _NOT_PAST = frozenset(
 
 def _looks_past(word: str, v: _Vocab) -> bool:
     """A regular past tense or participle ("rallied", "conferred") not in the lists."""
-    return len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST and word not in v.states
+    return (
+        len(word) > 4
+        and word.endswith("ed")
+        and "-" not in word
+        and word not in _NOT_PAST
+        and word not in v.states
+    )
 
 
 def _lemma_of_past(word: str) -> str:
@@ -644,6 +656,11 @@ class EventBuilder:
                 names = self._title_names(subj)
                 return _cap(" ".join(x for x in (_join(names), w.group(), obj) if x))
             np = self._subject_np(cs, w, i, ws)
+            if np.lower() in ("he", "she"):
+                prior = [m for m in self.mentions if m.end <= w.start() and m.kind == "person"][-1:]
+                np = _join(self._title_names(prior)) if prior else ""
+            if np and np.split()[0].lower() in _BAD_HEADS:
+                np = ""
             if not np and re.match(r"\s*(?:which|that)\b", text[cs : w.start()]):
                 # "the accord, which was announced Friday": the noun before the comma
                 np = _noun_phrase_before(text, s, cs).strip(" ,")
@@ -653,8 +670,9 @@ class EventBuilder:
             return _cap(f"{np} {w.group()}")
         if not subj:
             # the clause's subject may be a pronoun for the last person, or a plain noun phrase
-            pron = re.search(r"\b(he|she|they)\b", text[cs : w.start()], re.IGNORECASE)
+            pron = re.search(r"\b(he|she)\b", text[cs : w.start()], re.IGNORECASE)
             if pron:
+                # he/she: the last person named; "they" is too often a group to guess
                 subj = [m for m in self.mentions if m.end <= cs and m.kind == "person"][-1:]
         if subj:
             names = self._title_names(subj)
@@ -684,8 +702,17 @@ class EventBuilder:
             if not head:
                 head = ""
         verb = _present(lemma, plural) if lw not in ("'s",) else lw
+        if not head or head.split()[0].lower() in _BAD_HEADS:
+            # no subject in the clause ("... which fell to $14 billion last year"): the
+            # sentence's first participant, else no title (the event is not readable)
+            people = self._participants(s, e)
+            if not people:
+                return None
+            head = _join(self._title_names(people[:1]))
+            plural = False
+            verb = _present(lemma, plural)
         title = " ".join(x for x in (head, verb, obj) if x)
-        if not head and not obj:
+        if not obj and lemma in self.v.states:
             return None
         title = re.sub(r"\s+", " ", title).strip()
         if len(title) > 80:
