@@ -16,9 +16,11 @@ pre-rendered marker images, clustered so markers never overlap.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -76,12 +78,11 @@ MAX_SPAN_TRACKS = 3
 COLLAPSED_H = 16.0
 MARKER_D = 9.0
 CLUSTER_D = 17.0
-CLUSTER_GAP = 11.0
-LABEL_CACHE_BYTES = 24 << 20
-LABEL_MIN_W = 28.0
+CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
+CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues
+LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
+LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
 OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
-ELIDE_STEP = 16.0  # a label shorter than this (after eliding) is not worth drawing
-CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues  # markers closer than this (px) merge into a cluster
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
 SMALL_PX = 10
@@ -172,6 +173,8 @@ class TimelineScene:
         self._label_cache: dict[tuple, QImage] = {}
         self._label_bytes = 0
         self._text_cache: dict[tuple, QImage] = {}
+        self._cuts: dict[tuple, tuple] = {}
+        self._char_w: dict[bool, dict[str, float]] = {}
         self._text_w: dict[str, float] = {}
         self.label_dpr: float | None = 1.0  # None: draw labels as text (vector output)
         # new label images one paint may render (None: all); the widget sets a budget so a zoom
@@ -198,6 +201,7 @@ class TimelineScene:
         self._title_w = np.full(len(data), np.nan, np.float32)
         self._label_cache = {}
         self._label_bytes = 0
+        self._cuts = {}
         self._win_cache = {}
         self._sprites = {}
         self._badge_cache: dict[tuple, QImage] = {}
@@ -267,13 +271,12 @@ class TimelineScene:
         w[np.isnan(w)] = 0.0
         return w
 
-    def label_image(self, row: int, wq: int, font: QFont, fm: QFontMetricsF, colour: QColor,
-                    dpr: float) -> QImage | None:
-        """The title of ``row`` (elided to ``wq`` px unless -1) rendered once, cached within a byte budget.
+    def label_image(self, row: int, font: QFont, fm: QFontMetricsF, colour: QColor, dpr: float) -> QImage | None:
+        """The whole title of ``row`` rendered once per font and colour, cached within a byte budget.
 
         None when this paint's budget of new label images is spent (see ``label_budget``).
         """
-        key = (row, wq, font.pixelSize(), colour.rgba(), dpr)
+        key = (row, font.pixelSize(), colour.rgba(), dpr)
         img = self._label_cache.get(key)
         if img is None:
             if self.label_budget is not None:
@@ -282,8 +285,6 @@ class TimelineScene:
                     return None
                 self.label_budget -= 1
             text = self.title(row)
-            if wq >= 0:
-                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
             w = fm.horizontalAdvance(text) + 2
             img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(fm.height() * dpr)), 1),
                          QImage.Format.Format_ARGB32_Premultiplied)
@@ -298,9 +299,36 @@ class TimelineScene:
             self._label_bytes += img.sizeInBytes()
             if self._label_bytes > LABEL_CACHE_BYTES:
                 self._label_cache.clear()
+                self._cuts.clear()
                 self._label_bytes = img.sizeInBytes()
             self._label_cache[key] = img
         return img
+
+    def cut_at(self, row: int, small: bool, width: float) -> float:
+        """Where to cut the title of ``row`` so it ends at a character boundary no later than ``width``.
+
+        Boundaries are the running sum of per-character advances (memoised per font); a
+        trailing space is dropped so the ellipsis follows the last letter.
+        """
+        key = (row, small)
+        bounds = self._cuts.get(key)
+        if bounds is None:
+            fm = self.fm_small if small else self.fm
+            widths = self._char_w.setdefault(small, {})
+            text = self.title(row)
+            adv = []
+            for ch in text:
+                cw = widths.get(ch)
+                if cw is None:
+                    cw = widths[ch] = fm.horizontalAdvance(ch)
+                adv.append(cw)
+            bounds = ([0.0, *accumulate(adv)], text)
+            self._cuts[key] = bounds
+        xs, text = bounds
+        k = bisect_right(xs, width) - 1
+        while k > 0 and text[k - 1] == " ":
+            k -= 1
+        return xs[max(k, 0)]
 
     def text_image(self, text: str, font: QFont, fm: QFontMetricsF, colour: QColor, dpr: float) -> QImage:
         """A short text (axis labels) rendered once per font, colour and device ratio."""
@@ -758,9 +786,10 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
                  rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None) -> None:
     """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width.
 
-    Each label is rasterised once per (event, whole pixels granted, font, colour) into a small
-    cached image and then only blitted: panning redraws the same labels at new places, and a
-    blit is several times cheaper than shaping and rasterising the text again. Vector
+    Each title is rasterised once (per font and colour) into a cached image, then only
+    blitted: panning redraws the same labels at new places and a blit is much cheaper than
+    shaping text again. A shortened label blits the image up to the last character that
+    fits, followed by an ellipsis image, so zooming never re-renders a title. Vector
     outputs (SVG) draw real text instead.
     """
     small = p.font().pixelSize() != FONT_PX
@@ -772,22 +801,29 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
     dpr = scene.label_dpr
     # the cache key's constant part, hoisted: this loop runs for every label on every paint
     cache, px, rgba, fh, labels = scene._label_cache, font.pixelSize(), colour.rgba(), fm.height(), frame.labels
+    if dpr is not None:
+        ell = scene.text_image("…", font, fm, colour, dpr)
+        ell_w = ell.width() / dpr - 1
     for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        elide = w + 0.5 < fw
-        # elided widths snap down to 16 px steps, so zooming reuses the same few label images
-        wq = int(w // ELIDE_STEP * ELIDE_STEP) if elide else -1
-        if elide and wq < 24:
-            continue
+        elide = w + 0.5 < fw * (SMALL_PX / FONT_PX if small else 1.0)
         if dpr is None:
             text = scene.title(row)
             if elide:
-                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, wq)
+                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
             p.drawText(QPointF(xi, top + fm.ascent()), text)
         else:
-            img = cache.get((row, wq, px, rgba, dpr)) or scene.label_image(row, wq, font, fm, colour, dpr)
+            img = cache.get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, colour, dpr)
             if img is None:
                 continue  # over this frame's budget: drawn on the follow-up paint
-            p.drawImage(QPointF(xi, top), img)
+            # the rendered width is exact (the measured one may be for the other font size)
+            if img.width() / dpr - 2 > w + 0.5:
+                cut = scene.cut_at(row, small, w - ell_w)
+                if cut < 12:
+                    continue
+                p.drawImage(QPointF(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
+                p.drawImage(QPointF(xi + cut, top), ell)
+            else:
+                p.drawImage(QPointF(xi, top), img)
         labels.append((QRectF(xi, top, w, fh), row))
 
 
