@@ -369,9 +369,12 @@ def test_drawn_labels_never_overlap_each_other_or_markers(view):
     view.render_offscreen(1.0)
     frame = view.frame()
     assert len(frame.labels) > 6
-    rects = sorted((r.left(), r.right(), r.top()) for r, _row in frame.labels)
-    for (a0, a1, ay), (b0, _b1, by) in zip(rects, rects[1:], strict=False):
-        if ay == by:
+    by_row: dict[float, list[tuple[float, float]]] = {}
+    for r, _row in frame.labels:
+        by_row.setdefault(round(r.top(), 1), []).append((r.left(), r.right()))
+    for spans in by_row.values():
+        spans.sort()
+        for (_a0, a1), (b0, _b1) in zip(spans, spans[1:], strict=False):
             assert b0 >= a1
     for r in frame.layout.rows:
         xc, _first, count, _ext, _prow = frame.markers[r.k]
