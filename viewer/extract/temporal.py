@@ -35,8 +35,17 @@ _WEEKDAYS = (MO, MO, TU, WE, TH, FR, SA, SU)  # index = ISO weekday 1..7
 _SEASON_OF_MONTH = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}
 _SEASONS = ("WI", "SP", "SU", "FA")
 _UNDERSPECIFIED = {
-    "D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Q": "XXXX-QX", "H": "XXXX-HX", "Y": "XXXX",
-    "DE": "XXX", "CE": "XX", "FN": "XXXX-WXX", "MIN": "XXXX-XX-XX", "S": "XXXX-XX-XX",
+    "D": "XXXX-XX-XX",
+    "W": "XXXX-WXX",
+    "M": "XXXX-XX",
+    "Q": "XXXX-QX",
+    "H": "XXXX-HX",
+    "Y": "XXXX",
+    "DE": "XXX",
+    "CE": "XX",
+    "FN": "XXXX-WXX",
+    "MIN": "XXXX-XX-XX",
+    "S": "XXXX-XX-XX",
 }
 _WINDOW = 200  # how far back/forward the tense of a sentence is looked for
 _AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
@@ -68,12 +77,23 @@ class _NeedsAnchor(Exception):
 class _Context:
     """What phase two needs about one match: anchor, groups, and the (lazy) tense."""
 
-    __slots__ = ("anchor", "groups", "relative", "unresolved", "range_start", "reference", "last_date",
-                 "default_day", "_tense", "_tense_fn")
+    __slots__ = (
+        "anchor",
+        "groups",
+        "relative",
+        "unresolved",
+        "range_start",
+        "reference",
+        "last_date",
+        "default_day",
+        "_tense",
+        "_tense_fn",
+    )
     _tense: tuple[str | None, int] | None
 
-    def __init__(self, anchor: dt.date | None, groups: dict[str, Any],
-                 tense_fn: Callable[[], tuple[str | None, int]]):
+    def __init__(
+        self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], tuple[str | None, int]]
+    ):
         self.anchor = anchor
         self.groups = groups
         self.relative = False
@@ -446,9 +466,15 @@ def _op_dur(ctx: _Context, amount: Any, unit: Any) -> str:
     n = ctx.arg(amount)
     u = ctx.arg(unit)
     if n == "X":
-        return {"DE": "PXDE", "CE": "PXCE", "FN": "PXW", "Q": "PXQ", "H": "PTXH", "MIN": "PTXM", "S": "PTXS"}.get(
-            u, f"PX{u}"
-        )
+        return {
+            "DE": "PXDE",
+            "CE": "PXCE",
+            "FN": "PXW",
+            "Q": "PXQ",
+            "H": "PTXH",
+            "MIN": "PTXM",
+            "S": "PTXS",
+        }.get(u, f"PX{u}")
     n = float(n)
     if n <= 0:
         raise ValueError("empty duration")
@@ -518,8 +544,9 @@ def _op_anaphor(ctx: _Context, unit: Any, offset: Any) -> str:
     if len(last) < needed:
         return _op_rel(ctx, u, n)
     ctx.relative = True
-    day = dt.date(int(last[:4]), int(last[5:7] or 1) if len(last) >= 7 else 1,
-                  int(last[8:10]) if len(last) >= 10 else 1)
+    day = dt.date(
+        int(last[:4]), int(last[5:7] or 1) if len(last) >= 7 else 1, int(last[8:10]) if len(last) >= 10 else 1
+    )
     return _fmt_unit(_shift(day, u, n), u)
 
 
@@ -540,12 +567,29 @@ def _op_period_of_year(ctx: _Context, year: Any) -> str:
 
 
 _OPS: dict[str, Callable[..., str]] = {
-    "date": _op_date, "weekday": _op_weekday, "rel": _op_rel, "ago": _op_ago, "quarter": _op_quarter,
-    "half": _op_half, "season": _op_season, "weekend": _op_weekend, "decade": _op_decade,
-    "century": _op_century, "holiday": _op_holiday, "time": _op_time, "daypart": _op_daypart,
-    "pod": _op_pod, "dur": _op_dur, "set": _op_set, "set_weekday": _op_set_weekday, "literal": _op_literal,
-    "month_dir": _op_month_dir, "year_before": _op_year_before, "period_of_year": _op_period_of_year,
-    "anaphor": _op_anaphor, "week_of": _op_week_of,
+    "date": _op_date,
+    "weekday": _op_weekday,
+    "rel": _op_rel,
+    "ago": _op_ago,
+    "quarter": _op_quarter,
+    "half": _op_half,
+    "season": _op_season,
+    "weekend": _op_weekend,
+    "decade": _op_decade,
+    "century": _op_century,
+    "holiday": _op_holiday,
+    "time": _op_time,
+    "daypart": _op_daypart,
+    "pod": _op_pod,
+    "dur": _op_dur,
+    "set": _op_set,
+    "set_weekday": _op_set_weekday,
+    "literal": _op_literal,
+    "month_dir": _op_month_dir,
+    "year_before": _op_year_before,
+    "period_of_year": _op_period_of_year,
+    "anaphor": _op_anaphor,
+    "week_of": _op_week_of,
 }
 
 
@@ -557,8 +601,12 @@ def _evaluate(op: list[Any], ctx: _Context) -> str:
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(0, start - _WINDOW)
     hi = min(len(text), end + _WINDOW)
-    left = max(text.rfind(". ", lo, start), text.rfind("\n\n", lo, start), text.rfind("? ", lo, start),
-               text.rfind("! ", lo, start))
+    left = max(
+        text.rfind(". ", lo, start),
+        text.rfind("\n\n", lo, start),
+        text.rfind("? ", lo, start),
+        text.rfind("! ", lo, start),
+    )
     right_candidates = [i for i in (text.find(". ", end, hi), text.find("\n\n", end, hi)) if i >= 0]
     return (left + 1 if left >= 0 else lo), (min(right_candidates) if right_candidates else hi)
 
@@ -608,7 +656,11 @@ class _Cues:
         # to"): the second word carries the tense.
         kept: list[tuple[int, int, str]] = []
         for cue in cues:
-            if kept and len(self.text[kept[-1][1] : cue[0]]) <= 2 and self.text[kept[-1][1] : cue[0]].isspace():
+            if (
+                kept
+                and len(self.text[kept[-1][1] : cue[0]]) <= 2
+                and self.text[kept[-1][1] : cue[0]].isspace()
+            ):
                 kept.pop()
             kept.append(cue)
         return kept
@@ -647,9 +699,14 @@ def _groups_of(rule: Rule, m: Any) -> dict[str, Any] | None:
     return values
 
 
-def _resolve(rule: Rule, groups: dict[str, Any], anchor: dt.date | None,
-             tense_fn: Callable[[], tuple[str | None, int]], reference: str = "",
-             last_date: str = "") -> tuple[str, bool, bool, str, bool]:
+def _resolve(
+    rule: Rule,
+    groups: dict[str, Any],
+    anchor: dt.date | None,
+    tense_fn: Callable[[], tuple[str | None, int]],
+    reference: str = "",
+    last_date: str = "",
+) -> tuple[str, bool, bool, str, bool]:
     ctx = _Context(anchor, groups, tense_fn)
     ctx.reference = reference
     ctx.last_date = last_date
@@ -720,8 +777,19 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
             continue  # not a valid date ("Feb. 30") or out of range: no expression here
         if default_day and resolved:
             undated.append(len(out))
-        out.append(Timex(start, end, text[start:end], rule.type, value, resolved, relative,
-                         _mod_of(rule, groups), end_value))
+        out.append(
+            Timex(
+                start,
+                end,
+                text[start:end],
+                rule.type,
+                value,
+                resolved,
+                relative,
+                _mod_of(rule, groups),
+                end_value,
+            )
+        )
         # Only a quarter named in the text becomes the period under discussion, not one
         # derived from it ("a year earlier" must not shift the next "year-ago" again).
         if rule.type == "DATE" and rule.value[0] in ("quarter", "rel") and _QUARTER.match(value):
@@ -737,7 +805,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
 
 
 def _date_clock_time(text: str, found: list[Timex], index: int) -> Timex:
-    """"at about 10:35 a.m. (0735 GMT) Friday": a clock time that names no day takes
+    """ "at about 10:35 a.m. (0735 GMT) Friday": a clock time that names no day takes
     the day of the nearest day-precise date in its sentence (else the anchor's day)."""
     clock = found[index]
     lo, hi = _sentence_window(text, clock.start, clock.end)
@@ -752,4 +820,6 @@ def _date_clock_time(text: str, found: list[Timex], index: int) -> Timex:
             best = (distance, other)
     if best is None:
         return clock
-    return replace(clock, value=best[1].value[:10] + clock.value[10:], relative=clock.relative or best[1].relative)
+    return replace(
+        clock, value=best[1].value[:10] + clock.value[10:], relative=clock.relative or best[1].relative
+    )

@@ -26,9 +26,29 @@ from viewer.core.resources import load_json, load_toml
 RULE_TYPES = frozenset({"DATE", "TIME", "DURATION", "SET", "IGNORE"})
 OPERATIONS = frozenset(
     {
-        "date", "weekday", "rel", "ago", "quarter", "half", "season", "weekend", "decade", "century",
-        "holiday", "time", "daypart", "pod", "dur", "set", "set_weekday", "literal", "month_dir",
-        "year_before", "period_of_year", "anaphor", "week_of",
+        "date",
+        "weekday",
+        "rel",
+        "ago",
+        "quarter",
+        "half",
+        "season",
+        "weekend",
+        "decade",
+        "century",
+        "holiday",
+        "time",
+        "daypart",
+        "pod",
+        "dur",
+        "set",
+        "set_weekday",
+        "literal",
+        "month_dir",
+        "year_before",
+        "period_of_year",
+        "anaphor",
+        "week_of",
     }
 )
 _BUILTIN_NORMS = frozenset({"int", "year", "number", "decade", "spelled_year", "ampm", "text"})
@@ -117,7 +137,8 @@ class RuleSet:
 
     def _matcher_for(self, word: str, char: str, second: str | None = None) -> re.Pattern[str]:
         chosen = tuple(
-            i for i, st in enumerate(self.starts)
+            i
+            for i, st in enumerate(self.starts)
             if st.admits(word, char) and (second is None or self._admits_second(i, word, second))
         )
         cached = self._subsets.get(chosen)
@@ -134,14 +155,36 @@ _SPLIT_AT = 40  # capture groups (~ rules) beyond which a first word is split by
 
 # ------------------------------------------------------------------ normalizers
 _NUMBER_UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
 }
 _TEENS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
 }
 
@@ -338,9 +381,7 @@ def _trie_regex(words: list[str]) -> str:
     return "(?:" + emit(trie) + ")"
 
 
-def _fragment_regexes(
-    patterns: dict[str, Any], tables: dict[str, dict[str, Any]]
-) -> dict[str, str]:
+def _fragment_regexes(patterns: dict[str, Any], tables: dict[str, dict[str, Any]]) -> dict[str, str]:
     resolved: dict[str, str] = {}
 
     def expand(name: str, stack: tuple[str, ...]) -> str:
@@ -397,8 +438,10 @@ def _normalizer(spec: dict[str, Any], tables: dict[str, dict[str, Any]], where: 
     names = norm.split("+")
     for table in names:
         if table not in tables:
-            raise TemporalRuleError(f"{where}: unknown norm {table!r} (tables: {sorted(tables)}, "
-                                    f"built-ins: {sorted(_BUILTIN_NORMS)})")
+            raise TemporalRuleError(
+                f"{where}: unknown norm {table!r} (tables: {sorted(tables)}, "
+                f"built-ins: {sorted(_BUILTIN_NORMS)})"
+            )
     return _make_table_norm([tables[t] for t in names])
 
 
@@ -704,8 +747,9 @@ def compile_rules(
             raise TemporalRuleError(f"{where}: type must be one of {sorted(RULE_TYPES)}")
         prefix = f"R{index}"
         groups: list[GroupSpec] = []
-        body = _expand_spaces(_place_fragments(raw["pattern"], prefix, fragments, patterns, normalizers,
-                                               groups, where))
+        body = _expand_spaces(
+            _place_fragments(raw["pattern"], prefix, fragments, patterns, normalizers, groups, where)
+        )
         try:
             single = re.compile(r"(?<!\w)(?:" + body + r")(?!\w)", re.IGNORECASE)
         except re.error as exc:
@@ -779,5 +823,9 @@ def load_tense_cues() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], 
     # "'ll" is glued to its subject ("he'll"), so it needs no word boundary before it.
     regex = re.compile(r"['’]ll(?!\w)|(?<![\w'’])(?:" + alts + r"|[a-z]{2,}ed)(?!\w)", re.IGNORECASE)
     strong = frozenset(w.lower().replace("’", "'") for w in data.get("strong", []))
-    return (regex, frozenset(w.lower() for w in data["future"]), frozenset(w.lower() for w in data["not_past"]),
-            strong)
+    return (
+        regex,
+        frozenset(w.lower() for w in data["future"]),
+        frozenset(w.lower() for w in data["not_past"]),
+        strong,
+    )

@@ -105,7 +105,10 @@ def _tags_for(tx: Timex) -> list[tuple[int, int, str, str, str]]:
         if m:
             first_end = tx.start + m.end(1)
             second_start = tx.start + m.start(2)
-            return [(tx.start, first_end, tx.type, tx.value, tx.mod), (second_start, tx.end, tx.type, tx.end_value, "")]
+            return [
+                (tx.start, first_end, tx.type, tx.value, tx.mod),
+                (second_start, tx.end, tx.type, tx.end_value, ""),
+            ]
     return [(tx.start, tx.end, tx.type, tx.value, tx.mod)]
 
 
