@@ -152,3 +152,12 @@ def test_same_happening_across_articles() -> None:
 )
 def test_titles(text: str, expected: list[tuple[str, str]]) -> None:
     assert events(text) == expected
+
+
+def test_family_name_first_and_quoted_words_in_titles() -> None:
+    text = (
+        'Commerce ministry spokesman He Yadong said on Thursday that Washington had "abused export controls".'
+    )
+    assert events(text) == [("2025-03-13", "He Yadong says Washington had abused export controls")]
+    text = "Vice Premier He Lifeng met Scott Bessent on Monday."
+    assert events(text) == [("2025-03-10", "He Lifeng meets Bessent")]

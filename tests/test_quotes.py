@@ -121,3 +121,8 @@ def test_british_single_quotes() -> None:
     assert quotes(text) == [
         ("We will not accept the ministers’ terms, and we won’t be rushed", "Hana Kobayashi")
     ]
+
+
+def test_thought_verb_inside_a_speech_complement() -> None:
+    text = 'A spokesperson for the embassy, Liu Pengyu, said China hoped the U.S. would "meet China halfway".'
+    assert quotes(text) == [("meet China halfway", "Liu Pengyu")]

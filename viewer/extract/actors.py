@@ -61,6 +61,7 @@ class Country:
     aliases: list[str]
     metonyms: list[str]
     demonyms: list[str]
+    family_name_first: bool = False
 
 
 @dataclass
@@ -171,7 +172,9 @@ def lexicon() -> Lexicon:
     metonyms: set[str] = set()
     for c in cdata:
         dem = c["demonyms"][0] if c["demonyms"] else c["name"]
-        countries[c["name"]] = Country(c["name"], dem, c["aliases"], c["metonyms"], c["demonyms"])
+        countries[c["name"]] = Country(
+            c["name"], dem, c["aliases"], c["metonyms"], c["demonyms"], bool(c.get("family_name_first"))
+        )
         for al in [c["name"], *c["aliases"]]:
             country_alias[al] = c["name"]
         for al in c["metonyms"]:
@@ -512,6 +515,8 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         name = _trim_name(nm.group(), lex)
         if not name:
             continue
+        if any(t.isupper() and len(t) > 2 and t not in ("III", "IV") for t in name.split()):
+            continue  # "Mr. NICE GUY": capitals for emphasis, not a name
         known = lex.regex.match(text, nm.start())
         if known and len(known.group()) > len(name) and known.group() in lex.alias:
             name = known.group()  # the gazetteer knows a longer name ("Ursula von der Leyen")
@@ -681,7 +686,7 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
         if name in lex.alias or name in lex.country_alias or name in lex.template:
             continue
         if _is_org_name(name, lex):
-            if kind != "possessive":
+            if kind != "possessive" and " " in name:  # "Police said": a head word alone is no name
                 cands.append(_Cand(start, end, name, name, _org_kind(name, lex), priority=1))
             continue
         if " " not in name:

@@ -164,7 +164,14 @@ def _known_short_names() -> dict[str, str]:
     return out
 
 
-def _short(name: str, seen_aliases: dict[str, set[str]], kind: str) -> str:
+@lru_cache(maxsize=1)
+def _family_first_countries() -> frozenset[str]:
+    from viewer.extract.actors import lexicon
+
+    return frozenset(c.name for c in lexicon().countries.values() if c.family_name_first)
+
+
+def _short(name: str, seen_aliases: dict[str, set[str]], kind: str, country: str = "") -> str:
     """Short display name for titles: a one-word alias seen in the article or known to
     the gazetteer ("Xi"), else the surname of a person, else the canonical name."""
     if kind != "person":
@@ -175,8 +182,13 @@ def _short(name: str, seen_aliases: dict[str, set[str]], kind: str) -> str:
             return a
     if name in _known_short_names():
         return _known_short_names()[name]
-    if len(parts) > 1 and "-" in parts[-1] and parts[-1][0].isupper():
-        return parts[0]  # "Yeo Han-koo": a hyphenated given name follows the family name
+    if len(parts) > 1 and (
+        ("-" in parts[-1] and parts[-1][0].isupper())
+        or (len(parts) == 2 and country in _family_first_countries())
+    ):
+        # "Yeo Han-koo", "He Yadong": the family name comes first (unless it reads as a
+        # pronoun in a title: "He says ..." -> the full name)
+        return parts[0] if parts[0].lower() not in _BAD_HEADS else name
     return parts[-1] if len(parts) > 1 else name
 
 
@@ -234,7 +246,7 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
     """A few words after the verb, up to a preposition, punctuation or the date."""
     out: list[str] = []
     stop = end
-    m_punct = re.search(r"[,;:—–.!?\"“”()]", text[start:end])
+    m_punct = re.search(r"[,;:—–.!?()]|[\"“”](?=\s*(?:,|$|[A-Z]))", text[start:end])
     if m_punct:
         stop = start + m_punct.start()
     for w in _words(text, start, stop):
@@ -554,7 +566,7 @@ class EventBuilder:
             m for m in people if m.kind in ("government", "ministry", "agency", "organization", "company")
         ]
         for m in pool:
-            short = _short(m.name, self.aliases, m.kind)
+            short = _short(m.name, self.aliases, m.kind, m.country)
             if short not in names:
                 names.append(short)
             if len(names) >= limit:
@@ -702,7 +714,7 @@ class EventBuilder:
             if not head:
                 head = ""
         verb = _present(lemma, plural) if lw not in ("'s",) else lw
-        if not head or head.split()[0].lower() in _BAD_HEADS:
+        if not head or (not subj and head.split()[0].lower() in _BAD_HEADS):
             # no subject in the clause ("... which fell to $14 billion last year"): the
             # sentence's first participant, else no title (the event is not readable)
             people = self._participants(s, e)
@@ -724,7 +736,7 @@ class EventBuilder:
         "meets Commerce Secretary Howard Lutnick")."""
         for m in self._in(self.mentions, start, end):
             if m.text in phrase and m.kind == "person":
-                phrase = phrase.replace(m.text, _short(m.name, self.aliases, m.kind), 1)
+                phrase = phrase.replace(m.text, _short(m.name, self.aliases, m.kind, m.country), 1)
         return phrase
 
     def _np_after_preposition(self, ws: list[re.Match[str]], i: int) -> bool:

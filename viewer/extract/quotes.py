@@ -207,6 +207,11 @@ def _according_regex() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _thought_lemmas() -> frozenset[str]:
+    return frozenset(_speech()["thought_verbs"])
+
+
+@lru_cache(maxsize=1)
 def _representatives() -> frozenset[str]:
     return frozenset(_speech()["representative_nouns"])
 
@@ -402,6 +407,13 @@ def _before_attribution(
                 return ms[-1].name, True
         return None, False
     cue = cues[-1]
+    thought = _thought_lemmas()
+    if len(cues) > 1 and cue_forms().get(cue.group().lower()) in thought:
+        # "Liu said China hoped the U.S. would '...'": the speech verb's subject speaks
+        primary = [c for c in cues[:-1] if cue_forms().get(c.group().lower()) not in thought]
+        if primary:
+            cue = primary[-1]
+            cues = cues[: cues.index(cue) + 1]
     between = text[cue.end() : span.open_at]
     # passive agent between the cue and the quote: "praised by Trump as '...'"
     agent = re.search(r"\bby\s+", between)

@@ -58,11 +58,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 # "U.S. President" continues; "in the U.S. The next" ends
                 nxt = text[end:].lstrip(" \t")
                 first = re.match(r"\w+", nxt)
-                if (
-                    first is None
-                    or first.group() not in _starters()
-                    or _abbreviations_continue(text, dot)
-                ):
+                if first is None or first.group() not in _starters() or _abbreviations_continue(text, dot):
                     continue
             else:
                 nxt = text[end:].lstrip(" \t")
@@ -84,8 +80,27 @@ def _abbreviations_continue(text: str, dot: int) -> bool:
 
 
 _TITLE_ABBREVIATIONS = frozenset(
-    ["mr.", "mrs.", "ms.", "dr.", "gen.", "sen.", "rep.", "gov.", "prof.", "st.", "lt.", "col.", "sgt.",
-     "capt.", "adm.", "pres.", "amb.", "hon.", "rev."]
+    [
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "gen.",
+        "sen.",
+        "rep.",
+        "gov.",
+        "prof.",
+        "st.",
+        "lt.",
+        "col.",
+        "sgt.",
+        "capt.",
+        "adm.",
+        "pres.",
+        "amb.",
+        "hon.",
+        "rev.",
+    ]
 )
 
 
