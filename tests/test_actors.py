@@ -131,3 +131,11 @@ def test_generic_ministry_goes_to_the_articles_country_and_is_referred_back() ->
     assert {m.name for m in ministry} == {"China's Ministry of Commerce"}
     actor = next(a for a in res.actors if a.name == "China's Ministry of Commerce")
     assert "ministry" not in actor.aliases  # a reference is not a name
+
+
+def test_leader_administration_is_the_government() -> None:
+    res = find_actors("The Trump administration said on Monday it would act. The Ishiba government objected.")
+    assert [(m.text, m.name, m.kind) for m in res.mentions] == [
+        ("Trump administration", "United States", "government"),
+        ("Ishiba government", "Japan", "government"),
+    ]

@@ -161,3 +161,7 @@ def test_every_pattern_compiles() -> None:
     for item in load_json("issues/taxonomy.json")["issues"]:
         for p in item["patterns"]:
             re.compile(p)
+
+
+def test_trade_war_escalation() -> None:
+    assert ids("The trade war escalated as Beijing announced countermeasures.") == {"trade_war"}

@@ -585,6 +585,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     # 8: "the ministry", "a ministry spokesperson": the ministry named last
     chosen = _generic_references(text, chosen)
 
+    # 9: "the Trump administration": the government of that leader's country
+    chosen = _administrations(text, lex, chosen)
+
     return _assemble(chosen)
 
 
@@ -1148,6 +1151,37 @@ def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
     if not extra:
         return chosen
     return sorted(chosen + extra, key=lambda c: c.start)
+
+
+_ADMINISTRATION = re.compile(
+    r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(administration|government|cabinet|White House)\b"
+)
+
+
+def _administrations(text: str, lex: Lexicon, chosen: list[_Cand]) -> list[_Cand]:
+    """ "The Trump administration", "the Ishiba government": a leader's surname (known
+    to the gazetteer or named in full in the article) before such a noun is that
+    leader's country acting."""
+    leaders: dict[str, str] = {}
+    for short, entry in lex.surname.items():
+        if entry.country in lex.countries:
+            leaders[short] = entry.country
+    for c in chosen:
+        if c.kind == "person" and c.country in lex.countries and " " in c.name:
+            leaders.setdefault(c.name.split()[-1], c.country)
+    out = list(chosen)
+    changed = False
+    for m in _ADMINISTRATION.finditer(text):
+        country = leaders.get(m.group(1))
+        if not country:
+            continue
+        # the surname itself was taken as the person: the phrase is the government instead
+        out = [c for c in out if not (m.start() <= c.start < m.end())]
+        out.append(_Cand(m.start(), m.end(), m.group(), country, "government", country))
+        changed = True
+    if changed:
+        out.sort(key=lambda c: c.start)
+    return out
 
 
 def _assemble(chosen: list[_Cand]) -> ActorResult:
