@@ -3,18 +3,23 @@
 A sentence yields one event per distinct placeable date (DATE/TIME expression whose
 value is a calendar position) when it names at least one actor or trade issue and
 the clause around the date holds a happening: an event or speech verb
-(resources/extract/events.json, speech.json) or an event noun next to the date
-("Thursday's call", "the May agreement"). A clause with only a state verb is not a
-happening. With no anchor, only dates written in full count; relative ones are left
-to ``unresolved`` by the pipeline.
+(resources/extract/events.json, speech.json; also any regular past form, irregular
+past forms and re- verbs), or an event noun tied to the date ("Thursday's call", "the
+June 5 talks", "ahead of a planned meeting ... later this month"). A clause whose only
+verb is a state verb is not a happening. With no anchor, only dates written in full
+count; relative ones are left to ``unresolved`` by the pipeline.
 
 A sentence with no date of its own that opens by pointing back at a happening ("That
 deal had reduced tariffs...") inherits the date of the event of the previous sentence,
-with origin INFERRED.
+with origin INFERRED (only when the article has a date).
 
-Titles are built from the clause: subject (actors, short names) + verb in the present
-+ a short object ("Trump and Xi hold phone call", "Deal reduces tariffs"), or, for a
-participle after a noun, the noun phrase + participle ("Trade agreement signed").
+Titles are built from the clause, not from a template: subject (actors by short name,
+or the noun phrase) + verb in the present + a short object ("Trump and Xi hold phone
+call", "Deal reduces tariffs by 115 percentage points"); a participle after a noun in a
+prepositional phrase reads as a passive ("Trade agreement signed"); when the date sits
+in a closing attribution ("..., Ishiba said Wednesday") the reported clause is titled.
+An event noun takes its participants from the first earlier sentence naming the same
+kind of happening. ``same_happening`` compares events of different articles.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,7 +89,8 @@ def _cached_rules(extra_paths: tuple[str, ...]) -> list[IssueRule]:
 
 def load_taxonomy(extra_paths: Iterable[str | Path] = ()) -> list[Issue]:
     """All issues (built-in and the user's) with their colours, taxonomy order."""
-    return [r.issue for r in _cached_rules(tuple(str(p) for p in extra_paths))]
+    # copies: callers (panels, store) may edit what they get without touching the cache
+    return [replace(r.issue) for r in _cached_rules(tuple(str(p) for p in extra_paths))]
 
 
 def _case_sensitive(pattern: str) -> bool:

@@ -1,23 +1,31 @@
 """Direct quotations and their speakers.
 
-A quote is text between quotation marks: curly “…”, straight "…", typewriter ``…''
-and, for short phrases only, single ‘…’. A quotation that runs over a paragraph
-break (the paragraph ends without a closing mark and the next one reopens) is one
-quote. Its speaker comes from, in order:
+A quote is text between quotation marks: curly “…”, straight "…", typewriter ``…'',
+curly single ‘…’ (British style, within a paragraph) and, for short phrases only,
+straight single '…'. A quotation that runs over a paragraph break (the paragraph ends
+without a closing mark and the next one reopens) is one quote. Its speaker comes from,
+in order:
 
-1. the text after the closing mark in the same sentence ("…," said X / X said / he said),
-2. "according to X" or a passive agent ("praised by X as '…'") in the sentence,
+1. the text after the closing mark in its sentence ("…," said X / X said / he said), or
+   a closing attribution at the sentence end ("There is 'no evidence' that …, X said.");
+2. "according to X", "quoted X as saying", or a passive agent ("praised by X as '…'");
 3. a cue verb before the opening mark ("X acknowledged the talks are '…'", "X wrote on
-   social media: '…'") — the speaker is the subject of the clause, the first actor of it,
-4. a quote that is a whole sentence with no cue inherits the speaker of the previous
-   sentence when that sentence named one (a quote paragraph after "X said:").
+   social media that …") — the speaker is the subject of that verb: an actor followed by
+   an apposition ("X, an analyst at Y, said"), a subject pronoun, or the nearest actor
+   unless it only modifies another noun ("Nvidia engineers say": no speaker; "a White
+   House official said": the White House). A participle (", adding '…'") or a second
+   verb ("… and said '…'") takes the subject of the main clause; a thought verb inside a
+   speech complement ("X said China hoped …") the speech verb's subject;
+4. a quote with no cue continues the previous quote of its sentence or paragraph, or
+   takes the speaker of the previous sentence ("X said on Monday …" then a quote).
 
-Pronouns (he/she/they/it) resolve to the last named person of that gender (or to the
-last institution for "it"/"the ministry"). Scare quotes with no cue get speaker None:
-a guess would put words in someone's mouth.
+Words inside quotes never count as the frame. He/she resolve to the subject (first
+person) of the nearest sentence whose gender fits (gender from titles, the gazetteer,
+and sentences opening with He/She); "it" to the last institution. Scare quotes with no
+cue get speaker None: a guess would put words in someone's mouth.
 
-Cue verbs and attribution phrases live in resources/extract/speech.json; inflections
-are generated here (``verb_forms``) from irregular_verbs.json and regular rules.
+Cue verbs, thought verbs, attribution phrases and representative nouns live in
+resources/extract/speech.json; inflections are generated here (``verb_forms``).
 """
 
 from __future__ import annotations
