@@ -3,21 +3,28 @@
 Sources of mentions, in order of trust:
 
 1. the gazetteer (resources/actors/gazetteer.json): known actors and their aliases; a
-   generic alias such as "Ministry of Commerce" resolves only when the context names
-   the country ("China's", "Chinese", or "its" after a country);
+   generic alias such as "Ministry of Commerce" resolves to the entry of the country
+   named just before it ("China's", "Chinese", "its"), else to the article's main
+   country; a wire credit in a dateline ("(AP)") is not an actor;
 2. countries (resources/actors/countries.json): a country name or a metonym (capital,
-   seat of power) is the country's government when it acts — it is the subject of a
-   verb ("Beijing accuses"), the agent of a passive ("by Washington") or a possessive
-   of an action ("Beijing's decision"); "in China" is a place, not an actor;
+   seat of power) is the country's government when it acts — the subject of a verb
+   ("Beijing accuses", "China on Thursday expanded"), one of a list of subjects, the
+   agent of a passive ("by Washington"), or a possessive of an action ("Beijing's
+   decision"); "in China", "US-China trade" are places and modifiers, not actors;
 3. templates (resources/actors/templates.json): "Chinese state media", "the Japanese
-   government", built for every country;
+   government", "Kenyan police", built for every country;
 4. titles (resources/extract/titles.json) before a capitalised name: "Treasury
    Secretary Scott Bessent" is the person Scott Bessent with role "Treasury Secretary";
-5. speech around an unknown name: "John Smith said", "said John Smith", "according to
-   John Smith", "John Smith, an economist at ...";
-6. capitalised names with an organisation head word ("Asian Development Bank");
-7. a surname (or a name after Mr./Ms.) later in the article resolves to the full
-   name seen in the article.
+   royal titles stay in the name ("King Hussein");
+5. speech and apposition around an unknown name: "John Smith said", "said John Smith",
+   "according to John Smith", "John Smith, an economist at ...", "its chairman, John Smith,";
+6. organisations by head word ("Asian Development Bank", "Hershey Foods Corp."), media
+   by "news agency", acronyms used twice, defined or acting ("the FMC said"), and
+   people named in full once and by surname later ("Boris Yeltsin ... Yeltsin said");
+7. a surname, first name or short company name later in the article resolves to the
+   full name seen in it; a short name shared by two actors goes to the one named last;
+8. "the ministry", "a ministry spokesperson" refer back to the last ministry named;
+   "the Trump administration" is that leader's country acting.
 
 An unknown name found by 4-6 is still an actor. Titles go into ``role``, not the name.
 """
