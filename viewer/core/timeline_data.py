@@ -571,8 +571,6 @@ def _drop_colliding(labels: list[tuple[float, str]], t0: float, spp: float,
     return kept
 
 
-def time_to_x(t: np.ndarray | float, v0: float, v1: float, x0: float, width: float) -> np.ndarray | float:
-    return x0 + (np.asarray(t) - v0) * (width / max(v1 - v0, 1e-9))
 
 
 def x_to_time(x: float, v0: float, v1: float, x0: float, width: float) -> float:

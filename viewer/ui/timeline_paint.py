@@ -25,13 +25,11 @@ from itertools import accumulate
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QImage,
     QPainter,
-    QPainterPath,
     QPen,
     QPolygonF,
 )
@@ -700,13 +698,6 @@ def _over(col: QColor, alpha: np.ndarray, bg: QColor) -> np.ndarray:
             | ch[2].astype(np.uint32))
 
 
-def _premul(col: QColor, alpha: np.ndarray) -> np.ndarray:
-    """Premultiplied ARGB32 pixels of one colour at per-column alpha (0..255)."""
-    a = np.clip(alpha, 0, 255).astype(np.uint32)
-    r = (col.red() * a // 255).astype(np.uint32)
-    g = (col.green() * a // 255).astype(np.uint32)
-    b = (col.blue() * a // 255).astype(np.uint32)
-    return (a << 24) | (r << 16) | (g << 8) | b
 
 
 def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
@@ -1228,13 +1219,3 @@ def _paint_scroll_hint(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     h = max(plot.height() * frac, 16)
     top = plot.top() + (plot.height() - h) * (scene.scroll_y / max(lay.content_h - plot.height(), 1))
     p.fillRect(QRectF(plot.right() - 4, top, 3, h), QColor(0, 0, 0, 60))
-
-
-def hatch_brush(col: QColor) -> QBrush:
-    return QBrush(col, Qt.BrushStyle.BDiagPattern)
-
-
-def rounded_path(rect: QRectF, radius: float) -> QPainterPath:
-    path = QPainterPath()
-    path.addRoundedRect(rect, radius, radius)
-    return path
