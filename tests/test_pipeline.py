@@ -119,3 +119,32 @@ def test_no_inherited_dates_without_anchor() -> None:
     undated = extract(Article(text=text, published=None))
     assert len(dated.events) == 2
     assert [e.when.origin for e in undated.events] == [Origin.EXPLICIT]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(
+    [
+        "Donald Trump", " said ", '"', "“", "”", "‘", "’", "``", "''", " on Monday", " in May 2025", ". ", "\n\n",
+        "China", " imposed tariffs", ", ", "Beijing's", " the Ministry of Commerce", " he ", "(AP) - ", "U.S.",
+        "Xi Jinping", " rare earths", " — ", "Mr. Smith", " according to ", "90-day", "İ", "\u00a0", "x",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.sampled_from([None, date(2025, 6, 6)]))
+def test_extract_never_fails_and_offsets_hold(pieces: list[str], anchor: date | None) -> None:
+    text = "".join(pieces)
+    ex = extract(Article(text=text, published=anchor))
+    for m in ex.actor_mentions:
+        assert text[m.start : m.end] == m.text
+    for m in ex.issue_mentions:
+        assert text[m.start : m.end] == m.text
+    for q in ex.quotes:
+        assert text[q.start : q.end] == q.text
+    for e in ex.events:
+        assert text[e.start : e.end] == e.evidence
+        if anchor is None:
+            assert e.when.origin == Origin.EXPLICIT
