@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from viewer.core.model import Article, Extraction, Origin, Precision
 from viewer.extract.issues import load_taxonomy
@@ -119,10 +121,6 @@ def test_no_inherited_dates_without_anchor() -> None:
     undated = extract(Article(text=text, published=None))
     assert len(dated.events) == 2
     assert [e.when.origin for e in undated.events] == [Origin.EXPLICIT]
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = st.sampled_from(
     [
