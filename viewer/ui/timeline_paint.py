@@ -296,9 +296,13 @@ class TimelineScene:
             lp.end()
             self._label_bytes += img.sizeInBytes()
             if self._label_bytes > LABEL_CACHE_BYTES:
-                self._label_cache.clear()
-                self._cuts.clear()
-                self._label_bytes = img.sizeInBytes()
+                # forget the oldest half (dicts keep insertion order): recent labels stay cached
+                cache = self._label_cache
+                while cache and self._label_bytes > LABEL_CACHE_BYTES // 2:
+                    old = cache.pop(next(iter(cache)))
+                    self._label_bytes -= old.sizeInBytes()
+                if len(self._cuts) > 20_000:
+                    self._cuts.clear()
             self._label_cache[key] = img
         return img
 
