@@ -161,3 +161,8 @@ def test_family_name_first_and_quoted_words_in_titles() -> None:
     assert events(text) == [("2025-03-13", "He Yadong says Washington had abused export controls")]
     text = "Vice Premier He Lifeng met Scott Bessent on Monday."
     assert events(text) == [("2025-03-10", "He Lifeng meets Bessent")]
+
+
+def test_date_inside_the_object_is_skipped() -> None:
+    text = "Beijing and Washington agreed on Monday to extend their tariff truce by 90 days."
+    assert events(text) == [("2025-03-10", "China and United States agree to extend tariff truce by 90 days")]

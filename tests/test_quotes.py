@@ -126,3 +126,11 @@ def test_british_single_quotes() -> None:
 def test_thought_verb_inside_a_speech_complement() -> None:
     text = 'A spokesperson for the embassy, Liu Pengyu, said China hoped the U.S. would "meet China halfway".'
     assert quotes(text) == [("meet China halfway", "Liu Pengyu")]
+
+
+def test_two_speakers_in_one_sentence_and_a_short_family_name() -> None:
+    text = (
+        "Vice Premier He Lifeng met Treasury Secretary Scott Bessent. "
+        'Bessent described the talks as "very constructive," while He said both sides should "meet halfway."'
+    )
+    assert quotes(text) == [("very constructive", "Scott Bessent"), ("meet halfway.", "He Lifeng")]

@@ -96,6 +96,7 @@ class Lexicon:
     org_lead_words: frozenset[str]
     abbreviations: frozenset[str]
     not_person_words: frozenset[str]
+    family_first: frozenset[str]  # countries whose people are named family name first
     stopwords: frozenset[str]
     royal_titles: frozenset[str]
     org_heads: dict[str, str]
@@ -261,6 +262,7 @@ def lexicon() -> Lexicon:
         org_lead_words=frozenset(orgs["lead_words"]),
         abbreviations=frozenset(a.lower() for a in load_json("extract/abbreviations.json")["abbreviations"]),
         not_person_words=frozenset(titles_data["not_person_words"]),
+        family_first=frozenset(c.name for c in countries.values() if c.family_name_first),
         stopwords=frozenset(titles_data["person_stopwords"]),
         royal_titles=frozenset(titles_data["royal_titles"]),
         org_heads=orgs["heads"],
@@ -1003,7 +1005,12 @@ def _resolve_overlaps(cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
+_PRONOUN_NAMES = frozenset(["He", "She", "It", "We", "I", "You", "They"])
 _SURNAME_RE_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _family_first(lex: Lexicon) -> frozenset[str]:
+    return lex.family_first
 
 
 def _short_keys(c: _Cand, lex: Lexicon) -> list[str]:
@@ -1011,6 +1018,8 @@ def _short_keys(c: _Cand, lex: Lexicon) -> list[str]:
     parts = [p for p in c.name.replace("’", "'").split() if p not in ("Jr.", "Sr.", "II", "III", "IV")]
     keys: list[str] = []
     if c.kind == "person":
+        if len(parts) == 2 and c.country in _family_first(lex):
+            keys.append(parts[0])  # "He Lifeng" ... "He said": the family name comes first
         if len(parts) >= 2:
             keys.append(parts[-1])
             if len(parts[0]) > 2 and not parts[0].endswith(".") and parts[0] not in lex.stopwords:
@@ -1087,7 +1096,7 @@ def _short_names(
     deferred_spans = sorted((st, en_) for st, en_, _, _ in deferred)
     for st, en_, w, en in deferred:
         extra.append(_Cand(st, en_, w, en.name, "person", en.country, gender=en.gender, priority=3))
-    names = [k for k in owners if k not in lex.stopwords]
+    names = [k for k in owners if k not in lex.stopwords or k in _PRONOUN_NAMES]
     if names:
         key = frozenset(names)
         rx = _SURNAME_RE_CACHE.get(key)
@@ -1105,6 +1114,10 @@ def _short_names(
             k = bisect.bisect_right(d_starts, m.start()) - 1
             if k >= 0 and deferred_spans[k][1] > m.start():
                 continue
+            if m.group() in _PRONOUN_NAMES and re.search(
+                r"(?:^|[.!?]['\"’”]?\s+|\n\s*|[“\"]\s*)$", text[max(0, m.start() - 4) : m.start()]
+            ):
+                continue  # "He" opening a sentence is the pronoun, not Mr. He
             o = pick(m.group(), m.start())
             extra.append(_Cand(m.start(), m.end(), m.group(), o.name, o.kind, o.country, gender=o.gender))
             note(o.name, m.start())

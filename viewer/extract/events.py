@@ -181,6 +181,12 @@ def _short(name: str, seen_aliases: dict[str, set[str]], kind: str, country: str
     the gazetteer ("Xi"), else the surname of a person, else the canonical name."""
     if kind != "person":
         return name
+    short = _short_form(name, seen_aliases, country)
+    # a short name that reads as a pronoun ("He" Lifeng) would garble the title
+    return name if short.lower() in _BAD_HEADS else short
+
+
+def _short_form(name: str, seen_aliases: dict[str, set[str]], country: str) -> str:
     parts = name.split()
     for a in sorted(seen_aliases.get(name, ()), key=len):
         if " " not in a and a in parts:
@@ -193,7 +199,7 @@ def _short(name: str, seen_aliases: dict[str, set[str]], kind: str, country: str
     ):
         # "Yeo Han-koo", "He Yadong": the family name comes first (unless it reads as a
         # pronoun in a title: "He says ..." -> the full name)
-        return parts[0] if parts[0].lower() not in _BAD_HEADS else name
+        return parts[0]
     return parts[-1] if len(parts) > 1 else name
 
 
@@ -247,16 +253,21 @@ def _words(text: str, start: int, end: int) -> list[re.Match[str]]:
     return list(_WORD.finditer(text, start, end))
 
 
-def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None, limit: int = 6) -> str:
+def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None, limit: int = 7) -> str:
     """A few words after the verb, up to a preposition, punctuation or the date."""
     out: list[str] = []
     stop = end
-    m_punct = re.search(r"[,;:—–.!?()]|[\"“”](?=\s*(?:,|$|[A-Z]))", text[start:end])
+    # a dot ends the object unless it closes an abbreviation ("U.S.", "Corp.")
+    m_punct = re.search(r"[,;:—–!?()]|(?<![A-Z])\.(?=\s|$)|[\"“”](?=\s*(?:,|$|[A-Z]))", text[start:end])
     if m_punct:
         stop = start + m_punct.start()
     for w in _words(text, start, stop):
         if skip and skip[0] <= w.start() < skip[1]:
-            break
+            # the date itself is left out ("agreed on Monday to extend ..."), with the
+            # preposition that introduced it
+            if out and out[-1].lower() in _PREPOSITIONS:
+                out.pop()
+            continue
         lw = w.group().lower()
         if lw in _STOP_OBJECT or lw == "to" and out:
             break

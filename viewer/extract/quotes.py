@@ -371,6 +371,8 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
             return (after[0].name if after else None), True
     cue_list = list(_cue_regex().finditer(text, offset, tail_end))
     for k, cue in enumerate(cue_list):
+        if _NEW_CLAUSE.search(_unquoted(ctx, offset, cue.start())):
+            break  # "..., while He said ...": another clause, another speaker
         rest_words = len(re.findall(r"\w+", text[cue.end() : tail_end]))
         near = k == 0 and cue.start() - offset < 120
         final = rest_words <= 8 or re.match(
@@ -515,6 +517,7 @@ def _learn_gender(ctx: Context) -> None:
             ctx.gender[people[0].name] = "m" if m.group(1) == "He" else "f"
 
 
+_NEW_CLAUSE = re.compile(r"\b(?:while|whereas|although|though|but|and|because|which|when|as|after|before)\b")
 _STARTS_UNIT = re.compile(r"(?:[.!?][\"”'’]*\s*|\n\s*|^\s*)$")
 
 

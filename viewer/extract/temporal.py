@@ -31,6 +31,7 @@ __all__ = ["Timex", "tag"]
 
 PAST, FUTURE = "PAST", "FUTURE"
 FUTURE_STRONG = "FUTURE!"  # a modal ("will", "shall"): decides when it stands right by the expression
+REPORT = "REPORT"  # "said", "told": dates the report, so only an expression right after it is past
 _WEEKDAYS = (MO, MO, TU, WE, TH, FR, SA, SU)  # index = ISO weekday 1..7
 _SEASON_OF_MONTH = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}
 _SEASONS = ("WI", "SP", "SU", "FA")
@@ -50,6 +51,7 @@ _UNDERSPECIFIED = {
 _WINDOW = 200  # how far back/forward the tense of a sentence is looked for
 _AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
 _CLOSE_CUE = 20  # characters between a tense cue and an expression it governs outright
+_CLOSE_PAST = 3  # characters between a past verb and an expression it governs outright  # TMP
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _MONTHS = re.compile(r"P\d+M$")
@@ -627,7 +629,7 @@ class _Cues:
         cues = self.blocks.get(index)
         if cues is not None:
             return cues
-        regex, future, not_past, strong = load_tense_cues()
+        regex, future, not_past, strong, reporting = load_tense_cues()
         lo = index * self.BLOCK
         hi = lo + self.BLOCK
         found: list[tuple[int, int, str]] = []
@@ -638,6 +640,8 @@ class _Cues:
             word = " ".join(m.group(0).lower().replace("’", "'").split())
             if word in strong or word == "'ll":
                 kind = FUTURE_STRONG
+            elif word in reporting:
+                kind = REPORT
             elif word in future:
                 kind = FUTURE
             elif word in not_past:
@@ -668,21 +672,32 @@ class _Cues:
     def near(self, start: int, end: int) -> tuple[str | None, int]:
         """(PAST / FUTURE / None, distance) of the cue nearest to text[start:end] in its sentence."""
         lo, hi = _sentence_window(self.text, start, end)
-        best: tuple[int, str] | None = None
+        best: tuple[int, str, bool] | None = None
         for c_start, c_end, kind in self._between(lo, hi):
             if start <= c_start < end:
                 continue  # the expression's own words ("last", "next") are handled by the rule
+            if kind == REPORT:
+                # "said Monday", "told reporters on Tuesday": the expression dates the
+                # saying, which is past. Anywhere else a reporting verb says nothing
+                # about the reported event ("said it will meet in May").
+                if c_end > start or start - c_end > _CLOSE_CUE:
+                    continue
+                kind = PAST
             if c_end <= start:
                 distance = start - c_end
             else:
                 # A verb before the expression governs it more often than one after it.
                 distance = c_start - end + 5
             if best is None or distance < best[0]:
-                best = (distance, kind)
+                best = (distance, kind, c_end <= start)
         if best is None:
             return (None, 1 << 30)
         if best[1] == FUTURE_STRONG:  # only a modal right before the expression decides outright
             return (FUTURE, best[0] if best[0] <= _CLOSE_CUE else 1 << 30)
+        if best[1] == PAST and best[2] and best[0] <= _CLOSE_PAST:
+            # A past verb right before the expression governs it: "the year ended Jan. 31",
+            # "was killed in December".
+            return (PAST, best[0])
         return (best[1], 1 << 30)
 
 

@@ -815,10 +815,11 @@ def load_rules() -> RuleSet:
 
 
 @lru_cache(maxsize=1)
-def load_tense_cues() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], frozenset[str]]:
-    """(cue regex, future cue words, words that look past but are not, strong cues)."""
+def load_tense_cues() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(cue regex, future cue words, words that look past but are not, strong cues, reporting verbs)."""
     data = load_json("temporal/tense.json")
-    words = sorted({w.lower() for w in data["future"] + data["past"]})
+    reporting = frozenset(w.lower() for w in data.get("reporting", []))
+    words = sorted({w.lower() for w in data["future"] + data["past"]} | reporting)
     alts = _expand_spaces(_trie_regex(words))
     # "'ll" is glued to its subject ("he'll"), so it needs no word boundary before it.
     regex = re.compile(r"['’]ll(?!\w)|(?<![\w'’])(?:" + alts + r"|[a-z]{2,}ed)(?!\w)", re.IGNORECASE)
@@ -828,4 +829,5 @@ def load_tense_cues() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], 
         frozenset(w.lower() for w in data["future"]),
         frozenset(w.lower() for w in data["not_past"]),
         strong,
+        reporting,
     )
