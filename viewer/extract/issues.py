@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -90,7 +90,17 @@ def _cached_rules(extra_paths: tuple[str, ...]) -> list[IssueRule]:
 def load_taxonomy(extra_paths: Iterable[str | Path] = ()) -> list[Issue]:
     """All issues (built-in and the user's) with their colours, taxonomy order."""
     # copies: callers (panels, store) may edit what they get without touching the cache
-    return [replace(r.issue) for r in _cached_rules(tuple(str(p) for p in extra_paths))]
+    return [_copy(r.issue) for r in _cached_rules(tuple(str(p) for p in extra_paths))]
+
+
+def _copy(issue: Issue) -> Issue:
+    return Issue(issue.id, issue.label, issue.colour, issue.parent)
+
+
+@lru_cache(maxsize=8)
+def issue_index(extra_paths: tuple[str, ...] = ()) -> dict[str, Issue]:
+    """id -> Issue of the (cached) taxonomy; read-only, copy before editing."""
+    return {r.issue.id: r.issue for r in _cached_rules(extra_paths)}
 
 
 def _case_sensitive(pattern: str) -> bool:
@@ -185,7 +195,7 @@ def _prefilter(extra_paths: tuple[str, ...]) -> re.Pattern[str] | None:
 def find_issues(text: str, extra_paths: Iterable[str | Path] = ()) -> list[IssueMention]:
     """Issue mentions in ``text``, each child mention also reported for its parent."""
     key = tuple(str(p) for p in extra_paths)
-    parents = {i.id: i.parent for i in load_taxonomy(key)}
+    parents = {i.id: i.parent for i in issue_index(key).values()}
     ci_rx, slow_rx, cs_rx, groups = _combined(key)
     lower = text.lower()
     if len(lower) != len(text):

@@ -17,7 +17,7 @@ from viewer.core.model import Article, Extraction, Issue, UnresolvedDate
 from viewer.extract import temporal
 from viewer.extract.actors import find_actors
 from viewer.extract.events import find_events
-from viewer.extract.issues import find_issues, load_taxonomy
+from viewer.extract.issues import find_issues, issue_index
 from viewer.extract.quotes import Context, find_quotes
 from viewer.extract.sentences import split_sentences
 
@@ -66,12 +66,14 @@ def extract(article: Article, extra_issue_paths: Iterable[str | Path] = ()) -> E
             if t.type in ("DATE", "TIME") and t.relative and not t.resolved and t.value not in _REFS:
                 unresolved.append(UnresolvedDate(t.text, t.start, t.end, t.value))
 
-    by_id = {i.id: i for i in load_taxonomy(extra)}
+    by_id = issue_index(extra)
     found: list[Issue] = []
+    seen: set[str] = set()
     for im in issue_mentions:
         iss = by_id.get(im.issue_id)
-        if iss is not None and iss not in found:
-            found.append(iss)
+        if iss is not None and iss.id not in seen:
+            seen.add(iss.id)
+            found.append(Issue(iss.id, iss.label, iss.colour, iss.parent))
 
     return Extraction(
         events=events,
