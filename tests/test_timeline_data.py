@@ -15,6 +15,7 @@ from viewer.core.timeline_data import (
     clamp_range,
     clusters,
     issue_mask,
+    label_room,
     pack_tracks,
     place_labels,
     should_aggregate,
@@ -117,6 +118,15 @@ def test_should_aggregate_threshold(count, width, aggregate):
     assert should_aggregate(count, width) is aggregate
 
 
+def test_cluster_badges_never_touch():
+    x = np.sort(np.random.default_rng(2).uniform(0, 2000, 400))
+    first, count = clusters(x, 11.0, radius=(5.5, 9.5))
+    centre = np.add.reduceat(x, first) / count
+    r = np.where(count > 1, 9.5, 5.5)
+    assert np.all(np.diff(centre) >= r[:-1] + r[1:] + 1 - 1e-9)
+    assert count.sum() == x.size
+
+
 def test_clusters_chain_close_markers():
     first, count = clusters(np.array([0.0, 5.0, 9.0, 30.0, 45.0, 50.0]), 11.0)
     assert first.tolist() == [0, 3, 4]
@@ -143,6 +153,19 @@ def test_labels_never_collide(xs, widths):
     # no label runs over a marker
     for s, e in zip(starts, ends, strict=True):
         assert not np.any((x > s) & (x < e))
+
+
+def test_an_obstacle_covering_the_label_start_blocks_the_label():
+    # single markers at 100 and 300 carry labels; a cluster badge (8.5 px each side) at 112 covers
+    # where the first label would start, although its centre is right of that start
+    marks = np.array([100.0, 112.0, 300.0])
+    lo, hi = marks - np.array([4.5, 8.5, 4.5]), marks + np.array([4.5, 8.5, 4.5])
+    x = np.array([100.0, 300.0])
+    room = label_room(x, 1000.0, obstacles=lo, obstacle_ends=hi)
+    assert room[0] < 0
+    assert room[1] == pytest.approx(1000.0 - 308.0)
+    chosen, _ = place_labels(x, np.full(2, 50.0), 1000.0, obstacles=lo, obstacle_ends=hi, min_width=20)
+    assert chosen.tolist() == [1]
 
 
 def test_labels_are_elided_before_the_next_marker():

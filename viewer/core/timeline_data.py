@@ -281,17 +281,32 @@ def should_aggregate(count: int, width_px: float, min_px_per_event: float = MIN_
     return count * min_px_per_event > width_px
 
 
-def clusters(x: np.ndarray, min_gap: float) -> tuple[np.ndarray, np.ndarray]:
+def clusters(x: np.ndarray, min_gap: float, radius: tuple[float, float] | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Group sorted marker positions closer than ``min_gap`` into clusters.
 
     Returns ``(first, count)``: index of each cluster's first marker and its size.
     Chained: a marker joins the cluster when it is within ``min_gap`` of the previous one.
+    ``radius`` (single marker, cluster badge) also merges neighbouring clusters whose
+    drawn badges would touch (centres closer than the two radii plus a pixel), so
+    badges never overlap.
     """
     if not x.size:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     breaks = np.flatnonzero(np.diff(x) >= min_gap) + 1
     first = np.concatenate([[0], breaks]).astype(np.int64)
     count = np.diff(np.concatenate([first, [x.size]]))
+    if radius is None:
+        return first, count
+    while first.size > 1:  # merging can bring a cluster close to the next: repeat (each pass shrinks)
+        centre = np.add.reduceat(x, first) / count
+        r = np.where(count > 1, radius[1], radius[0])
+        keep = np.diff(centre) >= r[:-1] + r[1:] + 1
+        if keep.all():
+            break
+        starts = np.concatenate([[0], np.flatnonzero(keep) + 1])
+        count = np.add.reduceat(count, starts)
+        first = first[starts]
     return first, count
 
 
@@ -374,28 +389,38 @@ def union_intervals(a: np.ndarray, b: np.ndarray, gap: float = 0.0) -> tuple[np.
 # ---------------------------------------------------------------- labels
 
 def label_room(x: np.ndarray, right: float | np.ndarray, gap: float = 6.0, offset: float = 8.0,
-               obstacles: np.ndarray | None = None) -> np.ndarray:
+               obstacles: np.ndarray | None = None, obstacle_ends: np.ndarray | None = None) -> np.ndarray:
     """Room (px) for a label starting at ``x + offset`` before the next obstacle (minus ``gap``) or ``right``.
 
-    ``right`` may be one limit or one per label.
+    Obstacles are intervals ``[obstacles[j], obstacle_ends[j]]`` (points when no ends are
+    given; the anchors themselves when no obstacles are given). An obstacle that already
+    covers the label's start leaves no room (negative result). ``right`` may be one limit
+    or one per label.
     """
     if not x.size:
         return np.empty(0)
-    obst = x if obstacles is None else np.sort(obstacles)
+    lo = x if obstacles is None else np.asarray(obstacles, float)
+    hi = lo if obstacle_ends is None else np.asarray(obstacle_ends, float)
+    if obstacles is not None:
+        o = np.argsort(lo, kind="stable")
+        lo, hi = lo[o], hi[o]
     starts = x + offset
-    nxt = np.searchsorted(obst, starts, "right")  # next obstacle strictly right of each label start
-    limit = np.where(nxt < obst.size, obst[np.minimum(nxt, obst.size - 1)] - gap, np.inf)
+    # the first obstacle (by left edge) reaching past the start binds: the running maximum of
+    # the right edges is monotone, so a binary search finds it
+    reach = np.maximum.accumulate(hi)
+    j = np.searchsorted(reach, starts, "right")
+    limit = np.where(j < lo.size, lo[np.minimum(j, lo.size - 1)] - gap, np.inf)
     return np.minimum(limit, right) - starts
 
 
 def place_labels(x: np.ndarray, widths: np.ndarray, right: float | np.ndarray, gap: float = 6.0,
-                 offset: float = 8.0, min_width: float = 28.0, obstacles: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 offset: float = 8.0, min_width: float = 28.0, obstacles: np.ndarray | None = None,
+                 obstacle_ends: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Greedy left-to-right placement of one row of labels beside markers.
 
     Label ``i`` starts at ``x[i] + offset`` and may be shortened (elided) to end
-    before the next obstacle (the next marker, by default) minus ``gap`` and before
-    ``right``. Labels shorter than ``min_width`` are dropped. ``x`` must be sorted.
+    before the next obstacle (the next marker, by default; see :func:`label_room`) minus
+    ``gap`` and before ``right``. Labels shorter than ``min_width`` are dropped. ``x`` must be sorted.
     Returns ``(chosen indices, granted widths)``; granted rectangles never overlap
     each other nor any obstacle.
     """
@@ -403,7 +428,7 @@ def place_labels(x: np.ndarray, widths: np.ndarray, right: float | np.ndarray, g
     if not n:
         return np.empty(0, np.int64), np.empty(0)
     starts = x + offset
-    w_all = np.minimum(widths, label_room(x, right, gap, offset, obstacles))
+    w_all = np.minimum(widths, label_room(x, right, gap, offset, obstacles, obstacle_ends))
     # fast path: when every label stops before the next obstacle and those are the markers
     # themselves, labels cannot reach each other; verify, and fall back to the greedy scan if not
     ok = np.flatnonzero(w_all >= min_width)

@@ -735,7 +735,7 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
     lane_no = np.repeat(np.arange(len(rows)), sizes)
     x = left + (data.t0[prow] + DAY / 2 - v0) * sx
     xo = x + lane_no * OFF  # lanes never cluster or label into each other
-    first, count = clusters(xo, CLUSTER_GAP)
+    first, count = clusters(xo, CLUSTER_GAP, radius=(MARKER_D / 2 + 1, CLUSTER_D / 2 + 1))
     xc = np.add.reduceat(x, first) / count  # cluster centres
     c_lane = lane_no[first]
     cys = np.array([r.y + marker_row(r.h) for r in rows])
@@ -762,14 +762,16 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
     cand = np.flatnonzero(single)
     if cand.size:
         xco = xc + c_lane * OFF
-        obst = xco - np.where(single, MARKER_D / 2, CLUSTER_D / 2)
+        radius = np.where(single, MARKER_D / 2, CLUSTER_D / 2 + 2)  # badges of 100+ are 2 px wider
+        obst, obst_end = xco - radius, xco + radius
         crow = prow[first[cand]]
         rights = right + c_lane[cand] * OFF
         # only slots with room for a label fetch their title
-        room = label_room(xco[cand], rights, obstacles=obst)
+        room = label_room(xco[cand], rights, obstacles=obst, obstacle_ends=obst_end)
         scene.ensure_titles(crow[room >= LABEL_MIN_W])
         tw = scene.title_widths(crow)
-        chosen, granted = place_labels(xco[cand], tw, rights, obstacles=obst, min_width=LABEL_MIN_W)
+        chosen, granted = place_labels(xco[cand], tw, rights, obstacles=obst, obstacle_ends=obst_end,
+                                       min_width=LABEL_MIN_W)
         p.setFont(scene.font)
         p.setPen(TEXT)
         _draw_labels(p, scene, frame, xc[cand[chosen]] + 8, c_cy[cand[chosen]], crow[chosen], granted,
