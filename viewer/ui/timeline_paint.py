@@ -79,7 +79,8 @@ CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues
 LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
-LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
+LABEL_MIN_W = 28.0
+TITLE_BATCH = 120  # titles fetched from the store per screen paint  # a label shorter than this (after eliding) is not worth drawing
 OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
@@ -256,6 +257,10 @@ class TimelineScene:
         if self.data.titles is None or not rows.size:
             return
         missing = rows[np.isnan(self._title_w[rows])]
+        if self.label_budget is not None and missing.size > TITLE_BATCH:
+            # on screen, a zoom step fetches a bounded batch; the follow-up paint fetches the rest
+            missing = missing[:TITLE_BATCH]
+            self.incomplete = True
         if missing.size:
             got = self.data.titles([int(i) for i in self.data.ids[missing]])
             for row, eid in zip(missing.tolist(), self.data.ids[missing].tolist(), strict=True):
