@@ -204,6 +204,36 @@ def test_tense_decides_direction(text: str, anchor: dt.date, span: str, value: s
     assert _find(text, anchor, span).value == value
 
 
+WED = dt.date(2025, 6, 11)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "span", "value"),
+    [
+        # a reporting verb right before the expression dates the saying: past, whatever the
+        # reported clause says
+        ("The ministry said Monday that it intends to appeal.", WED, "Monday", "2025-06-09"),
+        ("The minister told reporters on Tuesday that talks could resume.", WED, "Tuesday", "2025-06-10"),
+        ("The agency announced Monday it plans to cut rates.", WED, "Monday", "2025-06-09"),
+        # ... but it says nothing about the reported event itself
+        ("The ministry said the two sides will meet Friday.", WED, "Friday", "2025-06-13"),
+        ("The spokesman said that the board plans to vote on Friday.", WED, "Friday", "2025-06-13"),
+        # a past verb right before a date decides its year outright
+        ("In the fiscal year ended Jan. 31, sales rose.", dt.date(2025, 10, 30), "Jan. 31", "2025-01-31"),
+        ("The quarter ended Feb. 28 was weak.", dt.date(2025, 12, 20), "Feb. 28", "2025-02-28"),
+        # ... a past verb farther away is only a hint: a near future date stays near
+        ("The offer, which was extended last week, now expires Nov. 20.", dt.date(2025, 11, 3), "Nov. 20",
+         "2025-11-20"),
+        # a participle after a future auxiliary is a future passive, not a past
+        ("The dividend will be paid Dec. 14 to holders of record.", dt.date(2025, 10, 26), "Dec. 14",
+         "2025-12-14"),
+        ("The deal is to be completed Jan. 5.", dt.date(2025, 12, 1), "Jan. 5", "2026-01-05"),
+    ],
+)
+def test_tense_cues_next_to_the_expression(text: str, anchor: dt.date, span: str, value: str) -> None:
+    assert _find(text, anchor, span).value == value
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -51,8 +51,9 @@ _UNDERSPECIFIED = {
 _WINDOW = 200  # how far back/forward the tense of a sentence is looked for
 _AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
 _CLOSE_CUE = 20  # characters between a tense cue and an expression it governs outright
-_CLOSE_PAST = 3  # characters between a past verb and an expression it governs outright  # TMP
+_CLOSE_PAST = 3  # characters between a past verb and an expression it governs outright
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
+_PASSIVE_GAP = re.compile(r"\s{1,2}(?:(?:be|have been|have)\s{1,2})?$")
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _MONTHS = re.compile(r"P\d+M$")
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
@@ -660,11 +661,19 @@ class _Cues:
         # to"): the second word carries the tense.
         kept: list[tuple[int, int, str]] = []
         for cue in cues:
-            if (
-                kept
-                and len(self.text[kept[-1][1] : cue[0]]) <= 2
-                and self.text[kept[-1][1] : cue[0]].isspace()
-            ):
+            gap = self.text[kept[-1][1] : cue[0]] if kept else "x"
+            future_before = kept and (
+                kept[-1][2] == FUTURE_STRONG
+                or kept[-1][2] == FUTURE
+                and self.text[kept[-1][1] - 2 : kept[-1][1]] == "to"
+            )
+            if future_before and cue[2] == PAST and _PASSIVE_GAP.match(gap):
+                # ... except a participle after a future: "will be paid", "is to be
+                # completed", "are expected to be signed" are future passives ("could be
+                # located" is not).
+                before = kept.pop()
+                cue = (before[0], cue[1], before[2])
+            elif kept and len(gap) <= 2 and gap.isspace():
                 kept.pop()
             kept.append(cue)
         return kept

@@ -815,7 +815,9 @@ def load_rules() -> RuleSet:
 
 
 @lru_cache(maxsize=1)
-def load_tense_cues() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+def load_tense_cues() -> tuple[
+    re.Pattern[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]
+]:
     """(cue regex, future cue words, words that look past but are not, strong cues, reporting verbs)."""
     data = load_json("temporal/tense.json")
     reporting = frozenset(w.lower() for w in data.get("reporting", []))
