@@ -166,3 +166,9 @@ def test_family_name_first_and_quoted_words_in_titles() -> None:
 def test_date_inside_the_object_is_skipped() -> None:
     text = "Beijing and Washington agreed on Monday to extend their tariff truce by 90 days."
     assert events(text) == [("2025-03-10", "China and United States agree to extend tariff truce by 90 days")]
+
+
+def test_date_between_subject_and_verb_stays_out_of_the_title() -> None:
+    assert events("President Donald Trump today denounced the tariffs.") == [
+        ("2025-03-14", "Trump denounces tariffs")
+    ]

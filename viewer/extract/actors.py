@@ -45,9 +45,9 @@ _NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.|[A-Z][a-z]?)"
 # a personal name: 1-4 capitalised tokens, allowing initials and nobiliary particles
 _NAME = (
     _NAME_TOKEN
-    + r"(?:\s+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|du|dos|di|arap)\s+){0,2}"
+    + r"(?:[ \t\u00a0]+(?:(?:de|da|van|von|der|den|bin|al|el|la|le|du|dos|di|arap)[ \t\u00a0]+){0,2}"
     + _NAME_TOKEN
-    + r"){0,3}(?:,?\s+(?:Jr|Sr)\.|\s+(?:II|III|IV)\b)?"
+    + r"){0,3}(?:,?[ \t\u00a0]+(?:Jr|Sr)\.|[ \t\u00a0]+(?:II|III|IV)\b)?"
 )
 
 
@@ -540,6 +540,8 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         # guarantees the name is capitalised, and stopwords reject sentence words.
         n_start = m.name_start
         n_end = n_start + len(name)
+        if text[n_start:n_end] != name:
+            continue
         title_key = title.lower()
         if title[0].islower() and title_key not in ("spokesman", "spokeswoman", "spokesperson"):
             # lower-case "president" before a name is usually prose ("the president Monday"),
@@ -695,6 +697,8 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
         if not name:
             continue
         end = start + len(name)
+        if text[start:end] != name:
+            continue  # the name ran over irregular spacing; offsets must be exact
         if name in lex.alias or name in lex.country_alias or name in lex.template:
             continue
         if _is_org_name(name, lex):
@@ -711,7 +715,8 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
 
 
 _RECUR_NAME = re.compile(
-    r"(?<![\w’'-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)((?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})(?![\w-])"
+    r"(?<![\w’'-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+    r"((?:[ \t]+[A-Z]\.)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})(?![\w-])"
 )
 
 
@@ -790,7 +795,7 @@ _PLACE_HEADS = frozenset(
     "Airport Base Road Street Avenue Square Plaza Bridge Station Stadium Harbor Harbour Port Island Islands "
     "Park Valley Canal Bay Beach Hills Mountains Desert".split()
 )
-_ORG = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:\s+(?:(?:of|for|and|the|de|on|&|amp)\s+)*[A-Z][\w&.'’()-]*)+")
+_ORG = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:[ \t]+(?:(?:of|for|and|the|de|on|&|amp)[ \t]+)*[A-Z][\w&.'’()-]*)+")
 _CONNECTORS = ("of", "for", "and", "the", "de", "on", "&", "amp")
 
 

@@ -52,6 +52,10 @@ _BAD_HEADS = frozenset(
     "they he she we i you yesterday today tomorrow also then now which who that this these those there "
     "here not no".split()
 )
+_TIME_WORDS = frozenset(
+    "today yesterday tomorrow tonight now then later earlier recently monday tuesday wednesday thursday friday "
+    "saturday sunday".split()
+)
 _TRAILING = _DETERMINERS | _PREPOSITIONS | frozenset("and or late early earlier later up down".split())
 _CLAUSE_SPLIT = re.compile(
     r"[;:—–]|,[”\"’']?\s+(?=(?:and|but|while|which|who|whereas|although|though|after|before|as|when|raising|"
@@ -505,6 +509,12 @@ class EventBuilder:
             r"(?:[’']s)?\s+((?:[a-z-]+\s+){0,2}?)(" + self.v.nominal_regex.pattern[5:-3] + r")\b", after
         )
         if m:
+            between = m.group(1).split()
+            # "today denounced the tariffs": a verb between makes the noun its object
+            if any(
+                w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between
+            ):
+                return None
             return m.group(2).lower()
         return None
 
@@ -709,7 +719,11 @@ class EventBuilder:
             tail = [
                 x.group()
                 for x in _words(text, subj[-1].end, w.start())
-                if x.group().lower() not in self.v.auxiliaries and not x.group().lower().endswith("ly")
+                if x.group().lower() not in self.v.auxiliaries
+                and not x.group().lower().endswith("ly")
+                and not (t.start <= x.start() < t.end)  # "Bush today denounced": the date
+                and x.group().lower() not in _TIME_WORDS
+                and x.group() not in ("s", "'s", "’s")
             ]
             if (
                 1 <= len(tail) <= 2

@@ -489,13 +489,16 @@ def _op_dur(ctx: _Context, amount: Any, unit: Any) -> str:
     if n != int(n):
         whole = int(n)
         # Halves of a unit as the next smaller unit: 2 1/2 years -> P2Y6M.
-        finer = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN")}.get(u)
+        finer = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN"),
+                 "MIN": (60, "S")}.get(u)
         if finer:
             part = int(round((n - whole) * finer[0]))
             if u in ("Y", "M", "W"):
                 return f"P{whole}{u}{part}{finer[1]}" if finer[1] != "H" else f"P{whole}{u}T{part}H"
             if u == "D":
                 return f"P{whole}DT{part}H"
+            if u == "MIN":
+                return f"PT{whole}M{part}S"
             return f"PT{whole}H{part}M"
     if u == "H":
         return f"PT{_fmt_number(n)}H"
