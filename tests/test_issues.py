@@ -165,3 +165,10 @@ def test_every_pattern_compiles() -> None:
 
 def test_trade_war_escalation() -> None:
     assert ids("The trade war escalated as Beijing announced countermeasures.") == {"trade_war"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Peace talks resumed in Belfast.", "It took a great deal of effort.", "Peace negotiations stalled."]
+)
+def test_not_trade_talks(text: str) -> None:
+    assert "trade_talks" not in ids(text)
