@@ -235,6 +235,32 @@ def test_tense_cues_next_to_the_expression(text: str, anchor: dt.date, span: str
 
 
 @pytest.mark.parametrize(
+    ("text", "span", "type_", "value"),
+    [
+        # the half after the unit
+        ("A minute and a half later, the line went dead.", "A minute and a half", "DURATION", "PT1M30S"),
+        ("The hearing lasted an hour and a half.", "an hour and a half", "DURATION", "PT1H30M"),
+        ("The truce held for a year and a half.", "a year and a half", "DURATION", "P1Y6M"),
+        ("The talks took two and a half years.", "two and a half years", "DURATION", "P2Y6M"),
+        # a weekday with a plural part of the day, or "every/each" before a month, recurs
+        ("Two new flights leave on Tuesday nights.", "Tuesday nights", "SET", "XXXX-WXX-2TNI"),
+        ("The club meets every Sunday morning.", "every Sunday morning", "SET", "XXXX-WXX-7TMO"),
+        ("Marchers parade through the town each July.", "each July", "SET", "XXXX-07"),
+        ("Every January the ministry publishes the figures.", "Every January", "SET", "XXXX-01"),
+        # ... a single one does not
+        ("The two sides met Tuesday night.", "Tuesday night", "DATE", "2025-06-03"),
+        # a month with a spelled-out year (broadcast transcripts)
+        ("January nineteen ninety-seven. A bomb goes off again.", "January nineteen ninety-seven", "DATE",
+         "1997-01"),
+        ("In March two thousand one, the plant closed.", "March two thousand one", "DATE", "2001-03"),
+    ],
+)
+def test_halves_recurrences_spelled_years(text: str, span: str, type_: str, value: str) -> None:
+    found = _find(text, FRI, span)
+    assert (found.type, found.value) == (type_, value)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "You may say so.",  # the verb, not the month
