@@ -261,6 +261,25 @@ def test_halves_recurrences_spelled_years(text: str, span: str, type_: str, valu
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # with no year named, "the year" under discussion is the current one
+        ("Heavy rains delayed planting earlier in the year.", [("earlier in the year", "DATE", "2025")]),
+        ("For the year, volume was flat.", [("the year", "DATE", "2025")]),
+        ("Profit fell in the first nine months of the year.",
+         [("the first nine months", "DURATION", "P9M"), ("the year", "DATE", "2025")]),
+        # ... but a fiscal year that ended is a duration, and other years are other rules
+        ("For the year ended March 31, profit rose.",
+         [("the year", "DURATION", "P1Y"), ("March 31", "DATE", "2025-03-31")]),
+        ("In the year-ago period, it lost money.", [("the year-ago period", "DATE", "2024")]),
+        ("The plant closed the year before.", []),
+    ],
+)
+def test_the_year_under_discussion(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "You may say so.",  # the verb, not the month
