@@ -280,6 +280,24 @@ def test_the_year_under_discussion(text: str, expected: list[tuple[str, str, str
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a forecast for a quarter or a year still to come is an aside: "the year-ago
+        # period" of reported results still compares with the quarter reported
+        ("Third-quarter profit rose 5%. Analysts expect growth through the third quarter of 2026. "
+         "In the year-ago period, it earned $1 million.", "2024-Q3"),
+        ("Third-quarter profit rose 5%. Analysts expect growth to continue into 2026. "
+         "In the year-ago period, it earned $1 million.", "2024-Q3"),
+        # a past year does move the discussion off the quarter
+        ("Third-quarter profit rose 5%. In fiscal 2024, it earned $1 million. "
+         "In the year-ago period, it lost money.", "2024"),
+    ],
+)
+def test_forecast_quarter_is_no_reference(text: str, value: str) -> None:
+    assert _find(text, dt.date(2025, 10, 26), "the year-ago period").value == value
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "You may say so.",  # the verb, not the month

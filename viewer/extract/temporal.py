@@ -489,8 +489,14 @@ def _op_dur(ctx: _Context, amount: Any, unit: Any) -> str:
     if n != int(n):
         whole = int(n)
         # Halves of a unit as the next smaller unit: 2 1/2 years -> P2Y6M.
-        finer = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN"),
-                 "MIN": (60, "S")}.get(u)
+        finer = {
+            "Y": (12, "M"),
+            "M": (30, "D"),
+            "W": (7, "D"),
+            "D": (24, "H"),
+            "H": (60, "MIN"),
+            "MIN": (60, "S"),
+        }.get(u)
         if finer:
             part = int(round((n - whole) * finer[0]))
             if u in ("Y", "M", "W"):
@@ -820,9 +826,21 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         # Only a quarter named in the text becomes the period under discussion, not one
         # derived from it ("a year earlier" must not shift the next "year-ago" again).
         if rule.type == "DATE" and rule.value[0] in ("quarter", "rel") and _QUARTER.match(value):
-            reference, reference_end = value, end
-        elif rule.type == "DURATION" and _MONTHS.match(value) or rule.value[0] == "date" and len(value) == 4:
-            # "the first nine months", "fiscal 1989": the discussion moved off the quarter.
+            # ... and only one that has begun: a forecast for "the third quarter of next
+            # year" is not what "the year-ago period" of reported results compares with.
+            if anchor is None or (int(value[:4]), 3 * int(value[6]) - 2) <= (anchor.year, anchor.month):
+                reference, reference_end = value, end
+        elif (
+            rule.type == "DURATION"
+            and _MONTHS.match(value)
+            or (
+                rule.value[0] == "date"
+                and len(value) == 4
+                and (anchor is None or value <= f"{anchor.year:04d}")
+            )
+        ):
+            # "the first nine months", "fiscal 1989": the discussion moved off the quarter
+            # (a year still to come is a forecast aside: "... into the first half of 1990").
             reference, reference_end = "", -1
         if rule.type in ("DATE", "TIME") and resolved and _CALENDAR_DATE.match(value):
             last_date = value[:10]
