@@ -218,6 +218,13 @@ WED = dt.date(2025, 6, 11)  # a Wednesday
         # ... but it says nothing about the reported event itself
         ("The ministry said the two sides will meet Friday.", WED, "Friday", "2025-06-13"),
         ("The spokesman said that the board plans to vote on Friday.", WED, "Friday", "2025-06-13"),
+        # only a future cue before a weekday points forward; one after it belongs to the
+        # rest of the sentence
+        ("On Friday, the government planned to pay the first claims.", WED, "Friday", "2025-06-06"),
+        ("The agency set Friday as the deadline for his return.", dt.date(2025, 6, 14), "Friday",
+         "2025-06-13"),
+        ("The two sides are expected to meet Friday.", WED, "Friday", "2025-06-13"),
+        ("Aid arrived over the weekend, and more shipments are planned.", WED, "the weekend", "2025-W23-WE"),
         # a past verb right before a date decides its year outright
         ("In the fiscal year ended Jan. 31, sales rose.", dt.date(2025, 10, 30), "Jan. 31", "2025-01-31"),
         ("The quarter ended Feb. 28 was weak.", dt.date(2025, 12, 20), "Feb. 28", "2025-02-28"),

@@ -73,6 +73,10 @@ class Timex:
     end_value: str = ""  # for ranges ("June 9-10"): the value of the range's end
 
 
+# (PAST / FUTURE / None, distance when the cue governs the expression outright, cue before it)
+_Tense = tuple[str | None, int, bool]
+
+
 class _NeedsAnchor(Exception):
     """Raised inside phase two when a value cannot be computed without an anchor."""
 
@@ -92,10 +96,10 @@ class _Context:
         "_tense",
         "_tense_fn",
     )
-    _tense: tuple[str | None, int] | None
+    _tense: _Tense | None
 
     def __init__(
-        self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], tuple[str | None, int]]
+        self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], _Tense]
     ):
         self.anchor = anchor
         self.groups = groups
@@ -120,6 +124,10 @@ class _Context:
         if self._tense is None:
             self._tense = self._tense_fn()
         return self._tense[0]
+
+    def tense_before(self) -> bool:
+        """True when that cue stands before the expression."""
+        return self.tense() is not None and self._tense is not None and self._tense[2]
 
     def tense_is_close(self) -> bool:
         """True when that cue stands right by the expression ("will visit in April")."""
@@ -285,7 +293,10 @@ def _op_weekday(ctx: _Context, weekday: Any, direction: Any = None) -> str:
         day = anchor - relativedelta(days=1) + relativedelta(weekday=rd_weekday(-1))
     elif dirn is not None and dirn > 0:  # "next Thursday": strictly after
         day = anchor + relativedelta(days=1) + relativedelta(weekday=rd_weekday(+1))
-    elif ctx.tense() == FUTURE:
+    elif ctx.tense() == FUTURE and ctx.tense_before():
+        # Only a future cue before the weekday points forward: one after it mostly belongs
+        # to another clause ("On Friday, the government planned to pay ...", "set Friday as
+        # the deadline").
         day = anchor + relativedelta(weekday=rd_weekday(+1))
     else:
         # News reports mostly what happened: an unmarked weekday is the latest one,
@@ -383,7 +394,7 @@ def _op_weekend(ctx: _Context, direction: Any = None) -> str:
     except _NeedsAnchor:
         return "XXXX-WXX-WE"
     if dirn is None:
-        dirn = 1 if ctx.tense() == FUTURE else -1
+        dirn = 1 if ctx.tense() == FUTURE and ctx.tense_before() else -1
     if dirn > 0:
         saturday = anchor + relativedelta(weekday=SA(+1))
     elif dirn == 0:
@@ -687,7 +698,7 @@ class _Cues:
             kept.append(cue)
         return kept
 
-    def near(self, start: int, end: int) -> tuple[str | None, int]:
+    def near(self, start: int, end: int) -> _Tense:
         """(PAST / FUTURE / None, distance) of the cue nearest to text[start:end] in its sentence."""
         lo, hi = _sentence_window(self.text, start, end)
         best: tuple[int, str, bool] | None = None
@@ -709,14 +720,14 @@ class _Cues:
             if best is None or distance < best[0]:
                 best = (distance, kind, c_end <= start)
         if best is None:
-            return (None, 1 << 30)
+            return (None, 1 << 30, False)
         if best[1] == FUTURE_STRONG:  # only a modal right before the expression decides outright
-            return (FUTURE, best[0] if best[0] <= _CLOSE_CUE else 1 << 30)
+            return (FUTURE, best[0] if best[0] <= _CLOSE_CUE else 1 << 30, best[2])
         if best[1] == PAST and best[2] and best[0] <= _CLOSE_PAST:
             # A past verb right before the expression governs it: "the year ended Jan. 31",
             # "was killed in December".
-            return (PAST, best[0])
-        return (best[1], 1 << 30)
+            return (PAST, best[0], True)
+        return (best[1], 1 << 30, best[2])
 
 
 # ------------------------------------------------------------------ phase two driver
@@ -736,7 +747,7 @@ def _resolve(
     rule: Rule,
     groups: dict[str, Any],
     anchor: dt.date | None,
-    tense_fn: Callable[[], tuple[str | None, int]],
+    tense_fn: Callable[[], _Tense],
     reference: str = "",
     last_date: str = "",
 ) -> tuple[str, bool, bool, str, bool]:
