@@ -150,17 +150,11 @@ def _query_rows(project: Project, only: np.ndarray | None = None) -> tuple[np.nd
     conn = project.db.conn
     issue_ids = [r[0] for r in conn.execute("select id from issues order by position, label")]
     prec_case = " ".join(f"when '{p.value}' then {i}" for i, p in enumerate(PRECISIONS))
-    # issue index by a join on a small VALUES table: the ordered query hands numbers only
-    params: list = []
-    cte = ""
-    issue_join, issue_expr = "", "-1"
-    if issue_ids:
-        values = ", ".join("(?, ?)" for _ in issue_ids)
-        for n, iid in enumerate(issue_ids):
-            params += [iid, n]
-        cte = f"with iss(iid, n) as (values {values}) "
-        issue_join = "left join iss on iss.iid = e.issue_id"
-        issue_expr = "coalesce(iss.n, -1)"
+    # issue index by a CASE over the (few) issue ids, bound as parameters: the query hands numbers
+    # only (a join on a VALUES table was twice as slow on a million rows)
+    params: list = list(issue_ids)
+    issue_expr = ("case e.issue_id " + " ".join(f"when ? then {n}" for n in range(len(issue_ids)))
+                  + " else -1 end") if issue_ids else "-1"
     where, pair_where, pair_params = "", "", []
     if only is not None:
         ids_json = json.dumps([int(i) for i in only])
@@ -168,8 +162,9 @@ def _query_rows(project: Project, only: np.ndarray | None = None) -> tuple[np.nd
         params.append(ids_json)
         pair_where = "where event_id in (select value from json_each(?))"
         pair_params = [ids_json]
-    sql = (f"{cte}select e.id, e.t0, e.t1, case e.precision {prec_case} else 1 end, {issue_expr}, "
-           f"coalesce(e.article_id, -1) from events e {issue_join} {where} order by e.t0, e.id")
+    # no ORDER BY: walking the t0 index costs random page reads; numpy sorts in a fraction of that
+    sql = (f"select e.id, e.t0, e.t1, case e.precision {prec_case} else 1 end, {issue_expr}, "
+           f"coalesce(e.article_id, -1) from events e {where}")
     rows = np.fromiter(conn.execute(sql, params), dtype=_ROW_DTYPE)
     pairs = np.fromiter(conn.execute(f"select event_id, actor_id from event_actors {pair_where}", pair_params),
                         dtype=_PAIR_DTYPE)
