@@ -134,3 +134,34 @@ def test_two_speakers_in_one_sentence_and_a_short_family_name() -> None:
         'Bessent described the talks as "very constructive," while He said both sides should "meet halfway."'
     )
     assert quotes(text) == [("very constructive", "Scott Bessent"), ("meet halfway.", "He Lifeng")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a passive label names no speaker; an active one does
+        (
+            'Crowds cheered the boy, dubbed the nation\'s "little hero" by nobody in particular.',
+            [("little hero", None)],
+        ),
+        ('The striker, dubbed "the wall," retired.', [("the wall", None)]),
+        (
+            'Minister Hana Kobayashi, who spoke first, called the plan "a mistake."',
+            [("a mistake.", "Hana Kobayashi")],
+        ),
+        # an apposition to the quote is not its attribution
+        ('Many hope for "freedom," a notion Governor Nadia Petrov called naive.', [("freedom", None)]),
+        # a closing attribution after a relative clause
+        (
+            'There is "no evidence" that the firm, which denies it, broke the rules, Minister Hana Kobayashi said.',
+            [("no evidence", "Hana Kobayashi")],
+        ),
+        # the subject phrase ends with the media name
+        (
+            'The ruling party daily Nordpost compared the deal with a trap and said it "will not last."',
+            [("will not last.", "Nordpost")],
+        ),
+    ],
+)
+def test_label_apposition_and_final_attribution(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert quotes(text) == expected

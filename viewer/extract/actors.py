@@ -933,8 +933,19 @@ def _media_regex() -> re.Pattern[str]:
     )
 
 
+_MEDIA_BEFORE = re.compile(
+    r"\b(?:newspaper|daily|weekly|magazine|broadcaster|news agency|news website|tabloid)\s+"
+    r"([A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*){0,3})"
+)
+
+
 def _media(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
-    """'the ITAR-Tass news agency', 'the Asahi newspaper': the name is a media actor."""
+    """'the ITAR-Tass news agency', 'the Asahi newspaper', 'the daily Granma': a media actor."""
+    for m in _MEDIA_BEFORE.finditer(text):
+        name = m.group(1)
+        if name in lex.stopwords or name in lex.country_alias or name in lex.demonym:
+            continue
+        cands.append(_Cand(m.start(1), m.end(1), name, name, "media", priority=1))
     for m in _media_regex().finditer(text):
         toks = m.group(1).split()
         lead = 0

@@ -370,9 +370,15 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
             after = _mentions_in(ctx, offset, min(tail_end, offset + 160))
             return (after[0].name if after else None), True
     cue_list = list(_cue_regex().finditer(text, offset, tail_end))
+    final = _final_attribution(ctx, offset, tail_end, cue_list)
+    if final is not None:
+        return final, True
     for k, cue in enumerate(cue_list):
-        if _NEW_CLAUSE.search(_unquoted(ctx, offset, cue.start())):
+        frame = _unquoted(ctx, offset, cue.start())
+        if _NEW_CLAUSE.search(frame):
             break  # "..., while He said ...": another clause, another speaker
+        if _apposition_to_quote(ctx, re.findall(r"[\w']+", frame), offset, cue.start()):
+            break  # "'freedom,' a vision he called a cliche": an apposition to the quote
         rest_words = len(re.findall(r"\w+", text[cue.end() : tail_end]))
         near = k == 0 and cue.start() - offset < 120
         final = rest_words <= 8 or re.match(
@@ -392,6 +398,42 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
             if after and after[0].start - cue.end() < 60:
                 return after[0].name, True
     return None, False
+
+
+def _apposition_to_quote(ctx: Context, words: list[str], start: int, end: int) -> bool:
+    """'"freedom," a notion X called naive': an indefinite noun phrase after the quote
+    describes it. Only "a ministry spokesman said" (a representative, no name) speaks."""
+    if not words or words[0].lower() not in ("a", "an"):
+        return False
+    named = _outside(ctx, _mentions_in(ctx, start, end))
+    return bool(named) or not any(w.lower() in _representatives() for w in words)
+
+
+def _final_attribution(ctx: Context, offset: int, end: int, cues: list[re.Match[str]]) -> str | None:
+    """'..., Meissner said.' / '..., said Roger Bernstein, representing the family.' closing
+    the sentence: the speaker of every quote before it that has no other attribution."""
+    if not cues:
+        return None
+    cue = cues[-1]
+    text = ctx.text
+    after_words = re.findall(r"[\w'’]+", text[cue.end() : end])
+    lead = text[offset : cue.start()]
+    comma = lead.rfind(",")
+    if comma < 0:
+        return None
+    subject_part = re.findall(r"[\w'’.]+", lead[comma + 1 :])
+    if not subject_part:
+        # ", said Roger Bernstein, representing ...": the name follows the verb
+        ms = _outside(ctx, _mentions_in(ctx, cue.end(), min(end, cue.end() + 80)))
+        if ms and len(after_words) <= 14:
+            return ms[0].name
+        return None
+    if len(subject_part) > 5 or len(after_words) > 6:
+        return None
+    if _apposition_to_quote(ctx, subject_part, offset + comma + 1, cue.start()):
+        return None  # "'freedom,' a notion X called naive": an apposition to the quote
+    name, found = _subject_before(ctx, cue.start(), offset + comma + 1)
+    return name if found else None
 
 
 def _before_attribution(
@@ -431,6 +473,25 @@ def _before_attribution(
         ms = _mentions_in(ctx, cue.end() + agent.start(), span.open_at)
         if ms:
             return ms[0].name, True
+    # "Elian, dubbed Cuba's 'boy hero'": a passive participle names no speaker
+    if (
+        re.search(r"(?:,|\b[a-z]+)\s+$", text[lo : cue.start()])
+        and _is_participle(cue.group())
+        and not re.search(r"\bby\s", between)
+    ):
+        before_words = re.findall(r"[\w']+", text[lo : cue.start()])
+        if (
+            before_words
+            and before_words[-1].lower() not in _AUX_BEFORE_PARTICIPLE
+            and (
+                text[lo : cue.start()].rstrip().endswith(",")
+                or before_words[-1].lower() not in _SUBJECT_PRONOUNS
+            )
+        ):
+            obj = re.findall(r"[\w'’]+", between)
+            passive = not obj or obj[0].lower() == "as" or (len(obj) == 1 and obj[0].endswith(("'s", "’s")))
+            if text[lo : cue.start()].rstrip().endswith(",") and passive:
+                return None, True
     # "quoted X as saying '...'"
     if cue.group() == "saying" and re.search(r"\bas\s+$", text[lo : cue.start()]):
         q = re.search(r"\bquot\w*\s+", text[lo : cue.start()])
@@ -479,11 +540,32 @@ def _main_subject(ctx: Context, sent_start: int, limit: int) -> tuple[str | None
     ms = _outside(ctx, _mentions_in(ctx, start, limit))
     words = re.findall(r"\w+", text[start : ms[0].start]) if ms else []
     if ms and len(words) <= 6:
-        return ms[0].name, True
+        # "The Communist Party daily Granma compared ... and said": the last actor of
+        # the subject phrase, before the clause's first verb
+        verb = _first_verb(text, ms[0].end, limit)
+        if verb is None:
+            return ms[0].name, True
+        subject = [m for m in ms if m.start < verb]
+        return subject[-1].name, True
     pron = re.match(r"\s*(he|she|they|it)\b", text[start:limit], re.IGNORECASE)
     if pron:
         return _resolve_pronoun(ctx, pron.group(1), start), True
     return None, True
+
+
+@lru_cache(maxsize=1)
+def _past_forms() -> frozenset[str]:
+    return frozenset(f for forms in _irregular().values() for f in forms[1:3])
+
+
+def _first_verb(text: str, start: int, end: int) -> int | None:
+    """Offset of the first word that reads as a finite verb (a cue, an irregular past,
+    a regular past in -ed)."""
+    for m in re.finditer(r"\b[a-z]+\b", text[start:end]):
+        w = m.group()
+        if w in cue_forms() or w in _past_forms() or (w.endswith("ed") and len(w) > 4):
+            return start + m.start()
+    return None
 
 
 def _previous_sentence_speaker(ctx: Context, sent_index: int) -> str | None:
@@ -517,7 +599,24 @@ def _learn_gender(ctx: Context) -> None:
             ctx.gender[people[0].name] = "m" if m.group(1) == "He" else "f"
 
 
-_NEW_CLAUSE = re.compile(r"\b(?:while|whereas|although|though|but|and|because|which|when|as|after|before)\b")
+_NEW_CLAUSE = re.compile(
+    r"\b(?:while|whereas|although|though|but|and|because|which|when|as|after|before|who|whom|whose)\b"
+)
+_AUX_BEFORE_PARTICIPLE = frozenset("has have had was were is are been be being".split())
+
+
+def _is_participle(word: str) -> bool:
+    """A past participle of a label verb ("dubbed", "known", "called")."""
+    w = word.lower()
+    lemma = cue_forms().get(w)
+    return lemma in _label_lemmas() and (w.endswith("ed") or w in ("known", "called"))
+
+
+@lru_cache(maxsize=1)
+def _label_lemmas() -> frozenset[str]:
+    return frozenset(_speech()["label_verbs"])
+
+
 _STARTS_UNIT = re.compile(r"(?:[.!?][\"”'’]*\s*|\n\s*|^\s*)$")
 
 
@@ -549,8 +648,11 @@ def find_quotes(ctx: Context) -> list[Quote]:
         last_si = _sentence_index(ctx, max(span.close_end - 1, span.open_at))
         last_end = ctx.sentences[last_si][1]
         speaker, found = _after_attribution(ctx, span, max(last_end, span.close_end))
-        if not found:
-            speaker, found = _before_attribution(ctx, span, sent_start, sent_end, prev_close)
+        if not found or speaker is None:
+            # an attribution after the quote that names nobody does not hide one before it
+            b_speaker, b_found = _before_attribution(ctx, span, sent_start, sent_end, prev_close)
+            if b_found and (b_speaker is not None or not found):
+                speaker, found = b_speaker, b_found
         opens_unit = bool(_STARTS_UNIT.search(text[max(0, span.open_at - 6) : span.open_at])) or (
             span.open_at <= sent_start + 1
         )
@@ -562,7 +664,10 @@ def find_quotes(ctx: Context) -> list[Quote]:
         if not found and opens_unit and prev_quote is not None and 0 <= span.open_at - prev_close < 400:
             # a quote continuing the previous one ("'...,' said X. 'It's going to get bloody.'")
             speaker, found = prev_quote.speaker, prev_quote.speaker is not None
-        if not found and opens_unit:
+        ends_unit = not re.search(r"\w", _unquoted(ctx, span.close_end, max(last_end, span.close_end)))
+        if not found and opens_unit and ends_unit:
+            # (a quote that is the subject of its own sentence, "'Title,' read the
+            # editorial", is not the previous speaker's)
             prev = _previous_sentence_speaker(ctx, si)
             if prev:
                 speaker, found = prev, True

@@ -49,7 +49,7 @@ _UNDERSPECIFIED = {
     "S": "XXXX-XX-XX",
 }
 _WINDOW = 200  # how far back/forward the tense of a sentence is looked for
-_AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
+_AGAINST_TENSE = 4.0  # how much farther a date on the side the tense rules out counts
 _CLOSE_CUE = 20  # characters between a tense cue and an expression it governs outright
 _CLOSE_PAST = 3  # characters between a past verb and an expression it governs outright
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
@@ -98,9 +98,7 @@ class _Context:
     )
     _tense: _Tense | None
 
-    def __init__(
-        self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], _Tense]
-    ):
+    def __init__(self, anchor: dt.date | None, groups: dict[str, Any], tense_fn: Callable[[], _Tense]):
         self.anchor = anchor
         self.groups = groups
         self.relative = False
