@@ -92,6 +92,14 @@ def test_sorting_by_status_keeps_refused_first(dialog):
     assert [o.status for o in dialog.visible_rows()] == ["refused", "refused", "duplicate", "imported", "imported"]
 
 
+def test_model_sorts_itself_by_status_order(dialog):
+    # the path a proxy takes when it delegates sorting to the source model
+    dialog.model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert [o.status for o in dialog.model.rows()] == ["imported", "imported", "duplicate", "refused", "refused"]
+    dialog.model.sort(1)
+    assert [o.path for o in dialog.model.rows()][0] == "/drop/a.txt"
+
+
 def test_retry_refused_emits_the_refused_paths_and_closes(qtbot, dialog):
     assert dialog.retry_button.isEnabled() and "(2)" in dialog.retry_button.text()
     with qtbot.waitSignal(dialog.retryRequested, timeout=1000) as blocker:

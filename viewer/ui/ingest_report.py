@@ -79,6 +79,16 @@ class OutcomesModel(RowTableModel):
                 return obj.path  # the column shows the name; the full path is one hover away
         return super().data(index, role)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # Used when a proxy hands sorting to its source model: status sorts by what needs the user first.
+        keys = {0: lambda o: STATUS_ORDER.get(o.status, 3), 1: lambda o: Path(o.path).name.lower(),
+                2: lambda o: outcome_reason(o).lower()}
+        if column not in keys:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._rows = sorted(self._rows, key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
     def extra_data(self, obj: FileOutcome, column: int, role: int):
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
             return QBrush(QColor(STATUS_COLOUR.get(obj.status, "#000000")))
