@@ -139,3 +139,12 @@ def test_leader_administration_is_the_government() -> None:
         ("Trump administration", "United States", "government"),
         ("Ishiba government", "Japan", "government"),
     ]
+
+
+def test_family_words_introduce_people() -> None:
+    text = "Her father Tomas Lindqvist spoke. His aunts, Maria Soto and Julia Vega, stayed."
+    assert {n for n, k in names(text).items() if k == "person"} == {
+        "Tomas Lindqvist",
+        "Maria Soto",
+        "Julia Vega",
+    }

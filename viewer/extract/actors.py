@@ -89,6 +89,7 @@ class Lexicon:
     honorifics: dict[str, str]
     gendered_titles: dict[str, str]
     role_nouns: frozenset[str]
+    kin_nouns: list[str]
     possessive_actions: frozenset[str]
     media_phrases: list[str]
     company_suffixes: frozenset[str]
@@ -255,6 +256,7 @@ def lexicon() -> Lexicon:
         honorifics=titles_data["honorifics"],
         gendered_titles=titles_data["gendered_titles"],
         role_nouns=frozenset(titles_data["role_nouns"]),
+        kin_nouns=titles_data["kin_nouns"],
         possessive_actions=frozenset(events["possessive_action_nouns"]),
         media_phrases=orgs["media_phrases"],
         company_suffixes=frozenset(orgs["company_suffixes"]),
@@ -654,6 +656,16 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
             + name_re
             + r"(?=[,.;])"
         ),
+        # "his mother Elisabeth Brotons", "his grandmothers, Mariela Quintana and Raquel Rodriguez,"
+        "kin": re.compile(
+            r"\b(?:"
+            + _alts(lex.kin_nouns)
+            + r"),?[ \t]+"
+            + name_re
+            + r"(?:[ \t]+and[ \t]+(?P<name2>"
+            + _NAME
+            + r"))?"
+        ),
         # "ABC's Jim Laurie", "Smith Barney's Joseph Doyle"
         "possessive": re.compile(r"\b[A-Z][A-Za-z&.-]*['’]s\s+" + name_re),
     }
@@ -683,6 +695,10 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             found.append(("speech", m.start("name"), m.group("name")))
     for m in pats["role_then_name"].finditer(text):
         found.append(("speech", m.start("name"), m.group("name")))
+    for m in pats["kin"].finditer(text):
+        found.append(("kin", m.start("name"), m.group("name")))
+        if m.group("name2"):
+            found.append(("kin", m.start("name2"), m.group("name2")))
     for m in pats["possessive"].finditer(text):
         owner = text[m.start() : m.start("name")].split("'")[0].split("’")[0]
         if owner in lex.country_alias or owner in lex.stopwords:
