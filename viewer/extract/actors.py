@@ -660,7 +660,7 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
         "kin": re.compile(
             r"\b(?:"
             + _alts(lex.kin_nouns)
-            + r"),?[ \t]+"
+            + r")s?,?[ \t]+"
             + name_re
             + r"(?:[ \t]+and[ \t]+(?P<name2>"
             + _NAME
