@@ -256,6 +256,14 @@ def test_tense_cues_next_to_the_expression(text: str, anchor: dt.date, span: str
         ("Every January the ministry publishes the figures.", "Every January", "SET", "XXXX-01"),
         # ... a single one does not
         ("The two sides met Tuesday night.", "Tuesday night", "DATE", "2025-06-03"),
+        # a span of months a year before is a duration; two quarters of a named year its half
+        ("Net for the year-earlier nine months included a gain.", "the year-earlier nine months", "DURATION",
+         "P9M"),
+        ("Growth should last through the first two quarters of 2026.", "the first two quarters of 2026", "DATE",
+         "2026-H1"),
+        ("Sales rose in the first two quarters.", "the first two quarters", "DURATION", "P2Q"),
+        # "or so" does not turn a point in the past into a duration
+        ("Then, a week or so ago, the general picked a date.", "a week or so ago", "DATE", "2025-W22"),
         # a month with a spelled-out year (broadcast transcripts)
         ("January nineteen ninety-seven. A bomb goes off again.", "January nineteen ninety-seven", "DATE",
          "1997-01"),
