@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from viewer.core.model import ActorMention, Quote
@@ -242,10 +242,14 @@ class Context:
     sentences: list[tuple[int, int]]
     mentions: list[ActorMention]  # sorted by start
     gender: dict[str, str]  # canonical name -> "m"/"f"
+    # indexes filled by find_quotes
+    mention_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # spans of quoted text
 
 
 def _mentions_in(ctx: Context, start: int, end: int) -> list[ActorMention]:
-    i = bisect.bisect_left(ctx._starts, start) if hasattr(ctx, "_starts") else 0  # type: ignore[attr-defined]
+    i = bisect.bisect_left(ctx.mention_starts, start)
     out = []
     for m in ctx.mentions[i:]:
         if m.start >= end:
@@ -257,7 +261,7 @@ def _mentions_in(ctx: Context, start: int, end: int) -> list[ActorMention]:
 
 def _outside(ctx: Context, ms: list[ActorMention]) -> list[ActorMention]:
     """Mentions that are not inside quoted text: words in a quote are not its frame."""
-    q = getattr(ctx, "_quoted", [])
+    q = ctx.quoted
     if not q:
         return ms
     out = []
@@ -272,7 +276,7 @@ def _outside(ctx: Context, ms: list[ActorMention]) -> list[ActorMention]:
 def _unquoted(ctx: Context, start: int, end: int) -> str:
     """text[start:end] with quoted stretches blanked (offsets kept)."""
     chunk = list(ctx.text[start:end])
-    for qs, qe in getattr(ctx, "_quoted", []):
+    for qs, qe in ctx.quoted:
         if qe <= start or qs >= end:
             continue
         for k in range(max(qs, start), min(qe, end)):
@@ -281,7 +285,7 @@ def _unquoted(ctx: Context, start: int, end: int) -> str:
 
 
 def _sentence_index(ctx: Context, offset: int) -> int:
-    return max(0, bisect.bisect_right(ctx._sent_starts, offset) - 1)  # type: ignore[attr-defined]
+    return max(0, bisect.bisect_right(ctx.sentence_starts, offset) - 1)
 
 
 def _resolve_pronoun(ctx: Context, pronoun: str, before: int) -> str | None:
@@ -520,7 +524,7 @@ def _before_attribution(
 
 
 def _outside_quote(ctx: Context, offset: int) -> bool:
-    q = getattr(ctx, "_quoted", [])
+    q = ctx.quoted
     i = bisect.bisect_right(q, (offset, 1 << 60)) - 1
     return not (i >= 0 and q[i][0] <= offset < q[i][1])
 
@@ -624,15 +628,15 @@ def find_quotes(ctx: Context) -> list[Quote]:
     """All direct quotations in the article with their speakers (or None)."""
     text = ctx.text
     ctx.mentions = sorted(ctx.mentions, key=lambda m: m.start)
-    ctx._starts = [m.start for m in ctx.mentions]  # type: ignore[attr-defined]
-    ctx._sent_starts = [s for s, _ in ctx.sentences]  # type: ignore[attr-defined]
+    ctx.mention_starts = [m.start for m in ctx.mentions]
+    ctx.sentence_starts = [s for s, _ in ctx.sentences]
     if not ctx.sentences:
         ctx.sentences = [(0, len(text))]
-        ctx._sent_starts = [0]  # type: ignore[attr-defined]
+        ctx.sentence_starts = [0]
     ctx.gender = dict(ctx.gender)
     _learn_gender(ctx)
     spans = find_quote_spans(text)
-    ctx._quoted = [(sp.start, sp.end) for sp in spans]  # type: ignore[attr-defined]
+    ctx.quoted = [(sp.start, sp.end) for sp in spans]
     quotes: list[Quote] = []
     prev_quote: Quote | None = None
     prev_close = -1
