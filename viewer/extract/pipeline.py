@@ -89,4 +89,12 @@ def extract(article: Article, extra_issue_paths: Iterable[str | Path] = ()) -> E
 def warm_up() -> None:
     """Load and compile every resource once (about a second), e.g. on a worker thread at
     start-up, so that the first dropped article does not pay for it."""
-    extract(Article(text="Warm-up: China's Ministry of Commerce said on 5 June 2025 \"fine\".", published=None))
+    from datetime import date
+
+    sample = (
+        "China's Ministry of Commerce said on Thursday, 5 June 2025, that talks held last week in May "
+        "and earlier this month were \"fine,\" Treasury Secretary Scott Bessent told reporters on June 9-10. "
+        "A 90-day truce began in the second quarter of 2025, two days ago, at 3 p.m. on Friday morning."
+    )
+    extract(Article(text=sample, published=date(2025, 6, 6)))
+    extract(Article(text=sample, published=None))
