@@ -264,6 +264,9 @@ def test_tense_cues_next_to_the_expression(text: str, anchor: dt.date, span: str
         ("Sales rose in the first two quarters.", "the first two quarters", "DURATION", "P2Q"),
         # "or so" does not turn a point in the past into a duration
         ("Then, a week or so ago, the general picked a date.", "a week or so ago", "DATE", "2025-W22"),
+        # ... while the month and the day stay dates
+        ("Talks resumed in March for the first time.", "March", "DATE", "2025-03"),
+        ("Today's meeting was short.", "Today", "DATE", "2025-06-06"),
         # a month with a spelled-out year (broadcast transcripts)
         ("January nineteen ninety-seven. A bomb goes off again.", "January nineteen ninety-seven", "DATE",
          "1997-01"),
@@ -323,6 +326,10 @@ def test_forecast_quarter_is_no_reference(text: str, value: str) -> None:
         "A 6-year-old boy and a 44-year-old man were hurt.",  # ages are no durations
         "When Kopp was in his 30s he moved.",  # an age, not the 1930s
         "Funds hold more than a quarter of the market.",  # a fraction, not a quarter
+        "Thousands joined the annual March for Life.",  # an event's name, not the month
+        "She led the March of the Combatant Mothers.",
+        "Such barriers make no sense in today's world.",  # the present age, no day
+        "The case matters to today's youth.",
     ],
 )
 def test_no_false_dates(text: str) -> None:
