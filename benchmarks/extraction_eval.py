@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from viewer.core.model import Article, Origin  # noqa: E402
-from viewer.extract.pipeline import extract  # noqa: E402
+from viewer.extract.pipeline import extract, warm_up  # noqa: E402
 
 GOLD = ROOT / "benchmarks" / "gold"
 
@@ -83,6 +83,7 @@ def text_norm(s: str) -> str:
 
 def evaluate(shared: Path, verbose: bool = False, gold_dir: Path = GOLD) -> dict:
     gold_files = sorted(gold_dir.glob("*.json"))
+    warm_up()  # one-time loading of all resources, as the app does at start-up
     ev_total = ev_hit = 0
     q_total = q_hit = sp_total = sp_hit = 0
     a_tp = a_fp = a_fn = 0
@@ -90,12 +91,15 @@ def evaluate(shared: Path, verbose: bool = False, gold_dir: Path = GOLD) -> dict
     invented = 0
     misses: list[tuple[str, str, str]] = []
     texts: list[tuple[str, date | None]] = []
+    first_cpu = 0.0  # CPU time of each article's first extraction (cold caches included)
     for gf in gold_files:
         g = json.loads(gf.read_text(encoding="utf-8"))
         text, dct = load_doc(g["doc"], shared)
         published = date.fromisoformat(g["published"]) if g.get("published") else dct
         texts.append((text, published))
+        c_first = time.process_time()
         x = extract(Article(text=text, published=published))
+        first_cpu += time.process_time() - c_first
         doc = gf.stem
         # events
         used = set()
@@ -188,6 +192,7 @@ def evaluate(shared: Path, verbose: bool = False, gold_dir: Path = GOLD) -> dict
     cpu = time.process_time() - c0
     kbps = total_bytes * reps / 1024 / cpu
     wall_kbps = total_bytes * reps / 1024 / wall
+    first_kbps = total_bytes / 1024 / first_cpu if first_cpu else 0.0
 
     p = a_tp / (a_tp + a_fp) if a_tp + a_fp else 0.0
     r = a_tp / (a_tp + a_fn) if a_tp + a_fn else 0.0
@@ -204,6 +209,7 @@ def evaluate(shared: Path, verbose: bool = False, gold_dir: Path = GOLD) -> dict
         "invented_dates": invented,
         "throughput_kb_s": round(kbps, 1),
         "throughput_wall_kb_s": round(wall_kbps, 1),
+        "throughput_first_pass_kb_s": round(first_kbps, 1),
         "counts": {
             "events": ev_total,
             "quotes": q_total,
@@ -223,7 +229,7 @@ def evaluate(shared: Path, verbose: bool = False, gold_dir: Path = GOLD) -> dict
     print(f"invented dates       {invented}")
     print(
         f"throughput           {kbps:.0f} KB/s CPU, one core ({total_bytes / 1024:.1f} KB x {reps} in {cpu:.2f} s);"
-        f" wall {wall_kbps:.0f} KB/s"
+        f" wall {wall_kbps:.0f} KB/s; first pass {first_kbps:.0f} KB/s (after warm_up; includes rules compiled lazily)"
     )
     order = {"invented": 0, "event": 1, "speaker": 2, "quote": 3, "actor FN": 4, "actor FP": 5}
     print("\nworst misses:")
