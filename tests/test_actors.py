@@ -148,3 +148,21 @@ def test_family_words_introduce_people() -> None:
         "Maria Soto",
         "Julia Vega",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chipmaker Rivex said on Monday it would cut jobs.",
+        "Rivex, the Swedish automaker, rose.",
+        "Rivex shares fell 5%.",
+        "Shares of Rivex jumped.",
+    ],
+)
+def test_unlisted_company_by_description(text: str) -> None:
+    assert names(text) == {"Rivex": "company"}
+
+
+def test_short_company_name_is_the_full_one() -> None:
+    text = "Polder Brewing Co. cut prices. Polder shares fell 3% after the move."
+    assert [a.name for a in find_actors(text).actors] == ["Polder Brewing Co."]

@@ -90,6 +90,8 @@ class Lexicon:
     gendered_titles: dict[str, str]
     role_nouns: frozenset[str]
     kin_nouns: list[str]
+    company_nouns: list[str]
+    company_noun_set: frozenset[str]
     possessive_actions: frozenset[str]
     media_phrases: list[str]
     company_suffixes: frozenset[str]
@@ -257,6 +259,8 @@ def lexicon() -> Lexicon:
         gendered_titles=titles_data["gendered_titles"],
         role_nouns=frozenset(titles_data["role_nouns"]),
         kin_nouns=titles_data["kin_nouns"],
+        company_nouns=orgs["company_nouns"],
+        company_noun_set=frozenset(n.lower() for n in orgs["company_nouns"]),
         possessive_actions=frozenset(events["possessive_action_nouns"]),
         media_phrases=orgs["media_phrases"],
         company_suffixes=frozenset(orgs["company_suffixes"]),
@@ -585,8 +589,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     # 5: speech around an unknown name
     _speech_names(text, lex, cands)
 
-    # 6: organisations by head word, media by "news agency", acronyms
+    # 6: organisations by head word, media by "news agency", companies by description, acronyms
     _organisations(text, lex, cands)
+    _companies(text, lex, cands)
     _recurring_persons(text, lex, cands)
     _acronyms(text, lex, cands)
 
@@ -669,6 +674,46 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
         # "ABC's Jim Laurie", "Smith Barney's Joseph Doyle"
         "possessive": re.compile(r"\b[A-Z][A-Za-z&.-]*['’]s\s+" + name_re),
     }
+
+
+@lru_cache(maxsize=1)
+def _company_patterns() -> list[re.Pattern[str]]:
+    lex = lexicon()
+    nouns = "(?i:" + _alts(lex.company_nouns) + ")"
+    name = r"(?P<name>[A-Z][\w&.'’-]*(?:[ \t]+[A-Z][\w&.'’-]*){0,3})"
+    return [
+        # "chipmaker Rivex", "the Chinese automaker Zeekra"
+        re.compile(r"\b(?:" + nouns + r")[ \t]+" + name),
+        # "Rivex, the chipmaker," / "Rivex, a maker of"
+        re.compile(name + r",[ \t]+(?:the|a|an)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:" + nouns + r")\b"),
+        # "Rivex shares fell", "shares of Rivex"
+        re.compile(name + r"(?:['’]s)?[ \t]+shares\b"),
+        re.compile(r"\b(?i:shares)[ \t]+(?:of|in)[ \t]+" + name),
+    ]
+
+
+def _companies(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
+    """Unlisted companies named beside a description of what they are."""
+    org_names = [c.name for c in cands if c.kind != "person"]
+    for p in _company_patterns():
+        for m in p.finditer(text):
+            raw = m.group("name")
+            toks = raw.split()
+            while toks and (toks[0] in lex.org_lead_words or toks[0] in lex.demonym):
+                toks = toks[1:]
+            if toks and toks[-1].endswith(("'s", "’s")):
+                toks[-1] = toks[-1][:-2]
+            name = " ".join(toks).rstrip(".,")
+            if not name or name in lex.stopwords or name in lex.country_alias or name in lex.demonym:
+                continue
+            start = m.start("name") + raw.find(toks[0]) if toks else m.start("name")
+            if text[start : start + len(name)] != name:
+                continue
+            if name in lex.alias:
+                continue  # the gazetteer already knows it
+            if any(o.startswith(name) for o in org_names):
+                continue  # "Anheuser shares": the short name of an organisation named in full
+            cands.append(_Cand(start, start + len(name), name, name, "company", priority=1))
 
 
 def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
@@ -798,7 +843,8 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
 def _trim_leading(name: str, lex: Lexicon) -> str:
     tokens = name.split()
     while tokens and (
-        tokens[0] in lex.stopwords
+        tokens[0].lower() in lex.company_noun_set
+        or tokens[0] in lex.stopwords
         or tokens[0] in lex.demonym
         or tokens[0] in lex.country_alias
         or tokens[0].lower() in lex.titles
