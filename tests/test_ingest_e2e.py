@@ -255,3 +255,29 @@ def test_same_article_twice_is_not_duplicated(qtbot, window, tmp_path):
     assert "3 already present" in window.statusBar().currentMessage()
     assert all("already in the project" in o.line() for o in again.outcomes)
     check_consistent(window)
+
+
+def test_closing_the_window_during_an_ingest_stops_it_cleanly(qtbot, window, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"note {i:03d}.txt").write_text(
+            f"Note {i}\n\nOfficials met on Tuesday to discuss tariffs on item {i}.\n", encoding="utf-8")
+    started: list[int] = []
+    window.runner.progress.connect(lambda done, total, current: started.append(done))
+    window.ingest([str(folder)])
+    qtbot.waitUntil(lambda: bool(started) and started[-1] >= 5, timeout=HANG_SECONDS * 1000)
+    thread = window.runner._thread
+    assert thread is not None and thread.isRunning()
+    path = window.project_path
+    window.close()
+    # the worker stopped after its current file and its thread ended inside close(),
+    # instead of close() waiting out its timeout and leaving a running thread behind
+    assert thread.isFinished()
+    reopened = workflow.open_project(path)
+    try:
+        n = reopened.counts()["articles"]
+        assert 5 <= n < 400
+        assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        reopened.close()

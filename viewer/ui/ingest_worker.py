@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from viewer.workflow import IngestReport, ingest_paths, open_project
 
@@ -68,6 +68,9 @@ class IngestRunner(QObject):
         thread.started.connect(worker.run)
         worker.progress.connect(self.progress)
         worker.finished.connect(self._on_finished)
+        # Quit the thread's loop from the worker's own thread: a queued quit would need the UI
+        # thread, which may be the one blocked in wait() (closing the window during an ingest).
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread, self._worker = thread, worker
         thread.start()
 
