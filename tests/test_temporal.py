@@ -316,6 +316,27 @@ def test_forecast_quarter_is_no_reference(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        # computed holidays (anchor 2024-06-06): the nearest occurrence, as for a month and day
+        ("Voters will go to the polls on Election Day.", "Election Day", "2024-11-05"),
+        ("Shops were shut on Good Friday.", "Good Friday", "2024-03-29"),
+        ("Sales peaked before Mother’s Day.", "Mother’s Day", "2024-05-12"),
+        ("Marchers gathered on Martin Luther King Day.", "Martin Luther King Day", "2024-01-15"),
+        ("The store held Presidents' Day sales.", "Presidents' Day", "2024-02-19"),
+        ("The Veterans Day parade was cancelled.", "Veterans Day", "2023-11-11"),
+        ("Fireworks lit up the sky on New Year’s Eve.", "New Year’s Eve", "2023-12-31"),
+    ],
+)
+def test_holidays(text: str, span: str, value: str) -> None:
+    assert _find(text, dt.date(2024, 6, 6), span).value == value
+
+
+def test_good_friday_agreement_is_no_date() -> None:
+    assert tag("Both sides said the Good Friday Agreement must hold.", FRI) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "You may say so.",  # the verb, not the month

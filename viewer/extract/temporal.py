@@ -49,7 +49,7 @@ _UNDERSPECIFIED = {
     "S": "XXXX-XX-XX",
 }
 _WINDOW = 200  # how far back/forward the tense of a sentence is looked for
-_AGAINST_TENSE = 4.0  # how much farther a date on the side the tense rules out counts
+_AGAINST_TENSE = 2.0  # how much farther a date on the side the tense rules out counts
 _CLOSE_CUE = 20  # characters between a tense cue and an expression it governs outright
 _CLOSE_PAST = 3  # characters between a past verb and an expression it governs outright
 _REFERENCE_REACH = 1500  # how far a quarter mentioned earlier stays "the period under discussion"
@@ -410,6 +410,13 @@ def _op_century(ctx: _Context, ordinal: Any) -> str:
     return f"{int(ctx.arg(ordinal)) - 1:02d}"
 
 
+# US holidays on the nth weekday of a month: (month, weekday, n)
+_NTH_WEEKDAY_HOLIDAYS = {
+    "MLK": (1, MO, 3), "PRESIDENTS": (2, MO, 3), "MOTHERS": (5, SU, 2), "FATHERS": (6, SU, 3),
+    "COLUMBUS": (10, MO, 2),
+}
+
+
 def _holiday_date(code: str, year: int) -> dt.date:
     if code == "EASTER":
         return easter(year)
@@ -419,6 +426,13 @@ def _holiday_date(code: str, year: int) -> dt.date:
         return dt.date(year, 9, 1) + relativedelta(weekday=MO(+1))
     if code == "MEMORIAL":
         return dt.date(year, 5, 31) + relativedelta(weekday=MO(-1))
+    if code == "ELECTION":  # US: the Tuesday after the first Monday of November
+        return dt.date(year, 11, 2) + relativedelta(weekday=TU(+1))
+    if code == "GOODFRIDAY":
+        return easter(year) - relativedelta(days=2)
+    if code in _NTH_WEEKDAY_HOLIDAYS:
+        month, weekday, nth = _NTH_WEEKDAY_HOLIDAYS[code]
+        return dt.date(year, month, 1) + relativedelta(weekday=weekday(nth))
     month, day = code.split("-")
     return dt.date(year, int(month), int(day))
 

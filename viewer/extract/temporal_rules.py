@@ -347,7 +347,9 @@ def _expand_spaces(regex: str) -> str:
 def _table_alternation(name: str, tables: dict[str, dict[str, Any]], where: str) -> str:
     if name not in tables:
         raise TemporalRuleError(f"{where}: unknown table @{name}")
-    return _trie_regex([k.lower() for k in tables[name]])
+    keys = [k.lower() for k in tables[name]]
+    # News text writes the apostrophe either way ("Mother’s Day"); the lookup folds ’ to '.
+    return _trie_regex(keys + [k.replace("'", "’") for k in keys if "'" in k])
 
 
 def _trie_regex(words: list[str]) -> str:
