@@ -165,3 +165,11 @@ def test_two_speakers_in_one_sentence_and_a_short_family_name() -> None:
 )
 def test_label_apposition_and_final_attribution(text: str, expected: list[tuple[str, str | None]]) -> None:
     assert quotes(text) == expected
+
+
+def test_unnamed_representative_of_the_ministry_named_before() -> None:
+    text = (
+        "China's Ministry of Commerce issued new rules on Thursday. "
+        '"These measures are legitimate," a ministry spokesperson said.'
+    )
+    assert quotes(text) == [("These measures are legitimate", "China's Ministry of Commerce")]

@@ -409,7 +409,8 @@ def _apposition_to_quote(ctx: Context, words: list[str], start: int, end: int) -
     describes it. Only "a ministry spokesman said" (a representative, no name) speaks."""
     if not words or words[0].lower() not in ("a", "an"):
         return False
-    named = _outside(ctx, _mentions_in(ctx, start, end))
+    # a generic reference ("a ministry spokesperson") is not a name
+    named = [m for m in _outside(ctx, _mentions_in(ctx, start, end)) if not m.text[:1].islower()]
     return bool(named) or not any(w.lower() in _representatives() for w in words)
 
 
@@ -427,6 +428,8 @@ def _final_attribution(ctx: Context, offset: int, end: int, cues: list[re.Match[
         return None
     subject_part = re.findall(r"[\w'’.]+", lead[comma + 1 :])
     if not subject_part:
+        if cue.group().endswith("ing"):
+            return None  # "..., adding that Beijing ...": a participle, not an inverted attribution
         # ", said Roger Bernstein, representing ...": the name follows the verb
         ms = _outside(ctx, _mentions_in(ctx, cue.end(), min(end, cue.end() + 80)))
         if ms and len(after_words) <= 14:
