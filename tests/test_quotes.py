@@ -173,3 +173,11 @@ def test_unnamed_representative_of_the_ministry_named_before() -> None:
         '"These measures are legitimate," a ministry spokesperson said.'
     )
     assert quotes(text) == [("These measures are legitimate", "China's Ministry of Commerce")]
+
+
+def test_participle_after_attribution_does_not_change_the_speaker() -> None:
+    text = (
+        "China's Ministry of Commerce issued new rules on Thursday. "
+        '"These measures are legitimate," a ministry spokesperson said, adding that Beijing remained open.'
+    )
+    assert quotes(text) == [("These measures are legitimate", "China's Ministry of Commerce")]
