@@ -225,6 +225,10 @@ WED = dt.date(2025, 6, 11)  # a Wednesday
          "2025-06-13"),
         ("The two sides are expected to meet Friday.", WED, "Friday", "2025-06-13"),
         ("Aid arrived over the weekend, and more shipments are planned.", WED, "the weekend", "2025-W23-WE"),
+        # news writes scheduled events in the present tense
+        ("The tariffs take effect Friday.", WED, "Friday", "2025-06-13"),
+        ("Negotiators meet again Thursday in Geneva.", WED, "Thursday", "2025-06-12"),
+        ("The tariffs took effect Monday.", WED, "Monday", "2025-06-09"),
         # a past verb right before a date decides its year outright
         ("In the fiscal year ended Jan. 31, sales rose.", dt.date(2025, 10, 30), "Jan. 31", "2025-01-31"),
         ("The quarter ended Feb. 28 was weak.", dt.date(2025, 12, 20), "Feb. 28", "2025-02-28"),
