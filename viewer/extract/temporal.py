@@ -706,7 +706,9 @@ class _Cues:
                 before = kept.pop()
                 cue = (before[0], cue[1], before[2])
             elif kept and len(gap) <= 2 and gap.isspace():
-                kept.pop()
+                before = kept.pop()
+                if before[2] == FUTURE_STRONG and cue[2] == FUTURE:
+                    cue = (before[0], cue[1], FUTURE_STRONG)  # "will resume": the modal decides
             kept.append(cue)
         return kept
 
