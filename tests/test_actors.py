@@ -166,3 +166,9 @@ def test_unlisted_company_by_description(text: str) -> None:
 def test_short_company_name_is_the_full_one() -> None:
     text = "Polder Brewing Co. cut prices. Polder shares fell 3% after the move."
     assert [a.name for a in find_actors(text).actors] == ["Polder Brewing Co."]
+
+
+def test_the_government_of_the_country_named_in_the_sentence() -> None:
+    res = find_actors("In Havana, the government gave a guarded response. The government later said more.")
+    assert [(m.text, m.name) for m in res.mentions] == [("government", "Cuba")]
+    assert next(a for a in res.actors if a.name == "Cuba").aliases == []

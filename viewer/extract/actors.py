@@ -606,6 +606,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     # 9: "the Trump administration": the government of that leader's country
     chosen = _administrations(text, lex, chosen)
 
+    # 10: "In Havana, the government said": the country named earlier in the sentence
+    chosen = _the_government(text, chosen, recent_countries)
+
     return _assemble(chosen)
 
 
@@ -1280,6 +1283,35 @@ def _administrations(text: str, lex: Lexicon, chosen: list[_Cand]) -> list[_Cand
     if changed:
         out.sort(key=lambda c: c.start)
     return out
+
+
+_THE_GOVERNMENT = re.compile(r"\b[Tt]he (government|regime|authorities)\b")
+
+
+def _the_government(text: str, chosen: list[_Cand], countries: list[tuple[int, str]]) -> list[_Cand]:
+    """ "The government" with a country or capital named earlier in the same sentence
+    (and no other country between) is that country's government."""
+    if not countries:
+        return chosen
+    offsets = [o for o, _ in countries]
+    starts = [c.start for c in chosen]
+    extra: list[_Cand] = []
+    for m in _THE_GOVERNMENT.finditer(text):
+        s, e = m.start(1), m.end(1)
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and chosen[i].end > s:
+            continue
+        k = bisect.bisect_left(offsets, s) - 1
+        if k < 0:
+            continue
+        off, country = countries[k]
+        between = text[off:s]
+        if re.search(r"[.!?]\s", between) or "\n" in between or len(between) > 200:
+            continue  # only within the sentence
+        extra.append(_Cand(s, e, m.group(1), country, "government", country, generic=True))
+    if not extra:
+        return chosen
+    return sorted(chosen + extra, key=lambda c: c.start)
 
 
 def _assemble(chosen: list[_Cand]) -> ActorResult:
