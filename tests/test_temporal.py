@@ -330,6 +330,9 @@ def test_forecast_quarter_is_no_reference(text: str, value: str) -> None:
         ("The store held Presidents' Day sales.", "Presidents' Day", "2024-02-19"),
         ("The Veterans Day parade was cancelled.", "Veterans Day", "2023-11-11"),
         ("Fireworks lit up the sky on New Year’s Eve.", "New Year’s Eve", "2023-12-31"),
+        # "<holiday> week" is the ISO week of the holiday
+        ("Stores will be crowded in Thanksgiving week.", "Thanksgiving week", "2024-W48"),
+        ("Pilgrims arrived as Easter week began.", "Easter week", "2024-W13"),
     ],
 )
 def test_holidays(text: str, span: str, value: str) -> None:
