@@ -206,3 +206,14 @@ def test_selecting_an_event_fills_event_details(qtbot, window, tmp_path):
     eid = int(window.timeline.data().ids[-1])
     window.timeline.selectionChanged.emit([eid])
     assert window.details.event_id() == eid
+
+
+def test_actor_card_lists_aliases_articles_and_quotes(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    rows = window.actors_model.find_row(lambda a: a.name == "Donald Trump")
+    window.actors_view.selectRow(window.actors_proxy.mapFromSource(window.actors_model.index(rows[0], 0)).row())
+    window._actor_card()
+    card = window.actor_card_dialog.card
+    assert "Trump" in card.aliases and len(card.articles) == 1 and "total reset" in card.quotes
+    window.actor_card_dialog.articleRequested.emit(card.articles[0].article_id)
+    assert window.source_view.article_id == card.articles[0].article_id

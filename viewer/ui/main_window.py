@@ -42,8 +42,10 @@ from viewer.store.edits import EditError
 from viewer.store.exchange import export_file
 from viewer.store.filters import Filter, filtered_event_ids
 from viewer.store.project import Project, ProjectError
+from viewer.store.queries import actor_card, mention_spans
 from viewer.store.search import matching_event_ids
 from viewer.ui import undo
+from viewer.ui.actor_card import ActorCardDialog
 from viewer.ui.event_details import EventDetails
 from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
@@ -627,6 +629,7 @@ class MainWindow(QMainWindow):
         self.articles_view.selectionModel().selectionChanged.connect(self._on_article_selection)
         self.quotes_view.doubleClicked.connect(self._on_quote_activated)
         self.articles_view.doubleClicked.connect(lambda _i: self._show_selected_article_text())
+        self.actors_view.doubleClicked.connect(lambda _i: self._actor_card())
         self.issues_model.dataChanged.connect(self._on_issue_check)
 
     def _selected_objects(self, view: QTableView, proxy: SortProxy) -> list:
@@ -733,7 +736,7 @@ class MainWindow(QMainWindow):
 
     def _build_context_menus(self) -> None:
         menus = {
-            self.actors_view: [("Rename…", self._rename_actor), ("Merge selected actors", self._merge_actors),
+            self.actors_view: [("Show card…", self._actor_card), ("Rename…", self._rename_actor), ("Merge selected actors", self._merge_actors),
                                ("Split an alias out…", self._split_alias), ("Change kind…", self._actor_kind),
                                ("Hide", self._hide_actors), ("Filter timeline to these actors",
                                                              self._filter_to_actors)],
@@ -759,6 +762,25 @@ class MainWindow(QMainWindow):
 
     def _actors(self) -> list:
         return self._selected_objects(self.actors_view, self.actors_proxy)
+
+    def _actor_card(self) -> None:
+        actors = self._actors()
+        if not actors or self.project is None:
+            return
+        card = actor_card(self.project, actors[0].id)
+        if card is None:
+            return
+        dlg = ActorCardDialog(card, self)
+        dlg.articleRequested.connect(self._show_article_with_mentions_of(card.id))
+        dlg.show()
+        self.actor_card_dialog = dlg
+
+    def _show_article_with_mentions_of(self, actor_id: int):
+        def show(article_id: int) -> None:
+            assert self.project is not None
+            self.show_source(article_id, caption="Mentions highlighted",
+                             marks=mention_spans(self.project, actor_id, article_id))
+        return show
 
     def _rename_actor(self) -> None:
         actors = self._actors()
