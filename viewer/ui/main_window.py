@@ -736,7 +736,8 @@ class MainWindow(QMainWindow):
 
     def _build_context_menus(self) -> None:
         menus = {
-            self.actors_view: [("Show card…", self._actor_card), ("Rename…", self._rename_actor), ("Merge selected actors", self._merge_actors),
+            self.actors_view: [("Show card…", self._actor_card), ("Rename…", self._rename_actor),
+                               ("Merge selected actors", self._merge_actors),
                                ("Split an alias out…", self._split_alias), ("Change kind…", self._actor_kind),
                                ("Hide", self._hide_actors), ("Filter timeline to these actors",
                                                              self._filter_to_actors)],
