@@ -318,7 +318,7 @@ def log_heights(counts: np.ndarray, vmax: float, height: float) -> np.ndarray:
     return np.where(counts > 0, np.maximum(h, 2.0), 0.0)
 
 
-def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.0,
+def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int | np.ndarray, gap: float = 2.0,
                 full_at: float | np.ndarray = np.inf, group: np.ndarray | None = None
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Greedy interval packing of bars sorted by ``x0`` into at most ``max_tracks`` tracks.
@@ -330,13 +330,15 @@ def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.
     new: they get track -1 and overflow, without further work.
 
     ``group`` (sorted, e.g. lane numbers) packs several independent rows in one
-    call: tracks restart at each new group and ``full_at`` may be given per bar.
+    call: tracks restart at each new group; ``full_at`` and ``max_tracks`` may be
+    given per bar (constant within a group: a taller lane has room for more tracks).
     """
     n = x0.size
     track = np.full(n, -1, np.int64)
     overflow = np.zeros(n, bool)
     xs0, xs1 = x0.tolist(), x1.tolist()
     full = np.broadcast_to(np.asarray(full_at, float), (n,)).tolist()
+    most = np.broadcast_to(np.asarray(max_tracks, np.int64), (n,)).tolist()
     if group is None:
         g_end = [n] * n
     else:
@@ -350,7 +352,8 @@ def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.
         if g_end[i] != cur_end:  # a new group: all tracks free
             cur_end = g_end[i]
             ends = []
-        if len(ends) == max_tracks and min(ends) >= full[i]:
+        cap = most[i]
+        if len(ends) == cap and min(ends) >= full[i]:
             overflow[i:cur_end] = True
             i = cur_end
             continue
@@ -361,7 +364,7 @@ def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int, gap: float = 2.
                 ends[t] = xs1[i]
                 break
         else:
-            if len(ends) < max_tracks:
+            if len(ends) < cap:
                 track[i] = len(ends)
                 ends.append(xs1[i])
             else:
@@ -444,6 +447,70 @@ def place_labels(x: np.ndarray, widths: np.ndarray, right: float | np.ndarray, g
         granted.append(float(w_all[i]))
         last_end = s + w_all[i]
     return np.array(chosen, np.int64), np.array(granted, float)
+
+
+def label_room_left(x: np.ndarray, left: float | np.ndarray, gap: float = 6.0, offset: float = 8.0,
+                    obstacles: np.ndarray | None = None, obstacle_ends: np.ndarray | None = None) -> np.ndarray:
+    """Room (px) for a label ending at ``x - offset``, back to the previous obstacle (plus ``gap``) or ``left``.
+
+    The mirror image of :func:`label_room` (same obstacle conventions).
+    """
+    if not x.size:
+        return np.empty(0)
+    lo = x if obstacles is None else np.asarray(obstacles, float)
+    hi = lo if obstacle_ends is None else np.asarray(obstacle_ends, float)
+    return label_room(-x, -np.asarray(left, float), gap, offset, obstacles=-hi, obstacle_ends=-lo)
+
+
+def place_labels_flip(x: np.ndarray, widths: np.ndarray, left: float | np.ndarray, right: float | np.ndarray,
+                      gap: float = 6.0, offset: float = 8.0, min_width: float = 28.0,
+                      obstacles: np.ndarray | None = None, obstacle_ends: np.ndarray | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels beside markers, on the right by default and flipped to the left when the right is short.
+
+    Like :func:`place_labels`, but a label that would be cut on its right (by the next
+    obstacle or by ``right``) goes to the left of its marker, ending at ``x - offset``,
+    when there is more room there (back to the previous obstacle or ``left``). The room
+    on the left already excludes every right-side label a neighbour could take, so the
+    two sides never claim the same gap. ``x`` must be sorted.
+
+    Returns ``(chosen indices, label starts, granted widths)``; every granted rectangle
+    ``[start, start + width]`` lies inside ``[left, right]`` and overlaps no other label
+    nor any obstacle.
+    """
+    n = x.size
+    if not n:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0)
+    widths = np.asarray(widths, float)
+    rroom = label_room(x, right, gap, offset, obstacles, obstacle_ends)
+    wr = np.minimum(widths, rroom)
+    r_ok = wr >= min_width
+    # obstacles for the left side: the given ones plus the right-side labels neighbours may keep
+    lo = x if obstacles is None else np.asarray(obstacles, float)
+    hi = lo if obstacle_ends is None else np.asarray(obstacle_ends, float)
+    rl_lo = (x + offset)[r_ok]
+    lroom = label_room_left(x, left, gap, offset, np.concatenate([lo, rl_lo]),
+                            np.concatenate([hi, rl_lo + wr[r_ok]]))
+    wl = np.minimum(widths, lroom)
+    flip = (widths > rroom + 0.5) & (wl > wr) & (wl >= min_width)
+    w = np.where(flip, wl, wr)
+    starts = np.where(flip, x - offset - w, x + offset)
+    ok = np.flatnonzero(w >= min_width)
+    if ok.size:
+        o = ok[np.argsort(starts[ok], kind="stable")]
+        s, e = starts[o], starts[o] + w[o]
+        if o.size < 2 or np.all(s[1:] >= e[:-1] + gap - 1e-9):
+            ok = np.sort(o)
+            return ok.astype(np.int64), starts[ok].astype(float), w[ok].astype(float)
+        # obstacles that are not the anchors themselves can let labels meet: keep them left to right
+        keep, last_end = [], -np.inf
+        for i, a, b in zip(o.tolist(), s.tolist(), e.tolist(), strict=True):
+            if a >= last_end + gap - 1e-9:
+                keep.append(i)
+                last_end = b
+        ok = np.sort(np.array(keep, np.int64))
+        return ok, starts[ok].astype(float), w[ok].astype(float)
+    return np.empty(0, np.int64), np.empty(0), np.empty(0)
 
 
 # ---------------------------------------------------------------- axis

@@ -22,6 +22,7 @@ from viewer.core.timeline_data import TimelineData
 from viewer.ui.timeline_paint import (
     AXIS_H,
     COLLAPSED_H,
+    HEADER_W,
     LANE_H,
     OVERVIEW_H,
     TimelineScene,
@@ -56,6 +57,8 @@ def make_export_scene(data: TimelineData, issues: list[tuple[str, str, str]], wi
         if not t1 > t0:
             raise ExportError(f"export range: end {t1} is not after start {t0}")
         scene.v0, scene.v1 = float(t0), float(t1)
+    else:
+        scene.fit(width - HEADER_W)  # like the screen's fit: room for the last event's label
     scene.set_highlight(highlight)
     # fit lanes into the height where possible (down to MIN_LANE_H), else the lowest lanes are cut
     top = OVERVIEW_H + 6 if overview else 6.0

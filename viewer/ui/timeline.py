@@ -103,6 +103,8 @@ class TimelineView(QWidget):
             self.scene.scroll_y = 0.0
         self._lane_mode = data.lane_mode
         self.scene.set_data(data, keep_range=keep_range)
+        if not keep_range:
+            self._fit_scene()  # again, now that the lanes (and so the plot) are known
         self.scene.set_selected(selected)
         self.scene.set_highlight(highlight)
         self._after_change(range_changed=True)
@@ -160,8 +162,21 @@ class TimelineView(QWidget):
         return [int(i) for i in self.scene.data.ids[self.scene.selected_rows]]
 
     def fit(self) -> None:
-        self.scene.fit()
+        """Show the whole range (with room for the last event's label)."""
+        self._fit_scene()
         self._after_change(range_changed=True)
+
+    def set_empty_message(self, title: str, detail: str) -> None:
+        """What the timeline says when it has no event to draw (e.g. articles still waiting for a date)."""
+        self.scene.empty_text = title
+        self.scene.empty_detail = detail
+        self.update()
+
+    def empty_message(self) -> tuple[str, str]:
+        return self.scene.empty_text, self.scene.empty_detail
+
+    def _fit_scene(self) -> None:
+        self.scene.fit(self.scene.layout(float(self.width()), float(self.height())).plot.width())
 
     def zoom(self, factor: float, anchor_t: float | None = None) -> None:
         """Zoom in by ``factor`` (> 1 in, < 1 out) keeping ``anchor_t`` (default: centre) in place."""
@@ -277,8 +292,8 @@ class TimelineView(QWidget):
         if pos.size:
             k = int(np.searchsorted(lanes.ptr, pos[0], "right") - 1)
             lay = self.scene.layout(float(self.width()), float(self.height()))
-            y = sum(16.0 if self.scene.is_collapsed(j) else self.scene.lane_h for j in range(k))
-            if not (self.scene.scroll_y <= y <= self.scene.scroll_y + lay.plot.height() - self.scene.lane_h):
+            y = sum(16.0 if self.scene.is_collapsed(j) else lay.lane_h for j in range(k))
+            if not (self.scene.scroll_y <= y <= self.scene.scroll_y + lay.plot.height() - lay.lane_h):
                 self._scroll_lanes(y - lay.plot.height() / 3 - self.scene.scroll_y)
 
     def _t_at(self, x: float) -> float:
@@ -323,7 +338,9 @@ class TimelineView(QWidget):
         s = self._frame.spans.get(r.k)
         if s is not None:
             srows, x0, x1 = s
-            inside = np.flatnonzero((x0 <= x) & (x <= x1))
+            y0, y1 = self._frame.span_y[r.k]
+            # the bar under the cursor, in its own track (a hidden bar has NaN and never matches)
+            inside = np.flatnonzero((x0 <= x) & (x <= x1) & (y0 - 2 <= y) & (y <= y1 + 2))
             if inside.size:
                 best = inside[np.argmin(x1[inside] - x0[inside])]  # the most precise span under the cursor
                 return ("event", int(srows[best]))

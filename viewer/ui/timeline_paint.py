@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 
 from viewer.core.timeline_data import (
     DAY,
+    POINT_MAX_CODE,
     AxisTicks,
     LaneIndex,
     TimelineData,
@@ -44,9 +45,10 @@ from viewer.core.timeline_data import (
     clusters,
     issue_mask,
     label_room,
+    label_room_left,
     log_heights,
     pack_tracks,
-    place_labels,
+    place_labels_flip,
     should_aggregate,
     union_intervals,
 )
@@ -71,8 +73,11 @@ OVERVIEW_H = 34.0
 AXIS_H = 42.0
 LANE_H = 40.0
 MARKER_ROW = 13.0  # marker centre below the lane top
-SPAN_TOP = 24.0  # span tracks start here
+SPAN_TOP = 22.0  # span tracks start here, below the marker labels
 MAX_SPAN_TRACKS = 3
+SPAN_PITCH = 18.0  # track pitch in a lane tall enough: a bar of 16 px, a line of small text and air
+#: lanes grow up to this height when there are few of them (the marker row plus three span tracks)
+MAX_LANE_H = SPAN_TOP + MAX_SPAN_TRACKS * SPAN_PITCH + 4
 COLLAPSED_H = 16.0
 MARKER_D = 9.0
 CLUSTER_D = 17.0
@@ -128,6 +133,7 @@ class Layout:
     legend: QRectF
     rows: list[LaneRow]
     content_h: float  # total lanes height (for vertical scrolling)
+    lane_h: float = LANE_H  # height of an open lane (grown when few lanes leave room)
 
 
 @dataclass
@@ -139,6 +145,7 @@ class Frame:
     # (first x, last x) per cluster, event rows of the lane's visible point markers)
     markers: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)
     spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    span_y: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # bar top, bottom (NaN: hidden)
     density: dict[int, np.ndarray] = field(default_factory=dict)  # counts per bucket, per dense lane
     density_edges: np.ndarray | None = None  # bucket edges (times of event starts)
     density_per_pixel: bool = True  # buckets are device pixels (else whole days)
@@ -165,8 +172,11 @@ class TimelineScene:
         self.show_legend = False
         self.lane_h = LANE_H
         self.empty_text = "Drop article files here"
+        self.empty_detail = "Events appear here, one lane per trade issue, actor or article"
+        self._plot_w: float | None = None  # plot width of the last layout (fit leaves room for labels)
         self._titles: dict[int, str] = {}  # by row
         self._title_w = np.empty(0, np.float32)  # label width by row, NaN: not fetched yet
+        self._title_w_small = np.empty(0, np.float32)  # the same in the small font (span titles)
         self._overview_cache: tuple[tuple, QImage] | None = None
         self._header_cache: tuple[tuple, QImage] | None = None
         self._label_cache: dict[tuple, QImage] = {}
@@ -198,6 +208,7 @@ class TimelineScene:
         self.data = data
         self._titles.clear()
         self._title_w = np.full(len(data), np.nan, np.float32)
+        self._title_w_small = np.full(len(data), np.nan, np.float32)
         self._label_cache = {}
         self._label_bytes = 0
         self._cuts = {}
@@ -227,10 +238,27 @@ class TimelineScene:
             mask = keep if mask is None else (mask & keep)
         self.lanes = build_lanes(self.data, mask)
 
-    def fit(self) -> None:
+    def fit(self, plot_w: float | None = None) -> None:
+        """Show the whole range, with room on the right for the last day event's label.
+
+        ``plot_w`` (px) is the width the range is shown in (default: the last layout's);
+        without one, only the usual 2 % margin is kept.
+        """
         lo, hi = self.data.time_range()
         pad = max((hi - lo) * 0.02, DAY)
-        self.v0, self.v1 = lo - pad, hi + pad
+        v0, v1 = lo - pad, hi + pad
+        w = plot_w if plot_w is not None else self._plot_w
+        pts = np.flatnonzero(self.data.precision[-4096:] <= POINT_MAX_CODE)
+        if w and w > 100 and pts.size:
+            # the last point event (rows are sorted by start): its label starts 8 px right of its marker
+            row = len(self.data) - min(len(self.data), 4096) + int(pts[-1])
+            budget, self.label_budget = self.label_budget, None
+            self.ensure_titles(np.array([row]))
+            self.label_budget = budget
+            need = min(float(self.title_widths(np.array([row]))[0]) + 8 + 10, w * 0.4) / w
+            c = float(self.data.t0[row]) + DAY / 2
+            v1 = max(v1, (c - need * v0) / (1 - need))
+        self.v0, self.v1 = v0, v1
 
     def lane_label(self, k: int) -> str:
         return self.data.lane_labels[int(self.lanes.order[k])]
@@ -267,10 +295,11 @@ class TimelineScene:
                 t = " ".join((got.get(eid) or "").split())
                 self._titles[row] = t
                 self._title_w[row] = self.fm.horizontalAdvance(t) if t else 0.0
+                self._title_w_small[row] = self.fm_small.horizontalAdvance(t) if t else 0.0
 
-    def title_widths(self, rows: np.ndarray) -> np.ndarray:
-        """Label widths of rows (0 where the title is unknown or empty)."""
-        w = self._title_w[rows]
+    def title_widths(self, rows: np.ndarray, small: bool = False) -> np.ndarray:
+        """Label widths of rows in the normal (or small) font; 0 where the title is unknown or empty."""
+        w = (self._title_w_small if small else self._title_w)[rows]
         w[np.isnan(w)] = 0.0
         return w
 
@@ -421,15 +450,31 @@ class TimelineScene:
         overview = QRectF(HEADER_W, 3, width - HEADER_W - 8, OVERVIEW_H - 3)
         legend = QRectF(0, height - legend_h, width, legend_h)
         rows = []
+        closed = [self.is_collapsed(k) for k in range(len(self.lanes))] if self.collapsed else \
+            [False] * len(self.lanes)
+        lane_h = self.open_lane_height(plot.height(), closed)
         y = top - self.scroll_y
-        for k in range(len(self.lanes)):
-            c = self.is_collapsed(k)
-            h = COLLAPSED_H if c else self.lane_h
+        for k, c in enumerate(closed):
+            h = COLLAPSED_H if c else lane_h
             if y + h > top and y < plot.bottom():
                 rows.append(LaneRow(k, y, h, c))
             y += h
         content_h = y + self.scroll_y - top
-        return Layout(width, height, overview, plot, header, axis, legend, rows, content_h)
+        self._plot_w = plot.width()
+        return Layout(width, height, overview, plot, header, axis, legend, rows, content_h, lane_h)
+
+    def open_lane_height(self, plot_h: float, closed: list[bool]) -> float:
+        """Height of an open lane: ``lane_h``, grown (up to MAX_LANE_H) while all lanes still fit.
+
+        A few lanes then use the room with span tracks of full height instead of sitting at
+        the top of an empty plot; with many lanes nothing changes (they scroll or are squeezed).
+        Whole pixels, so rows land on the same pixels on screen and in an export.
+        """
+        n_open = len(closed) - sum(closed)
+        if not n_open or self.lane_h < LANE_H - 4:
+            return self.lane_h
+        fair = np.floor((plot_h - (len(closed) - n_open) * COLLAPSED_H) / n_open)
+        return float(min(max(fair, self.lane_h), max(MAX_LANE_H, self.lane_h)))
 
     def legend_height(self, width: float) -> float:
         items = self.legend_items()
@@ -547,11 +592,14 @@ def _paint_empty(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     f = ui_font(18)
     p.setFont(f)
     p.setPen(MUTED)
-    r = QRectF(0, 0, lay.width, lay.height)
-    p.drawText(r, Qt.AlignmentFlag.AlignCenter, scene.empty_text)
-    p.setFont(scene.small)
-    p.drawText(r.adjusted(0, 60, 0, 0), Qt.AlignmentFlag.AlignCenter,
-               "Events appear here, one lane per trade issue, actor or article")
+    # the title across the middle, the detail (may be several lines) below it
+    title_r = QRectF(24, 0, lay.width - 48, lay.height / 2 + 6)
+    p.drawText(title_r, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap,
+               scene.empty_text)
+    p.setFont(scene.font)
+    p.drawText(QRectF(24, lay.height / 2 + 16, lay.width - 48, lay.height / 2 - 16),
+               Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+               scene.empty_detail)
 
 
 def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, dpr: float,
@@ -770,16 +818,19 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         radius = np.where(single, MARKER_D / 2, CLUSTER_D / 2 + 2)  # badges of 100+ are 2 px wider
         obst, obst_end = xco - radius, xco + radius
         crow = prow[first[cand]]
-        rights = right + c_lane[cand] * OFF
-        # only slots with room for a label fetch their title
-        room = label_room(xco[cand], rights, obstacles=obst, obstacle_ends=obst_end)
+        lane_off = c_lane[cand] * OFF
+        rights, lefts = right + lane_off, left + lane_off
+        # only slots with room for a label on either side fetch their title
+        room = np.maximum(label_room(xco[cand], rights, obstacles=obst, obstacle_ends=obst_end),
+                          label_room_left(xco[cand], lefts, obstacles=obst, obstacle_ends=obst_end))
         scene.ensure_titles(crow[room >= LABEL_MIN_W])
         tw = scene.title_widths(crow)
-        chosen, granted = place_labels(xco[cand], tw, rights, obstacles=obst, obstacle_ends=obst_end,
-                                       min_width=LABEL_MIN_W)
+        # a label cut short on the right (next marker, plot edge) flips to the left of its marker
+        chosen, starts, granted = place_labels_flip(xco[cand], tw, lefts, rights, obstacles=obst,
+                                                    obstacle_ends=obst_end, min_width=LABEL_MIN_W)
         p.setFont(scene.font)
         p.setPen(TEXT)
-        _draw_labels(p, scene, frame, xc[cand[chosen]] + 8, c_cy[cand[chosen]], crow[chosen], granted,
+        _draw_labels(p, scene, frame, starts - lane_off[chosen], c_cy[cand[chosen]], crow[chosen], granted,
                      tw[chosen])
     _outline_rows(p, scene, prow, x, cys[lane_no])
 
@@ -797,7 +848,7 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
     small = p.font().pixelSize() != FONT_PX
     fm = scene.fm_small if small else scene.fm
     tops = np.broadcast_to(np.asarray(cy, float) - fm.height() / 2, x.shape).tolist()
-    full = scene.title_widths(rows) if full is None else full
+    full = scene.title_widths(rows, small) if full is None else full
     font = scene.small if small else scene.font
     colour = p.pen().color()
     dpr = scene.label_dpr
@@ -807,7 +858,7 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
         ell = scene.text_image("…", font, fm, colour, dpr)
         ell_w = ell.width() / dpr - 1
     for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        elide = w + 0.5 < fw * (SMALL_PX / FONT_PX if small else 1.0)
+        elide = w + 0.5 < fw  # fw: the exact width in this font
         if dpr is None:
             text = scene.title(row)
             if elide:
@@ -817,8 +868,7 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
             img = cache.get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, colour, dpr)
             if img is None:
                 continue  # over this frame's budget: drawn on the follow-up paint
-            # the rendered width is exact (the measured one may be for the other font size)
-            if img.width() / dpr - 2 > w + 0.5:
+            if elide:
                 cut = scene.cut_at(row, small, w - ell_w)
                 if cut < 12:
                     continue
@@ -831,9 +881,10 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
 
 def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[LaneRow],
                  parts: list[np.ndarray], left: float, right: float, v0: float, sx: float) -> None:
-    """Span bars of all sparse lanes at once: translucent, over their whole (uncertain) extent,
-    packed into up to MAX_SPAN_TRACKS tracks below the marker row; one track gets a dashed edge
-    and titles inside the bars."""
+    """Span bars of all sparse lanes at once: translucent bars with a dashed edge over their whole
+    (uncertain) extent, packed into tracks below the marker row, each a text line high, with the
+    title inside the bar when it fits, else beside it when there is more room there (else the
+    tooltip). Lanes squeezed below a readable height (a crowded export) keep thin plain strips."""
     sizes = np.array([q.size for q in parts])
     if not sizes.sum():
         return
@@ -842,47 +893,58 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[Lan
     lane_no = np.repeat(np.arange(len(rows)), sizes)
     x0 = left + (data.t0[srows] - v0) * sx
     x1 = left + (data.t1[srows] - v0) * sx
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
-    for j, r in enumerate(rows):
-        if sizes[j]:
-            frame.spans[r.k] = (srows[bounds[j]:bounds[j + 1]], x0[bounds[j]:bounds[j + 1]],
-                                x1[bounds[j]:bounds[j + 1]])
     a = np.maximum(x0, left - 4)
     b = np.maximum(np.minimum(x1, right + 4), a + 2.0)
     # by lane, then start; longest first among equal starts, so bars covering the whole view fill
     # the tracks at once and the rest of that lane is skipped
     o = np.lexsort((-b, a, lane_no))
     srows, x0, x1, a, b, lane_no = srows[o], x0[o], x1[o], a[o], b[o], lane_no[o]
-    track, overflow = pack_tracks(a, b, MAX_SPAN_TRACKS, full_at=right + 4, group=lane_no)
-    n_tr = np.ones(len(rows), np.int64)
-    np.maximum.at(n_tr, lane_no, track + 1)
+    full = np.array([r.h >= LANE_H - 4 for r in rows])
     zones = [span_zone(r) for r in rows]
     ztop = np.array([z[0] for z in zones])
-    th_lane = np.array([z[1] for z in zones]) / n_tr
-    single = n_tr[lane_no] == 1
-    th = th_lane[lane_no]
-    gap = np.where(single, 0.0, 1.0)
-    y = ztop[lane_no] + np.maximum(track, 0) * th
+    zh = np.array([z[1] for z in zones])
+    # a full lane has as many tracks as text lines fit in its span zone (one in a 40 px lane)
+    min_pitch = scene.fm_small.height() + 3
+    cap = np.where(full, np.clip(zh // min_pitch, 1, MAX_SPAN_TRACKS), MAX_SPAN_TRACKS).astype(np.int64)
+    track, overflow = pack_tracks(a, b, cap[lane_no], full_at=right + 4, group=lane_no)
+    n_tr = np.ones(len(rows), np.int64)
+    np.maximum.at(n_tr, lane_no, track + 1)
+    # full lanes: a fixed pitch (bars keep their height as other spans come and go); squeezed: share
+    pitch_lane = np.where(full, np.minimum(zh / cap, SPAN_PITCH), zh / n_tr)
+    gap_lane = np.where(full, 2.0, np.where(n_tr > 1, 1.0, 0.0))
+    pitch = pitch_lane[lane_no]
+    bar_h = pitch - gap_lane[lane_no]
+    y = ztop[lane_no] + np.maximum(track, 0) * pitch
+    shown = track >= 0
+    lb = np.searchsorted(lane_no, np.arange(len(rows) + 1))
+    y_hit = np.where(shown, y, np.nan)
+    for j, r in enumerate(rows):
+        if lb[j + 1] > lb[j]:
+            sl = slice(lb[j], lb[j + 1])
+            frame.spans[r.k] = (srows[sl], x0[sl], x1[sl])
+            frame.span_y[r.k] = (y_hit[sl], y_hit[sl] + bar_h[sl])
     iss = data.issue[srows]
     own = ~overflow
-    # one track: rounded bars with a dashed edge; stacked thin tracks: plain fills without
-    # antialiasing (a dashed edge on 4 px bars reads as noise)
+    fl = full[lane_no]
     for c in set(iss[own].tolist()):
         fill, pen = scene.span_style(int(c))
         sel = own & (iss == c)
-        one = np.flatnonzero(sel & single)
+        one = np.flatnonzero(sel & fl)
         if one.size:
+            # rounded, translucent, dashed: less certain than a day's solid dot
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             p.setPen(pen)
             p.setBrush(fill)
-            for i in one.tolist():
-                p.drawRoundedRect(QRectF(a[i], y[i], b[i] - a[i], th[i]), 2.5, 2.5)
+            for ai, bi, yi, hi in zip(a[one].tolist(), b[one].tolist(), y[one].tolist(), bar_h[one].tolist(),
+                                      strict=True):
+                p.drawRoundedRect(QRectF(ai + 0.5, yi + 0.5, bi - ai - 1, hi - 1), 3, 3)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for ai, bi, yi, hi in zip(a[sel & ~single].tolist(), b[sel & ~single].tolist(), y[sel & ~single].tolist(),
-                                  (th - gap)[sel & ~single].tolist(), strict=True):
+        thin = sel & ~fl
+        for ai, bi, yi, hi in zip(a[thin].tolist(), b[thin].tolist(), y[thin].tolist(), bar_h[thin].tolist(),
+                                  strict=True):
             p.fillRect(QRectF(ai, yi, bi - ai, hi), fill)
     # bars that found no free track: their union, once per lane and track, fill only
-    spill = np.flatnonzero(overflow & (track >= 0))
+    spill = np.flatnonzero(overflow & shown)
     if spill.size:
         key = lane_no[spill] * (MAX_SPAN_TRACKS + 1) + track[spill]
         ua, ub = union_intervals(a[spill] + key * OFF, b[spill] + key * OFF)
@@ -890,28 +952,51 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[Lan
         first_of = {int(k): int(i) for k, i in zip(key.tolist(), spill.tolist(), strict=True)}
         for u0, u1, k in zip(ua.tolist(), ub.tolist(), ukey.tolist(), strict=True):
             i = first_of[k]
-            p.fillRect(QRectF(u0 - k * OFF, y[i], u1 - u0, th[i] - gap[i]), scene.span_style(int(iss[i]))[0])
+            p.fillRect(QRectF(u0 - k * OFF, y[i], u1 - u0, bar_h[i]), scene.span_style(int(iss[i]))[0])
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    _outline_spans(p, scene, srows, a, b, y, th - gap, track >= 0)
-    # titles inside the bars of single-track lanes tall enough for text, limited to the bar
-    lx = np.maximum(x0, left)
-    room = single & (th >= 11) & own & (x1 - lx - 8 >= 24)
-    if not room.any():
+    _outline_spans(p, scene, srows, a, b, y, bar_h, shown)
+    _span_labels(p, scene, frame, srows, x0, x1, a, y, bar_h, track, lane_no, own & fl, iss, left, right)
+
+
+def _span_labels(p: QPainter, scene: TimelineScene, frame: Frame, srows: np.ndarray, x0: np.ndarray,
+                 x1: np.ndarray, a: np.ndarray, y: np.ndarray, bar_h: np.ndarray, track: np.ndarray,
+                 lane_no: np.ndarray, can: np.ndarray, iss: np.ndarray, left: float, right: float) -> None:
+    """Titles of span bars: inside the bar when the whole title fits, else beside the bar's end when
+    the track leaves more room there, else inside, elided. Labels stay in their bar's track row,
+    between the bar and the next bar of that track, so they never overlap each other."""
+    fs = scene.fm_small
+    can = can & (bar_h >= fs.height())
+    if not can.any():
         return
-    scene.ensure_titles(srows[room])
-    tw = scene.title_widths(srows) * (SMALL_PX / FONT_PX)
-    avail = np.where(room, np.minimum(tw, x1 - lx - 8), 0.0)
-    lxo = lx + lane_no * OFF
-    chosen, granted = place_labels(lxo, avail, right + lane_no * OFF, gap=8, offset=4, min_width=24,
-                                   obstacles=lxo)
-    if not chosen.size:
+    lx = np.maximum(x0, left)
+    inner = np.minimum(x1, right) - lx - 8
+    # the next bar in the same lane and track (drawn or spilled) bounds a title written after a bar
+    shown = track >= 0
+    key = np.where(shown, lane_no * (MAX_SPAN_TRACKS + 1) + track, -1)
+    ko = np.lexsort((a, key))
+    nxt = np.full(a.size, np.inf)
+    same = key[ko][1:] == key[ko][:-1]
+    nxt[ko[:-1][same]] = a[ko][1:][same]
+    beside = np.minimum(nxt - 8, right) - (x1 + 6)
+    beside = np.where(x1 + 6 >= left, beside, -1.0)
+    cand = can & ((inner >= 24) | (beside >= 24))
+    if not cand.any():
+        return
+    scene.ensure_titles(srows[cand])
+    tw = scene.title_widths(srows, small=True)
+    inside_full = tw <= inner
+    use_beside = ~inside_full & (beside > inner)
+    w = np.where(inside_full, tw, np.minimum(tw, np.where(use_beside, beside, inner)))
+    start = np.where(use_beside, x1 + 6, lx + 4)
+    pick_all = np.flatnonzero(cand & (w >= 24))
+    if not pick_all.size:
         return
     p.setFont(scene.small)
-    c_iss = iss[chosen]
+    c_iss = iss[pick_all]
     for c in set(c_iss.tolist()):
-        pick = chosen[c_iss == c]
+        pick = pick_all[c_iss == c]
         p.setPen(_darker(_issue_colour(scene, int(c))))
-        _draw_labels(p, scene, frame, lx[pick] + 4, y[pick] + th[pick] / 2, srows[pick], granted[c_iss == c])
+        _draw_labels(p, scene, frame, start[pick], y[pick] + bar_h[pick] / 2, srows[pick], w[pick])
 
 
 def _outline_spans(p: QPainter, scene: TimelineScene, srows: np.ndarray, a: np.ndarray, b: np.ndarray,
