@@ -36,6 +36,7 @@ FILE_SECONDS = 60
 # (about a millisecond each), so the full size stays affordable here; the size is a
 # parameter so that a slower machine can shrink it without touching the test.
 SMALL_FILES = int(os.environ.get("DATELINE_E2E_SMALL_FILES", "10000"))
+_STUCK_THREADS: list = []
 
 
 def _drop_event(window: MainWindow, paths: list[Path]) -> tuple[QDragEnterEvent, QDropEvent]:
@@ -78,9 +79,12 @@ def drop_and_wait(qtbot, window: MainWindow, paths: list[Path]) -> workflow.Inge
         qtbot.waitUntil(finished_or_stuck, timeout=HANG_SECONDS * 1000)
     except (AssertionError, TimeoutError) as exc:
         window.runner.cancel()
-        # The worker cannot be interrupted inside one file; let it end before the
-        # window is destroyed, so that the failure is reported rather than a crash.
-        window.runner.wait(15 * 60 * 1000)
+        # The worker cannot be interrupted inside one file. Give it a while to end; if it
+        # does not, keep its thread alive past the window so that this failure is
+        # reported rather than lost in a crash on a destroyed running thread.
+        window.runner.wait(120_000)
+        if window.runner._thread is not None and window.runner._thread.isRunning():
+            _STUCK_THREADS.append(window.runner._thread)
         pytest.fail(f"ingest hung: {exc}; last file started: {last_tick[1]!r}")
     finally:
         window.runner.finished.disconnect(reports.append)
