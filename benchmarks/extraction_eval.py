@@ -53,6 +53,8 @@ def load_doc(ref: str, shared: Path) -> tuple[str, date | None]:
         return (ROOT / "resources" / "samples" / rel).read_text(encoding="utf-8"), None
     if kind == "timeml":
         return read_timeml(shared / "eval" / "timeml" / rel)
+    if kind == "text":  # our own synthetic articles, stored beside the gold (benchmarks/gold/...)
+        return (GOLD / rel).read_text(encoding="utf-8"), None
     raise ValueError(ref)
 
 
