@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +46,34 @@ class ColumnsError(ValueError):
 
 # ---------------------------------------------------------------- cache bookkeeping
 
+_CACHE_TABLES = {
+    "_timeline_state": "id, version, structure, logging",
+    "_timeline_changes": "seq, event_id",
+    "_timeline_columns": "name, version, structure, mark, data",
+}
+_TRIGGERED = (("events", "id"), ("event_actors", "event_id"))
+
+
+def _expected_triggers() -> set[str]:
+    ops = ("insert", "update", "delete")
+    return {f"_tl{SCHEMA_TAG}_{t}_{op}" for t, _k in _TRIGGERED for op in ops} | \
+        {f"_tl{SCHEMA_TAG}_issues_{op}" for op in ops}
+
+
+def _cache_schema_ok(conn) -> bool:
+    """True when every trigger and cache table of this layout is there, with its columns and state row."""
+    triggers = {r[0] for r in conn.execute(
+        "select name from sqlite_master where type = 'trigger' and name like '\\_tl%' escape '\\'")}
+    if not _expected_triggers() <= triggers:
+        return False
+    try:
+        for table, cols in _CACHE_TABLES.items():
+            conn.execute(f"select {cols} from {table} limit 0").fetchall()
+        return conn.execute("select count(*) from _timeline_state where id = 1").fetchone()[0] == 1
+    except sqlite3.OperationalError:  # a table missing, or an older layout without some column
+        return False
+
+
 def ensure_cache_schema(project: Project) -> None:
     """Create the change counters, the change log, their triggers and the cache table if missing.
 
@@ -52,36 +82,41 @@ def ensure_cache_schema(project: Project) -> None:
     touched (so the cache can be patched instead of rebuilt); a change to the
     issues also bumps ``structure`` (issue indices shift: rebuild). Bulk loads
     switch ``logging`` off and bump both counters once at the end.
+
+    These tables are a cache, outside the migrations: when any piece is missing or
+    of another layout (a project written or last changed by an older Dateline, which
+    may have dropped the triggers and then changed events unseen), all of them are
+    dropped and made afresh, so the next load rebuilds from the events themselves.
     """
     conn = project.db.conn
-    cur = conn.execute("select name from sqlite_master where type = 'trigger' and name like '\\_tl%' escape '\\'")
-    existing = {r[0] for r in cur}
-    if f"_tl{SCHEMA_TAG}_events_insert" in existing:
+    if _cache_schema_ok(conn):
         return
-    for name in existing:  # triggers of an older layout of these tables
-        conn.execute(f"drop trigger if exists {name}")
-    conn.execute("drop table if exists _timeline_version")
-    conn.execute("drop table if exists _timeline_cache")
-    conn.execute("create table if not exists _timeline_state (id integer primary key check (id = 1), "
+    for (name,) in conn.execute("select name from sqlite_master where type = 'trigger' and name like "
+                                "'\\_tl%' escape '\\'").fetchall():
+        conn.execute(f'drop trigger if exists "{name}"')
+    for (name,) in conn.execute("select name from sqlite_master where type = 'table' and name like "
+                                "'\\_timeline\\_%' escape '\\'").fetchall():
+        conn.execute(f'drop table if exists "{name}"')
+    conn.execute("create table _timeline_state (id integer primary key check (id = 1), "
                  "version integer not null, structure integer not null, logging integer not null)")
-    conn.execute("insert or ignore into _timeline_state (id, version, structure, logging) values (1, 0, 0, 1)")
-    conn.execute("create table if not exists _timeline_changes (seq integer primary key, event_id integer)")
-    conn.execute("create table if not exists _timeline_columns (name text primary key, version integer, "
+    conn.execute("insert into _timeline_state (id, version, structure, logging) values (1, 0, 0, 1)")
+    conn.execute("create table _timeline_changes (seq integer primary key, event_id integer)")
+    conn.execute("create table _timeline_columns (name text primary key, version integer, "
                  "structure integer, mark integer, data blob)")
     on = "when (select logging from _timeline_state where id = 1) = 1"
     bump = "update _timeline_state set version = version + 1 where id = 1;"
     log = "insert into _timeline_changes (event_id) values ({});"
-    for table, key in (("events", "id"), ("event_actors", "event_id")):
+    for table, key in _TRIGGERED:
         bodies = {
             "insert": bump + log.format(f"new.{key}"),
             "update": bump + log.format(f"old.{key}") + log.format(f"new.{key}"),
             "delete": bump + log.format(f"old.{key}"),
         }
         for op, body in bodies.items():
-            conn.execute(f"create trigger if not exists _tl{SCHEMA_TAG}_{table}_{op} after {op} on {table} "
+            conn.execute(f"create trigger _tl{SCHEMA_TAG}_{table}_{op} after {op} on {table} "
                          f"{on} begin {body} end")
     for op in ("insert", "update", "delete"):
-        conn.execute(f"create trigger if not exists _tl{SCHEMA_TAG}_issues_{op} after {op} on issues begin "
+        conn.execute(f"create trigger _tl{SCHEMA_TAG}_issues_{op} after {op} on issues begin "
                      "update _timeline_state set version = version + 1, structure = structure + 1 where id = 1; "
                      "end")
     conn.commit()
@@ -132,12 +167,16 @@ class Columns:
         return buf.getvalue()
 
     @classmethod
-    def from_bytes(cls, blob: bytes) -> Columns | None:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-            if int(z["fmt"][0]) != CACHE_FORMAT:
-                return None
-            return cls(z["ids"], z["t0"], z["t1"], z["precision"], z["issue"], z["article"],
-                       z["actor_event"], z["actor_id"], [str(s) for s in z["issue_ids"]])
+    def from_bytes(cls, blob: bytes | None) -> Columns | None:
+        """The cached columns, or None when the blob is of another format or unreadable (then: rebuild)."""
+        try:
+            with np.load(io.BytesIO(blob or b""), allow_pickle=False) as z:
+                if int(z["fmt"][0]) != CACHE_FORMAT:
+                    return None
+                return cls(z["ids"], z["t0"], z["t1"], z["precision"], z["issue"], z["article"],
+                           z["actor_event"], z["actor_id"], [str(s) for s in z["issue_ids"]])
+        except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile):
+            return None
 
 
 _ROW_DTYPE = np.dtype([("id", np.int64), ("t0", np.float64), ("t1", np.float64), ("p", np.int8),
@@ -155,10 +194,12 @@ def _query_rows(project: Project, only: np.ndarray | None = None) -> tuple[np.nd
     params: list = list(issue_ids)
     issue_expr = ("case e.issue_id " + " ".join(f"when ? then {n}" for n in range(len(issue_ids)))
                   + " else -1 end") if issue_ids else "-1"
-    where, pair_where, pair_params = "", "", []
+    # only the leader of a group of reports of one happening is drawn (merged_into: project.merge_report);
+    # a change of merged_into goes through the events update trigger, so the cache patch follows it
+    where, pair_where, pair_params = "where e.merged_into is null", "", []
     if only is not None:
         ids_json = json.dumps([int(i) for i in only])
-        where = "where e.id in (select value from json_each(?))"
+        where += " and e.id in (select value from json_each(?))"
         params.append(ids_json)
         pair_where = "where event_id in (select value from json_each(?))"
         pair_params = [ids_json]
@@ -320,12 +361,12 @@ def event_details(project: Project, event_id: int) -> dict:
     if row is None:
         return {}
     title, t0, t1, precision, value, article_id, article_title, issue_id = row
+    # the happening as all its reports tell it: actors of every report, one source per article
+    lead = project.leader_of(int(event_id))
     actors = [r[0] for r in conn.execute(
-        "select a.name from event_actors ea join actors a on a.id = ea.actor_id where ea.event_id = ? "
-        "order by a.name", [int(event_id)])]
-    # the same event reported by other articles: same start day and same title
-    sources = conn.execute(
-        "select count(distinct article_id) from events where t0 = ? and title = ?", [t0, title]).fetchone()[0]
+        "select distinct a.name from event_actors ea join actors a on a.id = ea.actor_id join events e "
+        "on e.id = ea.event_id where e.id = ? or e.merged_into = ? order by a.name", [lead, lead])]
+    sources = project.source_count(lead)
     start = seconds_to_date(t0)
     end = seconds_to_date(t1 - 1)
     return {"id": int(event_id), "title": title or "", "date": value or start.isoformat(),

@@ -23,7 +23,7 @@ from typing import Any
 
 from viewer.core.model import Origin, Precision, TimePoint
 from viewer.core.timepoint import parse_value
-from viewer.store.project import Project, day_seconds
+from viewer.store.project import Project, choose_leader, day_seconds, group_ids, release_reports, set_group
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 #: SQL for "one of the ids in the JSON array bound here": one parameter, however many ids
@@ -552,13 +552,24 @@ def add_manual_event(
     return _edit(project, f"Add event “{title}”", ("events",), body)
 
 
-def delete_events(project: Project, event_ids: Iterable[int]) -> Change:
-    """Delete events; an extracted one leaves a tombstone so re-extraction does not bring it back."""
+def delete_events(project: Project, event_ids: Iterable[int], whole_happening: bool = False) -> Change:
+    """Delete events; an extracted one leaves a tombstone so re-extraction does not bring it back.
+
+    ``whole_happening``: deleting an event deletes every article's report of the same happening
+    (its group), each with its tombstone: what the user means by deleting what the timeline
+    shows. Without it only the given rows go; a group whose leader goes is led by a report
+    that stays.
+    """
     ids = sorted({int(i) for i in event_ids})
     if not ids:
         raise EditError("no event chosen")
     for eid in ids:
         _event_exists(project, eid)
+    if whole_happening:
+        ids = sorted({m for eid in ids for m in group_ids(project.db.conn, eid)})
+    survivors = [r[0] for r in project.db.conn.execute(
+        f"select id from events where merged_into in {_IDS} and id not in {_IDS}",
+        [json.dumps(ids), json.dumps(ids)])]
     j = json.dumps(ids)
 
     def body(rec: _Recorder) -> None:
@@ -567,6 +578,8 @@ def delete_events(project: Project, event_ids: Iterable[int]) -> Change:
         rec.watch_ids("event_actors", "event_id", ids)
         rec.watch_ids("event_issues", "event_id", ids)
         rec.watch_ids("quotes", "event_id", ids)
+        rec.watch_ids("events", "id", survivors)
+        release_reports(conn, ids)
         for ev in events:
             if ev["article_id"] is None:
                 continue
@@ -624,10 +637,10 @@ def set_quote_speaker(project: Project, quote_id: int, speaker: str | None) -> C
 def remove_article(project: Project, article_id: int) -> Change:
     """Remove an article with its events, quotes, mentions and unresolved dates.
 
-    An event another article also reports (same title and start) lives on there:
-    quotes elsewhere that pointed at the removed copy point at the surviving one,
-    and the user's "verified" mark moves to it. Actors left with nothing are removed
-    unless the user edited them.
+    A happening another article also reports (its group, see ``project.merge_report``) lives
+    on there: when the removed article's report led it, another report takes the lead, gets
+    the user's "verified" mark, and quotes of other articles that pointed at the removed
+    report point at it. Actors left with nothing are removed unless the user edited them.
     """
     if _one(project, "select 1 from articles where id = ?", [article_id]) is None:
         raise EditError(f"there is no article #{article_id}")
@@ -639,12 +652,9 @@ def remove_article(project: Project, article_id: int) -> Change:
         "select speaker_id from quotes where article_id = ? and speaker_id is not null union "
         "select ea.actor_id from event_actors ea join events e on e.id = ea.event_id where e.article_id = ?",
         [article_id, article_id, article_id])})
-    # copies of the removed events in other articles
-    copies: dict[int, int] = {}
-    for eid, other in conn.execute(
-            "select e.id, min(o.id) from events e join events o on o.t0 = e.t0 and o.title = e.title "
-            "and o.article_id is not e.article_id where e.article_id = ? group by e.id", [article_id]):
-        copies[eid] = other
+    # reports of other articles grouped with the removed ones: their merged_into may change
+    others = [r[0] for r in conn.execute(
+        f"select id from events where merged_into in {_IDS} and article_id is not ?", [j, article_id])]
     title = _one(project, "select title from articles where id = ?", [article_id]) or f"article #{article_id}"
 
     def body(rec: _Recorder) -> None:
@@ -656,16 +666,21 @@ def remove_article(project: Project, article_id: int) -> Change:
         rec.watch("mentions", "article_id = ?", [article_id])
         rec.watch("unresolved", "article_id = ?", [article_id])
         rec.watch("deleted_events", "article_id = ?", [article_id])
-        rec.watch_ids("events", "id", sorted(set(copies.values())))
+        rec.watch("event_splits", "article_a = ? or article_b = ?", [article_id, article_id])
+        rec.watch_ids("events", "id", others)
         rec.watch_ids("actors", "id", actor_ids)
         rec.watch_ids("actor_aliases", "actor_id", actor_ids)
-        for eid, other in copies.items():
+        moved = release_reports(conn, ev_ids)
+        for old, new in moved.items():
             conn.execute("update quotes set event_id = ? where event_id = ? and article_id != ?",
-                         [other, eid, article_id])
-            if _one(project, "select verified from events where id = ?", [eid]):
-                conn.execute("update events set verified = 1, user_edited = 1 where id = ?", [other])
-        conn.execute("update quotes set event_id = null where event_id in (select value from json_each(?)) "
-                     "and article_id != ?", [j, article_id])
+                         [new, old, article_id])
+            if _one(project, "select verified from events where id = ?", [old]):
+                conn.execute("update events set verified = 1, user_edited = 1 where id = ?", [new])
+        # a quote elsewhere tied to a removed member: to the report that leads its happening now
+        conn.execute(
+            "update quotes set event_id = (select e.merged_into from events e where e.id = quotes.event_id "
+            "and e.merged_into not in (select value from json_each(?))) "
+            "where event_id in (select value from json_each(?)) and article_id != ?", [j, j, article_id])
         conn.execute("delete from quotes where article_id = ?", [article_id])
         conn.execute("delete from event_actors where event_id in (select value from json_each(?))", [j])
         conn.execute("delete from event_issues where event_id in (select value from json_each(?))", [j])
@@ -673,6 +688,7 @@ def remove_article(project: Project, article_id: int) -> Change:
         conn.execute("delete from mentions where article_id = ?", [article_id])
         conn.execute("delete from unresolved where article_id = ?", [article_id])
         conn.execute("delete from deleted_events where article_id = ?", [article_id])
+        conn.execute("delete from event_splits where article_a = ? or article_b = ?", [article_id, article_id])
         conn.execute("delete from articles where id = ?", [article_id])
         orphan = ("id in (select value from json_each(?)) and user_edited = 0 "
                   "and id not in (select actor_id from mentions) "
@@ -684,6 +700,42 @@ def remove_article(project: Project, article_id: int) -> Change:
         conn.execute("delete from actors where id in (select value from json_each(?))", [json.dumps(gone)])
 
     return _edit(project, f"Remove article “{title}”", ("articles", "events", "quotes", "actors"), body)
+
+
+def split_event(project: Project, event_id: int) -> Change:
+    """Take one article's report out of the happening it was merged into: it becomes an event
+    of its own on the timeline (the rest of the group stays together, with a new leader if the
+    report led it). The pair is remembered by place in the text, so re-extraction of either
+    article does not merge them again. ``Change.result`` is the split report's id.
+    """
+    _event_exists(project, event_id)
+    conn = project.db.conn
+    group = group_ids(conn, event_id)
+    if len(group) < 2:
+        raise EditError("this event is reported by one article only: there is nothing to split")
+    rest = [i for i in group if i != event_id]
+    keys = {r[0]: tuple(r[1:]) for r in conn.execute(
+        "select id, article_id, coalesce(start_offset, 0), coalesce(end_offset, 0), coalesce(date_start, 0) "
+        f"from events where id in {_IDS}", [json.dumps(group)])}
+    title = _one(project, "select title from events where id = ?", [event_id])
+    outlet = _one(project, "select coalesce(a.source, a.title, '') from events e join articles a "
+                           "on a.id = e.article_id where e.id = ?", [event_id]) or ""
+
+    def body(rec: _Recorder) -> int:
+        rec.watch_ids("events", "id", group)
+        set_group(conn, [event_id], event_id)
+        set_group(conn, rest, choose_leader(conn, rest))
+        now = _now()
+        for other in rest:
+            a, b = sorted([keys[event_id], keys[other]], key=repr)
+            cur = conn.execute(
+                "insert into event_splits (article_a, start_a, end_a, date_a, article_b, start_b, end_b, date_b, "
+                "split_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*a, *b, now])
+            rec.created("event_splits", int(cur.lastrowid))
+        return event_id
+
+    label = f"Split {outlet + '’s ' if outlet else ''}“{title}” from the merged event"
+    return _edit(project, label, ("events",), body)
 
 
 # ---------------------------------------------------------------- trade issues
@@ -824,24 +876,19 @@ class SourceRow:
 
 
 def event_sources(project: Project, event_id: int) -> list[SourceRow]:
-    """The event's own article first, then other articles reporting the same event (same title and start)."""
-    row = project.db.conn.execute("select t0, title from events where id = ?", [event_id]).fetchone()
-    if row is None:
+    """Every report of the happening: the event's own first, then the other reports grouped with
+    it (project.merge_report), by article. An article with two reports in the group shows both."""
+    group = group_ids(project.db.conn, event_id)
+    if not group:
         return []
     cur = project.db.conn.execute(
         "select e.id, e.article_id, coalesce(a.title, ''), coalesce(a.source, ''), coalesce(a.url, ''), "
         "coalesce(a.published, ''), coalesce(e.evidence, ''), e.start_offset, e.end_offset, "
         "coalesce(e.date_text, ''), coalesce(e.date_start, 0), coalesce(e.date_end, 0) "
-        "from events e join articles a on a.id = e.article_id "
-        "where e.id = ? or (e.t0 = ? and e.title = ?) order by e.id != ?, e.article_id",
-        [event_id, row[0], row[1], event_id])
-    out, seen = [], set()
-    for r in cur.fetchall():
-        if r[1] in seen:
-            continue
-        seen.add(r[1])
-        out.append(SourceRow(*r))
-    return out
+        f"from events e join articles a on a.id = e.article_id where e.id in {_IDS} "
+        "order by e.id != ?, e.article_id, e.start_offset",
+        [json.dumps(group), event_id])
+    return [SourceRow(*r) for r in cur.fetchall()]
 
 
 @dataclass
@@ -855,9 +902,10 @@ class EventQuote:
 
 
 def event_quotes(project: Project, event_id: int) -> list[EventQuote]:
+    """Quotes tied to the event or to any other report of the same happening."""
     cur = project.db.conn.execute(
         "select q.id, q.text, s.name, q.article_id, q.start_offset, q.end_offset from quotes q "
-        "left join actors s on s.id = q.speaker_id where q.event_id = ? "
+        f"left join actors s on s.id = q.speaker_id where q.event_id in {_IDS} "
         "order by q.article_id, q.start_offset",
-        [event_id])
+        [json.dumps(group_ids(project.db.conn, event_id) or [event_id])])
     return [EventQuote(*r) for r in cur.fetchall()]

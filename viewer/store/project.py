@@ -9,6 +9,7 @@ all.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from viewer.core.model import Article, Extraction, Issue, Origin, Precision, TimePoint
+from viewer.core.model import Article, Event, Extraction, Issue, Origin, Precision, TimePoint
+from viewer.extract.events import same_happening, similarity
 
 SUFFIX = ".dateline"
 _EPOCH = date(1970, 1, 1)
@@ -107,12 +109,22 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["unresolved"].create_index(["article_id"])
 
 
-from viewer.store.workflow_schema import m_search, m_workflow  # noqa: E402 - issue 7 schema
+from viewer.store.workflow_schema import m_event_groups, m_search, m_workflow  # noqa: E402 - issue 7 schema
+
+
+def _m004_event_groups(db: sqlite_utils.Database) -> None:
+    """The ``merged_into`` column, then the events already in the project grouped as new ones would be."""
+    m_event_groups(db)
+    db["events"].create_index(["precision", "t0"])  # the candidate search of merge_report
+    for (eid,) in db.conn.execute("select id from events where article_id is not null order by id").fetchall():
+        merge_report(db.conn, eid)
+
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_workflow", m_workflow),
     ("003_search", m_search),
+    ("004_event_groups", _m004_event_groups),
 ]
 
 
@@ -134,6 +146,189 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- one happening, several reports
+#
+# Each article keeps its own events rows (provenance and re-extraction stay per article); the
+# reports of one happening form a group: one row leads (``merged_into`` NULL, it is what the
+# timeline shows), the others point at it. Groups are flat: a member never leads another.
+
+#: the widest date span, in days, of each precision: how far back a coarser report that contains
+#: an event can start. Coarser than a year (decade, century) never merges: such a date says too
+#: little to tell two happenings apart.
+_SPAN_DAYS = {Precision.TIME.value: 1, Precision.DAY.value: 1, Precision.WEEK.value: 7,
+              Precision.MONTH.value: 31, Precision.QUARTER.value: 92, Precision.HALF.value: 184,
+              Precision.YEAR.value: 366}
+MERGE_MAX_SPAN = 367 * 86400.0
+_IN = "(select value from json_each(?))"
+_REPORT_SQL = (
+    "select e.id, coalesce(e.merged_into, e.id), e.article_id, coalesce(e.title, ''), e.t0, e.t1, e.precision, "
+    "e.origin, coalesce(e.date_value, ''), coalesce(e.evidence, ''), coalesce(e.date_text, ''), "
+    "coalesce(e.start_offset, 0), coalesce(e.end_offset, 0), coalesce(e.date_start, 0) from events e")
+# a candidate shares an actor or an issue with the new report (checked per row through the
+# primary keys of the link tables, so a common issue such as tariffs costs nothing up front)
+_SHARES = (
+    "(exists (select 1 from event_actors x where x.event_id = e.id and x.actor_id in "
+    "(select actor_id from event_actors where event_id = ?)) or exists (select 1 from event_issues y "
+    "where y.event_id = e.id and y.issue_id in (select issue_id from event_issues where event_id = ?)))")
+
+
+@dataclass
+class _Report:
+    """One events row as the matcher sees it."""
+
+    id: int
+    leader: int
+    article_id: int | None
+    event: Event
+    t0: float
+    t1: float
+    key: tuple[int | None, int, int, int]  # where it is in its article: survives re-extraction
+
+
+def _reports(conn: sqlite3.Connection, where: str, params: list) -> list[_Report]:
+    rows = conn.execute(f"{_REPORT_SQL} where {where}", params).fetchall()
+    if not rows:
+        return []
+    ids = json.dumps([r[0] for r in rows])
+    actors: dict[int, list[str]] = {}
+    for eid, name in conn.execute("select ea.event_id, a.name from event_actors ea join actors a "
+                                  f"on a.id = ea.actor_id where ea.event_id in {_IN}", [ids]):
+        actors.setdefault(eid, []).append(name)
+    issues: dict[int, list[str]] = {}
+    for eid, iid in conn.execute(f"select event_id, issue_id from event_issues where event_id in {_IN}", [ids]):
+        issues.setdefault(eid, []).append(iid)
+    out = []
+    for (eid, leader, art, title, t0, t1, prec, origin, value, evidence, date_text, start, end,
+         date_start) in rows:
+        try:
+            precision = Precision(prec)
+        except ValueError:
+            precision = Precision.DAY
+        when = TimePoint(seconds_to_date(t0), seconds_to_date(t1 - 1), precision, _origin(origin), value)
+        ev = Event(title, when, evidence, start, end, actors.get(eid, []), issues.get(eid, []), date_text)
+        out.append(_Report(eid, leader, art, ev, t0, t1, (art, start, end, date_start)))
+    return out
+
+
+def _nested(a0: float, a1: float, b0: float, b1: float) -> bool:
+    """One span lies inside the other: the same date at the precision the two share."""
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+def split_pairs(conn: sqlite3.Connection, article_id: int) -> set[frozenset]:
+    """The pairs of report keys the user split apart, for reports of ``article_id``."""
+    rows = conn.execute("select article_a, start_a, end_a, date_a, article_b, start_b, end_b, date_b "
+                        "from event_splits where article_a = ? or article_b = ?", [article_id, article_id])
+    return {frozenset((tuple(r[:4]), tuple(r[4:]))) for r in rows}
+
+
+def choose_leader(conn: sqlite3.Connection, ids: Iterable[int]) -> int:
+    """Which report of a group the timeline shows: one the user edited, else the most precise
+    date (the shortest span), else the oldest row."""
+    row = conn.execute(f"select id from events where id in {_IN} order by user_edited desc, verified desc, "
+                       "(t1 - t0), id limit 1", [json.dumps(sorted({int(i) for i in ids}))]).fetchone()
+    if row is None:
+        raise ValueError("choose_leader: none of the events exists")
+    return int(row[0])
+
+
+def set_group(conn: sqlite3.Connection, ids: Iterable[int], leader: int) -> None:
+    """Make ``ids`` one group led by ``leader`` (rows already so are not written: no needless
+    timeline-cache invalidation)."""
+    others = json.dumps(sorted({int(i) for i in ids} - {int(leader)}))
+    conn.execute("update events set merged_into = null where id = ? and merged_into is not null", [leader])
+    conn.execute(f"update events set merged_into = ? where id in {_IN} and merged_into is not ?",
+                 [leader, others, leader])
+
+
+def group_ids(conn: sqlite3.Connection, event_id: int) -> list[int]:
+    """The reports grouped with ``event_id`` (itself included): the leader first, then by id."""
+    row = conn.execute("select coalesce(merged_into, id) from events where id = ?", [event_id]).fetchone()
+    if row is None:
+        return []
+    lead = row[0]
+    return [r[0] for r in conn.execute(
+        "select id from events where id = ? or merged_into = ? order by id != ?, id", [lead, lead, lead])]
+
+
+def merge_report(conn: sqlite3.Connection, event_id: int) -> int | None:
+    """Join one article's event to the group of the same happening reported by another article.
+
+    Candidates: events of other articles whose date nests with this one's (an index range
+    on t0 for those inside it, one per coarser precision for those around it) and that share
+    an actor or issue; :func:`viewer.extract.events.same_happening` decides, the most similar
+    wording wins. The group taken must stay consistent: every report in it nests with this
+    one's date (so "in March" cannot chain March 13 and March 20 into one happening) and none
+    was split from it by the user. Returns the group's leader, or None when nothing matched.
+    """
+    found = _reports(conn, "e.id = ?", [event_id])
+    if not found or found[0].article_id is None or found[0].t1 - found[0].t0 > MERGE_MAX_SPAN:
+        return None
+    new = found[0]
+    span = new.t1 - new.t0
+    ids: set[int] = set()
+    base = "e.article_id is not null and e.article_id != ? and e.id != ? and " + _SHARES
+    ids.update(r[0] for r in conn.execute(
+        f"select e.id from events e where e.t0 >= ? and e.t0 < ? and e.t1 <= ? and {base}",
+        [new.t0, new.t1, new.t1, new.article_id, event_id, event_id, event_id]))
+    for prec, days in _SPAN_DAYS.items():
+        if days * 86400.0 <= span:
+            continue
+        ids.update(r[0] for r in conn.execute(
+            f"select e.id from events e where e.precision = ? and e.t0 >= ? and e.t0 <= ? and e.t1 >= ? "
+            f"and {base}", [prec, new.t1 - days * 86400.0, new.t0, new.t1, new.article_id, event_id, event_id,
+                            event_id]))
+    if not ids:
+        return None
+    scored = []
+    for c in _reports(conn, f"e.id in {_IN}", [json.dumps(sorted(ids))]):
+        if _nested(new.t0, new.t1, c.t0, c.t1) and same_happening(new.event, c.event):
+            scored.append((-similarity(new.event, c.event), c.id, c.leader))
+    if not scored:
+        return None
+    splits = split_pairs(conn, new.article_id)
+    tried: set[int] = set()
+    for _score, _cid, lead in sorted(scored):
+        if lead in tried:
+            continue
+        tried.add(lead)
+        members = conn.execute(
+            "select id, article_id, coalesce(start_offset, 0), coalesce(end_offset, 0), coalesce(date_start, 0), "
+            "t0, t1 from events where (id = ? or merged_into = ?) and id != ?", [lead, lead, event_id]).fetchall()
+        if not all(_nested(new.t0, new.t1, m[5], m[6]) for m in members):
+            continue
+        if any(frozenset((new.key, tuple(m[1:5]))) in splits for m in members):
+            continue
+        group = [m[0] for m in members] + [event_id]
+        leader = choose_leader(conn, group)
+        set_group(conn, group, leader)
+        return leader
+    return None
+
+
+def release_reports(conn: sqlite3.Connection, doomed: Iterable[int]) -> dict[int, int]:
+    """Before ``doomed`` events are deleted: a group whose leader goes gets a new leader among
+    the reports that stay, so the happening survives with its other sources.
+
+    Returns {old leader: new leader} for the groups that changed hands.
+    """
+    gone = {int(i) for i in doomed}
+    if not gone:
+        return {}
+    j = json.dumps(sorted(gone))
+    moved: dict[int, int] = {}
+    leaders = [r[0] for r in conn.execute(
+        f"select distinct id from events where id in {_IN} and merged_into is null", [j])]
+    for lead in leaders:
+        rest = [r[0] for r in conn.execute("select id from events where merged_into = ?", [lead])
+                if r[0] not in gone]
+        if rest:
+            new = choose_leader(conn, rest)
+            set_group(conn, rest, new)
+            moved[lead] = new
+    return moved
 
 
 # ---------------------------------------------------------------- rows handed to views
@@ -350,6 +545,7 @@ class Project:
                               [article_id])
         }
         event_ids: list[int | None] = []
+        fresh: list[int] = []
         for ev in ex.events:
             if (ev.start, ev.end, ev.title) in tombstones:
                 event_ids.append(None)
@@ -370,12 +566,16 @@ class Project:
                 }
             ).last_pk
             event_ids.append(eid)
+            fresh.append(eid)
             db["event_actors"].insert_all(
                 [{"event_id": eid, "actor_id": actor_id(n)} for n in dict.fromkeys(ev.actors)], ignore=True
             )
             db["event_issues"].insert_all(
                 [{"event_id": eid, "issue_id": i} for i in dict.fromkeys(issues)], ignore=True
             )
+        # the same happening reported by another article: one event on the timeline, two sources
+        for eid in fresh:
+            merge_report(db.conn, eid)
         db["quotes"].insert_all(
             [
                 {
@@ -437,6 +637,9 @@ class Project:
 
     def _delete_extracted(self, article_id: int) -> None:
         q = self.db.execute
+        # a happening this article led stays on the timeline, led by another article's report
+        release_reports(self.db.conn, [r[0] for r in q(
+            "select id from events where article_id = ? and user_edited = 0", [article_id])])
         q("delete from event_actors where event_id in "
           "(select id from events where article_id = ? and user_edited = 0)", [article_id])
         q("delete from event_issues where event_id in "
@@ -486,14 +689,16 @@ class Project:
     def issues(self) -> list[IssueRow]:
         sql = """
         select i.id, i.label, i.colour, i.parent,
-          (select count(*) from event_issues ei where ei.issue_id = i.id) as n
+          (select count(distinct coalesce(e.merged_into, e.id)) from event_issues ei
+             join events e on e.id = ei.event_id where ei.issue_id = i.id) as n
         from issues i order by i.position, i.label"""
         return [IssueRow(r["id"], r["label"], r["colour"], r["parent"], r["n"]) for r in self.db.query(sql)]
 
     def actors(self) -> list[ActorRow]:
         sql = """
         select a.id, a.name, a.kind, a.country,
-          (select count(*) from event_actors ea where ea.actor_id = a.id) as n_events,
+          (select count(distinct coalesce(e.merged_into, e.id)) from event_actors ea
+             join events e on e.id = ea.event_id where ea.actor_id = a.id) as n_events,
           (select count(*) from quotes q where q.speaker_id = a.id) as n_quotes,
           (select group_concat(alias, '|') from actor_aliases aa where aa.actor_id = a.id) as aliases
         from actors a where a.hidden = 0 order by n_events desc, n_quotes desc, a.name"""
@@ -506,7 +711,8 @@ class Project:
     def quotes(self) -> list[QuoteRow]:
         sql = """
         select q.id, q.text, q.speaker_id, s.name as speaker, q.article_id, a.title, a.published,
-          q.start_offset, q.end_offset, q.sentence_start, q.sentence_end, q.event_id, e.date_value
+          q.start_offset, q.end_offset, q.sentence_start, q.sentence_end,
+          coalesce(e.merged_into, q.event_id) as event_id, e.date_value
         from quotes q join articles a on a.id = q.article_id
         left join actors s on s.id = q.speaker_id
         left join events e on e.id = q.event_id
@@ -533,32 +739,71 @@ class Project:
                         r["end_offset"], r["date_text"] or "", r["issue_id"], actors, issues,
                         bool(r["verified"]), bool(r["user_edited"]))
 
+    # -- groups: the reports of one happening (see merge_report); the timeline shows leaders
+    def group_event_ids(self, event_id: int) -> list[int]:
+        """Every report of the happening ``event_id`` is part of: its leader first ([] if no such event)."""
+        return group_ids(self.db.conn, event_id)
+
+    def leader_of(self, event_id: int) -> int:
+        """The event the timeline shows for ``event_id`` (itself when it leads or stands alone)."""
+        row = self.db.execute("select coalesce(merged_into, id) from events where id = ?", [event_id]).fetchone()
+        return int(row[0]) if row else int(event_id)
+
+    def leader_ids(self, event_ids: Iterable[int]) -> set[int]:
+        """The timeline events for a set of events (members replaced by their leaders)."""
+        ids = json.dumps(sorted({int(i) for i in event_ids}))
+        return {r[0] for r in self.db.execute(
+            f"select distinct coalesce(merged_into, id) from events where id in {_IN}", [ids])}
+
+    def source_count(self, event_id: int) -> int:
+        """How many articles report the happening (1 for an event no other article reports, 0 by hand)."""
+        lead = self.leader_of(event_id)
+        return int(self.db.execute(
+            "select count(distinct article_id) from events where id = ? or merged_into = ?", [lead, lead]
+        ).fetchone()[0])
+
     def event_ids_for_actor(self, actor_id: int) -> list[int]:
-        return [r["event_id"] for r in self.db.query(
-            "select event_id from event_actors where actor_id = ?", [actor_id])]
+        """Timeline events (leaders) any of whose reports names the actor."""
+        return [r[0] for r in self.db.execute(
+            "select distinct coalesce(e.merged_into, e.id) from event_actors ea join events e "
+            "on e.id = ea.event_id where ea.actor_id = ? order by 1", [actor_id])]
 
     def event_ids_for_issue(self, issue_id: str) -> list[int]:
-        return [r["event_id"] for r in self.db.query(
-            "select event_id from event_issues where issue_id = ?", [issue_id])]
+        """Timeline events (leaders) any of whose reports is about the issue."""
+        return [r[0] for r in self.db.execute(
+            "select distinct coalesce(e.merged_into, e.id) from event_issues ei join events e "
+            "on e.id = ei.event_id where ei.issue_id = ? order by 1", [issue_id])]
 
     def event_ids_for_article(self, article_id: int) -> list[int]:
-        return [r["id"] for r in self.db.query("select id from events where article_id = ?", [article_id])]
+        """Timeline events (leaders) the article reports, whichever article's report leads them."""
+        return [r[0] for r in self.db.execute(
+            "select distinct coalesce(merged_into, id) from events where article_id = ? order by 1", [article_id])]
 
     def quote_ids_for_event(self, event_id: int) -> list[int]:
-        return [r["id"] for r in self.db.query("select id from quotes where event_id = ?", [event_id])]
+        """Quotes tied to any report of the happening: each stays on its own article's row."""
+        ids = json.dumps(self.group_event_ids(event_id))
+        return [r[0] for r in self.db.execute(f"select id from quotes where event_id in {_IN} order by id", [ids])]
 
     def quote_ids_for_actor(self, actor_id: int) -> list[int]:
         return [r["id"] for r in self.db.query("select id from quotes where speaker_id = ?", [actor_id])]
 
     def actor_ids_for_event(self, event_id: int) -> list[int]:
-        return [r["actor_id"] for r in self.db.query(
-            "select actor_id from event_actors where event_id = ?", [event_id])]
+        """The actors of the happening: the event's own first, then those other reports add."""
+        ids = self.group_event_ids(event_id)
+        if len(ids) <= 1:
+            return [r["actor_id"] for r in self.db.query(
+                "select actor_id from event_actors where event_id = ?", [event_id])]
+        out: dict[int, None] = {}
+        for eid in [event_id, *(i for i in ids if i != event_id)]:
+            out.update((r[0], None) for r in self.db.execute(
+                "select actor_id from event_actors where event_id = ?", [eid]))
+        return list(out)
 
     def counts(self) -> dict[str, int]:
         one = self.db.execute
         return {
             "articles": one("select count(*) from articles").fetchone()[0],
-            "events": one("select count(*) from events").fetchone()[0],
+            "events": one("select count(*) from events where merged_into is null").fetchone()[0],
             "date_needed": one("select count(*) from articles where published is null").fetchone()[0],
             "quotes": one("select count(*) from quotes").fetchone()[0],
             "actors": one("select count(*) from actors").fetchone()[0],
@@ -573,7 +818,7 @@ class Project:
         order = {r.id: n for n, r in enumerate(self.issues())}
         cur = self.db.execute(
             "select id, t0, t1, precision, coalesce(issue_id, ''), coalesce(article_id, -1) "
-            "from events order by t0, id")
+            "from events where merged_into is null order by t0, id")
         rows = cur.fetchall()
         n = len(rows)
         cols = {

@@ -48,3 +48,23 @@ def m_search(db: sqlite_utils.Database) -> None:
     """FTS5 indexes over event titles and evidence, quotes and article text, kept current by triggers."""
     for table, columns in FTS_TABLES:
         db[table].enable_fts(list(columns), create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+def m_event_groups(db: sqlite_utils.Database) -> None:
+    """Cross-article merging (issue 4): one ``events`` row per article sentence stays, and
+    ``merged_into`` points a report at the event that leads its group (NULL: it leads, or is
+    alone). The timeline shows leaders; the group's rows are the event's sources.
+
+    ``event_splits`` remembers the pairs of reports the user split apart, by their place in
+    the text (article, sentence offsets, date offset), not by row id, so that re-extraction of
+    either article (which makes new rows) does not merge them again.
+    """
+    db["events"].add_column("merged_into", int)
+    db["events"].create_index(["merged_into"])
+    db["event_splits"].create(
+        {"id": int, "article_a": int, "start_a": int, "end_a": int, "date_a": int,
+         "article_b": int, "start_b": int, "end_b": int, "date_b": int, "split_at": str},
+        pk="id",
+    )
+    db["event_splits"].create_index(["article_a"])
+    db["event_splits"].create_index(["article_b"])

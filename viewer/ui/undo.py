@@ -141,9 +141,19 @@ class AddEventCommand(EditCommand):
 
 
 class DeleteEventsCommand(EditCommand):
-    def __init__(self, project: Project, event_ids: Iterable[int]) -> None:
+    """Delete what the timeline shows: by default each event with every article's report of the
+    same happening (``whole_happening=False``: just these rows)."""
+
+    def __init__(self, project: Project, event_ids: Iterable[int], whole_happening: bool = True) -> None:
         ids = list(event_ids)
-        super().__init__(project, lambda p: edits.delete_events(p, ids))
+        super().__init__(project, lambda p: edits.delete_events(p, ids, whole_happening))
+
+
+class SplitEventCommand(EditCommand):
+    """Take one article's report out of a merged event; ``result``: its id (now an event of its own)."""
+
+    def __init__(self, project: Project, event_id: int) -> None:
+        super().__init__(project, lambda p: edits.split_event(p, event_id))
 
 
 class SetVerifiedCommand(EditCommand):
