@@ -69,7 +69,11 @@ def test_export_matches_screen_grab(qtbot, tmp_path):
     view.set_visible_range(T2025 + 20 * DAY, T2025 + 140 * DAY)
     view.show()
     qtbot.waitExposed(view)
+    view.grab()
+    # as a user sees it once the labels left for idle time are in (a few ms later)
+    qtbot.waitUntil(lambda: not view._idle.isActive() and not view.scene.has_pending())
     grab = view.grab().toImage()
+    assert not view.scene.incomplete
     out = tmp_path / "same.png"
     v0, v1 = view.visible_range()
     export_png(data, ISSUES, out, 900, 360, t0=v0, t1=v1, legend=False, overview=True)

@@ -161,3 +161,62 @@ def test_lazy_titles_and_details(project):
     assert info["actors"] == ["Donald Trump", "Xi Jinping"]
     assert info["start"] == "2025-06-05" and info["article"] == "Trade call" and info["sources"] == 1
     assert event_details(project, 999_999) == {}
+
+
+# ---------------------------------------------------------------- projects from other Dateline versions
+
+def _older_dateline_edits(conn) -> None:
+    """What a Dateline without these triggers leaves behind: none of ours, an older cache layout."""
+    for (name,) in conn.execute("select name from sqlite_master where type = 'trigger' and name like '\\_tl%' "
+                                "escape '\\'").fetchall():
+        conn.execute(f'drop trigger "{name}"')
+    conn.execute("create table if not exists _timeline_version (v integer)")
+    conn.execute("create trigger _tl1_events_insert after insert on events begin "
+                 "update _timeline_version set v = v + 1; end")
+    conn.commit()
+
+
+def _move_first_event_a_year(project) -> tuple[int, float]:
+    conn = project.db.conn
+    eid, t0 = conn.execute("select id, t0 from events order by t0 limit 1").fetchone()
+    conn.execute("update events set t0 = t0 + 31536000, t1 = t1 + 31536000 where id = ?", [eid])
+    conn.commit()
+    return eid, t0 + 31536000
+
+
+def test_cache_changed_by_an_older_dateline_is_not_trusted(project):
+    load_timeline(project, "issue")  # cache written
+    _older_dateline_edits(project.db.conn)
+    eid, moved = _move_first_event_a_year(project)  # no trigger saw this
+    data = load_timeline(project, "issue")
+    assert data.t0[data.index_of([eid])[0]] == moved
+    # and the triggers are back: the next change is seen again
+    eid2, moved2 = _move_first_event_a_year(project)
+    data = load_timeline(project, "issue")
+    assert data.t0[data.index_of([eid2])[0]] == moved2
+
+
+@pytest.mark.parametrize("damage", [
+    "drop table _timeline_columns",
+    "drop table _timeline_state",
+    "delete from _timeline_state",
+    "alter table _timeline_columns drop column mark",
+    "update _timeline_columns set data = x'00ff'",
+    "update _timeline_columns set data = null",
+])
+def test_missing_or_stale_cache_tables_are_rebuilt(project, damage):
+    fresh = load_timeline(project, "issue", use_cache=False)
+    load_timeline(project, "issue")
+    conn = project.db.conn
+    if "drop table" in damage or "drop column" in damage or damage.startswith("delete"):
+        # a Dateline that did not know the cache would not keep triggers pointing at missing tables
+        for (name,) in conn.execute("select name from sqlite_master where type = 'trigger' and name like "
+                                    "'\\_tl%' escape '\\'").fetchall():
+            conn.execute(f'drop trigger "{name}"')
+    conn.execute(damage)
+    conn.commit()
+    data = load_timeline(project, "issue")
+    assert data.ids.tolist() == fresh.ids.tolist() and data.t0.tolist() == fresh.t0.tolist()
+    assert columns.data_version(project) >= 0
+    eid, moved = _move_first_event_a_year(project)
+    assert load_timeline(project, "issue").t0[load_timeline(project, "issue").index_of([eid])[0]] == moved

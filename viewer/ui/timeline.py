@@ -39,7 +39,8 @@ from viewer.ui.timeline_paint import Frame, LaneRow, TimelineScene, marker_row, 
 WHEEL_STEP = 1.0015  # zoom factor per wheel angle unit (one notch = 120 units ~ 1.2x)
 PAN_KEY_FRACTION = 0.1
 DRAG_THRESHOLD = 4
-LABEL_BUDGET = 24  # new label images per screen paint (about 1 ms)
+LABEL_BUDGET = 10  # new label images per screen paint (about 0.5 ms); the rest are made between frames
+IDLE_SLICE = 0.004  # seconds of label preparation per idle turn of the event loop
 
 
 def _fmt_day(t: float) -> str:
@@ -84,6 +85,12 @@ class TimelineView(QWidget):
         self._followup.setSingleShot(True)
         self._followup.setInterval(30)
         self._followup.timeout.connect(self.update)
+        # between frames (a zero timer runs when the event loop has nothing else to do), prepare
+        # the titles and label images the last paint had no budget for, then repaint once
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._on_idle)
 
     # ------------------------------------------------------------ public API
     def set_data(self, data: TimelineData, keep_range: bool | None = None) -> None:
@@ -374,10 +381,20 @@ class TimelineView(QWidget):
         # left out are drawn by a follow-up paint a moment later
         self.scene.label_budget = LABEL_BUDGET
         self.scene.incomplete = False
+        self.scene.forget_pending()
         self._frame = paint_timeline(p, self.scene, float(self.width()), float(self.height()), dpr)
         self.scene.label_budget = None
-        if self.scene.incomplete and not self._followup.isActive():
-            self._followup.start()
+        if self.scene.incomplete:
+            if self.scene.has_pending():
+                self._idle.start()
+            elif not self._followup.isActive():
+                self._followup.start()
+
+    def _on_idle(self) -> None:
+        if self.scene.prefetch(IDLE_SLICE):
+            self._idle.start()  # more to do: yield to pending input first, then continue
+        else:
+            self.update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self._update_vbar()

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
+from time import perf_counter
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -75,6 +76,7 @@ LANE_H = 40.0
 MARKER_ROW = 13.0  # marker centre below the lane top
 SPAN_TOP = 22.0  # span tracks start here, below the marker labels
 MAX_SPAN_TRACKS = 3
+SPAN_DASH = (4, 3)  # dashed edge of span bars: px on, px off
 SPAN_PITCH = 18.0  # track pitch in a lane tall enough: a bar of 16 px, a line of small text and air
 #: lanes grow up to this height when there are few of them (the marker row plus three span tracks)
 MAX_LANE_H = SPAN_TOP + MAX_SPAN_TRACKS * SPAN_PITCH + 4
@@ -85,7 +87,7 @@ CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues
 LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
 LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
-TITLE_BATCH = 120  # titles fetched from the store per screen paint
+TITLE_BATCH = 40  # titles fetched from the store per screen paint; the rest in idle time (prefetch)
 OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
@@ -189,6 +191,9 @@ class TimelineScene:
         # new label images one paint may render (None: all); the widget sets a budget so a zoom
         # step stays smooth and repaints once more when ``incomplete`` says labels were left out
         self.label_budget: int | None = None
+        # what budgeted paints left out, for :meth:`prefetch` to prepare between frames
+        self._pending_titles: list[np.ndarray] = []
+        self._pending_labels: dict[tuple, tuple[int, bool, int]] = {}
         self.incomplete = False
         self._win_cache: dict[int, tuple] = {}
         self._sprites: dict[float, dict] = {}
@@ -287,6 +292,7 @@ class TimelineScene:
         missing = rows[np.isnan(self._title_w[rows])]
         if self.label_budget is not None and missing.size > TITLE_BATCH:
             # on screen, a zoom step fetches a bounded batch; the follow-up paint fetches the rest
+            self._pending_titles.append(missing[TITLE_BATCH:])
             missing = missing[:TITLE_BATCH]
             self.incomplete = True
         if missing.size:
@@ -314,6 +320,7 @@ class TimelineScene:
             if self.label_budget is not None:
                 if self.label_budget <= 0:
                     self.incomplete = True
+                    self._pending_labels[key] = (int(row), font.pixelSize() != FONT_PX, colour.rgba())
                     return None
                 self.label_budget -= 1
             text = self.title(row)
@@ -339,6 +346,39 @@ class TimelineScene:
                     self._cuts.clear()
             self._label_cache[key] = img
         return img
+
+    def forget_pending(self) -> None:
+        """Start a budgeted paint: only what this paint leaves out is worth preparing later."""
+        self._pending_titles = []
+        self._pending_labels = {}
+
+    def has_pending(self) -> bool:
+        return bool(self._pending_titles or self._pending_labels)
+
+    def prefetch(self, seconds: float) -> bool:
+        """Fetch the titles and render the label images the last budgeted paint left out, for about
+        ``seconds`` (at least one item); True while some remain. Runs between frames (a zero timer
+        in the widget), so the paint that follows finds them cached and stays within its budget."""
+        deadline = perf_counter() + seconds
+        budget, self.label_budget = self.label_budget, None
+        try:
+            while self._pending_titles:
+                rows = self._pending_titles.pop()
+                self.ensure_titles(rows[:TITLE_BATCH * 4])
+                if rows.size > TITLE_BATCH * 4:
+                    self._pending_titles.append(rows[TITLE_BATCH * 4:])
+                if perf_counter() > deadline:
+                    return True
+            while self._pending_labels:
+                key, (row, small, rgba) = self._pending_labels.popitem()
+                if key not in self._label_cache:
+                    font, fm = (self.small, self.fm_small) if small else (self.font, self.fm)
+                    self.label_image(row, font, fm, QColor.fromRgba(rgba), key[3])
+                if perf_counter() > deadline:
+                    break
+        finally:
+            self.label_budget = budget
+        return self.has_pending()
 
     def cut_at(self, row: int, small: bool, width: float) -> float:
         """Where to cut the title of ``row`` so it ends at a character boundary no later than ``width``.
@@ -527,6 +567,31 @@ class TimelineScene:
             edge.setAlpha(200)
             pen = QPen(edge, 1.0, Qt.PenStyle.DashLine)
             got = (fill, pen)
+            self._marker_cache[key] = got
+        return got
+
+    def span_edges(self, iss: int, dpr: float, length: float) -> tuple[QImage, QImage]:
+        """Dashed edge of a span bar as two cached images: a horizontal strip at least ``length`` px
+        long and a vertical one as tall as the tallest bar. Blitting slices of them is several times
+        cheaper than stroking a dashed (antialiased) outline for every bar on every frame."""
+        key = ("edges", iss, len(self.colours), dpr)
+        got = self._marker_cache.get(key)
+        if got is None or got[0].width() < length * dpr:
+            edge = QColor(self.span_style(iss)[1].color())
+            n = int(np.ceil(max(length, 2048.0) + SPAN_DASH[0] + SPAN_DASH[1]))
+            strips = []
+            for w, h, horizontal in ((n, 1, True), (1, int(SPAN_PITCH) + 2, False)):
+                img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(h * dpr)), 1),
+                             QImage.Format.Format_ARGB32_Premultiplied)
+                img.setDevicePixelRatio(dpr)
+                img.fill(0)
+                ip = QPainter(img)
+                on, off = SPAN_DASH if horizontal else (3, 2)
+                for s in range(0, w if horizontal else h, on + off):
+                    ip.fillRect(QRectF(s, 0, on, 1) if horizontal else QRectF(0, s, 1, on), edge)
+                ip.end()
+                strips.append(img)
+            got = (strips[0], strips[1])
             self._marker_cache[key] = got
         return got
 
@@ -780,7 +845,7 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         # points: clustered markers at the middle of their day
         parts.append(pts[np.searchsorted(pt0, v0 - DAY / 2 - pad):np.searchsorted(pt0, v1 + pad)])
     # spans first, below the markers
-    _paint_spans(p, scene, frame, rows, span_parts, left, right, v0, sx)
+    _paint_spans(p, scene, frame, rows, span_parts, left, right, v0, sx, dpr)
     sizes = np.array([q.size for q in parts])
     if not sizes.sum():
         return
@@ -880,7 +945,7 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
 
 
 def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[LaneRow],
-                 parts: list[np.ndarray], left: float, right: float, v0: float, sx: float) -> None:
+                 parts: list[np.ndarray], left: float, right: float, v0: float, sx: float, dpr: float) -> None:
     """Span bars of all sparse lanes at once: translucent bars with a dashed edge over their whole
     (uncertain) extent, packed into tracks below the marker row, each a text line high, with the
     title inside the bar when it fits, else beside it when there is more room there (else the
@@ -927,18 +992,32 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[Lan
     own = ~overflow
     fl = full[lane_no]
     for c in set(iss[own].tolist()):
-        fill, pen = scene.span_style(int(c))
+        fill = scene.span_style(int(c))[0]
         sel = own & (iss == c)
         one = np.flatnonzero(sel & fl)
-        if one.size:
-            # rounded, translucent, dashed: less certain than a day's solid dot
-            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            p.setPen(pen)
-            p.setBrush(fill)
-            for ai, bi, yi, hi in zip(a[one].tolist(), b[one].tolist(), y[one].tolist(), bar_h[one].tolist(),
-                                      strict=True):
-                p.drawRoundedRect(QRectF(ai + 0.5, yi + 0.5, bi - ai - 1, hi - 1), 3, 3)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        if one.size:
+            # translucent with a dashed edge: less certain than a day's solid dot. Whole pixels, so
+            # the edge images land crisp; the dash pattern starts at the bar's true start and so
+            # moves with it when panning
+            hs, vs = scene.span_edges(int(c), dpr, right - left + 16)
+            on_off = SPAN_DASH[0] + SPAN_DASH[1]
+            ra, rb = np.round(a[one]), np.round(b[one])
+            phase = np.mod(ra - x0[one], on_off)
+            for ai, bi, yi, hi, ph, s0, s1 in zip(ra.tolist(), rb.tolist(), np.round(y[one]).tolist(),
+                                                  np.round(bar_h[one]).tolist(), phase.tolist(),
+                                                  (x0[one] >= left - 1).tolist(), (x1[one] <= right + 1).tolist(),
+                                                  strict=True):
+                wpx = bi - ai
+                p.fillRect(QRectF(ai, yi, wpx, hi), fill)
+                src = QRectF(ph * dpr, 0, wpx * dpr, hs.height())
+                p.drawImage(QPointF(ai, yi), hs, src)
+                p.drawImage(QPointF(ai, yi + hi - 1), hs, src)
+                vsrc = QRectF(0, 0, vs.width(), hi * dpr)
+                if s0:
+                    p.drawImage(QPointF(ai, yi), vs, vsrc)
+                if s1:
+                    p.drawImage(QPointF(bi - 1, yi), vs, vsrc)
         thin = sel & ~fl
         for ai, bi, yi, hi in zip(a[thin].tolist(), b[thin].tolist(), y[thin].tolist(), bar_h[thin].tolist(),
                                   strict=True):
