@@ -237,6 +237,7 @@ def bench_gui(folder: Path, work: Path) -> dict:
             spent["refresh"].append((time.perf_counter() - t) * 1000)
 
     def timed_progress(*a, **k):
+        ticks_at.append((clock.elapsed(), a[2] if len(a) > 2 else ""))
         t = time.perf_counter()
         try:
             return orig_progress(*a, **k)
@@ -248,6 +249,8 @@ def bench_gui(folder: Path, work: Path) -> dict:
     window.runner.progress.connect(timed_progress)
 
     gaps: list[float] = []
+    gap_ends: list[int] = []
+    ticks_at: list[tuple[int, str]] = []  # (ms, file the worker was starting)
     clock = QElapsedTimer()
     ticker = QTimer()
     ticker.setInterval(5)
@@ -256,6 +259,7 @@ def bench_gui(folder: Path, work: Path) -> dict:
     def tick() -> None:
         now = clock.elapsed()
         gaps.append(now - last[0])
+        gap_ends.append(now)
         last[0] = now
 
     ticker.timeout.connect(tick)
@@ -278,6 +282,14 @@ def bench_gui(folder: Path, work: Path) -> dict:
     report = reports[0]
     window.close()
     over = [g for g in gaps if g > 50]
+    # name the files the worker was on during the worst stalls (the progress tick before the stall began)
+    worst = sorted(range(len(gaps)), key=lambda i: -gaps[i])[:5]
+    stall_files = []
+    for i in worst:
+        began = gap_ends[i] - gaps[i]
+        before = [f for t, f in ticks_at if t <= began]
+        stall_files.append({"ms": gaps[i], "at_ms": began, "file": Path(before[-1]).name if before and before[-1]
+                            else "(end of ingest: final refresh)"})
     return {
         "seconds": round(dt, 2), "files_per_second": round(report.count("imported") / dt, 1),
         "imported": report.count("imported"), "refused": report.count("refused"),
@@ -289,6 +301,7 @@ def bench_gui(folder: Path, work: Path) -> dict:
         "refresh_ms_median": round(statistics.median(spent["refresh"]) if spent["refresh"] else 0, 1),
         "progress_calls": len(spent["progress"]),
         "progress_ms_max": round(max(spent["progress"], default=0), 1),
+        "worst_stalls": stall_files,
     }
 
 
@@ -324,6 +337,8 @@ def main() -> int:
                   f"({gui['stalls_over_50ms']} over 50 ms; median tick {gui['median_tick_ms']} ms)")
             print(f"     refresh: {gui['refresh_calls']} calls, max {gui['refresh_ms_max']} ms, "
                   f"median {gui['refresh_ms_median']} ms; progress handler max {gui['progress_ms_max']} ms")
+            for st in gui["worst_stalls"]:
+                print(f"     stall {st['ms']} ms at {st['at_ms']} ms, worker on {st['file']}")
         print(json.dumps(out))
     finally:
         if not args.keep:
