@@ -274,8 +274,10 @@ def load_columns(project: Project, use_cache: bool = True) -> Columns:
             cols = _patch(project, cached, changed)
     if cols is None:
         cols = _query_columns(project)
+    # the log is emptied up to the mark just below, and seq is a plain rowid: the next change is
+    # numbered 1 again, so the cache's mark is 0 (with ``mark`` a later patch would miss changes)
     conn.execute("insert or replace into _timeline_columns (name, version, structure, mark, data) "
-                 "values ('columns', ?, ?, ?, ?)", [version, structure, mark, cols.to_bytes()])
+                 "values ('columns', ?, ?, 0, ?)", [version, structure, cols.to_bytes()])
     conn.execute("delete from _timeline_changes where seq <= ?", [mark])
     conn.commit()
     return cols

@@ -44,6 +44,7 @@ EVIDENCE_BG = "#FFE58F"  # the same highlight as the Source panel
 PRECISION_CHOICES = (Precision.DAY, Precision.WEEK, Precision.MONTH, Precision.QUARTER, Precision.HALF,
                      Precision.YEAR)
 DATE_HINT = "2025-06-05, 2025-W23, 2025-06, 2025-Q2, 2025-H1 or 2025"
+SPLIT_TEXT = "Split from merged event"
 EMPTY_TEXT = "Select an event on the timeline to see and correct it, or add one with “New event”."
 
 
@@ -53,6 +54,7 @@ class EventDetails(QWidget):
     edited = Signal()  # an edit was pushed (or undone/redone): refresh views
     eventCreated = Signal(int)  # a manual event was added: select it
     eventDeleted = Signal(int)
+    eventSplit = Signal(int)  # a report was split out of a merged event: it is an event of its own now
     sourceRequested = Signal(int, int, int)  # article id, start, end: show the text there
     errorOccurred = Signal(str)
 
@@ -140,7 +142,8 @@ class EventDetails(QWidget):
         self.new_button = QPushButton("New event")
         self.new_button.setToolTip("Add an event by hand (Ctrl+Shift+N)")
         self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete this event (it does not come back on re-extraction)")
+        self.delete_button.setToolTip("Delete this event with every article's report of it (they do not come back on "
+                                       "re-extraction)")
 
         form = QFormLayout()
         form.addRow("&Title:", self.title)
@@ -297,6 +300,11 @@ class EventDetails(QWidget):
             note = "Added by hand: no article." if not evidence else html.escape(evidence)
             return f"<p><i>{note}</i></p>"
         parts = []
+        articles = len({s.article_id for s in rows})
+        if len(rows) > 1:
+            # one happening reported by several articles (merged on import): each report can leave
+            parts.append(f"<p><i>Reported by {articles} article{'s' if articles != 1 else ''}; "
+                         "a report that tells another happening can be split from this event.</i></p>")
         for s in rows:
             text = s.evidence
             a, b = s.date_start - s.start_offset, s.date_end - s.start_offset
@@ -309,7 +317,9 @@ class EventDetails(QWidget):
             parts.append(
                 f'<p><b>{html.escape(s.title or "untitled")}</b>{" — " + html.escape(meta) if meta else ""}'
                 f'<br>{shown}<br><a href="source:{s.article_id}:{s.start_offset}:{s.end_offset}">'
-                "Show in the article</a></p>")
+                "Show in the article</a>"
+                + (f' · <a href="split:{s.event_id}">{SPLIT_TEXT}</a>' if len(rows) > 1 else "")
+                + "</p>")
         return "".join(parts)
 
     # ------------------------------------------------------------ edits
@@ -425,8 +435,22 @@ class EventDetails(QWidget):
         article_id, start, end = item.data(Qt.ItemDataRole.UserRole)
         self.sourceRequested.emit(int(article_id), int(start), int(end))
 
+    def split_source(self, event_id: int) -> int | None:
+        """Split one report (an events row among the sources) out of the event shown; undoable."""
+        if self._event_id is None or not self._exists():
+            return None
+        cmd = self._push(lambda p: undo.SplitEventCommand(p, event_id))
+        if cmd is None:
+            return None
+        self.reload()
+        self.eventSplit.emit(int(event_id))
+        return int(event_id)
+
     def _on_source_link(self, url: QUrl) -> None:
         kind, _, rest = url.toString().partition(":")
+        if kind == "split":
+            self.split_source(int(rest))
+            return
         if kind != "source":
             return
         article_id, start, end = (int(x) for x in rest.split(":"))
