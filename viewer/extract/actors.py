@@ -41,7 +41,7 @@ from viewer.core.resources import load_json
 from viewer.extract.quotes import cue_forms, verb_forms
 
 _APOS = "'’"
-_NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.|[A-Z][a-z]?)"
+_NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|(?:[A-Z]\.){1,3}|[A-Z][a-z]?)"
 # a personal name: 1-4 capitalised tokens, allowing initials and nobiliary particles
 _NAME = (
     _NAME_TOKEN
@@ -324,9 +324,9 @@ _TIME_WORDS = frozenset(
     "on today yesterday tonight tomorrow monday tuesday wednesday thursday friday saturday sunday last this "
     "next week month year earlier later early late also meanwhile".split()
 )
+_MODALS = frozenset("will would could can may might must should shall".split())
 _ACT_AUX = frozenset(
-    "has have had is was will would could can may might must should did does plans wants hopes aims needs "
-    "seeks".split()
+    "has have had is was will would could can may might must should did does plans wants hopes aims needs seeks".split()
 )
 
 
@@ -357,19 +357,30 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
         return False
     # a list of countries acting together: "Egypt, Syria and Morocco also committed troops"
     if depth < 6:
-        m = re.match(r"(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*and\s+)", rest)
+        m = re.match(r"(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*and\s+)(?:the\s+)?", rest)
         if m:
             nxt = lex.regex.match(text, end + m.end())
             if nxt and nxt.group() in lex.country_alias:
                 return _acts(text, nxt.start(), nxt.end(), lex, depth + 1)
             if m.group().strip() == ",":
-                return False  # "Washington, meanwhile, ..." is too loose
+                # "The Netherlands, home to ASML, tightened ...": an apposition closed by a
+                # comma, then the verb; anything looser ("Washington, meanwhile, ...") is not
+                app = re.match(r"\s*,\s*(?:a|an|the|home|which|whose|long|once|now)\b[^,;.()\n]{0,70},\s+", rest)
+                if app:
+                    after = _WORD.match(text, end + app.end())
+                    if after:
+                        lw = after.group().lower()
+                        if lw in lex.verbs or lw in _ACT_AUX or (lw.endswith("ed") and len(lw) > 4):
+                            return True
+                return False
     words = list(_WORD.finditer(rest))
     for i, wm in enumerate(words[:5]):
         w = wm.group()
         lw = w.lower()
         if lw in ("and", "or"):
             return False
+        if lw in _MODALS and i + 1 < len(words) and words[i + 1].group().islower():
+            return True  # "Washington would halve ...": a modal then a verb, whatever the verb
         if (
             lw in lex.auxiliaries
             or (lw.endswith("ly") and len(lw) > 4)
@@ -476,6 +487,11 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             en = lex.alias[w][0]
             if en.kind == "media" and s < 120 and text[s - 1 : s] == "(" and text[e : e + 1] == ")":
                 continue  # the wire credit of a dateline, "MOSCOW (AP) _", is not an actor
+            if en.kind in ("government", "agency", "ministry") and (
+                _LOCATIVE.search(text, max(0, s - 20), s)
+                or (w.startswith("the ") and _LOCATIVE_BARE.search(text, max(0, s - 12), s))
+            ):
+                continue  # "told reporters at the White House": the building, a place
             cands.append(
                 _Cand(
                     s,
@@ -530,7 +546,7 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         name = _trim_name(nm.group(), lex)
         if not name:
             continue
-        if any(t.isupper() and len(t) > 2 and t not in ("III", "IV") for t in name.split()):
+        if any(t.isupper() and len(t) > 2 and "." not in t and t not in ("III", "IV") for t in name.split()):
             continue  # "Mr. NICE GUY": capitals for emphasis, not a name
         known = lex.regex.match(text, nm.start())
         if known and len(known.group()) > len(name) and known.group() in lex.alias:
@@ -595,6 +611,7 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     _recurring_persons(text, lex, cands)
     _acronyms(text, lex, cands)
 
+    cands = [c for c in cands if not _not_an_actor(c, text)]
     chosen = _resolve_overlaps(cands)
 
     # 7: short names resolve to full names of the article
@@ -658,11 +675,7 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
         "name_end": re.compile(name_re + r"$"),
         # "its chairman, Alan Greenspan,", "Britain's chancellor of the Exchequer, Nigel Lawson."
         "role_then_name": re.compile(
-            r"\b(?:"
-            + roles
-            + r")(?:\s+of\s+(?:the\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)?)?,\s+"
-            + name_re
-            + r"(?=[,.;])"
+            r"\b(?:" + roles + r")(?:\s+of\s+(?:the\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)?)?,\s+" + name_re + r"(?=[,.;])"
         ),
         # "his mother Elisabeth Brotons", "his grandmothers, Mariela Quintana and Raquel Rodriguez,"
         "kin": re.compile(
@@ -771,7 +784,7 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             continue
         if " " not in name:
             continue  # a single word is a surname only if the article introduced it
-        if any(t.isupper() and len(t) > 2 for t in name.split()):
+        if any(t.isupper() and len(t) > 2 and "." not in t for t in name.split()):
             continue  # "NEW YORK" datelines, acronyms
         if any(t in lex.not_person_words for t in name.split()):
             continue  # "Catholic Garvaghy Road" is a place
@@ -856,6 +869,11 @@ def _trim_leading(name: str, lex: Lexicon) -> str:
     return " ".join(tokens)
 
 
+_LOCATIVE = re.compile(r"\b(?:at|outside|inside|into|near)\s+the\s+$")
+_LOCATIVE_BARE = re.compile(r"\b(?:at|outside|inside|into|near)\s+$")  # before an alias that holds "the"
+# a name ending in one of these is a building, a market index or a vehicle, not an actor
+# ("Cooperative Bank House", "Nasdaq Financial Index", "Air Force One")
+_END_PLACE_HEADS = frozenset("House Building Tower Towers Library Museum Hall Index Average Composite One".split())
 _PLACE_HEADS = frozenset(
     "Airport Base Road Street Avenue Square Plaza Bridge Station Stadium Harbor Harbour Port Island Islands "
     "Park Valley Canal Bay Beach Hills Mountains Desert".split()
@@ -938,11 +956,7 @@ def _organisations(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             k += len(seg)
             toks = list(seg)
             lead = 0
-            while (
-                toks
-                and (toks[0] in lex.org_lead_words or toks[0] in _CONNECTORS)
-                and toks[0] not in lex.org_heads
-            ):
+            while toks and (toks[0] in lex.org_lead_words or toks[0] in _CONNECTORS) and toks[0] not in lex.org_heads:
                 toks = toks[1:]
                 lead += 1
             while toks and toks[-1] in _CONNECTORS:
@@ -993,9 +1007,7 @@ def _headline_lines(text: str) -> tuple[tuple[int, int], ...]:
 @lru_cache(maxsize=1)
 def _media_regex() -> re.Pattern[str]:
     lex = lexicon()
-    return re.compile(
-        r"\b([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})\s+(?:" + _alts(lex.media_phrases) + r")\b"
-    )
+    return re.compile(r"\b([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})\s+(?:" + _alts(lex.media_phrases) + r")\b")
 
 
 _MEDIA_BEFORE = re.compile(
@@ -1067,6 +1079,24 @@ def _acronyms(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             cands.append(_Cand(m.start(), m.end(), a, org.name, org.kind, org.country, priority=0))
         else:
             cands.append(_Cand(m.start(), m.end(), a, a, "organization", priority=0))
+
+
+def _not_an_actor(c: _Cand, text: str) -> bool:
+    """Names found by rules (not the gazetteer) that are places, indices or sentence
+    adverbs: "Cooperative Bank House", "Big Board Composite", "Initially, the company"."""
+    if c.priority >= 3 or c.kind == "person":
+        return False
+    toks = c.name.split()
+    if len(toks) > 1 and toks[-1] in _END_PLACE_HEADS and c.name != "White House":
+        return True
+    # a capitalised adverb opening a sentence is no company ("Initially, the company said")
+    return (
+        len(toks) == 1
+        and toks[0].endswith("ly")
+        and len(toks[0]) > 5
+        and toks[0][0].isupper()
+        and (c.start == 0 or re.search(r"(?:[.!?][\"”'’]?\s+|\n\s*)$", text[max(0, c.start - 4) : c.start]) is not None)
+    )
 
 
 def _resolve_overlaps(cands: list[_Cand]) -> list[_Cand]:
@@ -1214,7 +1244,8 @@ def _short_names(
 
 
 _GENERIC_REF = re.compile(
-    r"\b(?:the|a|an|its|this|that)\s+(ministry|department|agency|commission|bureau|regulator|company|firm|group)\b"
+    r"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]his|[Tt]hat)\s+(ministry|department|agency|commission|bureau|regulator|company|"
+    r"firm|group|spokesperson|spokesman|spokeswoman|airline|chipmaker|automaker|carmaker|lender|bank)\b"
 )
 _GENERIC_KINDS = {
     "ministry": ("ministry",),
@@ -1226,6 +1257,16 @@ _GENERIC_KINDS = {
     "company": ("company",),
     "firm": ("company",),
     "group": ("company",),
+    "airline": ("company",),
+    "chipmaker": ("company",),
+    "automaker": ("company",),
+    "carmaker": ("company",),
+    "lender": ("company",),
+    "bank": ("company",),
+    # "the spokesperson said": the spokesperson named last (matched on role below)
+    "spokesperson": ("person",),
+    "spokesman": ("person",),
+    "spokeswoman": ("person",),
 }
 
 
@@ -1243,9 +1284,13 @@ def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
             continue
         noun = m.group(1)
         kinds = _GENERIC_KINDS[noun]
+        if kinds == ("person",) and m.group().split()[0].lower() != "the":
+            continue  # "a spokesperson" may be anyone's; only "the spokesperson" points back
         for c in reversed(chosen[: i + 1]):
-            if c.kind in kinds and (
-                noun not in ("ministry", "department", "commission") or noun in c.name.lower()
+            if (
+                c.kind in kinds
+                and (noun not in ("ministry", "department", "commission") or noun in c.name.lower())
+                and (c.kind != "person" or "spokes" in c.role.lower())
             ):
                 extra.append(_Cand(s, e, noun, c.name, c.kind, c.country, generic=True))
                 break
@@ -1254,9 +1299,7 @@ def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
     return sorted(chosen + extra, key=lambda c: c.start)
 
 
-_ADMINISTRATION = re.compile(
-    r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(administration|government|cabinet|White House)\b"
-)
+_ADMINISTRATION = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(administration|government|cabinet|White House)\b")
 
 
 def _administrations(text: str, lex: Lexicon, chosen: list[_Cand]) -> list[_Cand]:

@@ -338,10 +338,12 @@ def _subject_before(ctx: Context, cue_start: int, floor: int) -> tuple[str | Non
         if lw in _SUBJECT_PRONOUNS:
             return _resolve_pronoun(ctx, lw, cue_start), True
     if last is None:
+        if re.search(r"\b(?:the|this|that|its)\s+statement\s*$", frame, re.IGNORECASE):
+            issuer = _statement_issuer(ctx, cue_start)
+            if issuer:
+                return issuer, True
         return None, False
-    words = [
-        w for w in between if w.lower() not in _MODIFIER_OK and not (w.lower().endswith("ly") and len(w) > 4)
-    ]
+    words = [w for w in between if w.lower() not in _MODIFIER_OK and not (w.lower().endswith("ly") and len(w) > 4)]
     if not words:
         return last.name, True
     if (
@@ -351,6 +353,30 @@ def _subject_before(ctx: Context, cue_start: int, floor: int) -> tuple[str | Non
     ):
         return last.name, True
     return None, True
+
+
+_STATEMENT = re.compile(r"\bstatements?\b", re.IGNORECASE)
+
+
+def _statement_issuer(ctx: Context, before: int) -> str | None:
+    """Who issued "the statement": the actor named beside the last earlier mention of a
+    statement ("A statement by the Foreign Affairs Department", "X said in a statement")."""
+    lo = max(0, before - 1500)
+    hits = [m for m in _STATEMENT.finditer(ctx.text, lo, before)]
+    # the statement that is the subject of this very cue does not count
+    for hit in reversed(hits[:-1] if hits and before - hits[-1].end() < 4 else hits):
+        si = _sentence_index(ctx, hit.start())
+        s, e = ctx.sentences[si]
+        ms = _outside(ctx, _mentions_in(ctx, s, e))
+        if not ms:
+            continue
+        by = re.match(r"\s+(?:by|from|of|issued by)\s+", ctx.text[hit.end() : hit.end() + 16])
+        if by:
+            after = [m for m in ms if m.start >= hit.end()]
+            if after:
+                return after[0].name
+        return min(ms, key=lambda m: abs(m.start - hit.start())).name
+    return None
 
 
 def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | None, bool]:
@@ -385,9 +411,7 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
             break  # "'freedom,' a vision he called a cliche": an apposition to the quote
         rest_words = len(re.findall(r"\w+", text[cue.end() : tail_end]))
         near = k == 0 and cue.start() - offset < 120
-        final = rest_words <= 8 or re.match(
-            r"\s+(?:on|in|at|to|during|after|before|from)\b", text[cue.end() :]
-        )
+        final = rest_words <= 8 or re.match(r"\s+(?:on|in|at|to|during|after|before|from)\b", text[cue.end() :])
         if not (near or final):
             continue
         name, found = _subject_before(ctx, cue.start(), offset)
@@ -457,7 +481,11 @@ def _before_attribution(
         after = _mentions_in(ctx, m.end(), min(sent_end, m.end() + 120))
         if after and after[0].start - m.end() < 40:
             return after[0].name, True
-    cues = [c for c in _cue_regex().finditer(text, lo, span.open_at) if _outside_quote(ctx, c.start())]
+    cues = [
+        c
+        for c in _cue_regex().finditer(text, lo, span.open_at)
+        if _outside_quote(ctx, c.start()) and not _nominal_cue(text, c)
+    ]
     if not cues:
         # "X: '...'" — a colon right after a named actor (headline/transcript style)
         if re.search(r":\s*$", text[sent_start : span.open_at]):
@@ -490,10 +518,7 @@ def _before_attribution(
         if (
             before_words
             and before_words[-1].lower() not in _AUX_BEFORE_PARTICIPLE
-            and (
-                text[lo : cue.start()].rstrip().endswith(",")
-                or before_words[-1].lower() not in _SUBJECT_PRONOUNS
-            )
+            and (text[lo : cue.start()].rstrip().endswith(",") or before_words[-1].lower() not in _SUBJECT_PRONOUNS)
         ):
             obj = re.findall(r"[\w'’]+", between)
             passive = not obj or obj[0].lower() == "as" or (len(obj) == 1 and obj[0].endswith(("'s", "’s")))
@@ -524,6 +549,23 @@ def _before_attribution(
         # "Bush denounced ... and said ...": a second verb of the same subject
         return _main_subject(ctx, sent_start, cue.start())
     return _subject_before(ctx, cue.start(), lo)
+
+
+_DETERMINERS = re.compile(
+    r"\b(?:the|a|an|that|this|these|those|its|his|her|their|our|your|of|for|no|any|every|each|such|new|"
+    r"whose)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _nominal_cue(text: str, cue: re.Match[str]) -> bool:
+    """A cue word used as a noun: "demand for AI chips", "the call", "a report", "that
+    pledge". Only the base and -s forms are ambiguous; past and -ing forms are verbs."""
+    w = cue.group().lower()
+    lemma = cue_forms().get(w)
+    if lemma is None or w not in (lemma, lemma + "s", lemma + "es"):
+        return False
+    return bool(_DETERMINERS.search(text, max(0, cue.start() - 12), cue.start()))
 
 
 def _outside_quote(ctx: Context, offset: int) -> bool:
@@ -624,6 +666,28 @@ def _label_lemmas() -> frozenset[str]:
     return frozenset(_speech()["label_verbs"])
 
 
+_NOT_NOUN_AFTER = frozenset(
+    "to toward towards for of in on at with and or but that which as by from than is was are were will would "
+    "has had have be been said says could should may might can into over under about against after before "
+    "while because if when it he she they we i you".split()
+)
+
+
+def _scare_quote(text: str, span: _Span, qtext: str) -> bool:
+    """A short quoted word or two between a determiner and the noun it qualifies: "the
+    'reciprocal' tariffs", "its 'America First' policy"."""
+    if len(qtext.split()) > 3 or text[span.end : span.close_end][:1] in ",.;:!?":
+        return False  # '"total reset," it now ...': punctuation inside the marks ends a clause
+    before = text[max(0, span.open_at - 12) : span.open_at]
+    if not re.search(r"\b(?:the|a|an|its|his|her|their|our|so-called|these|those|this|that)\s+$", before, re.I):
+        return False
+    nxt = re.match(r"\s+([a-z][a-z-]*)\b", text[span.close_end : span.close_end + 30])
+    if not nxt:
+        return False
+    w = nxt.group(1)
+    return w not in _NOT_NOUN_AFTER and w not in cue_forms() and not w.endswith("ly")
+
+
 _STARTS_UNIT = re.compile(r"(?:[.!?][\"”'’]*\s*|\n\s*|^\s*)$")
 
 
@@ -668,6 +732,13 @@ def find_quotes(ctx: Context) -> list[Quote]:
             # a second quotation in the sentence with no cue of its own: "called it a
             # 'significant step' ... and 'a strategic divestiture'"
             speaker, found = prev_quote.speaker, True
+        if not found and opens_unit and si > 0 and ctx.sentences[si - 1][0] >= prev_close:
+            # a sentence of narration between the previous quote and this one names the
+            # speaker ("Howard said the Queen is interested. 'She is ...'"): it wins over
+            # continuing the earlier quote
+            prev = _previous_sentence_speaker(ctx, si)
+            if prev:
+                speaker, found = prev, True
         if not found and opens_unit and prev_quote is not None and 0 <= span.open_at - prev_close < 400:
             # a quote continuing the previous one ("'...,' said X. 'It's going to get bloody.'")
             speaker, found = prev_quote.speaker, prev_quote.speaker is not None
@@ -685,6 +756,8 @@ def find_quotes(ctx: Context) -> list[Quote]:
                 ns, ne = ctx.sentences[nxt]
                 if ne - ns < 80:
                     speaker, found = _after_attribution(ctx, _Span(ns, ns, ns, ns), ne)
+        if speaker is not None and _scare_quote(text, span, qtext):
+            speaker = None  # "the 'reciprocal' tariffs": a label inside a noun phrase, no one's words
         q = Quote(
             text=qtext,
             start=span.start,
