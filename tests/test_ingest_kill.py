@@ -48,7 +48,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "PYTHONHASHSEED": "0"}
 
 
-def check_project(path: Path, expected_cache: dict[str, tuple[int, int, int, int]]) -> int:
+def check_project(path: Path, expected_cache: dict[str, tuple]) -> int:
     """Integrity, and every stored article complete; returns the number of articles."""
     conn = sqlite3.connect(path)
     try:
@@ -68,15 +68,24 @@ def check_project(path: Path, expected_cache: dict[str, tuple[int, int, int, int
         for table in ("events", "quotes", "mentions", "unresolved"):
             counts[table] = dict(project.db.execute(
                 f"select article_id, count(*) from [{table}] group by article_id").fetchall())
+        events_of: dict[int, list[tuple]] = {}
+        for r in project.db.execute(
+                "select article_id, start_offset, end_offset, title, date_value from events"):
+            events_of.setdefault(r[0], []).append(tuple(r[1:]))
         for aid in ids:
             article = project.article_for_extraction(aid)
             h = project.db.execute("select text_hash from articles where id = ?", [aid]).fetchone()[0]
             if h not in expected_cache:
                 ex = extract(article)
-                expected_cache[h] = (len(ex.events), len(ex.quotes), len(ex.actor_mentions), len(ex.unresolved))
+                expected_cache[h] = (
+                    (len(ex.events), len(ex.quotes), len(ex.actor_mentions), len(ex.unresolved)),
+                    sorted((e.start, e.end, e.title, e.when.value) for e in ex.events),
+                )
             got = tuple(counts[t].get(aid, 0) for t in ("events", "quotes", "mentions", "unresolved"))
-            assert got == expected_cache[h], f"article {aid} ({article.path}): stored {got}, " \
-                                             f"extraction gives {expected_cache[h]}"
+            want, want_events = expected_cache[h]
+            assert got == want, f"article {aid} ({article.path}): stored {got}, extraction gives {want}"
+            # the very events, not only as many: same evidence offsets, titles and dates
+            assert sorted(events_of.get(aid, [])) == want_events, f"article {aid}: events differ"
         dup = project.db.execute(
             "select count(*) - count(distinct text_hash), count(*) - count(distinct path) from articles"
         ).fetchone()
@@ -109,7 +118,7 @@ def test_sigkill_at_random_moments_leaves_a_consistent_project(articles: Path, t
     full = time.monotonic() - t0
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
 
-    cache: dict[str, tuple[int, int, int, int]] = {}
+    cache: dict[str, tuple] = {}
     project, generation = tmp_path / "killed-0.dateline", 0
     stored: list[int] = []
     kills = attempts = 0
