@@ -324,6 +324,7 @@ _TIME_WORDS = frozenset(
     "on today yesterday tonight tomorrow monday tuesday wednesday thursday friday saturday sunday last this "
     "next week month year earlier later early late also meanwhile".split()
 )
+_STATE_AFTER_MODAL = frozenset("be have become remain seem not also still".split())
 _MODALS = frozenset("will would could can may might must should shall".split())
 _ACT_AUX = frozenset(
     "has have had is was will would could can may might must should did does plans wants hopes aims needs seeks".split()
@@ -379,7 +380,12 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
         lw = w.lower()
         if lw in ("and", "or"):
             return False
-        if lw in _MODALS and i + 1 < len(words) and words[i + 1].group().islower():
+        if (
+            lw in _MODALS
+            and i + 1 < len(words)
+            and words[i + 1].group().islower()
+            and words[i + 1].group() not in _STATE_AFTER_MODAL
+        ):
             return True  # "Washington would halve ...": a modal then a verb, whatever the verb
         if (
             lw in lex.auxiliaries
@@ -485,6 +491,13 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
             continue
         if w in lex.alias:
             en = lex.alias[w][0]
+            sub = _SUBSIDIARY.match(text, e) if en.kind == "company" else None
+            if sub:
+                # "UBS Securities", "Goldman Sachs Asset Management": a named unit of the
+                # company is an actor of its own
+                full = text[s : sub.end()]
+                cands.append(_Cand(s, sub.end(), full, full, "company", en.country, priority=3))
+                continue
             if en.kind == "media" and s < 120 and text[s - 1 : s] == "(" and text[e : e + 1] == ")":
                 continue  # the wire credit of a dateline, "MOSCOW (AP) _", is not an actor
             if en.kind in ("government", "agency", "ministry") and (
@@ -705,7 +718,21 @@ def _company_patterns() -> list[re.Pattern[str]]:
         # "Rivex shares fell", "shares of Rivex"
         re.compile(name + r"(?:['’]s)?[ \t]+shares\b"),
         re.compile(r"\b(?i:shares)[ \t]+(?:of|in)[ \t]+" + name),
+        # "Rivex's chief executive", "Rivex CEO Ann Li": corporate offices belong to companies
+        re.compile(
+            name + r"(?:['’]s)?[ \t]+(?:chief[ \t]+executive|CEO|chief[ \t]+financial[ \t]+officer|CFO|"
+            r"chief[ \t]+operating[ \t]+officer|board[ \t]+of[ \t]+directors|shareholders|share[ \t]+price)\b"
+        ),
     ]
+
+
+# "analysts at Merrill Lynch, Goldman Sachs and Kidder Peabody": the places people of a
+# trade work at are companies (or bodies, when a head word says so)
+_STAFF_AT = re.compile(
+    r"\b(?i:analysts?|economists?|strategists?|traders?|executives?|researchers?|bankers?|brokers?|"
+    r"dealers?|investors?|lawyers?|engineers?|employees|workers|staff)[ \t]+(?:at|with|from)[ \t]+"
+)
+_LIST_NAME = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&.'’-]*){0,3}")
 
 
 def _companies(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
@@ -725,11 +752,27 @@ def _companies(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             start = m.start("name") + raw.find(toks[0]) if toks else m.start("name")
             if text[start : start + len(name)] != name:
                 continue
-            if name in lex.alias:
+            if name in lex.alias or name in lex.surname:
                 continue  # the gazetteer already knows it
             if any(o.startswith(name) for o in org_names):
                 continue  # "Anheuser shares": the short name of an organisation named in full
             cands.append(_Cand(start, start + len(name), name, name, "company", priority=1))
+    for m in _STAFF_AT.finditer(text):
+        pos = m.end()
+        while True:
+            nm = _LIST_NAME.match(text, pos)
+            if not nm:
+                break
+            name = nm.group().rstrip(".,")
+            if name in lex.alias or name in lex.country_alias or name in lex.demonym or name in lex.stopwords:
+                pass  # the gazetteer or the country rules already speak for it
+            elif not any(o.startswith(name) for o in org_names):
+                kind = _org_kind(name, lex) if _is_org_name(name, lex) else "company"
+                cands.append(_Cand(nm.start(), nm.start() + len(name), name, name, kind, priority=2))
+            sep = re.match(r"(?:,[ \t]+(?:and[ \t]+)?|[ \t]+and[ \t]+)(?=[A-Z])", text[nm.end() : nm.end() + 8])
+            if not sep:
+                break
+            pos = nm.end() + sep.end()
 
 
 def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
@@ -820,7 +863,7 @@ def _recurring_persons(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
             placed.add(word)
         if nxt_is_cap:
             continue
-        if not prev or not prev[0].isupper() or prev[-1] in ".!?\"'”":
+        if not prev or not prev[0].isupper() or prev[-1] in ".!?\"'”" or prev in lex.stopwords:
             alone.setdefault(word, []).append(w.start())
     # every leading part of an organisation's name ("Polly Peck" of "Polly Peck International")
     org_prefixes = set()
@@ -869,6 +912,10 @@ def _trim_leading(name: str, lex: Lexicon) -> str:
     return " ".join(tokens)
 
 
+_SUBSIDIARY = re.compile(
+    r"[ \t]+(?:[A-Z][a-z]+[ \t]+)?(?:Securities|Asset[ \t]+Management|Capital[ \t]+Markets|Research|Investments?|"
+    r"Wealth[ \t]+Management|Global[ \t]+Markets|Foundation)\b"
+)
 _LOCATIVE = re.compile(r"\b(?:at|outside|inside|into|near)\s+the\s+$")
 _LOCATIVE_BARE = re.compile(r"\b(?:at|outside|inside|into|near)\s+$")  # before an alias that holds "the"
 # a name ending in one of these is a building, a market index or a vehicle, not an actor

@@ -87,7 +87,7 @@ def cue_forms() -> dict[str, str]:
 
 # --- finding quotations ---------------------------------------------------------
 
-_OPEN_CLOSE = {"“": "”", '"': '"', "``": "''", "‘": "’", "'": "'"}
+_OPEN_CLOSE = {"“": "”", '"': '"', "``": "''", "‘": "’", "'": "'", "''": "''"}
 # a single ‘ or ' opens a quote only after a space/opening punctuation and closes before
 # a non-letter, and only for short phrases: apostrophes (don't, Trump’s) are far more common
 _SINGLE_MAX = 60
@@ -118,6 +118,13 @@ def find_quote_spans(text: str) -> list[_Span]:
             continue
         mark = m.group()
         s = m.start()
+        if mark == "''" and (s == 0 or text[s - 1] in " \t\n([—–") and text[s + 2 : s + 3].isalnum():
+            # typewriter text where the opening `` was lost: ''Word ... '' opens a quote
+            span = _close_quote(text, s + 2, "''", "''")
+            if span is not None:
+                spans.append(span)
+                i = span.close_end
+            continue
         if mark in ("”", "’", "''"):
             continue  # a closer with no opener: stray or apostrophe
         if mark in ("'", "‘"):
@@ -338,6 +345,10 @@ def _subject_before(ctx: Context, cue_start: int, floor: int) -> tuple[str | Non
         if lw in _SUBJECT_PRONOUNS:
             return _resolve_pronoun(ctx, lw, cue_start), True
     if last is None:
+        rep = re.search(r"\b([Hh]is|[Hh]er)\s+(?:[a-z]+\s+)?([a-z]+)\s*$", frame)
+        if rep and rep.group(2) in _representatives():
+            # "his spokeswoman said": the person he/she refers to speaks through them
+            return _resolve_pronoun(ctx, "he" if rep.group(1).lower() == "his" else "she", cue_start), True
         if re.search(r"\b(?:the|this|that|its)\s+statement\s*$", frame, re.IGNORECASE):
             issuer = _statement_issuer(ctx, cue_start)
             if issuer:
@@ -399,7 +410,7 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
         if w1 in cues:
             after = _mentions_in(ctx, offset, min(tail_end, offset + 160))
             return (after[0].name if after else None), True
-    cue_list = list(_cue_regex().finditer(text, offset, tail_end))
+    cue_list = [c for c in _cue_regex().finditer(text, offset, tail_end) if not _capital_mid_sentence(text, c)]
     final = _final_attribution(ctx, offset, tail_end, cue_list)
     if final is not None:
         return final, True
@@ -484,7 +495,7 @@ def _before_attribution(
     cues = [
         c
         for c in _cue_regex().finditer(text, lo, span.open_at)
-        if _outside_quote(ctx, c.start()) and not _nominal_cue(text, c)
+        if _outside_quote(ctx, c.start()) and not _nominal_cue(text, c) and not _capital_mid_sentence(text, c)
     ]
     if not cues:
         # "X: '...'" — a colon right after a named actor (headline/transcript style)
@@ -558,6 +569,15 @@ _DETERMINERS = re.compile(
 )
 
 
+def _capital_mid_sentence(text: str, cue: re.Match[str]) -> bool:
+    """A capitalised cue word inside a sentence is part of a name ("the United States",
+    "Said Ali"); capitals count only where a sentence or quotation opens ("Replied X")."""
+    if not cue.group()[:1].isupper():
+        return False
+    before = text[max(0, cue.start() - 4) : cue.start()].rstrip(" \t")
+    return bool(before) and before[-1] not in ".!?\"”'’`\n:;—–-("
+
+
 def _nominal_cue(text: str, cue: re.Match[str]) -> bool:
     """A cue word used as a noun: "demand for AI chips", "the call", "a report", "that
     pledge". Only the base and -s forms are ambiguous; past and -ing forms are verbs."""
@@ -623,7 +643,7 @@ def _previous_sentence_speaker(ctx: Context, sent_index: int) -> str | None:
     if sent_index == 0:
         return None
     ps, pe = ctx.sentences[sent_index - 1]
-    cue = _cue_regex().search(ctx.text, ps, pe)
+    cue = next((c for c in _cue_regex().finditer(ctx.text, ps, pe) if not _capital_mid_sentence(ctx.text, c)), None)
     if not cue:
         return None
     name, _ = _subject_before(ctx, cue.start(), ps)
