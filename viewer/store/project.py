@@ -283,9 +283,11 @@ def merge_report(conn: sqlite3.Connection, event_id: int) -> int | None:
     if not ids:
         return None
     scored = []
+    same: set[int] = set()
     for c in _reports(conn, f"e.id in {_IN}", [json.dumps(sorted(ids))]):
         if _nested(new.t0, new.t1, c.t0, c.t1) and same_happening(new.event, c.event):
             scored.append((-similarity(new.event, c.event), c.id, c.leader))
+            same.add(c.id)
     if not scored:
         return None
     splits = split_pairs(conn, new.article_id)
@@ -300,6 +302,10 @@ def merge_report(conn: sqlite3.Connection, event_id: int) -> int | None:
         if not all(_nested(new.t0, new.t1, m[5], m[6]) for m in members):
             continue
         if any(frozenset((new.key, tuple(m[1:5]))) in splits for m in members):
+            continue
+        # every other article's report in the group tells the same happening as this one, not just
+        # one of them: one loose match must not chain two happenings of a day together
+        if not all(m[0] in same for m in members if m[1] != new.article_id):
             continue
         group = [m[0] for m in members] + [event_id]
         leader = choose_leader(conn, group)
