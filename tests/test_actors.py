@@ -64,10 +64,7 @@ def test_countries_act_only_as_agents(text: str, acting: set[str]) -> None:
 
 
 def test_surname_resolves_to_full_name_and_keeps_aliases() -> None:
-    text = (
-        "Trade Minister Lena Halvorsen arrived in Oslo. Halvorsen said the talks went well. "
-        "Later Halvorsen left."
-    )
+    text = "Trade Minister Lena Halvorsen arrived in Oslo. Halvorsen said the talks went well. Later Halvorsen left."
     res = find_actors(text)
     assert [a.name for a in res.actors if a.kind == "person"] == ["Lena Halvorsen"]
     actor = next(a for a in res.actors if a.name == "Lena Halvorsen")
@@ -172,3 +169,71 @@ def test_the_government_of_the_country_named_in_the_sentence() -> None:
     res = find_actors("In Havana, the government gave a guarded response. The government later said more.")
     assert [(m.text, m.name) for m in res.mentions] == [("government", "Cuba")]
     assert next(a for a in res.actors if a.name == "Cuba").aliases == []
+
+
+@pytest.mark.parametrize(
+    ("text", "acting"),
+    [
+        # a list of countries with "the" before the last one acts as a whole
+        ("Chile, Peru and the Philippines on Friday joined the pact.", {"Chile", "Peru", "Philippines"}),
+        # an apposition between the country and its verb
+        ("The Netherlands, home to several chip toolmakers, tightened its rules.", {"Netherlands"}),
+        # a modal before any verb is an action; a modal before a state is not
+        ("Officials said Washington would halve the levy.", {"United States"}),
+        ("Officials said Chile and Peru would be the main beneficiaries.", set()),
+    ],
+)
+def test_countries_in_lists_appositions_and_after_modals(text: str, acting: set[str]) -> None:
+    governments = {n for n, k in names(text).items() if k == "government"}
+    assert governments == acting
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Analysts at Brandt Mercer, Oakhill Lowe and Velden Kraus said stocks fell.",
+            {"Brandt Mercer": "company", "Oakhill Lowe": "company", "Velden Kraus": "company"},
+        ),
+        (
+            "Korvath's chief executive, Ann Lindgren, said profits fell.",
+            {"Korvath": "company", "Ann Lindgren": "person"},
+        ),
+        # a named unit of a listed company is its own actor, not the parent
+        (
+            "said Paul Ostrander, an economist at UBS Securities.",
+            {"Paul Ostrander": "person", "UBS Securities": "company"},
+        ),
+        # gazetteer companies with no tell-tale word
+        (
+            "Merrill Lynch and Goldman Sachs cut their forecasts.",
+            {"Merrill Lynch": "company", "Goldman Sachs": "company"},
+        ),
+    ],
+)
+def test_companies_by_gazetteer_and_patterns(text: str, expected: dict[str, str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The blast shattered the Cooperative Bank House.",  # a building
+        "Declines outnumbered gains on the Nasdaq Financial Index.",  # a market index
+        "Initially, the company said it would close the unit.",  # a sentence adverb
+        "Treasury Secretary Scott Bessent told reporters at the White House that talks went well.",  # a place
+    ],
+)
+def test_places_indices_and_adverbs_are_not_institutions(text: str) -> None:
+    assert all(k == "person" for k in names(text).values()), names(text)
+
+
+def test_initials_stay_in_a_name() -> None:
+    assert names("The chipmaker's chief executive, C.C. Wei, told analysts.") == {"C.C. Wei": "person"}
+
+
+def test_definite_spokesperson_refers_back_to_the_last_spokesperson() -> None:
+    text = "Foreign Ministry spokesperson Lin Jian spoke on Monday. Later the spokesperson declined to comment."
+    res = find_actors(text)
+    later = [m for m in res.mentions if m.text == "spokesperson" and m.start > 40]
+    assert [m.name for m in later] == ["Lin Jian"]

@@ -118,9 +118,7 @@ def test_offsets_index_the_text() -> None:
 
 def test_british_single_quotes() -> None:
     text = "‘We will not accept the ministers’ terms, and we won’t be rushed,’ said Minister Hana Kobayashi."
-    assert quotes(text) == [
-        ("We will not accept the ministers’ terms, and we won’t be rushed", "Hana Kobayashi")
-    ]
+    assert quotes(text) == [("We will not accept the ministers’ terms, and we won’t be rushed", "Hana Kobayashi")]
 
 
 def test_thought_verb_inside_a_speech_complement() -> None:
@@ -181,3 +179,48 @@ def test_participle_after_attribution_does_not_change_the_speaker() -> None:
         '"These measures are legitimate," a ministry spokesperson said, adding that Beijing remained open.'
     )
     assert quotes(text) == [("These measures are legitimate", "China's Ministry of Commerce")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the statement said" speaks for whoever issued the statement named before
+        (
+            "A statement by the Foreign Affairs Department condemned the blasts.\n\n"
+            '"We deplore these senseless acts," the statement said.',
+            [("We deplore these senseless acts", "Foreign Affairs Department")],
+        ),
+        # "the ministry said" after the ministry was named, capitalised at a sentence start
+        (
+            "China's Ministry of Commerce confirmed the deal on Saturday. The ministry said both sides would "
+            '"work together."',
+            [("work together.", "China's Ministry of Commerce")],
+        ),
+        # narration naming a speaker between two quotes wins over continuing the first
+        (
+            '"Save the republic," said Senator Arno Vitt. Premier Jana Holt said the queen was informed. '
+            '"She is following it closely."',
+            [("Save the republic", "Arno Vitt"), ("She is following it closely.", "Jana Holt")],
+        ),
+        # a noun that looks like a cue ("demand for") does not hide the real cue
+        (
+            'Chief executive Lars Enqvist told analysts that demand for chips remained "insane".',
+            [("insane", "Lars Enqvist")],
+        ),
+        # a capitalised cue form inside a name is not a cue ("the United States")
+        (
+            "Foreign Minister Don McKinnon spoke. McKinnon's spokeswoman said the United States had "
+            '"very good intelligence" on the sites.',
+            [("very good intelligence", "Don McKinnon")],
+        ),
+        # typewriter copy whose opening `` was lost
+        (
+            "Minister Ivo Brandt spoke. ''Countries have the right,'' Brandt said.",
+            [("Countries have the right", "Ivo Brandt")],
+        ),
+        # a scare-quoted word inside a noun phrase is no one's words
+        ('President Donald Trump paused most of the "reciprocal" tariffs on Wednesday.', [("reciprocal", None)]),
+    ],
+)
+def test_attribution_by_reference_and_position(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert quotes(text) == expected
