@@ -386,3 +386,62 @@ def test_details_panel_lists_sources_and_splits_with_undo(qtbot):
     w.show_event(_id(p, STEEL_TITLE))
     assert w.split_source(_id(p, STEEL_TITLE)) is None and stack.count() == 1
     assert not w.error.isHidden()
+
+
+# ---------------------------------------------------------------- merging by hand
+
+def test_merge_by_hand_joins_groups_forgets_the_split_and_survives_re_extraction():
+    p = make_pair()
+    a, b, steel = _id(p, PACT_TITLE_A), _id(p, PACT_TITLE_B), _id(p, STEEL_TITLE)
+    edits.split_event(p, b)
+    before = dump(p)
+    change = edits.merge_events(p, [b, a])
+    assert change.result == a and p.group_event_ids(b) == [a, b]
+    assert dump(p)["event_splits"] == []
+    after = dump(p)
+    apply_change(p, change, "before")
+    assert dump(p) == before
+    apply_change(p, change, "after")
+    assert dump(p) == after
+    p.set_published(2, date(2025, 9, 10), pact_b())
+    p.set_published(1, date(2025, 9, 10), pact_a())
+    assert p.group_event_ids(a) == [a, b]
+    # the user's call, even where the rule says no: a tariff rise and the pact
+    edits.merge_events(p, [a, steel])
+    assert p.group_event_ids(steel) == [a, b, steel] and p.source_count(steel) == 2
+
+
+def test_merge_by_hand_needs_two_happenings():
+    p = make_pair()
+    with pytest.raises(EditError, match="two or more"):
+        edits.merge_events(p, [_id(p, PACT_TITLE_A), _id(p, PACT_TITLE_B)])
+    with pytest.raises(EditError):
+        edits.merge_events(p, [_id(p, STEEL_TITLE), 999])
+
+
+def test_merge_and_split_commands_undo_and_redo(qtbot):
+    from PySide6.QtGui import QUndoStack
+
+    from viewer.ui import undo
+
+    p = make_pair()
+    a, b, steel = _id(p, PACT_TITLE_A), _id(p, PACT_TITLE_B), _id(p, STEEL_TITLE)
+    start = dump(p)
+    stack = QUndoStack()
+    stack.push(undo.SplitEventCommand(p, b))
+    split = dump(p)
+    cmd = undo.MergeEventsCommand(p, [a, steel])
+    stack.push(cmd)
+    assert cmd.result == a and p.group_event_ids(steel) == [a, steel]
+    stack.undo()
+    assert dump(p) == split
+    stack.undo()
+    assert dump(p) == start
+    stack.redo()
+    stack.redo()
+    assert p.group_event_ids(a) == [a, steel] and p.group_event_ids(b) == [b]
+    # deleting what the timeline shows takes every report of it
+    stack.push(undo.DeleteEventsCommand(p, [a]))
+    assert p.db.conn.execute("select count(*) from events where id in (?, ?)", [a, steel]).fetchone()[0] == 0
+    stack.undo()
+    assert p.group_event_ids(a) == [a, steel]

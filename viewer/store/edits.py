@@ -702,6 +702,42 @@ def remove_article(project: Project, article_id: int) -> Change:
     return _edit(project, f"Remove article “{title}”", ("articles", "events", "quotes", "actors"), body)
 
 
+def merge_events(project: Project, event_ids: Iterable[int]) -> Change:
+    """Make the happenings of ``event_ids`` one (the user's call where the automatic match held
+    back): their groups join, every report stays a source. The reports are marked as the
+    user's, so re-extraction keeps them grouped; splits recorded between them are forgotten.
+    ``Change.result`` is the leader (the event the timeline shows).
+    """
+    ids = sorted({int(i) for i in event_ids})
+    for eid in ids:
+        _event_exists(project, eid)
+    conn = project.db.conn
+    groups = {tuple(group_ids(conn, eid)) for eid in ids}
+    if len(groups) < 2:
+        raise EditError("choose two or more events to merge")
+    union = sorted({m for g in groups for m in g})
+    keys = {tuple(r) for r in conn.execute(
+        "select article_id, coalesce(start_offset, 0), coalesce(end_offset, 0), coalesce(date_start, 0) "
+        f"from events where id in {_IDS} and article_id is not null", [json.dumps(union)])}
+    articles = sorted({k[0] for k in keys})
+    stale = [r[0] for r in conn.execute(
+        f"select id, article_a, start_a, end_a, date_a, article_b, start_b, end_b, date_b from event_splits "
+        f"where article_a in {_IDS} and article_b in {_IDS}", [json.dumps(articles), json.dumps(articles)])
+        if tuple(r[1:5]) in keys and tuple(r[5:9]) in keys]
+    first = _one(project, "select title from events where id = ?", [ids[0]])
+
+    def body(rec: _Recorder) -> int:
+        rec.watch_ids("events", "id", union)
+        rec.watch_ids("event_splits", "id", stale)
+        conn.execute(f"update events set user_edited = 1 where id in {_IDS}", [json.dumps(union)])
+        conn.execute(f"delete from event_splits where id in {_IDS}", [json.dumps(stale)])
+        leader = choose_leader(conn, union)
+        set_group(conn, union, leader)
+        return leader
+
+    return _edit(project, f"Merge {len(groups)} events into “{first}”", ("events", "quotes"), body)
+
+
 def split_event(project: Project, event_id: int) -> Change:
     """Take one article's report out of the happening it was merged into: it becomes an event
     of its own on the timeline (the rest of the group stays together, with a new leader if the

@@ -149,6 +149,14 @@ class DeleteEventsCommand(EditCommand):
         super().__init__(project, lambda p: edits.delete_events(p, ids, whole_happening))
 
 
+class MergeEventsCommand(EditCommand):
+    """Make several events one happening (their reports become its sources); ``result``: the leader."""
+
+    def __init__(self, project: Project, event_ids: Iterable[int]) -> None:
+        ids = list(event_ids)
+        super().__init__(project, lambda p: edits.merge_events(p, ids))
+
+
 class SplitEventCommand(EditCommand):
     """Take one article's report out of a merged event; ``result``: its id (now an event of its own)."""
 
