@@ -692,27 +692,50 @@ class Project:
             "select text, start_offset, end_offset, value from unresolved where article_id = ? "
             "order by start_offset", [article_id]))
 
+    def _group_counts(self, link: str, key: str) -> dict:
+        """Per actor (or issue) of ``link``, its rows' count minus what grouping takes away:
+        {key: (member rows, leaders only members name)}; a timeline event counts once
+        however many of its reports name the actor. Reads only member rows (a few), so the
+        panels keep the speed of a plain count."""
+        # CROSS JOIN fixes the loop order: member rows through the merged_into index first (with a
+        # plain join SQLite walked every link row: 170 ms instead of 8 at 100k events)
+        sql = (f"select l.{key}, count(*), count(distinct case when not exists (select 1 from {link} x "
+               f"where x.event_id = e.merged_into and x.{key} = l.{key}) then e.merged_into end) "
+               f"from events e cross join {link} l on l.event_id = e.id where e.merged_into is not null "
+               f"group by l.{key}")
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(sql)}
+
     def issues(self) -> list[IssueRow]:
+        """Issues in taxonomy order with the number of timeline events (groups count once) about each."""
         sql = """
         select i.id, i.label, i.colour, i.parent,
-          (select count(distinct coalesce(e.merged_into, e.id)) from event_issues ei
-             join events e on e.id = ei.event_id where ei.issue_id = i.id) as n
+          (select count(*) from event_issues ei where ei.issue_id = i.id) as n
         from issues i order by i.position, i.label"""
-        return [IssueRow(r["id"], r["label"], r["colour"], r["parent"], r["n"]) for r in self.db.query(sql)]
+        fix = self._group_counts("event_issues", "issue_id")
+        out = []
+        for r in self.db.query(sql):
+            members, extra = fix.get(r["id"], (0, 0))
+            out.append(IssueRow(r["id"], r["label"], r["colour"], r["parent"], r["n"] - members + extra))
+        return out
 
     def actors(self) -> list[ActorRow]:
+        """Visible actors, most events first; events are timeline events (groups count once)."""
         sql = """
         select a.id, a.name, a.kind, a.country,
-          (select count(distinct coalesce(e.merged_into, e.id)) from event_actors ea
-             join events e on e.id = ea.event_id where ea.actor_id = a.id) as n_events,
+          (select count(*) from event_actors ea where ea.actor_id = a.id) as n_events,
           (select count(*) from quotes q where q.speaker_id = a.id) as n_quotes,
           (select group_concat(alias, '|') from actor_aliases aa where aa.actor_id = a.id) as aliases
-        from actors a where a.hidden = 0 order by n_events desc, n_quotes desc, a.name"""
-        return [
-            ActorRow(r["id"], r["name"], r["kind"] or "", r["country"] or "", r["n_events"], r["n_quotes"],
-                     sorted(set((r["aliases"] or "").split("|")) - {""}))
-            for r in self.db.query(sql)
-        ]
+        from actors a where a.hidden = 0"""
+        fix = self._group_counts("event_actors", "actor_id")
+        rows = []
+        for r in self.db.query(sql):
+            members, extra = fix.get(r["id"], (0, 0))
+            rows.append(ActorRow(r["id"], r["name"], r["kind"] or "", r["country"] or "",
+                                 r["n_events"] - members + extra, r["n_quotes"],
+                                 sorted(set((r["aliases"] or "").split("|")) - {""})))
+        # the order the panel opens with (SQLite's binary text order is Python's code point order)
+        rows.sort(key=lambda a: (-a.events, -a.quotes, a.name))
+        return rows
 
     def quotes(self) -> list[QuoteRow]:
         sql = """
