@@ -445,3 +445,21 @@ def test_merge_and_split_commands_undo_and_redo(qtbot):
     assert p.db.conn.execute("select count(*) from events where id in (?, ?)", [a, steel]).fetchone()[0] == 0
     stack.undo()
     assert p.group_event_ids(a) == [a, steel]
+
+
+def test_panel_counts_take_a_group_once_even_when_only_a_member_names_the_actor():
+    p = Project()
+    p.sync_issues(ISSUES)
+    only_norland = pact_a()
+    only_norland.events[0].actors = ["Norland"]
+    p.add_article(_article(PACT_A, "Pact in Valmo", "Harbour Daily"), only_norland)
+    p.add_article(_article(PACT_B + " " + STEEL_B, "Ports and steel", "Estria Wire"), pact_b())
+    a = _id(p, PACT_TITLE_A)
+    assert p.group_event_ids(a) == [a, _id(p, PACT_TITLE_B)]
+    assert {r.name: r.events for r in p.actors()} == {"Norland": 2, "Estria": 1}
+    assert {r.id: r.events for r in p.issues()} == {"shipping": 1, "tariffs": 1}
+    estria = p.db.conn.execute("select id from actors where name = 'Estria'").fetchone()[0]
+    assert p.event_ids_for_actor(estria) == [a]
+    assert set(p.actor_ids_for_event(a)) == {estria, p.db.conn.execute(
+        "select id from actors where name = 'Norland'").fetchone()[0]}
+    assert event_details(p, a)["actors"] == ["Estria", "Norland"]
