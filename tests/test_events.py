@@ -107,13 +107,9 @@ def test_reduced_passive_versus_active_past() -> None:
 def test_same_happening_across_articles() -> None:
     from viewer.extract.events import same_happening
 
-    one = extract(
-        Article(text="Donald Trump and Xi Jinping held a phone call on Thursday.", published=ANCHOR)
-    )
+    one = extract(Article(text="Donald Trump and Xi Jinping held a phone call on Thursday.", published=ANCHOR))
     two = extract(
-        Article(
-            text="Xi Jinping and Donald Trump spoke by phone on June 5, 2025 in a long call.", published=None
-        )
+        Article(text="Xi Jinping and Donald Trump spoke by phone on June 5, 2025 in a long call.", published=None)
     )
     other = extract(Article(text="Donald Trump raised tariffs on steel on Thursday.", published=ANCHOR))
     month = extract(Article(text="Donald Trump and Xi Jinping held a phone call in March.", published=ANCHOR))
@@ -155,9 +151,7 @@ def test_titles(text: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_family_name_first_and_quoted_words_in_titles() -> None:
-    text = (
-        'Commerce ministry spokesman He Yadong said on Thursday that Washington had "abused export controls".'
-    )
+    text = 'Commerce ministry spokesman He Yadong said on Thursday that Washington had "abused export controls".'
     assert events(text) == [("2025-03-13", "He Yadong says Washington had abused export controls")]
     text = "Vice Premier He Lifeng met Scott Bessent on Monday."
     assert events(text) == [("2025-03-10", "He Lifeng meets Bessent")]
@@ -169,6 +163,48 @@ def test_date_inside_the_object_is_skipped() -> None:
 
 
 def test_date_between_subject_and_verb_stays_out_of_the_title() -> None:
-    assert events("President Donald Trump today denounced the tariffs.") == [
-        ("2025-03-14", "Trump denounces tariffs")
-    ]
+    assert events("President Donald Trump today denounced the tariffs.") == [("2025-03-14", "Trump denounces tariffs")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the start of a period is not a happening; a 'when' clause after it is
+        ("Nvidia shares posted their biggest one-day gain since 2019.", []),
+        (
+            "Protests have been held since early January, when President Donald Trump announced the levy.",
+            [("2025-01", "Trump announces levy")],
+        ),
+        # a plural noun beside the date is no verb when the clause has a past-tense one
+        (
+            "Japan tightened its export licensing rules in February.",
+            [("2025-02", "Japan tightens export licensing rules")],
+        ),
+        # the actor in an apposition to the subject does not act
+        (
+            "The Netherlands, home to toolmaker ASML, tightened its export rules in February.",
+            [("2025-02", "Netherlands tightens export rules")],
+        ),
+        # 'starting Thursday' is the date's preposition, not the verb
+        (
+            "China said it would impose an 84 percent tariff on American goods starting Thursday.",
+            [("2025-03-13", "China imposes 84 percent tariff on American goods")],
+        ),
+        # quantifiers do not change the number; quotation marks do not reach the title
+        (
+            "Treasurer Peter Costello and Attorney General Daryl Williams all voted Friday to support the plan.",
+            [("2025-03-14", "Costello and Williams vote to support the plan")],
+        ),
+        (
+            "On Friday, President Donald Trump called the move 'very hostile' and threatened to cancel the summit.",
+            [("2025-03-14", "Trump calls move very hostile")],
+        ),
+        # a surname with a particle keeps it
+        (
+            "European Commission President Ursula von der Leyen welcomed the pause on Thursday.",
+            [("2025-03-13", "Von der Leyen welcomes pause")],
+        ),
+    ],
+)
+def test_titles_and_non_events(text: str, expected: list[tuple[str, str]]) -> None:
+    assert events(text) == expected

@@ -40,10 +40,17 @@ _STOP_OBJECT = frozenset(
     "during since after before as amid while when where which who that because despite following until "
     "than if although though whereas according saying adding".split()
 )
-_PREPOSITIONS = frozenset(
-    "on in at by from over about for of to with into against under between among".split()
-)
+_PREPOSITIONS = frozenset("on in at by from over about for of to with into against under between among".split())
 _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
+# quotation marks left around words of a title ("calls it very hostile'"); apostrophes inside
+# words stay ("Xi's")
+_QUOTE_MARKS = re.compile(r"``|''|[“”\"]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
+_DATE_LEADS = frozenset("starting beginning effective".split())  # "a tariff starting Thursday"
+_SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+# words between a subject and its verb that neither name nor number it ("Costello and Hill all voted")
+_QUANTIFIERS = frozenset("all both each together jointly".split())
+# particles that belong to a surname ("von der Leyen", "da Silva")
+_PARTICLES = frozenset("von van der den de da di du dos bin al el la le".split())
 # words a title must not end on ("... duties on up", "... platform late")
 _DETERMINERS = frozenset("a an the its their his her our this that these those such some any".split())
 # words a subject cannot start with: the title would be "Has been expected", "Yesterday trims"
@@ -56,7 +63,11 @@ _TIME_WORDS = frozenset(
     "today yesterday tomorrow tonight now then later earlier recently monday tuesday wednesday thursday friday "
     "saturday sunday".split()
 )
-_TRAILING = _DETERMINERS | _PREPOSITIONS | frozenset("and or late early earlier later up down".split())
+_TRAILING = (
+    _DETERMINERS
+    | _PREPOSITIONS
+    | frozenset("and or late early earlier later up down starting beginning effective".split())
+)
 _CLAUSE_SPLIT = re.compile(
     r"[;:—–]|,[”\"’']?\s+(?=(?:and|but|while|which|who|whereas|although|though|after|before|as|when|raising|"
     r"saying|adding|describing|offering|prompting|sending|leaving|making)\b)|\s\((?!\w+\))|"
@@ -192,14 +203,16 @@ def _short(name: str, seen_aliases: dict[str, set[str]], kind: str, country: str
 
 def _short_form(name: str, seen_aliases: dict[str, set[str]], country: str) -> str:
     parts = name.split()
+    particle = next((k for k, p in enumerate(parts[1:-1], 1) if p in _PARTICLES), None)
+    if particle is not None and name not in _known_short_names():
+        return " ".join(parts[particle:])  # "Ursula von der Leyen" -> "von der Leyen"
     for a in sorted(seen_aliases.get(name, ()), key=len):
         if " " not in a and a in parts:
             return a
     if name in _known_short_names():
         return _known_short_names()[name]
     if len(parts) > 1 and (
-        ("-" in parts[-1] and parts[-1][0].isupper())
-        or (len(parts) == 2 and country in _family_first_countries())
+        ("-" in parts[-1] and parts[-1][0].isupper()) or (len(parts) == 2 and country in _family_first_countries())
     ):
         # "Yeo Han-koo", "He Yadong": the family name comes first (unless it reads as a
         # pronoun in a title: "He says ..." -> the full name)
@@ -223,13 +236,7 @@ _NOT_PAST = frozenset(
 
 def _looks_past(word: str, v: _Vocab) -> bool:
     """A regular past tense or participle ("rallied", "conferred") not in the lists."""
-    return (
-        len(word) > 4
-        and word.endswith("ed")
-        and "-" not in word
-        and word not in _NOT_PAST
-        and word not in v.states
-    )
+    return len(word) > 4 and word.endswith("ed") and "-" not in word and word not in _NOT_PAST and word not in v.states
 
 
 def _lemma_of_past(word: str) -> str:
@@ -269,12 +276,14 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
         if skip and skip[0] <= w.start() < skip[1]:
             # the date itself is left out ("agreed on Monday to extend ..."), with the
             # preposition that introduced it
-            if out and out[-1].lower() in _PREPOSITIONS:
+            if out and (out[-1].lower() in _PREPOSITIONS or out[-1].lower() in _DATE_LEADS):
                 out.pop()
             continue
         lw = w.group().lower()
         if lw in _STOP_OBJECT or lw == "to" and out:
             break
+        if lw == "and" and out and re.match(r"\s+[a-z]+ed\b", text[w.end() : w.end() + 20]):
+            break  # "called it hostile and threatened ...": a second verb, another happening
         if not out and lw in _DETERMINERS:
             continue
         if lw in _DETERMINERS and lw not in ("a", "an", "the"):
@@ -401,6 +410,10 @@ class EventBuilder:
             if actors or issues or dated:
                 used_values: set[str] = set()
                 for t in sent_timexes:
+                    if _SINCE.search(self.text, max(0, t.start - 8), t.start) and not re.match(
+                        r",?\s+when\b", self.text[t.end : t.end + 8]
+                    ):
+                        continue  # "the biggest gain since 2008": where a period starts, not a happening
                     tp = timepoint_of(t, self.anchor_known)
                     if tp is None or tp.value in used_values:
                         continue
@@ -491,9 +504,7 @@ class EventBuilder:
             return None
         between = _WORD.findall(window[best.end() :])
         if len(between) > 14 or any(
-            (x.lower() in self.v.verbs and x.islower())
-            or x.lower() in self.v.irregular_past
-            or x.endswith("ed")
+            (x.lower() in self.v.verbs and x.islower()) or x.lower() in self.v.irregular_past or x.endswith("ed")
             for x in between
         ):
             return None
@@ -505,24 +516,23 @@ class EventBuilder:
     def _nominal_at(self, t) -> str | None:
         """An event noun the date modifies: "Thursday's call", "the May pact", "June 5 talks"."""
         after = self.text[t.end : t.end + 40]
-        m = re.match(
-            r"(?:[’']s)?\s+((?:[a-z-]+\s+){0,2}?)(" + self.v.nominal_regex.pattern[5:-3] + r")\b", after
-        )
+        m = re.match(r"(?:[’']s)?\s+((?:[a-z-]+\s+){0,2}?)(" + self.v.nominal_regex.pattern[5:-3] + r")\b", after)
         if m:
             between = m.group(1).split()
             # "today denounced the tariffs": a verb between makes the noun its object
-            if any(
-                w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between
-            ):
+            if any(w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between):
                 return None
             return m.group(2).lower()
         return None
 
-    def _event_for(
-        self, s: int, e: int, t, tp: TimePoint, actors: list[str], issues: list[str]
-    ) -> Event | None:
+    def _event_for(self, s: int, e: int, t, tp: TimePoint, actors: list[str], issues: list[str]) -> Event | None:
         text = self.text
         cs, ce = _clause_bounds(text, s, e, t.start)
+        when = re.match(r",?\s+when\s+", text[t.end : t.end + 10])
+        if when and _SINCE.search(text, max(0, t.start - 8), t.start):
+            # "since early December, when Castro promised ...": the when-clause is the happening
+            cs = t.end + when.end()
+            ce = max(ce, _clause_bounds(text, s, e, cs)[1])
         noun = self._nominal_at(t) or self._nominal_before(cs, t)
         title = None
         if noun is not None:
@@ -622,6 +632,8 @@ class EventBuilder:
                 )
             ):
                 continue  # "the export ban" is a noun
+            if (lw in _DATE_LEADS or lw == "from") and 0 <= t.start - w.end() <= 5:
+                continue  # "a tariff starting Thursday": the date's preposition, not the verb
             if (
                 lw in self.v.verbs
                 or lw in self.v.irregular_past
@@ -636,15 +648,18 @@ class EventBuilder:
         before = [v for v in verbs if v[1].start() < t.start]
         after = [v for v in verbs if v[1].start() >= t.end]
         cand = before[-1] if before else after[0]
+        pasts = [v for v in verbs if v[2] in self.v.irregular_past or _looks_past(v[2], self.v)]
+        if cand not in pasts and pasts and self._noun_like(ws, cand[0]):
+            # "tightened its export licensing rules in September": a plural noun next to
+            # the date is no verb when the clause has a past-tense verb
+            cand = min(pasts, key=lambda v: abs(v[1].start() - t.start))
         lead = [x.group().lower() for x in _words(text, cs, t.start)]
         if before and after and all(x in _PREPOSITIONS or x in ("and", "then", "but", "also") for x in lead):
             cand = after[0]  # "..., and on Friday the ministry announced ...": the date opens the clause
         i, w, lw = cand
         prev = ws[i - 1].group().lower() if i > 0 else ""
         if prev == "to" and len(verbs) > 1:
-            other = [
-                v for v in verbs if v is not cand and (v[0] == 0 or ws[v[0] - 1].group().lower() != "to")
-            ]
+            other = [v for v in verbs if v is not cand and (v[0] == 0 or ws[v[0] - 1].group().lower() != "to")]
             if other:
                 i, w, lw = other[0]
                 prev = ws[i - 1].group().lower() if i > 0 else ""
@@ -657,6 +672,13 @@ class EventBuilder:
             or _lemma_of_past(lw)
         )
         subj = [m for m in self._participants(cs, w.start())]
+        if len(subj) > 1:
+            app = re.match(r"\s*,[^,;]{1,100},\s*", text[subj[0].end : w.start()])
+            if app:
+                # "The Netherlands, home to toolmaker ASML, tightened ...": the apposition
+                # describes the subject; its actors do not act
+                hi = subj[0].end + app.end()
+                subj = [m for m in subj if not (subj[0].end <= m.start < hi)]
         obj = self._shorten(_object_phrase(text, w.end(), ce, (t.start, t.end)), w.end(), ce)
         if lw in cue_forms() and not obj:
             # "Huang said last week that the company had ..." -> what was said
@@ -723,6 +745,7 @@ class EventBuilder:
                 and not x.group().lower().endswith("ly")
                 and not (t.start <= x.start() < t.end)  # "Bush today denounced": the date
                 and x.group().lower() not in _TIME_WORDS
+                and x.group().lower() not in _QUANTIFIERS
                 and x.group() not in ("s", "'s", "’s")
             ]
             if (
@@ -756,10 +779,27 @@ class EventBuilder:
         title = " ".join(x for x in (head, verb, obj) if x)
         if not obj and lemma in self.v.states:
             return None
+        title = _QUOTE_MARKS.sub("", title)
         title = re.sub(r"\s+", " ", title).strip()
         if len(title) > 80:
             title = title[:77].rsplit(" ", 1)[0] + "…"
         return _cap(title)
+
+    def _noun_like(self, ws: list[re.Match[str]], i: int) -> bool:
+        """A base or -s form right after a lowercase word that is neither an auxiliary,
+        a pronoun nor an adverb ("licensing rules", "port fees") reads as a noun."""
+        if i == 0:
+            return False
+        prev = ws[i - 1].group()
+        lp = prev.lower()
+        return (
+            prev.islower()
+            and lp not in self.v.auxiliaries
+            and lp not in ("he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "to")
+            and not lp.endswith("ly")
+            and lp not in _TIME_WORDS
+            and not any(m.start <= ws[i - 1].start() < m.end for m in self.mentions)
+        )
 
     def _shorten(self, phrase: str, start: int, end: int) -> str:
         """Actors inside a title's object by their short names ("meets Lutnick", not
@@ -803,9 +843,7 @@ class EventBuilder:
         title = self._verb_title(cs, ce, s, e, fake)
         if title is None:
             return None
-        when = TimePoint(
-            prev.when.start, prev.when.end, prev.when.precision, Origin.INFERRED, prev.when.value
-        )
+        when = TimePoint(prev.when.start, prev.when.end, prev.when.precision, Origin.INFERRED, prev.when.value)
         return Event(
             title=title,
             when=when,
@@ -865,9 +903,7 @@ def same_happening(a: Event, b: Event, threshold: float = 0.3) -> bool:
     merge reports into one event with several sources; the user can split it again."""
     if a.when.end < b.when.start or b.when.end < a.when.start:
         return False
-    inner, outer = (
-        (a.when, b.when) if (a.when.end - a.when.start) <= (b.when.end - b.when.start) else (b.when, a.when)
-    )
+    inner, outer = (a.when, b.when) if (a.when.end - a.when.start) <= (b.when.end - b.when.start) else (b.when, a.when)
     if not (outer.start <= inner.start and inner.end <= outer.end):
         return False
     if not (set(a.actors) & set(b.actors) or set(a.issues) & set(b.issues)):
