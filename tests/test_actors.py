@@ -237,3 +237,21 @@ def test_definite_spokesperson_refers_back_to_the_last_spokesperson() -> None:
     res = find_actors(text)
     later = [m for m in res.mentions if m.text == "spokesperson" and m.start > 40]
     assert [m.name for m in later] == ["Lin Jian"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("Chile and Peru signed the pact. Both countries will cut duties.", "Both countries", {"Chile", "Peru"}),
+        (
+            "Premier Ana Ruiz met Chancellor Olaf Brandt on Monday. The two leaders spoke of steel.",
+            "The two leaders",
+            {"Ana Ruiz", "Olaf Brandt"},
+        ),
+        # fewer actors of that kind than the number says: no guess
+        ("Premier Ana Ruiz spoke on Monday. The two leaders then left.", "The two leaders", set()),
+    ],
+)
+def test_group_references(text: str, phrase: str, expected: set[str]) -> None:
+    res = find_actors(text)
+    assert {m.name for m in res.mentions if m.text == phrase} == expected

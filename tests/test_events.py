@@ -208,3 +208,17 @@ def test_date_between_subject_and_verb_stays_out_of_the_title() -> None:
 )
 def test_titles_and_non_events(text: str, expected: list[tuple[str, str]]) -> None:
     assert events(text) == expected
+
+
+def test_group_reference_takes_the_actors_and_inherits_the_date() -> None:
+    text = (
+        "President Donald Trump and President Lee Jae-myung met in Gyeongju on March 10. "
+        "The two presidents agreed to a one-year truce under which both would suspend port fees."
+    )
+    got = extract(Article(text=text, published=ANCHOR)).events
+    assert [(e.when.label(), e.title) for e in got] == [
+        ("2025-03-10", "Trump and Lee meet in Gyeongju"),
+        ("2025-03-10", "Trump and Lee agree to a one-year truce"),
+    ]
+    assert got[1].when.origin == Origin.INFERRED
+    assert set(got[1].actors) == {"Donald Trump", "Lee Jae-myung"}

@@ -633,6 +633,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     # 8: "the ministry", "a ministry spokesperson": the ministry named last
     chosen = _generic_references(text, chosen)
 
+    # 8b: "the two presidents", "both sides": the last actors of that kind named before
+    chosen = _group_references(text, chosen)
+
     # 9: "the Trump administration": the government of that leader's country
     chosen = _administrations(text, lex, chosen)
 
@@ -1341,6 +1344,42 @@ def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
             ):
                 extra.append(_Cand(s, e, noun, c.name, c.kind, c.country, generic=True))
                 break
+    if not extra:
+        return chosen
+    return sorted(chosen + extra, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=1)
+def _group_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    nouns: dict[str, str] = load_json("extract/events.json")["group_nouns"]
+    alts = "|".join(sorted(nouns, key=len, reverse=True))
+    rx = re.compile(r"\b(?:[Tt]he\s+(two|three|four)|[Bb]oth(?:\s+the)?|[Tt]he\s+two\s+[a-z]+)\s+(" + alts + r")\b")
+    return rx, nouns
+
+
+_COUNT = {"two": 2, "three": 3, "four": 4}
+
+
+def _group_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
+    """'The two presidents agreed ...': the actors of that kind named last before the
+    phrase (within about three sentences), as many as the number says (two for 'both')."""
+    rx, nouns = _group_regex()
+    extra: list[_Cand] = []
+    for m in rx.finditer(text):
+        kind = nouns[m.group(2)]
+        n = _COUNT.get((m.group(1) or "two").lower(), 2)
+        kinds = ("government", "country") if kind == "government" else (kind,)
+        picked: list[_Cand] = []
+        for c in reversed(chosen):
+            if c.end > m.start():
+                continue
+            if m.start() - c.end > 600 or len(picked) == n:
+                break
+            if c.kind in kinds and c.name not in [p.name for p in picked]:
+                picked.append(c)
+        if len(picked) == n:
+            for c in reversed(picked):
+                extra.append(_Cand(m.start(), m.end(), m.group(), c.name, c.kind, c.country, generic=True))
     if not extra:
         return chosen
     return sorted(chosen + extra, key=lambda c: c.start)

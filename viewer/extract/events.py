@@ -84,6 +84,7 @@ class _Vocab:
     groups: dict[str, int]  # noun -> group index
     anaphors: frozenset[str]
     anaphor_heads: frozenset[str]
+    group_regex: re.Pattern[str]
     auxiliaries: frozenset[str]
     past_forms: frozenset[str]
     irregular_past: dict[str, str]  # past form -> lemma
@@ -119,6 +120,12 @@ def vocab() -> _Vocab:
         groups=groups,
         anaphors=frozenset(data["anaphors"]),
         anaphor_heads=frozenset(data["anaphor_heads"]),
+        # "The two presidents agreed ...": a group named just before, by number
+        group_regex=re.compile(
+            r"\s*(?:[Tt]he\s+(?:two|three|four)|[Bb]oth(?:\s+the)?)\s+(?:"
+            + "|".join(sorted(data["group_nouns"], key=len, reverse=True))
+            + r")\b"
+        ),
         auxiliaries=frozenset(data["auxiliaries"]),
         past_forms=frozenset(past),
         irregular_past={f: lem for lem, fs in _irregular_table().items() for f in fs[1:3]},
@@ -834,12 +841,22 @@ class EventBuilder:
             return None
         first = m.group(1).lower()
         second = (m.group(2) or "").lower()
-        points_back = first in ("it", "they") or (first in self.v.anaphors and second in self.v.anaphor_heads)
+        group = self.v.group_regex.match(text, s, e)
+        points_back = (
+            first in ("it", "they")
+            or (first in self.v.anaphors and second in self.v.anaphor_heads)
+            or group is not None
+        )
+
         if not points_back or not (actors or issues):
             return None
         # the main clause opens the sentence; its verb is the happening
         cs, ce = _clause_bounds(text, s, e, s)
-        fake = DatedExpression(ce, ce, "", "DATE", prev.when.value, True, False)
+        # after a group ("The two presidents agreed to a truce under which China will
+        # suspend ..."), the first verb; otherwise the verb nearest the clause end, as for
+        # a date there ("That deal had temporarily reduced tariffs ...")
+        at = max(cs, group.end()) if group else ce
+        fake = DatedExpression(at, at, "", "DATE", prev.when.value, True, False)
         title = self._verb_title(cs, ce, s, e, fake)
         if title is None:
             return None
