@@ -222,3 +222,8 @@ def test_group_reference_takes_the_actors_and_inherits_the_date() -> None:
     ]
     assert got[1].when.origin == Origin.INFERRED
     assert set(got[1].actors) == {"Donald Trump", "Lee Jae-myung"}
+
+
+def test_auxiliary_before_a_verb_is_not_the_happening() -> None:
+    text = "On March 7, Trade Minister Joseph Kimotho had just ended a news conference."
+    assert events(text) == [("2025-03-07", "Kimotho ends news conference")]

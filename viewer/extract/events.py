@@ -639,6 +639,8 @@ class EventBuilder:
                 )
             ):
                 continue  # "the export ban" is a noun
+            if lw in self.v.auxiliaries and self._verb_follows(ws, i):
+                continue  # "had just ended": the auxiliary is not the happening, the verb after it is
             if (lw in _DATE_LEADS or lw == "from") and 0 <= t.start - w.end() <= 5:
                 continue  # "a tariff starting Thursday": the date's preposition, not the verb
             if (
@@ -791,6 +793,15 @@ class EventBuilder:
         if len(title) > 80:
             title = title[:77].rsplit(" ", 1)[0] + "…"
         return _cap(title)
+
+    def _verb_follows(self, ws: list[re.Match[str]], i: int) -> bool:
+        """A verb form right after word ``i``, past an adverb or two ("had just ended")."""
+        for w in ws[i + 1 : i + 4]:
+            lw = w.group().lower()
+            if lw.endswith("ly") or lw in ("just", "not", "also", "already", "still", "never", "now", "been"):
+                continue
+            return lw in self.v.irregular_past or _looks_past(lw, self.v) or lw.endswith("ing")
+        return False
 
     def _noun_like(self, ws: list[re.Match[str]], i: int) -> bool:
         """A base or -s form right after a lowercase word that is neither an auxiliary,
