@@ -227,3 +227,17 @@ def test_group_reference_takes_the_actors_and_inherits_the_date() -> None:
 def test_auxiliary_before_a_verb_is_not_the_happening() -> None:
     text = "On March 7, Trade Minister Joseph Kimotho had just ended a news conference."
     assert events(text) == [("2025-03-07", "Kimotho ends news conference")]
+
+
+def test_pronoun_subject_skips_people_of_the_other_gender() -> None:
+    text = "Ms. Ana Ruiz met Mr. Olaf Brandt on Friday. She signed the steel deal on Monday."
+    got = extract(Article(text=text, published=ANCHOR)).events
+    assert (got[-1].when.label(), got[-1].title, got[-1].actors) == (
+        "2025-03-10",
+        "Ruiz signs steel deal",
+        ["Ana Ruiz"],
+    )
+
+
+def test_honorific_in_the_object_is_shortened_not_cut() -> None:
+    assert events("Ms. Ana Ruiz met Mr. Olaf Brandt on Friday.") == [("2025-03-14", "Ruiz meets Brandt")]

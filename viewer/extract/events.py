@@ -46,6 +46,7 @@ _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 # words stay ("Xi's")
 _QUOTE_MARKS = re.compile(r"``|''|[“”\"]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 _DATE_LEADS = frozenset("starting beginning effective".split())  # "a tariff starting Thursday"
+_ABBREV = "Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec"
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 # words between a subject and its verb that neither name nor number it ("Costello and Hill all voted")
 _QUANTIFIERS = frozenset("all both each together jointly".split())
@@ -276,9 +277,11 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
     out: list[str] = []
     stop = end
     # a dot ends the object unless it closes an abbreviation ("U.S.", "Corp.")
-    m_punct = re.search(r"[,;:—–!?()]|(?<![A-Z])\.(?=\s|$)|[\"“”](?=\s*(?:,|$|[A-Z]))", text[start:end])
-    if m_punct:
+    for m_punct in re.finditer(r"[,;:—–!?()]|(?<![A-Z])\.(?=\s|$)|[\"“”](?=\s*(?:,|$|[A-Z]))", text[start:end]):
+        if m_punct.group() == "." and re.search(r"\b(?:" + _ABBREV + r")$", text[start : start + m_punct.start()]):
+            continue  # "met Mr. Brandt", "Acme Corp. said": an abbreviation's dot
         stop = start + m_punct.start()
+        break
     for w in _words(text, start, stop):
         if skip and skip[0] <= w.start() < skip[1]:
             # the date itself is left out ("agreed on Monday to extend ..."), with the
@@ -338,6 +341,7 @@ class EventBuilder:
         issues: list[IssueMention],
         anchor_known: bool,
         attribution_spans: list[tuple[int, int]] | None = None,
+        gender: dict[str, str] | None = None,
     ) -> None:
         self.text = text
         self.sentences = sentences
@@ -355,6 +359,7 @@ class EventBuilder:
         self._mention_starts = [m.start for m in self.mentions]
         # sources ("according to Chinese state media") report, they do not take part
         self.sources = attribution_spans or []
+        self.gender = gender or {}
 
     # -- per-sentence material
     def _in(self, items: list, s: int, e: int) -> list:
@@ -449,16 +454,24 @@ class EventBuilder:
         return events
 
     def _pronoun_actor(self, s: int, e: int) -> list[str]:
-        """'She also pledged ...': the person a subject pronoun stands for (the last
-        person named before the sentence), so that the happening has its actor."""
+        """'She also pledged ...': the person a subject pronoun stands for, so that the
+        happening has its actor."""
         m = re.search(r"\b(he|she|He|She)\b", self.text[s:e])
         if not m:
             return []
-        k = bisect.bisect_left(self._mention_starts, s)
+        p = self._person_for(m.group(1), s)
+        return [p.name] if p else []
+
+    def _person_for(self, pronoun: str, before: int) -> ActorMention | None:
+        """The person he/she stands for: the last person named before ``before`` whose
+        known gender does not contradict the pronoun (genders come from titles, the
+        gazetteer and sentences opening with He/She)."""
+        want = "m" if pronoun.lower() == "he" else "f"
+        k = bisect.bisect_left(self._mention_starts, before)
         for x in reversed(self.mentions[max(0, k - 60) : k]):
-            if x.end <= s and x.kind == "person":
-                return [x.name]
-        return []
+            if x.end <= before and x.kind == "person" and self.gender.get(x.name, want) == want:
+                return x
+        return None
 
     def _dedupe_key(self, ev: Event, t) -> tuple[str, int]:
         """The same happening named twice ("an agreement signed in May" ... "the May
@@ -726,7 +739,8 @@ class EventBuilder:
                 return _cap(" ".join(x for x in (_join(names), w.group(), obj) if x))
             np = self._subject_np(cs, w, i, ws)
             if np.lower() in ("he", "she"):
-                prior = [m for m in self.mentions if m.end <= w.start() and m.kind == "person"][-1:]
+                found = self._person_for(np, w.start())
+                prior = [found] if found else []
                 np = _join(self._title_names(prior)) if prior else ""
             if np and np.split()[0].lower() in _BAD_HEADS:
                 np = ""
@@ -742,7 +756,8 @@ class EventBuilder:
             pron = re.search(r"\b(he|she)\b", text[cs : w.start()], re.IGNORECASE)
             if pron:
                 # he/she: the last person named; "they" is too often a group to guess
-                subj = [m for m in self.mentions if m.end <= cs and m.kind == "person"][-1:]
+                found = self._person_for(pron.group(1), cs)
+                subj = [found] if found else []
         if subj:
             names = self._title_names(subj)
             head = _join(names)
@@ -823,8 +838,12 @@ class EventBuilder:
         """Actors inside a title's object by their short names ("meets Lutnick", not
         "meets Commerce Secretary Howard Lutnick")."""
         for m in self._in(self.mentions, start, end):
-            if m.text in phrase and m.kind == "person":
-                phrase = phrase.replace(m.text, _short(m.name, self.aliases, m.kind, m.country), 1)
+            if m.kind != "person":
+                continue
+            for written in (m.text, m.text.replace(".", "")):  # titles lose their dots in a title
+                if written in phrase:
+                    phrase = phrase.replace(written, _short(m.name, self.aliases, m.kind, m.country), 1)
+                    break
         return phrase
 
     def _np_after_preposition(self, ws: list[re.Match[str]], i: int) -> bool:
@@ -894,9 +913,11 @@ def find_events(
     issues: list[IssueMention],
     anchor_known: bool,
     attribution_spans: list[tuple[int, int]] | None = None,
+    gender: dict[str, str] | None = None,
 ) -> list[Event]:
-    """Dated events of one article (see the module docstring for the rules)."""
-    return EventBuilder(text, sentences, timexes, mentions, issues, anchor_known, attribution_spans).build()
+    """Dated events of one article (see the module docstring for the rules); ``gender``
+    (canonical name -> "m"/"f") lets he/she skip people of the other gender."""
+    return EventBuilder(text, sentences, timexes, mentions, issues, anchor_known, attribution_spans, gender).build()
 
 
 # --- the same happening across articles ----------------------------------------------

@@ -35,7 +35,8 @@ def extract(article: Article, extra_issue_paths: Iterable[str | Path] = ()) -> E
     actors = find_actors(text, sentences)
     extra = tuple(str(p) for p in extra_issue_paths)
     issue_mentions = find_issues(text, extra)
-    quotes = find_quotes(Context(text, sentences, actors.mentions, actors.gender))
+    qctx = Context(text, sentences, actors.mentions, actors.gender)
+    quotes = find_quotes(qctx)
 
     # the source of a report ("according to Chinese state media") is not a participant
     sources: list[tuple[int, int]] = []
@@ -45,7 +46,7 @@ def extract(article: Article, extra_issue_paths: Iterable[str | Path] = ()) -> E
                 sources.append((am.start, am.end))
                 break
     events = find_events(
-        text, sentences, timexes, actors.mentions, issue_mentions, anchor is not None, sources
+        text, sentences, timexes, actors.mentions, issue_mentions, anchor is not None, sources, qctx.gender
     )
 
     # a quote belongs to the event of its sentence
@@ -93,7 +94,7 @@ def warm_up() -> None:
 
     sample = (
         "China's Ministry of Commerce said on Thursday, 5 June 2025, that talks held last week in May "
-        "and earlier this month were \"fine,\" Treasury Secretary Scott Bessent told reporters on June 9-10. "
+        'and earlier this month were "fine," Treasury Secretary Scott Bessent told reporters on June 9-10. '
         "A 90-day truce began in the second quarter of 2025, two days ago, at 3 p.m. on Friday morning."
     )
     extract(Article(text=sample, published=date(2025, 6, 6)))
