@@ -255,3 +255,15 @@ def test_definite_spokesperson_refers_back_to_the_last_spokesperson() -> None:
 def test_group_references(text: str, phrase: str, expected: set[str]) -> None:
     res = find_actors(text)
     assert {m.name for m in res.mentions if m.text == phrase} == expected
+
+
+def test_accented_names_and_sentence_initial_particles() -> None:
+    text = (
+        'Prime Minister François Bayrou wrote on X that it was "a dark day". Von der Leyen said the deal held. '
+        'Beijing said that China "has always believed" in talks.'
+    )
+    found = names(text)
+    assert found.get("François Bayrou") == "person"
+    assert found.get("Ursula von der Leyen") == "person"
+    assert "Von der Leyen" not in found and "Fran" not in found
+    assert found.get("China") == "government"

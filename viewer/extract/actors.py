@@ -41,7 +41,12 @@ from viewer.core.resources import load_json
 from viewer.extract.quotes import cue_forms, verb_forms
 
 _APOS = "'’"
-_NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|(?:[A-Z]\.){1,3}|[A-Z][a-z]?)"
+# letters of names, accented ones included ("François Bayrou", "Šefčovič", "Erdoğan")
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LOW = "a-zß-öø-ÿĀ-ž"
+_NAME_TOKEN = (
+    r"(?:[" + _UP + r"][" + _LOW + _UP + r"'’\-]*[" + _LOW + _UP + r"]|(?:[A-Z]\.){1,3}|[" + _UP + r"][" + _LOW + r"]?)"
+)
 # a personal name: 1-4 capitalised tokens, allowing initials and nobiliary particles
 _NAME = (
     _NAME_TOKEN
@@ -322,7 +327,7 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 _TIME_WORDS = frozenset(
     "on today yesterday tonight tomorrow monday tuesday wednesday thursday friday saturday sunday last this "
-    "next week month year earlier later early late also meanwhile".split()
+    "next week month year earlier later early late also meanwhile always never often still already long".split()
 )
 _STATE_AFTER_MODAL = frozenset("be have become remain seem not also still".split())
 _MODALS = frozenset("will would could can may might must should shall".split())
@@ -712,7 +717,7 @@ def _speech_patterns() -> dict[str, re.Pattern[str]]:
 def _company_patterns() -> list[re.Pattern[str]]:
     lex = lexicon()
     nouns = "(?i:" + _alts(lex.company_nouns) + ")"
-    name = r"(?P<name>[A-Z][\w&.'’-]*(?:[ \t]+[A-Z][\w&.'’-]*){0,3})"
+    name = r"(?P<name>[" + _UP + r"][\w&.'’-]*(?:[ \t]+[" + _UP + r"][\w&.'’-]*){0,3})"
     return [
         # "chipmaker Rivex", "the Chinese automaker Zeekra"
         re.compile(r"\b(?:" + nouns + r")[ \t]+" + name),
@@ -735,7 +740,7 @@ _STAFF_AT = re.compile(
     r"\b(?i:analysts?|economists?|strategists?|traders?|executives?|researchers?|bankers?|brokers?|"
     r"dealers?|investors?|lawyers?|engineers?|employees|workers|staff)[ \t]+(?:at|with|from)[ \t]+"
 )
-_LIST_NAME = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&.'’-]*){0,3}")
+_LIST_NAME = re.compile(r"(?:[" + _UP + r"][\w&.'’-]*)(?:[ \t]+(?:&[ \t]+)?[" + _UP + r"][\w&.'’-]*){0,3}")
 
 
 def _companies(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
@@ -838,12 +843,12 @@ def _speech_names(text: str, lex: Lexicon, cands: list[_Cand]) -> None:
 
 
 _RECUR_NAME = re.compile(
-    r"(?<![\w’'-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
-    r"((?:[ \t]+[A-Z]\.)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})(?![\w-])"
+    r"(?<![\w’'-])([" + _UP + r"][" + _LOW + r"]+(?:-[" + _UP + r"][" + _LOW + r"]+)?)"
+    r"((?:[ \t]+[A-Z]\.)?(?:[ \t]+[" + _UP + r"][" + _LOW + r"]+(?:-[" + _UP + r"][" + _LOW + r"]+)?){1,2})(?![\w-])"
 )
 
 
-_CAP_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-])")
+_CAP_WORD = re.compile(r"(?<![\w-])([" + _UP + r"][" + _LOW + r"]+(?:-[" + _UP + r"][" + _LOW + r"]+)?)(?![\w-])")
 _PLACE_PREP = frozenset(["in", "to", "from", "at", "near"])
 
 
@@ -928,7 +933,9 @@ _PLACE_HEADS = frozenset(
     "Airport Base Road Street Avenue Square Plaza Bridge Station Stadium Harbor Harbour Port Island Islands "
     "Park Valley Canal Bay Beach Hills Mountains Desert".split()
 )
-_ORG = re.compile(r"(?:[A-Z][\w&.'’-]*)(?:[ \t]+(?:(?:of|for|and|the|de|on|&|amp)[ \t]+)*[A-Z][\w&.'’()-]*)+")
+_ORG = re.compile(
+    r"(?:[" + _UP + r"][\w&.'’-]*)(?:[ \t]+(?:(?:of|for|and|the|de|on|&|amp)[ \t]+)*[" + _UP + r"][\w&.'’()-]*)+"
+)
 _CONNECTORS = ("of", "for", "and", "the", "de", "on", "&", "amp")
 
 

@@ -34,7 +34,7 @@ from viewer.core.resources import load_json
 from viewer.core.timepoint import parse_value, span
 from viewer.extract.quotes import cue_forms, inflect, verb_forms
 
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’\-]*|\d[\d,.%]*")
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-zÀ-ÖØ-öø-ž][A-Za-zÀ-ÖØ-öø-ž'’\-]*|\d[\d,.%]*")
 # words that end the object of a title ("Canada imposes tariffs on steel | after ...")
 _STOP_OBJECT = frozenset(
     "during since after before as amid while when where which who that because despite following until "
