@@ -267,3 +267,9 @@ def test_accented_names_and_sentence_initial_particles() -> None:
     assert found.get("Ursula von der Leyen") == "person"
     assert "Von der Leyen" not in found and "Fran" not in found
     assert found.get("China") == "government"
+
+
+def test_ambassador_with_posting_before_the_name() -> None:
+    text = "Trade Minister Joseph Kamau and the American ambassador to Kenya Prudence Bushnell were injured."
+    found = {a.name: a.role for a in find_actors(text).actors}
+    assert found == {"Joseph Kamau": "Trade Minister", "Prudence Bushnell": "Ambassador"}

@@ -559,6 +559,12 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     for tm in lex.title_regex.finditer(lower):
         nm = _NAME_RX.match(text, tm.end())
+        if nm is None and tm.group().rstrip().endswith(("ambassador", "envoy")):
+            # "ambassador to Kenya Prudence Bushnell": the posting stands between title and name
+            posting = re.match(r"\s*to\s+(?:the\s+)?", text[tm.end() : tm.end() + 12])
+            country = lex.regex.match(text, tm.end() + posting.end()) if posting else None
+            if country and country.group() in lex.country_alias:
+                nm = _NAME_RX.match(text, country.end() + 1)
         if nm is None:
             continue
         name = _trim_name(nm.group(), lex)
