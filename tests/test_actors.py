@@ -273,3 +273,8 @@ def test_ambassador_with_posting_before_the_name() -> None:
     text = "Trade Minister Joseph Kamau and the American ambassador to Kenya Prudence Bushnell were injured."
     found = {a.name: a.role for a in find_actors(text).actors}
     assert found == {"Joseph Kamau": "Trade Minister", "Prudence Bushnell": "Ambassador"}
+
+
+def test_short_name_of_an_organisation_is_no_person() -> None:
+    text = "Polder Peck International Inc. agreed to the deal. Last month, Polder Peck posted a jump in profit."
+    assert names(text) == {"Polder Peck International Inc.": "company"}

@@ -636,6 +636,12 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     _acronyms(text, lex, cands)
 
     cands = [c for c in cands if not _not_an_actor(c, text)]
+    # "Polly Peck posted ...": the leading words of an organisation named in full are that
+    # organisation's short name, not a person found by a speech verb
+    org_prefixes = {
+        " ".join(c.name.split()[:k]) for c in cands if c.kind != "person" for k in range(2, len(c.name.split()))
+    }
+    cands = [c for c in cands if not (c.kind == "person" and c.priority <= 1 and c.name in org_prefixes)]
     chosen = _resolve_overlaps(cands)
 
     # 7: short names resolve to full names of the article
