@@ -278,3 +278,11 @@ def test_ambassador_with_posting_before_the_name() -> None:
 def test_short_name_of_an_organisation_is_no_person() -> None:
     text = "Polder Peck International Inc. agreed to the deal. Last month, Polder Peck posted a jump in profit."
     assert names(text) == {"Polder Peck International Inc.": "company"}
+
+
+def test_unlisted_company_named_by_its_description_speaking() -> None:
+    text = (
+        "Kestrel will almost double its flights to India by August. Kestrel plans daily flights between Sydney "
+        "and Bombay, the airline announced Friday."
+    )
+    assert names(text) == {"Kestrel": "company"}

@@ -241,3 +241,11 @@ def test_pronoun_subject_skips_people_of_the_other_gender() -> None:
 
 def test_honorific_in_the_object_is_shortened_not_cut() -> None:
     assert events("Ms. Ana Ruiz met Mr. Olaf Brandt on Friday.") == [("2025-03-14", "Ruiz meets Brandt")]
+
+
+def test_adverb_before_a_bare_verb_keeps_it_the_verb() -> None:
+    text = (
+        "Qantel will almost double its flights to India by August 2025, in search of markets untouched by the crisis."
+    )
+    got = extract(Article(text=text + " Qantel plans more, the airline announced Friday.", published=ANCHOR)).events
+    assert (got[0].when.label(), got[0].title) == ("2025-08", "Qantel almost doubles flights")

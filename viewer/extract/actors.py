@@ -647,6 +647,9 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
     # 7: short names resolve to full names of the article
     chosen = _short_names(text, lex, chosen, deferred_short)
 
+    # 7b: "Qantas plans ..., the airline announced": an unlisted company named by its description
+    chosen = _described_companies(text, lex, chosen)
+
     # 8: "the ministry", "a ministry spokesperson": the ministry named last
     chosen = _generic_references(text, chosen)
 
@@ -742,7 +745,14 @@ def _company_patterns() -> tuple[list[re.Pattern[str]], list[tuple[re.Pattern[st
     before = re.compile(name + r"(?:['’]s)?[ \t]+$")
     backward = [
         # "Rivex, the chipmaker," / "Rivex, a maker of"
-        (re.compile(r",[ \t]+(?:the|a|an)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:" + nouns + r")\b"), re.compile(name + r"$")),
+        (
+            re.compile(
+                r",[ \t]+(?:the|a|an)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:" + nouns + r")\b"
+                # "..., the airline announced": the description is the next clause's subject
+                r"(?![ \t]+(?:said|says|announced|added|reported|told|confirmed|declined|noted|stated)\b)"
+            ),
+            re.compile(name + r"$"),
+        ),
         # "Rivex shares fell"
         (re.compile(r"\bshares\b"), before),
         # "Rivex's chief executive", "Rivex CEO Ann Li": corporate offices belong to companies
@@ -1361,6 +1371,49 @@ _GENERIC_KINDS = {
     "spokesman": ("person",),
     "spokeswoman": ("person",),
 }
+
+
+_DESCRIBED = re.compile(
+    r"\b[Tt]he\s+(?:airline|carrier|carmaker|automaker|chipmaker|planemaker|company|firm|lender|retailer|miner|"
+    r"steelmaker|shipper|insurer|conglomerate)\s+(?:said|says|announced|added|reported|told|confirmed|declined)\b"
+)
+_SUBJECT_NAME = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*([" + _UP + r"][\w&’'-]+)(?:['’]s?)?\s+([a-z]+)\b")
+
+
+def _described_companies(text: str, lex: Lexicon, chosen: list[_Cand]) -> list[_Cand]:
+    """'Qantas plans daily flights ..., the airline announced Friday': when a description
+    speaks and no company was named before it, the capitalised word opening this or one
+    of the two previous sentences as the subject of a verb is that company; its other
+    bare mentions in the article are the company too."""
+    extra: list[_Cand] = []
+    named: set[str] = set()
+    for d in _DESCRIBED.finditer(text):
+        lo = max(0, d.start() - 400)
+        if any(c.kind == "company" and lo <= c.start < d.start() for c in chosen + extra):
+            continue
+        for m in reversed(list(_SUBJECT_NAME.finditer(text, lo, d.start()))):
+            word, verb = m.group(1), m.group(2)
+            if (
+                word in lex.stopwords
+                or word in lex.country_alias
+                or word in lex.demonym
+                or word in lex.alias
+                or word in lex.surname
+                or word in lex.org_heads
+                or word.endswith("ly")
+            ):
+                continue
+            if not (verb in lex.verbs or verb in _ACT_AUX or verb in _MODALS or verb in lex.auxiliaries):
+                continue
+            named.add(word)
+            break
+    for word in named:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])(?![ \t]+[" + _UP + r"])", text):
+            if not any(c.start <= m.start() < c.end for c in chosen):
+                extra.append(_Cand(m.start(), m.end(), word, word, "company", priority=1))
+    if not extra:
+        return chosen
+    return sorted(chosen + extra, key=lambda c: c.start)
 
 
 def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:

@@ -47,6 +47,7 @@ _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 _QUOTE_MARKS = re.compile(r"``|''|[“”\"]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 _DATE_LEADS = frozenset("starting beginning effective".split())  # "a tariff starting Thursday"
 _ABBREV = "Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec"
+_ADVERBS = frozenset("almost nearly also just still even never already further then soon again".split())
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 # words between a subject and its verb that neither name nor number it ("Costello and Hill all voted")
 _QUANTIFIERS = frozenset("all both each together jointly".split())
@@ -826,7 +827,9 @@ class EventBuilder:
         prev = ws[i - 1].group()
         lp = prev.lower()
         return (
-            prev.islower()
+            ws[i].group().endswith("s")  # "rules", "fees": a bare verb after a modal is no noun
+            and lp not in _ADVERBS
+            and prev.islower()
             and lp not in self.v.auxiliaries
             and lp not in ("he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "to")
             and not lp.endswith("ly")
