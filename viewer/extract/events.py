@@ -215,7 +215,8 @@ def _short_form(name: str, seen_aliases: dict[str, set[str]], country: str) -> s
     particle = next((k for k, p in enumerate(parts[1:-1], 1) if p in _PARTICLES), None)
     if particle is not None and name not in _known_short_names():
         return " ".join(parts[particle:])  # "Ursula von der Leyen" -> "von der Leyen"
-    for a in sorted(seen_aliases.get(name, ()), key=len):
+    # ties broken by the text itself: set order changes with the hash seed, extraction must not
+    for a in sorted(seen_aliases.get(name, ()), key=lambda a: (len(a), a)):
         if " " not in a and a in parts:
             return a
     if name in _known_short_names():
@@ -318,7 +319,7 @@ def _noun_phrase_before(text: str, start: int, at: int, limit: int = 5) -> str:
         lw = w.group().lower()
         if lw in _DETERMINERS or lw in _STOP_OBJECT or lw in ("to", "and", "with"):
             break
-        if lw in _PREPOSITIONS and (not out or lw not in ("of", "on", "for")):
+        if lw in _PREPOSITIONS and (not out or lw not in ("of", "on", "for", "from")):
             break
         if re.search(r"[,;:—–]", text[w.end() : at]) and out:
             break
@@ -370,7 +371,9 @@ class EventBuilder:
             starts = [x.start for x in items]
             self._starts_of[id(items)] = starts
         out = []
-        for x in items[bisect.bisect_left(starts, s) :]:
+        # index, not slice: a slice copies the tail of the list on every call
+        for i in range(bisect.bisect_left(starts, s), len(items)):
+            x = items[i]
             if x.start >= e:
                 break
             if x.end <= e:
@@ -540,6 +543,8 @@ class EventBuilder:
         m = re.match(r"(?:[’']s)?\s+((?:[a-z-]+\s+){0,2}?)(" + self.v.nominal_regex.pattern[5:-3] + r")\b", after)
         if m:
             between = m.group(1).split()
+            if any(w in ("that", "which", "who", "whether", "if") for w in between):
+                return None  # "said on Tuesday that the talks ...": the noun opens a reported clause
             # "today denounced the tariffs": a verb between makes the noun its object
             if any(w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between):
                 return None
@@ -788,7 +793,9 @@ class EventBuilder:
                 plural = tail[-1].endswith("s") and not tail[-1].endswith("ss")
         else:
             head = self._subject_np(cs, w, i, ws)
-            plural = head.lower().endswith("s") and not head.lower().endswith("ss")
+            # the number of "exports from China" is that of "exports"
+            core = re.split(r"\s+(?:of|on|for|from)\s+", head)[0].lower()
+            plural = core.endswith("s") and not core.endswith("ss")
             if not head:
                 head = ""
         verb = _present(lemma, plural) if lw not in ("'s",) else lw
@@ -861,7 +868,7 @@ class EventBuilder:
         return k > 0 and ws[k - 1].group().lower() in _PREPOSITIONS
 
     def _subject_np(self, cs: int, w: re.Match[str], i: int, ws: list[re.Match[str]]) -> str:
-        np = _noun_phrase_before(self.text, cs, w.start())
+        np = _noun_phrase_before(self.text, cs, w.start(), limit=6)
         # drop auxiliaries and adverbs that _noun_phrase_before kept
         toks = [x for x in np.split() if x.lower() not in self.v.auxiliaries and not x.lower().endswith("ly")]
         return " ".join(toks)

@@ -14,6 +14,9 @@ from functools import lru_cache
 from viewer.core.resources import load_json
 
 _CLOSERS = "\"'”’)]»"
+# matched in place: slicing the rest of the text at every sentence end is quadratic on long texts
+_NEXT_WORD = re.compile(r"[ \t]*(\w+)")
+_BLANKS = re.compile(r"[ \t]*")
 _END = re.compile(r"[.!?]+[" + re.escape(_CLOSERS) + r"]*(?=\s)|\n")
 
 
@@ -56,13 +59,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             dot = m.start() + len(m.group().rstrip(_CLOSERS)) - 1
             if text[dot] == "." and _is_abbreviation(text, dot):
                 # "U.S. President" continues; "in the U.S. The next" ends
-                nxt = text[end:].lstrip(" \t")
-                first = re.match(r"\w+", nxt)
-                if first is None or first.group() not in _starters() or _abbreviations_continue(text, dot):
+                first = _NEXT_WORD.match(text, end)
+                if first is None or first.group(1) not in _starters() or _abbreviations_continue(text, dot):
                     continue
             else:
-                nxt = text[end:].lstrip(" \t")
-                if nxt and nxt[0].islower():
+                j = _BLANKS.match(text, end).end()
+                if j < n and text[j].islower():
                     continue
         _push(text, start, end, spans)
         start = end
