@@ -249,3 +249,22 @@ def test_adverb_before_a_bare_verb_keeps_it_the_verb() -> None:
     )
     got = extract(Article(text=text + " Qantel plans more, the airline announced Friday.", published=ANCHOR)).events
     assert (got[0].when.label(), got[0].title) == ("2025-08", "Qantel almost doubles flights")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a reported clause after the date is not an event noun tied to it
+        (
+            'Commerce Secretary Howard Lutnick said on Tuesday that the talks were "going well."',
+            [("2025-03-11", "Lutnick says talks were going well")],
+        ),
+        # the subject noun phrase keeps its 'from' phrase and the number of its head
+        (
+            "Rare earth magnet exports from China fell 74% in February.",
+            [("2025-02", "Rare earth magnet exports from China fall 74%")],
+        ),
+    ],
+)
+def test_reported_clauses_and_subject_phrases(text: str, expected: list[tuple[str, str]]) -> None:
+    assert events(text) == expected
