@@ -49,3 +49,14 @@ def test_quotes_and_articles_models_show_what_the_user_reads(qtbot):
                 ArticleRow(2, "Other", "Wire", "", "/y.txt", date(2025, 6, 6), "header", 4, 0)])
     assert a.data(a.index(0, 2)) == "date needed" and a.data(a.index(1, 2)) == "2025-06-06"
     assert a.data(a.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_sorting_is_done_by_the_model_on_raw_values_and_kept_across_reloads(qtbot):
+    m = ActorsModel()
+    proxy = SortProxy()
+    proxy.setSourceModel(m)
+    m.set_rows([ActorRow(1, "b", "person", "", 9, 0, []), ActorRow(2, "a", "person", "", 10, 0, [])])
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    assert [proxy.data(proxy.index(r, 0)) for r in range(2)] == ["a", "b"]  # 10 before 9: numbers, not text
+    m.set_rows([ActorRow(3, "c", "person", "", 1, 0, []), ActorRow(4, "d", "person", "", 50, 0, [])])
+    assert [proxy.data(proxy.index(r, 0)) for r in range(2)] == ["d", "c"]

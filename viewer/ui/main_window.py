@@ -49,6 +49,7 @@ from viewer.ui.actor_card import ActorCardDialog
 from viewer.ui.event_details import EventDetails
 from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
+from viewer.ui.ingest_report import IngestReportDialog
 from viewer.ui.ingest_worker import IngestRunner
 from viewer.ui.qt_models import (
     ROW_ROLE,
@@ -89,6 +90,8 @@ def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
     view.setWordWrap(False)
     view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     view.horizontalHeader().setStretchLastSection(False)
+    # sizing columns from every row costs seconds on big panels; a sample of rows is enough
+    view.horizontalHeader().setResizeContentsPrecision(50)
     return view, proxy
 
 
@@ -551,13 +554,21 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.current_file.setText(Path(current).name if current else "")
-        # show what has landed so far, at most a few times per second
+        # show what has landed so far on the timeline, at most twice a second; the panels reload at the end
         if done and not hasattr(self, "_refresh_timer"):
             self._refresh_timer = QTimer(self)
             self._refresh_timer.setSingleShot(True)
-            self._refresh_timer.timeout.connect(lambda: self.refresh(fit=True))
+            self._refresh_timer.timeout.connect(self._refresh_during_ingest)
         if done and not self._refresh_timer.isActive():
-            self._refresh_timer.start(400)
+            self._refresh_timer.start(500)
+
+    def _refresh_during_ingest(self) -> None:
+        if self.project is None or not self.runner.busy():
+            return
+        self.timeline.set_data(load_timeline(self.project, self.lane_combo.currentData() or "issue"))
+        self.timeline.fit()
+        c = self.project.counts()
+        self.counts_label.setText(f"{c['articles']} articles · {c['events']} events · importing…")
 
     def _on_ingest_finished(self, report: IngestReport) -> None:
         self.last_report = report
@@ -566,17 +577,11 @@ class MainWindow(QMainWindow):
                 w.hide()
         self.refresh(fit=True)
         self.statusBar().showMessage(report.summary(), 15000)
-        refused = [o for o in report.outcomes if o.status == "refused"]
-        dups = [o for o in report.outcomes if o.status == "duplicate"]
-        if refused:
-            lines = [f"{Path(o.path).name}: {o.message}" for o in refused]
-            lines += [f"{Path(o.path).name}: already in the project" for o in dups]
-            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, report.summary(), parent=self)
-            box.setInformativeText("\n".join(lines[:12]) + ("\n…" if len(lines) > 12 else ""))
-            box.setDetailedText("\n".join(o.line() for o in report.outcomes))
-            box.setModal(False)
-            box.show()
-            self._report_box = box
+        if report.count("refused") or (report.count("duplicate") and len(report.outcomes) > 1):
+            # every file with its status and reason; refused ones can be retried from there
+            self._report_box = IngestReportDialog(report, self)
+            self._report_box.retryRequested.connect(self.ingest)
+            self._report_box.show()
 
     # ------------------------------------------------------------ article dates
     def _selected_article_id(self) -> int | None:

@@ -38,8 +38,35 @@ class RowTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
-        self._rows = rows
+        self._rows = self._sorted(rows)
         self.endResetModel()
+
+    # Sorting happens here, on Python keys, once per reset; a proxy sorting through data() calls
+    # back into Python for every comparison and stalls the window on large panels.
+    _sort: tuple[int, Qt.SortOrder] | None = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            self._sort = None  # unsorted: rows keep the order they are given in
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._rows = self._sorted(self._rows)
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[Any]) -> list[Any]:
+        if self._sort is None:
+            return rows
+        column, order = self._sort
+        value = self.columns[column].value
+
+        def key(r: Any) -> tuple:
+            v = value(r)
+            if v is None or v == "":
+                return (2, "")
+            return (0, v, "") if isinstance(v, int | float) else (1, 0, str(v).casefold())
+
+        return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def rows(self) -> list[Any]:
         return self._rows
@@ -194,3 +221,11 @@ class SortProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts (fast, on Python keys); the proxy keeps its order and only filters."""
+        source = self.sourceModel()
+        if isinstance(source, RowTableModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
