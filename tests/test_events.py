@@ -268,3 +268,11 @@ def test_adverb_before_a_bare_verb_keeps_it_the_verb() -> None:
 )
 def test_reported_clauses_and_subject_phrases(text: str, expected: list[tuple[str, str]]) -> None:
     assert events(text) == expected
+
+
+def test_reported_clause_has_its_own_subject() -> None:
+    text = (
+        "Huawei's rotating chairman Eric Xu said in a speech on Thursday that the company would launch new "
+        "chips in 2026."
+    )
+    assert ("2026", "Huawei launches new chips") in events(text)

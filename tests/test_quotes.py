@@ -224,3 +224,11 @@ def test_participle_after_attribution_does_not_change_the_speaker() -> None:
 )
 def test_attribution_by_reference_and_position(text: str, expected: list[tuple[str, str | None]]) -> None:
     assert quotes(text) == expected
+
+
+def test_unnamed_spokesperson_speaks_for_the_institution() -> None:
+    text = (
+        "China's Ministry of Commerce opened a probe on Sunday. A ministry spokesperson said the move was lawful. "
+        'The spokesperson added that Beijing "will take necessary measures."'
+    )
+    assert quotes(text) == [("will take necessary measures.", "China's Ministry of Commerce")]

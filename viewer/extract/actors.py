@@ -1432,14 +1432,24 @@ def _generic_references(text: str, chosen: list[_Cand]) -> list[_Cand]:
         kinds = _GENERIC_KINDS[noun]
         if kinds == ("person",) and m.group().split()[0].lower() != "the":
             continue  # "a spokesperson" may be anyone's; only "the spokesperson" points back
+        found = None
         for c in reversed(chosen[: i + 1]):
             if (
                 c.kind in kinds
                 and (noun not in ("ministry", "department", "commission") or noun in c.name.lower())
                 and (c.kind != "person" or "spokes" in c.role.lower())
             ):
-                extra.append(_Cand(s, e, noun, c.name, c.kind, c.country, generic=True))
+                found = c
                 break
+        if found is None and kinds == ("person",):
+            # "a ministry spokesperson said ... The spokesperson added": an unnamed
+            # spokesperson speaks for the institution named last
+            found = next(
+                (c for c in reversed(chosen[: i + 1]) if c.kind in ("ministry", "agency") and s - c.end < 1500),
+                None,
+            )
+        if found is not None:
+            extra.append(_Cand(s, e, noun, found.name, found.kind, found.country, generic=True))
     if not extra:
         return chosen
     return sorted(chosen + extra, key=lambda c: c.start)

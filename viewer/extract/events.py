@@ -700,6 +700,14 @@ class EventBuilder:
             or _lemma_of_past(lw)
         )
         subj = [m for m in self._participants(cs, w.start())]
+        thats = list(re.finditer(r"\bthat\s+", text[cs : w.start()]))
+        if thats:
+            that = thats[-1]
+            # "Xu said on Thursday that the company would launch ...": the reported
+            # clause has its own subject
+            inner = [m for m in subj if m.start >= cs + that.end()]
+            if inner:
+                subj = inner
         if len(subj) > 1:
             app = re.match(r"\s*,[^,;]{1,100},\s*", text[subj[0].end : w.start()])
             if app:
