@@ -39,7 +39,7 @@ from viewer.ui.timeline_paint import Frame, LaneRow, TimelineScene, marker_row, 
 WHEEL_STEP = 1.0015  # zoom factor per wheel angle unit (one notch = 120 units ~ 1.2x)
 PAN_KEY_FRACTION = 0.1
 DRAG_THRESHOLD = 4
-LABEL_BUDGET = 10  # new label images per screen paint (about 0.5 ms); the rest are made between frames
+LABEL_BUDGET = 6  # new label images per screen paint (about 0.3 ms); the rest are made between frames
 IDLE_SLICE = 0.004  # seconds of label preparation per idle turn of the event loop
 
 

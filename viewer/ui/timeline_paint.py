@@ -24,7 +24,7 @@ from itertools import accumulate
 from time import perf_counter
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -87,7 +87,7 @@ CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues
 LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
 LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
-TITLE_BATCH = 40  # titles fetched from the store per screen paint; the rest in idle time (prefetch)
+TITLE_BATCH = 12  # titles fetched from the store per screen paint; the rest in idle time (prefetch)
 OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
@@ -301,10 +301,16 @@ class TimelineScene:
                 t = " ".join((got.get(eid) or "").split())
                 self._titles[row] = t
                 self._title_w[row] = self.fm.horizontalAdvance(t) if t else 0.0
-                self._title_w_small[row] = self.fm_small.horizontalAdvance(t) if t else 0.0
 
     def title_widths(self, rows: np.ndarray, small: bool = False) -> np.ndarray:
         """Label widths of rows in the normal (or small) font; 0 where the title is unknown or empty."""
+        if small:
+            # measured on demand (only span titles use the small font), as the sum of memoised
+            # character advances: the same boundaries cut_at elides at, and several times cheaper
+            # than shaping each title
+            todo = rows[np.isnan(self._title_w_small[rows]) & ~np.isnan(self._title_w[rows])]
+            for row in todo.tolist():
+                self._title_w_small[row] = self.cut_at(row, True, np.inf) if self._titles.get(row) else 0.0
         w = (self._title_w_small if small else self._title_w)[rows]
         w[np.isnan(w)] = 0.0
         return w
@@ -595,6 +601,32 @@ class TimelineScene:
             self._marker_cache[key] = got
         return got
 
+    def span_body(self, iss: int, dpr: float, bar_h: int, length: float) -> QImage:
+        """A span bar as one cached image ``bar_h`` high and at least ``length`` (+ a dash period) long:
+        translucent fill, dashed top and bottom edges and a dashed left end in column 0. A bar is
+        then one blit of a slice of it (plus its right end), instead of a fill and four edges."""
+        key = ("body", iss, len(self.colours), dpr, bar_h)
+        img = self._marker_cache.get(key)
+        on, off = SPAN_DASH
+        if img is None or img.width() < (length + on + off + 1) * dpr:
+            fill, pen = self.span_style(iss)
+            n = int(np.ceil(max(length, 2048.0) + on + off + 1))
+            w_dev, h_dev = max(int(np.ceil(n * dpr)), 1), max(int(round(bar_h * dpr)), 1)
+            # built with numpy (a few hundred dashes drawn one by one cost a millisecond)
+            f_px, e_px = _premul(fill), _premul(pen.color())
+            px = np.full((h_dev, w_dev), f_px, np.uint32)
+            edge_w = max(int(round(dpr)), 1)
+            xs = np.arange(w_dev) / dpr
+            dash = (np.floor(xs - 1) % (on + off) < on) & (xs >= 1)
+            px[:edge_w, dash] = e_px
+            px[h_dev - edge_w:, dash] = e_px
+            ys = np.arange(h_dev) / dpr
+            px[np.floor(ys) % 5 < 3, :edge_w] = e_px
+            img = QImage(px.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
+            img.setDevicePixelRatio(dpr)
+            self._marker_cache[key] = img
+        return img
+
     def marker_pixmap(self, colour: QColor, diameter: float, dpr: float, ring: QColor | None = None) -> QImage:
         key = (colour.rgba(), diameter, dpr, ring.rgba() if ring else None)
         pm = self._marker_cache.get(key)
@@ -632,7 +664,7 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
         _paint_empty(p, scene, lay)
         return frame
     plot = lay.plot
-    # the plot is covered by one opaque image (lane stripes and density bars): fill only the rest
+    # the plot gets its own opaque fills (lane stripes, density buffer): fill only the rest
     p.fillRect(QRectF(0, 0, width, plot.top()), BG)
     p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), BG)
     p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), BG)
@@ -687,9 +719,9 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
     _paint_density(p, scene, lay, frame, dense, dpr, band)
     # grid at major ticks, over the bars (light enough not to hide them)
     p.setPen(QPen(GRID, 1))
-    for t, _label in ticks.major:
-        x = plot.left() + (t - v0) * sx
-        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+    # one call for all lines: per-call overhead dominates thin lines
+    p.drawLines([QLineF(x, plot.top(), x, plot.bottom())
+                 for x in (plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx).tolist()])
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_sparse_lanes(p, scene, lay, frame, sparse, dpr)
     _paint_marked(p, scene, lay, frame, dense, dpr)
@@ -741,7 +773,30 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         top, bottom = max(top, np.floor(band[0])), min(bottom, np.ceil(band[1]))
         if bottom <= top:
             return
-    h_dev = max(int(round((bottom - top) * dpr)), 1)
+    # lane stripes with plain fills; the numpy buffer covers only the rows of the dense lanes (the
+    # busiest, so usually a block at the top): a zoomed-in view with few dense lanes copies little
+    full_top = top
+    h_all = int(round((bottom - top) * dpr))
+    # whole device rows of the full plot buffer, so pixels land exactly where a full buffer puts them
+    k0, k1 = 0, 0
+    if rows:
+        k0 = max(int(np.floor((min(r.y for r in rows) - full_top) * dpr)), 0)
+        k1 = min(int(np.ceil((max(r.y + r.h for r in rows) - full_top) * dpr)), h_all)
+    # every device row outside the buffer is filled once, with its lane's stripe colour
+    segs, last = [], 0
+    for r in lay.rows:
+        a, b = int(round((r.y - full_top) * dpr)), int(round((r.y + r.h - full_top) * dpr))
+        segs.append((max(a, 0), min(b, h_all), LANE_ALT if r.k % 2 else BG))
+        last = max(last, b)
+    segs.append((max(last, 0), h_all, BG))
+    for a, b, col in segs:
+        for s0, s1 in ((a, min(b, k0)), (max(a, k1), b)):
+            if s1 > s0:
+                p.fillRect(QRectF(plot.left(), full_top + s0 / dpr, plot.width(), (s1 - s0) / dpr), col)
+    if k1 <= k0:
+        return
+    top = full_top + k0 / dpr
+    h_dev = k1 - k0
     # reuse the buffer between frames: a fresh 8 MB allocation costs page faults every paint
     buf = scene._bg_buf
     if buf is None or buf.size < h_dev * w_dev:
@@ -750,13 +805,13 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     img.fill(bg_rgb)
     for r in lay.rows:
         if r.k % 2:
-            a, b = int(round((r.y - top) * dpr)), int(round((r.y + r.h - top) * dpr))
+            a, b = int(round((r.y - full_top) * dpr)) - k0, int(round((r.y + r.h - full_top) * dpr)) - k0
             if b > 0 and a < h_dev:
                 img[max(a, 0):min(b, h_dev)] = alt_rgb
     for r in rows:
         c = counts[r.k]
-        y0 = int(round((r.y + (2 if r.collapsed else 5) - top) * dpr))
-        y1 = int(round((r.y + r.h - (2 if r.collapsed else 5) - top) * dpr))
+        y0 = int(round((r.y + (2 if r.collapsed else 5) - full_top) * dpr)) - k0
+        y1 = int(round((r.y + r.h - (2 if r.collapsed else 5) - full_top) * dpr)) - k0
         bh = y1 - y0
         lo, hi = max(y0, 0), min(y1, h_dev)
         if bh <= 0 or hi <= lo:
@@ -769,8 +824,9 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
                 continue
         # one lookup per column: the whole bar pattern for each possible height
         bg = LANE_ALT if r.k % 2 else BG
-        strip = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg)[h_int]
-        img[lo:hi, :] = strip[:, lo - y0:hi - y0].T
+        # gathered row by row from the transposed table: contiguous writes, twice as fast as a transpose
+        table_t = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg, transposed=True)
+        np.take(table_t[lo - y0:hi - y0], h_int, axis=1, out=img[lo:hi])
     qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_RGB32)
     qimg.setDevicePixelRatio(dpr)
     p.drawImage(QPointF(plot.left(), top), qimg)
@@ -789,12 +845,20 @@ def _height_table(vmax: int, bh: int, _cache: dict = {}) -> np.ndarray:  # noqa:
     return table
 
 
-def _bar_table(scene: TimelineScene, col: QColor, bh: int, collapsed: bool, bg: QColor) -> np.ndarray:
+def _bar_table(scene: TimelineScene, col: QColor, bh: int, collapsed: bool, bg: QColor,
+               transposed: bool = False) -> np.ndarray:
     """(bh+1, bh) opaque pixels: row h is a bar of height h, bottom-aligned, over ``bg`` (cached).
 
     Opacity grows with the height so busy columns also read darker; a collapsed
     lane is a heat strip (full height, opacity only).
     """
+    if transposed:
+        key_t = ("bars_t", col.rgba(), bh, collapsed, bg.rgba())
+        got = scene._marker_cache.get(key_t)
+        if got is None:
+            got = scene._marker_cache[key_t] = np.ascontiguousarray(
+                _bar_table(scene, col, bh, collapsed, bg).T)  # (bh, bh+1): row y, column = bar height
+        return got
     key = ("bars", col.rgba(), bh, collapsed, bg.rgba())
     table = scene._marker_cache.get(key)
     if table is None:
@@ -809,6 +873,13 @@ def _bar_table(scene: TimelineScene, col: QColor, bh: int, collapsed: bool, bg: 
             table = table.astype(np.uint32)
         scene._marker_cache[key] = table
     return table
+
+
+def _premul(c: QColor) -> np.uint32:
+    """``c`` as one premultiplied ARGB32 pixel."""
+    a = c.alpha()
+    r, g, b = (int(round(v * a / 255)) for v in (c.red(), c.green(), c.blue()))
+    return np.uint32((a << 24) | (r << 16) | (g << 8) | b)
 
 
 def _over(col: QColor, alpha: np.ndarray, bg: QColor) -> np.ndarray:
@@ -991,37 +1062,30 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[Lan
     iss = data.issue[srows]
     own = ~overflow
     fl = full[lane_no]
-    for c in set(iss[own].tolist()):
-        fill = scene.span_style(int(c))[0]
-        sel = own & (iss == c)
-        one = np.flatnonzero(sel & fl)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        if one.size:
-            # translucent with a dashed edge: less certain than a day's solid dot. Whole pixels, so
-            # the edge images land crisp; the dash pattern starts at the bar's true start and so
-            # moves with it when panning
-            hs, vs = scene.span_edges(int(c), dpr, right - left + 16)
-            on_off = SPAN_DASH[0] + SPAN_DASH[1]
-            ra, rb = np.round(a[one]), np.round(b[one])
-            phase = np.mod(ra - x0[one], on_off)
-            for ai, bi, yi, hi, ph, s0, s1 in zip(ra.tolist(), rb.tolist(), np.round(y[one]).tolist(),
-                                                  np.round(bar_h[one]).tolist(), phase.tolist(),
-                                                  (x0[one] >= left - 1).tolist(), (x1[one] <= right + 1).tolist(),
-                                                  strict=True):
-                wpx = bi - ai
-                p.fillRect(QRectF(ai, yi, wpx, hi), fill)
-                src = QRectF(ph * dpr, 0, wpx * dpr, hs.height())
-                p.drawImage(QPointF(ai, yi), hs, src)
-                p.drawImage(QPointF(ai, yi + hi - 1), hs, src)
-                vsrc = QRectF(0, 0, vs.width(), hi * dpr)
-                if s0:
-                    p.drawImage(QPointF(ai, yi), vs, vsrc)
-                if s1:
-                    p.drawImage(QPointF(bi - 1, yi), vs, vsrc)
-        thin = sel & ~fl
-        for ai, bi, yi, hi in zip(a[thin].tolist(), b[thin].tolist(), y[thin].tolist(), bar_h[thin].tolist(),
-                                  strict=True):
-            p.fillRect(QRectF(ai, yi, bi - ai, hi), fill)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    # translucent with a dashed edge: less certain than a day's solid dot. One blit of a cached bar
+    # image per bar (plus its right end), at whole pixels so edges land crisp; the dash pattern
+    # starts at the bar's true start and so moves with it when panning. One pass over the bars
+    # (few per lane), not one numpy pass per issue colour
+    one = np.flatnonzero(own & fl)
+    if one.size:
+        on_off = SPAN_DASH[0] + SPAN_DASH[1]
+        ra, rb = np.round(a[one]), np.round(b[one])
+        # a bar starting before the plot skips its left end (column 0) and keeps its dash phase
+        src0 = np.where(x0[one] >= left - 1, 0.0, 1 + np.mod(ra - x0[one], on_off))
+        length = right - left + 16
+        for ai, bi, yi, hi, sx0, s1, c in zip(ra.tolist(), rb.tolist(), np.round(y[one]).tolist(),
+                                              np.round(bar_h[one]).astype(int).tolist(), src0.tolist(),
+                                              (x1[one] <= right + 1).tolist(), iss[one].tolist(), strict=True):
+            body = scene.span_body(c, dpr, hi, length)
+            p.drawImage(QPointF(ai, yi), body, QRectF(sx0 * dpr, 0, (bi - ai) * dpr, body.height()))
+            if s1:
+                vs = scene.span_edges(c, dpr, 0.0)[1]
+                p.drawImage(QPointF(bi - 1, yi), vs, QRectF(0, 0, vs.width(), hi * dpr))
+    thin = np.flatnonzero(own & ~fl)
+    for ai, bi, yi, hi, c in zip(a[thin].tolist(), b[thin].tolist(), y[thin].tolist(), bar_h[thin].tolist(),
+                                 iss[thin].tolist(), strict=True):
+        p.fillRect(QRectF(ai, yi, bi - ai, hi), scene.span_style(c)[0])
     # bars that found no free track: their union, once per lane and track, fill only
     spill = np.flatnonzero(overflow & shown)
     if spill.size:
@@ -1242,21 +1306,17 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
     p.setPen(QPen(AXIS, 1))
     p.drawLine(QPointF(ax.left(), ax.top() + 0.5), QPointF(ax.right(), ax.top() + 0.5))
     p.setPen(QPen(QColor("#9AA1AD"), 1))
-    for t in ticks.minor:
-        x = ax.left() + (t - v0) * sx
-        p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 4))
+    top = ax.top()
+    p.drawLines([QLineF(x, top, x, top + 4) for x in (ax.left() + (np.asarray(ticks.minor) - v0) * sx).tolist()])
     p.setFont(scene.font)
     fm = scene.fm
     p.save()
     p.setClipRect(QRectF(ax.left(), ax.top(), ax.width(), ax.height()))
     p.setPen(QPen(AXIS, 1))
-    for t, _label in ticks.major:
-        x = ax.left() + (t - v0) * sx
-        p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 8))
-    for t, _label in ticks.context:
-        if t > v0:
-            x = ax.left() + (t - v0) * sx
-            p.drawLine(QPointF(x, ax.top()), QPointF(x, ax.top() + 22))
+    lines = [QLineF(ax.left() + (t - v0) * sx, top, ax.left() + (t - v0) * sx, top + 8) for t, _l in ticks.major]
+    lines += [QLineF(ax.left() + (t - v0) * sx, top, ax.left() + (t - v0) * sx, top + 22)
+              for t, _l in ticks.context if t > v0]
+    p.drawLines(lines)
     p.setPen(TEXT)
     fmb = QFontMetricsF(scene.bold)
     for row, font, metrics, dy in ((ticks.major, scene.font, fm, 6), (ticks.context, scene.bold, fmb, 22)):
@@ -1311,11 +1371,15 @@ def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) 
     shade = QColor(255, 255, 255, 150)
     p.fillRect(QRectF(ov.left(), ov.top(), max(a - ov.left(), 0), ov.height()), shade)
     p.fillRect(QRectF(b, ov.top(), max(ov.right() - b, 0), ov.height()), shade)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    p.setPen(QPen(QColor("#1F6FEB"), 1.5))
-    p.setBrush(QColor(31, 111, 235, 28))
-    p.drawRoundedRect(QRectF(a, ov.top() + 0.75, b - a, ov.height() - 1.5), 2, 2)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    # the window: a tint and a 2 px frame of plain fills (an antialiased rounded outline cost a
+    # millisecond per frame)
+    a, b = np.floor(a), np.ceil(b)
+    edge = QColor("#1F6FEB")
+    p.fillRect(QRectF(a, ov.top(), b - a, ov.height()), QColor(31, 111, 235, 28))
+    p.fillRect(QRectF(a, ov.top(), b - a, 2), edge)
+    p.fillRect(QRectF(a, ov.bottom() - 2, b - a, 2), edge)
+    p.fillRect(QRectF(a, ov.top(), 2, ov.height()), edge)
+    p.fillRect(QRectF(b - 2, ov.top(), 2, ov.height()), edge)
     p.setFont(scene.small)
     p.setPen(MUTED)
     p.drawText(QRectF(8, ov.top(), HEADER_W - 16, ov.height()), Qt.AlignmentFlag.AlignVCenter, "Overview")
