@@ -232,3 +232,14 @@ def test_unnamed_spokesperson_speaks_for_the_institution() -> None:
         'The spokesperson added that Beijing "will take necessary measures."'
     )
     assert quotes(text) == [("will take necessary measures.", "China's Ministry of Commerce")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Bessent: "We are not there yet"\n\n"We have a very good relationship," the official said, speaking privately.',
+        'Treasury Secretary Scott Bessent spoke.\n\n"It\'s a mess," one European diplomat said.',
+    ],
+)
+def test_unnamed_speaker_after_the_quote_is_nobody(text: str) -> None:
+    assert quotes(text)[-1][1] is None

@@ -428,6 +428,11 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
         name, found = _subject_before(ctx, cue.start(), offset)
         if found:
             return name, True
+        subject = re.findall(r"[\w'’]+", _unquoted(ctx, offset, cue.start()))
+        if 1 < len(subject) <= 5 and subject[0].lower() in _UNNAMED_OPENERS:
+            # '"...," the official said' / 'one European diplomat said': a speaker the
+            # text does not name; not the previous quote's
+            return None, True
         if (
             re.search(r"[,;:][\"”'’]?\s*$", text[max(offset - 3, cue.start() - 4) : cue.start()])
             or cue.start() == offset
@@ -437,6 +442,9 @@ def _after_attribution(ctx: Context, span: _Span, sent_end: int) -> tuple[str | 
             if after and after[0].start - cue.end() < 60:
                 return after[0].name, True
     return None, False
+
+
+_UNNAMED_OPENERS = frozenset("the a an one two three several some another".split())
 
 
 def _apposition_to_quote(ctx: Context, words: list[str], start: int, end: int) -> bool:
