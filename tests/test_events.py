@@ -276,3 +276,8 @@ def test_reported_clause_has_its_own_subject() -> None:
         "chips in 2026."
     )
     assert ("2026", "Huawei launches new chips") in events(text)
+
+
+def test_other_day_words_stay_out_of_the_title() -> None:
+    text = "WASHINGTON, March 10 -- Acme Steel said on Monday it would close two mills."
+    assert ("2025-03-10", "Acme Steel says it would close two mills") in events(text)

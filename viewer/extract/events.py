@@ -48,6 +48,9 @@ _QUOTE_MARKS = re.compile(r"``|''|[“”\"]|(?<![A-Za-z])['‘’]|['‘’](?!
 _DATE_LEADS = frozenset("starting beginning effective".split())  # "a tariff starting Thursday"
 _ABBREV = "Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec"
 _ADVERBS = frozenset("almost nearly also just still even never already further then soon again".split())
+_DAY_WORDS = frozenset(
+    "today yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday sunday".split()
+)
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 # words between a subject and its verb that neither name nor number it ("Costello and Hill all voted")
 _QUANTIFIERS = frozenset("all both each together jointly".split())
@@ -292,6 +295,11 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
                 out.pop()
             continue
         lw = w.group().lower()
+        if lw in _DAY_WORDS:
+            # another time expression of the sentence ("said on Monday it would ...")
+            if out and out[-1].lower() in _PREPOSITIONS:
+                out.pop()
+            continue
         if lw in _STOP_OBJECT or lw == "to" and out:
             break
         if lw == "and" and out and re.match(r"\s+[a-z]+ed\b", text[w.end() : w.end() + 20]):
