@@ -51,6 +51,7 @@ class TimelineData:
     details: Callable[[int], dict] | None = None
     catch_all: int = -1  # lane of events without issue/actor ("(no issue)"): last among equals
     _id_order: np.ndarray | None = field(default=None, repr=False)
+    _range: tuple | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return int(self.ids.size)
@@ -60,10 +61,16 @@ class TimelineData:
         return self.precision > POINT_MAX_CODE
 
     def time_range(self) -> tuple[float, float]:
-        """First start and last end over all events (a one-day window when empty)."""
+        """First start and last end over all events (a one-day window when empty).
+
+        Memoised: the columns are not changed in place (a reload builds new data), and a
+        maximum over a million ends would cost half a millisecond on every frame.
+        """
         if not len(self):
             return 0.0, DAY
-        return float(self.t0[0]), float(self.t1.max())
+        if self._range is None or self._range[0] is not self.t1:
+            self._range = (self.t1, float(self.t0[0]), float(self.t1.max()))
+        return self._range[1], self._range[2]
 
     def index_of(self, event_ids: Sequence[int] | np.ndarray) -> np.ndarray:
         """Row indices of the given event ids (unknown ids dropped)."""

@@ -15,6 +15,7 @@ name collapses or expands the lane, the overview strip moves the window.
 
 from __future__ import annotations
 
+import gc
 import html
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -382,7 +383,16 @@ class TimelineView(QWidget):
         self.scene.label_budget = LABEL_BUDGET
         self.scene.incomplete = False
         self.scene.forget_pending()
-        self._frame = paint_timeline(p, self.scene, float(self.width()), float(self.height()), dpr)
+        # no garbage collection inside a frame: a paint allocates many short lists (numpy .tolist()),
+        # enough to trigger collections of several ms in the middle of a zoom step; with collection
+        # paused they run at the next allocation after the paint, between frames
+        collect = gc.isenabled()
+        gc.disable()
+        try:
+            self._frame = paint_timeline(p, self.scene, float(self.width()), float(self.height()), dpr)
+        finally:
+            if collect:
+                gc.enable()
         self.scene.label_budget = None
         if self.scene.incomplete:
             if self.scene.has_pending():

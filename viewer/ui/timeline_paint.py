@@ -260,7 +260,7 @@ class TimelineScene:
             budget, self.label_budget = self.label_budget, None
             self.ensure_titles(np.array([row]))
             self.label_budget = budget
-            need = min(float(self.title_widths(np.array([row]))[0]) + 8 + 10, w * 0.4) / w
+            need = min(float(self.title_widths(np.array([row]))[0]) + 8 + 16, w * 0.4) / w
             c = float(self.data.t0[row]) + DAY / 2
             v1 = max(v1, (c - need * v0) / (1 - need))
         self.v0, self.v1 = v0, v1
@@ -1331,13 +1331,17 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
                                                                           scene.label_dpr))
     p.restore()
     # what one pixel means, for the person reading an export
-    p.setFont(scene.small)
-    p.setPen(MUTED)
-    p.drawText(QRectF(8, ax.top() + 4, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft,
-               range_label(v0, v1))
     n_vis = scene.lanes.n_events()
-    p.drawText(QRectF(8, ax.top() + 20, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft,
-               f"{n_vis:,} event{'s' if n_vis != 1 else ''}")
+    lines = (range_label(v0, v1), f"{n_vis:,} event{'s' if n_vis != 1 else ''}")
+    if scene.label_dpr is None:
+        p.setFont(scene.small)
+        p.setPen(MUTED)
+        for dy, text in zip((4, 20), lines, strict=True):
+            p.drawText(QRectF(8, ax.top() + dy, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft, text)
+    else:  # blitted like the tick labels (shaping text on every frame costs more than the blit)
+        for dy, text in zip((4, 20), lines, strict=True):
+            p.drawImage(QPointF(8, ax.top() + dy), scene.text_image(text, scene.small, scene.fm_small, MUTED,
+                                                                    scene.label_dpr))
 
 
 def range_label(v0: float, v1: float) -> str:
@@ -1380,9 +1384,13 @@ def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) 
     p.fillRect(QRectF(a, ov.bottom() - 2, b - a, 2), edge)
     p.fillRect(QRectF(a, ov.top(), 2, ov.height()), edge)
     p.fillRect(QRectF(b - 2, ov.top(), 2, ov.height()), edge)
-    p.setFont(scene.small)
-    p.setPen(MUTED)
-    p.drawText(QRectF(8, ov.top(), HEADER_W - 16, ov.height()), Qt.AlignmentFlag.AlignVCenter, "Overview")
+    if scene.label_dpr is None:
+        p.setFont(scene.small)
+        p.setPen(MUTED)
+        p.drawText(QRectF(8, ov.top(), HEADER_W - 16, ov.height()), Qt.AlignmentFlag.AlignVCenter, "Overview")
+    else:  # the same words every frame: rendered once
+        img = scene.text_image("Overview", scene.small, scene.fm_small, MUTED, scene.label_dpr)
+        p.drawImage(QPointF(8, ov.center().y() - scene.fm_small.height() / 2), img)
 
 
 def overview_range(scene: TimelineScene) -> tuple[float, float]:
