@@ -356,6 +356,16 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
         return False  # a place: "ambassador to Greece said" is the ambassador speaking
     rest = text[end : end + 80]
     if rest[:2] in ("'s", "’s"):
+        official = re.match(r"[’']s((?:\s+[a-z][\w-]*){1,5})", rest)
+        words = official.group(1).split() if official else []
+        for k in range(min(3, len(words) - 1)):
+            if words[k].rstrip("s") in lex.role_nouns and words[k + 1] not in lex.role_nouns:
+                verb = words[k + 1]
+                if verb in ("is", "was", "were", "are", "be", "been"):
+                    break  # "Kenya's trade minister was injured": what happened to the official
+                if verb in lex.verbs or verb in _ACT_AUX or verb in _MODALS or (verb.endswith("ed") and len(verb) > 4):
+                    # "Iraq's deputy foreign minister responded": an unnamed official acts for the country
+                    return True
         m = re.match(r"[’']s\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", rest)
         # "Beijing's decision" acts; "China's Ministry" hands over to the ministry
         return bool(m) and (m.group(1) in lex.possessive_actions or m.group(2) in lex.possessive_actions)
