@@ -565,7 +565,9 @@ class MainWindow(QMainWindow):
     def _refresh_during_ingest(self) -> None:
         if self.project is None or not self.runner.busy():
             return
-        self.timeline.set_data(load_timeline(self.project, self.lane_combo.currentData() or "issue"))
+        # read-only while the worker writes: refreshing the cache would wait for its write lock
+        self.timeline.set_data(load_timeline(self.project, self.lane_combo.currentData() or "issue",
+                                             use_cache=False))
         self.timeline.fit()
         c = self.project.counts()
         self.counts_label.setText(f"{c['articles']} articles · {c['events']} events · importing…")
