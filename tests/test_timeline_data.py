@@ -18,6 +18,7 @@ from viewer.core.timeline_data import (
     label_room,
     pack_tracks,
     place_labels,
+    place_labels_flip,
     should_aggregate,
     union_intervals,
 )
@@ -218,3 +219,50 @@ def test_n_events_counts_each_event_once():
     data.lane_of = np.array([0, 1, 1, 2], np.int32)
     lanes = build_lanes(data)
     assert lanes.counts.sum() == 4 and lanes.n_events() == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    xs=st.lists(st.floats(150, 1950, allow_nan=False), min_size=1, max_size=60),
+    widths=st.lists(st.floats(0, 400, allow_nan=False), min_size=60, max_size=60),
+    badges=st.lists(st.booleans(), min_size=60, max_size=60),
+)
+def test_flipped_labels_never_overlap_and_stay_inside_the_plot(xs, widths, badges):
+    left, right = 168.0, 1920.0
+    x = np.sort(np.array(xs))
+    w = np.array(widths[: x.size])
+    radius = np.where(np.array(badges[: x.size]), 8.5, 4.5)  # some anchors are wider cluster badges
+    chosen, starts, granted = place_labels_flip(x, w, left, right, obstacles=x - radius,
+                                                obstacle_ends=x + radius, min_width=20.0)
+    ends = starts + granted
+    assert np.all(granted >= 20.0 - 1e-9) and np.all(granted <= w[chosen] + 1e-9)
+    assert np.all(starts >= left - 1e-9) and np.all(ends <= right + 1e-9)
+    o = np.argsort(starts)
+    assert np.all(starts[o][1:] >= ends[o][:-1] + 6.0 - 1e-9)
+    for s, e in zip(starts, ends, strict=True):
+        assert not np.any((x + radius > s + 1e-9) & (x - radius < e - 1e-9))  # no marker or badge under it
+    # each label sits beside its own marker: right of it, or (flipped) ending left of it
+    xa = x[chosen]
+    assert np.all(np.isclose(starts, xa + 8.0) | np.isclose(ends, xa - 8.0))
+
+
+@pytest.mark.parametrize("x, width, expect_side", [
+    (1880.0, 150.0, "left"),  # near the right edge: no room on the right, the label flips
+    (400.0, 150.0, "right"),  # room on the right: stays
+    (180.0, 150.0, "right"),  # near the left edge: no room on the left either way
+])
+def test_label_flips_only_when_the_right_is_short(x, width, expect_side):
+    chosen, starts, granted = place_labels_flip(np.array([x]), np.array([width]), 168.0, 1920.0)
+    assert chosen.tolist() == [0] and granted[0] == pytest.approx(width)
+    side = "left" if starts[0] < x else "right"
+    assert side == expect_side
+
+
+def test_a_flip_does_not_take_the_gap_of_the_previous_label():
+    # marker A's label fills the gap up to marker B; B, cut at the plot edge, may not flip into it
+    x = np.array([1500.0, 1700.0])
+    chosen, starts, granted = place_labels_flip(x, np.array([180.0, 400.0]), 168.0, 1800.0)
+    ends = starts + granted
+    o = np.argsort(starts)
+    assert np.all(starts[o][1:] >= ends[o][:-1] + 6.0 - 1e-9)
+    assert starts[list(chosen).index(1)] > 1700.0  # B stays right (elided), A keeps its full label

@@ -396,3 +396,102 @@ def test_drawn_labels_never_overlap_each_other_or_markers(view):
             if abs(rect.center().y() - (r.y + 13)) < 2:
                 radius = np.where(count > 1, 8.5, 4.5)
                 assert not np.any((xc + radius > rect.left()) & (xc - radius < rect.right()))
+
+
+# ---------------------------------------------------------------- look: flips, spans, lane growth, empty state
+
+def test_label_near_the_right_edge_flips_left_and_fit_leaves_room(view):
+    titles = {1: "Early event", 2: "Talks between the two leaders by phone"}
+    data = make_data([T2025, T2025 + 60 * DAY], titles=titles)
+    view.set_data(data)
+    view.render_offscreen(1.0)
+    lay = view.frame().layout
+    # at the fit zoom the last label is whole, to the right of its marker and inside the plot
+    rects = {row: rect for rect, row in view.frame().labels}
+    last = int(data.index_of([2])[0])
+    full_w = view.scene.title_widths(np.array([last]))[0]
+    assert rects[last].width() == pytest.approx(full_w) and rects[last].right() <= lay.plot.right()
+    x_last = lay.plot.left() + (data.t0[last] + DAY / 2 - view.scene.v0) * lay.plot.width() / (
+        view.scene.v1 - view.scene.v0)
+    assert rects[last].left() > x_last
+    # pan so that marker sits 40 px from the right edge: the label goes to its left, whole
+    v0, v1 = view.visible_range()
+    span = v1 - v0
+    t_mark = data.t0[last] + DAY / 2
+    view.set_visible_range(t_mark - span * (1 - 40 / lay.plot.width()), t_mark + span * 40 / lay.plot.width())
+    view.render_offscreen(1.0)
+    rects = {row: rect for rect, row in view.frame().labels}
+    x = lay.plot.left() + (t_mark - view.scene.v0) * lay.plot.width() / (view.scene.v1 - view.scene.v0)
+    assert rects[last].right() <= x - 4 and rects[last].left() >= lay.plot.left()
+    assert rects[last].width() == pytest.approx(full_w)
+
+
+def test_span_bars_are_a_text_line_high_with_their_title_inside(view):
+    t0 = [T2025 + 31 * DAY, T2025 + 100 * DAY]
+    titles = {1: "Agreement reached in February", 2: "A day event"}
+    data = make_data(t0, precision=[M, 1], t1=[T2025 + 59 * DAY, T2025 + 101 * DAY], titles=titles)
+    view.set_data(data)
+    img = view.render_offscreen(1.0)
+    frame = view.frame()
+    span_row = int(data.index_of([1])[0])
+    y0, y1 = frame.span_y[0]
+    srows = frame.spans[0][0]
+    k = list(srows).index(span_row)
+    assert y1[k] - y0[k] >= view.scene.fm_small.height()  # a readable bar, not a hairline
+    rect = next(r for r, row in frame.labels if row == span_row)
+    _s, x0, x1 = frame.spans[0]
+    assert x0[k] <= rect.left() and rect.right() <= x1[k] and y0[k] <= rect.top() and rect.bottom() <= y1[k] + 1
+    assert rect.width() == pytest.approx(view.scene.title_widths(np.array([span_row]), small=True)[0])
+    # the bar is translucent: lighter than the issue colour, darker than the lane background
+    px = QColor(img.pixel(int((x0[k] + x1[k]) / 2), int(y1[k] - 3)))
+    col = QColor(ISSUES[0][2])
+    assert px.lightness() > col.lightness() and px.lightness() < 250
+    # hovering the bar names the event
+    h = view.hit(QPointF((x0[k] + x1[k]) / 2, (y0[k] + y1[k]) / 2))
+    assert h == ("event", span_row)
+
+
+def test_few_lanes_grow_many_lanes_do_not(view):
+    from viewer.ui.timeline_paint import LANE_H, MAX_LANE_H
+
+    view.set_data(spread_data(12, 240))  # three lanes in a 420 px high view
+    lay = view.scene.layout(1000.0, 420.0)
+    assert LANE_H < lay.lane_h <= MAX_LANE_H
+    assert all(r.h == lay.lane_h for r in lay.rows)
+    assert lay.content_h <= lay.plot.height()  # still no scrolling
+    n_issues = 30
+    t0 = [T2025 + i * DAY for i in range(n_issues * 2)]
+    view.set_data(make_data(t0, issue=[i % n_issues for i in range(len(t0))], n_issues=n_issues))
+    assert view.scene.layout(1000.0, 420.0).lane_h == LANE_H
+
+
+def test_export_lanes_grow_like_the_screen(qapp):
+    from viewer.ui.export import make_export_scene
+
+    data = spread_data(12, 240)
+    view = TimelineView()
+    view.resize(1000, 420)
+    view.set_issues(ISSUES)
+    view.set_data(data)
+    screen = view.scene.layout(1000.0, 420.0)
+    scene = make_export_scene(data, ISSUES, 1000, 420, *view.visible_range(), legend=False, overview=True)
+    assert scene.layout(1000.0, 420.0).lane_h == screen.lane_h
+    assert [(r.y, r.h) for r in scene.layout(1000.0, 420.0).rows] == [(r.y, r.h) for r in screen.rows]
+
+
+def test_empty_message_is_drawn(view):
+    view.set_empty_message("1 article waits for its publication date", "Set its date in the Articles panel")
+    assert view.empty_message()[0].startswith("1 article waits")
+    waiting = view.render_offscreen(1.0).copy()
+    view.set_empty_message("Drop article files here", "Events appear here")
+    drop = view.render_offscreen(1.0).copy()
+
+    def inked(img, y0, y1):
+        return sum(1 for y in range(y0, y1) for x in range(0, img.width(), 2)
+                   if QColor(img.pixel(x, y)).lightness() < 200)
+
+    h = waiting.height()
+    title_rows, detail_rows = (h // 2 - 24, h // 2 + 6), (h // 2 + 16, h // 2 + 36)
+    assert inked(waiting, *title_rows) > 30 and inked(waiting, *detail_rows) > 20
+    # the longer title takes more ink than the short one: the text set is the text drawn
+    assert inked(waiting, *title_rows) > inked(drop, *title_rows)

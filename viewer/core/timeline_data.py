@@ -489,7 +489,8 @@ def place_labels_flip(x: np.ndarray, widths: np.ndarray, left: float | np.ndarra
     if not n:
         return np.empty(0, np.int64), np.empty(0), np.empty(0)
     widths = np.asarray(widths, float)
-    rroom = label_room(x, right, gap, offset, obstacles, obstacle_ends)
+    # a marker just outside the plot (its dot pokes in) gets no label that would start outside it
+    rroom = np.where(x + offset >= left, label_room(x, right, gap, offset, obstacles, obstacle_ends), -np.inf)
     wr = np.minimum(widths, rroom)
     r_ok = wr >= min_width
     # obstacles for the left side: the given ones plus the right-side labels neighbours may keep
@@ -498,7 +499,7 @@ def place_labels_flip(x: np.ndarray, widths: np.ndarray, left: float | np.ndarra
     rl_lo = (x + offset)[r_ok]
     lroom = label_room_left(x, left, gap, offset, np.concatenate([lo, rl_lo]),
                             np.concatenate([hi, rl_lo + wr[r_ok]]))
-    wl = np.minimum(widths, lroom)
+    wl = np.minimum(widths, np.where(x - offset <= right, lroom, -np.inf))
     flip = (widths > rroom + 0.5) & (wl > wr) & (wl >= min_width)
     w = np.where(flip, wl, wr)
     starts = np.where(flip, x - offset - w, x + offset)

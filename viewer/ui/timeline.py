@@ -237,12 +237,14 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------ internals
     def _set_range(self, v0: float, v1: float, keep_anchor: float | None = None) -> None:
         lo, hi = self.scene.data.time_range()
-        n0, n1 = clamp_range(v0, v1, lo, hi)
+        # never narrower than the fit (which may add room for the last label beyond the usual 20 %)
+        max_span = max((hi - lo) * 1.2, DAY * 7, self.scene.fit_span)
+        n0, n1 = clamp_range(v0, v1, lo, hi, max_span=max_span)
         if keep_anchor is not None and v1 > v0 and abs((n1 - n0) - (v1 - v0)) > 1e-6:
             # the span was clamped (zoom limit): keep the anchor where it was on screen
             f = (keep_anchor - v0) / (v1 - v0)
             span = n1 - n0
-            n0, n1 = clamp_range(keep_anchor - f * span, keep_anchor + (1 - f) * span, lo, hi)
+            n0, n1 = clamp_range(keep_anchor - f * span, keep_anchor + (1 - f) * span, lo, hi, max_span=max_span)
         if (n0, n1) != (self.scene.v0, self.scene.v1):
             self.scene.v0, self.scene.v1 = n0, n1
             self._after_change(range_changed=True)

@@ -176,6 +176,7 @@ class TimelineScene:
         self.empty_text = "Drop article files here"
         self.empty_detail = "Events appear here, one lane per trade issue, actor or article"
         self._plot_w: float | None = None  # plot width of the last layout (fit leaves room for labels)
+        self.fit_span = 0.0  # width (s) of the last fit: zooming out may go that far
         self._titles: dict[int, str] = {}  # by row
         self._title_w = np.empty(0, np.float32)  # label width by row, NaN: not fetched yet
         self._title_w_small = np.empty(0, np.float32)  # the same in the small font (span titles)
@@ -264,6 +265,7 @@ class TimelineScene:
             c = float(self.data.t0[row]) + DAY / 2
             v1 = max(v1, (c - need * v0) / (1 - need))
         self.v0, self.v1 = v0, v1
+        self.fit_span = v1 - v0
 
     def lane_label(self, k: int) -> str:
         return self.data.lane_labels[int(self.lanes.order[k])]
