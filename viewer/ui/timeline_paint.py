@@ -1452,9 +1452,16 @@ def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
         fill.setAlpha(70)
         edge = QColor(NEUTRAL)
         edge.setAlpha(200)
-        p.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
-        p.setBrush(fill)
-        p.drawRoundedRect(QRectF(kx + 56, ky + LEGEND_ROW_H / 2 - 8, 34, 12), 2.5, 2.5)
+        if scene.label_dpr is None:  # vector output: a real dashed outline
+            p.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
+            p.setBrush(fill)
+            p.drawRoundedRect(QRectF(kx + 56, ky + LEGEND_ROW_H / 2 - 8, 34, 12), 2.5, 2.5)
+        else:  # the very bar image the lanes use
+            body = scene.span_body(-1, scene.label_dpr, 12, 34)
+            dpr = scene.label_dpr
+            p.drawImage(QPointF(kx + 56, ky + LEGEND_ROW_H / 2 - 8), body, QRectF(0, 0, 34 * dpr, body.height()))
+            vs = scene.span_edges(-1, dpr, 0.0)[1]
+            p.drawImage(QPointF(kx + 89, ky + LEGEND_ROW_H / 2 - 8), vs, QRectF(0, 0, vs.width(), 12 * dpr))
         p.setPen(MUTED)
         p.drawText(QRectF(kx + 96, ky, key_w - 100, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter,
                    "month / quarter / year")
