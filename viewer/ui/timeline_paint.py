@@ -578,28 +578,19 @@ class TimelineScene:
             self._marker_cache[key] = got
         return got
 
-    def span_edges(self, iss: int, dpr: float, length: float) -> tuple[QImage, QImage]:
-        """Dashed edge of a span bar as two cached images: a horizontal strip at least ``length`` px
-        long and a vertical one as tall as the tallest bar. Blitting slices of them is several times
-        cheaper than stroking a dashed (antialiased) outline for every bar on every frame."""
+    def span_edges(self, iss: int, dpr: float, length: float = 0.0) -> tuple[None, QImage]:
+        """The dashed right end of a span bar (a 1 px wide column as tall as the tallest bar), cached;
+        ``(None, image)`` (the long edges live in :meth:`span_body`)."""
         key = ("edges", iss, len(self.colours), dpr)
         got = self._marker_cache.get(key)
-        if got is None or got[0].width() < length * dpr:
-            edge = QColor(self.span_style(iss)[1].color())
-            n = int(np.ceil(max(length, 2048.0) + SPAN_DASH[0] + SPAN_DASH[1]))
-            strips = []
-            for w, h, horizontal in ((n, 1, True), (1, int(SPAN_PITCH) + 2, False)):
-                img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(h * dpr)), 1),
-                             QImage.Format.Format_ARGB32_Premultiplied)
-                img.setDevicePixelRatio(dpr)
-                img.fill(0)
-                ip = QPainter(img)
-                on, off = SPAN_DASH if horizontal else (3, 2)
-                for s in range(0, w if horizontal else h, on + off):
-                    ip.fillRect(QRectF(s, 0, on, 1) if horizontal else QRectF(0, s, 1, on), edge)
-                ip.end()
-                strips.append(img)
-            got = (strips[0], strips[1])
+        if got is None:
+            h = int(SPAN_PITCH) + 2
+            w_dev, h_dev = max(int(round(dpr)), 1), max(int(np.ceil(h * dpr)), 1)
+            px = np.zeros((h_dev, w_dev), np.uint32)
+            px[np.floor(np.arange(h_dev) / dpr) % 5 < 3] = _premul(self.span_style(iss)[1].color())
+            img = QImage(px.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
+            img.setDevicePixelRatio(dpr)
+            got = (None, img)
             self._marker_cache[key] = got
         return got
 
@@ -615,15 +606,19 @@ class TimelineScene:
             n = int(np.ceil(max(length, 2048.0) + on + off + 1))
             w_dev, h_dev = max(int(np.ceil(n * dpr)), 1), max(int(round(bar_h * dpr)), 1)
             # built with numpy (a few hundred dashes drawn one by one cost a millisecond)
-            f_px, e_px = _premul(fill), _premul(pen.color())
-            px = np.full((h_dev, w_dev), f_px, np.uint32)
-            edge_w = max(int(round(dpr)), 1)
-            xs = np.arange(w_dev) / dpr
-            dash = (np.floor(xs - 1) % (on + off) < on) & (xs >= 1)
-            px[:edge_w, dash] = e_px
-            px[h_dev - edge_w:, dash] = e_px
-            ys = np.arange(h_dev) / dpr
-            px[np.floor(ys) % 5 < 3, :edge_w] = e_px
+            # where the dashes go depends on size only: shared by every issue colour
+            mkey = ("body_mask", dpr, bar_h, n)
+            mask = self._marker_cache.get(mkey)
+            if mask is None:
+                mask = np.zeros((h_dev, w_dev), bool)
+                edge_w = max(int(round(dpr)), 1)
+                xs = np.arange(w_dev) / dpr
+                dash = (np.floor(xs - 1) % (on + off) < on) & (xs >= 1)
+                mask[:edge_w, dash] = True
+                mask[h_dev - edge_w:, dash] = True
+                mask[np.floor(np.arange(h_dev) / dpr) % 5 < 3, :edge_w] = True
+                self._marker_cache[mkey] = mask
+            px = np.where(mask, _premul(pen.color()), _premul(fill)).astype(np.uint32)
             img = QImage(px.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
             img.setDevicePixelRatio(dpr)
             self._marker_cache[key] = img
