@@ -578,6 +578,14 @@ class TimelineScene:
             self._marker_cache[key] = got
         return got
 
+    def span_text_colour(self, iss: int) -> QColor:
+        """Span titles in the issue's hue, dark enough to read on the light bar (cached)."""
+        key = ("span_text", iss, len(self.colours))
+        got = self._marker_cache.get(key)
+        if got is None:
+            got = self._marker_cache[key] = _darker(_issue_colour(self, iss))
+        return got
+
     def span_edges(self, iss: int, dpr: float, length: float = 0.0) -> tuple[None, QImage]:
         """The dashed right end of a span bar (a 1 px wide column as tall as the tallest bar), cached;
         ``(None, image)`` (the long edges live in :meth:`span_body`)."""
@@ -1133,9 +1141,14 @@ def _span_labels(p: QPainter, scene: TimelineScene, frame: Frame, srows: np.ndar
         return
     p.setFont(scene.small)
     c_iss = iss[pick_all]
-    for c in set(c_iss.tolist()):
+    if (c_iss == c_iss[0]).all():
+        p.setPen(scene.span_text_colour(int(c_iss[0])))
+        _draw_labels(p, scene, frame, start[pick_all], y[pick_all] + bar_h[pick_all] / 2, srows[pick_all],
+                     w[pick_all])
+        return
+    for c in np.unique(c_iss).tolist():
         pick = pick_all[c_iss == c]
-        p.setPen(_darker(_issue_colour(scene, int(c))))
+        p.setPen(scene.span_text_colour(c))
         _draw_labels(p, scene, frame, start[pick], y[pick] + bar_h[pick] / 2, srows[pick], w[pick])
 
 
