@@ -380,6 +380,7 @@ def test_drawn_labels_never_overlap_each_other_or_markers(view):
     # 45 events over 200 days in 3 lanes, unevenly spaced: labels elided, some dropped
     t0 = [T2025 + ((i * 40) // 9 + (i % 4)) * DAY for i in range(45)]
     view.set_data(make_data(t0, issue=[i % 3 for i in range(45)]))
+    view.zoom(1.6)  # crowded, but with room for labels of five letters or more here and there
     view.render_offscreen(1.0)
     frame = view.frame()
     assert len(frame.labels) > 6

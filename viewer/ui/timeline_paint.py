@@ -86,7 +86,7 @@ CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
 CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues
 LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
-LABEL_MIN_W = 28.0  # a label shorter than this (after eliding) is not worth drawing
+LABEL_MIN_W = 44.0  # a label shorter than this (after eliding) says too little: about five letters and "…"
 TITLE_BATCH = 12  # titles fetched from the store per screen paint; the rest in idle time (prefetch)
 OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
 LEGEND_ROW_H = 22.0
@@ -1127,7 +1127,7 @@ def _span_labels(p: QPainter, scene: TimelineScene, frame: Frame, srows: np.ndar
     nxt[ko[:-1][same]] = a[ko][1:][same]
     beside = np.minimum(nxt - 8, right) - (x1 + 6)
     beside = np.where(x1 + 6 >= left, beside, -1.0)
-    cand = can & ((inner >= 24) | (beside >= 24))
+    cand = can & ((inner >= LABEL_MIN_W) | (beside >= LABEL_MIN_W))
     if not cand.any():
         return
     scene.ensure_titles(srows[cand])
@@ -1136,7 +1136,7 @@ def _span_labels(p: QPainter, scene: TimelineScene, frame: Frame, srows: np.ndar
     use_beside = ~inside_full & (beside > inner)
     w = np.where(inside_full, tw, np.minimum(tw, np.where(use_beside, beside, inner)))
     start = np.where(use_beside, x1 + 6, lx + 4)
-    pick_all = np.flatnonzero(cand & (w >= 24))
+    pick_all = np.flatnonzero(cand & (w >= LABEL_MIN_W))
     if not pick_all.size:
         return
     p.setFont(scene.small)
