@@ -54,33 +54,40 @@ def export_events(project: Project, event_ids: set[int] | list[int] | None = Non
     rows = conn.execute(
         "select e.id, e.title, e.date_value, e.date_end_value, e.t0, e.t1, e.precision, e.origin, "
         "coalesce(e.date_text, ''), coalesce(e.evidence, ''), e.verified, coalesce(i.label, ''), "
-        "e.article_id "
+        "e.article_id, coalesce(e.merged_into, e.id) "
         "from events e left join issues i on i.id = e.issue_id order by e.t0, e.id").fetchall()
+    # one exported event per happening: the group's leader, with every report as a source
+    leader = {r[0]: r[13] for r in rows}
     wanted = None if event_ids is None else {int(i) for i in event_ids}
     actors: dict[int, list[str]] = {}
     for eid, name in conn.execute("select ea.event_id, a.name from event_actors ea "
                                   "join actors a on a.id = ea.actor_id order by a.name"):
-        actors.setdefault(eid, []).append(name)
+        names = actors.setdefault(leader.get(eid, eid), [])
+        if name not in names:
+            names.append(name)
     issues: dict[int, list[str]] = {}
     for eid, label in conn.execute("select ei.event_id, i.label from event_issues ei "
                                    "join issues i on i.id = ei.issue_id order by i.position, i.label"):
-        issues.setdefault(eid, []).append(label)
+        labels = issues.setdefault(leader.get(eid, eid), [])
+        if label not in labels:
+            labels.append(label)
     quotes: dict[int, list[QuoteRef]] = {}
     for eid, text, speaker in conn.execute(
             "select q.event_id, q.text, s.name from quotes q left join actors s on s.id = q.speaker_id "
             "where q.event_id is not null order by q.article_id, q.start_offset"):
-        quotes.setdefault(eid, []).append(QuoteRef(text, speaker))
+        quotes.setdefault(leader.get(eid, eid), []).append(QuoteRef(text, speaker))
     articles = {r[0]: SourceRef(r[1] or r[4] or "", r[2] or "", r[3] or "", r[5] or "")
                 for r in conn.execute("select id, title, source, url, path, published from articles")}
-    # the same event reported by several articles: every article is a source of each copy
-    by_key: dict[tuple[float, str], list[tuple[int, str]]] = {}
+    by_group: dict[int, list[tuple[int, str]]] = {}
     for r in rows:
         if r[12] is not None:
-            by_key.setdefault((r[4], r[1]), []).append((r[12], r[9]))
+            by_group.setdefault(r[13], []).append((r[12], r[9]))
+    if wanted is not None:
+        wanted = {leader.get(i, i) for i in wanted}
     out = []
     for (eid, title, value, end_value, t0, t1, _precision, origin, date_text, evidence, verified, group,
-         article_id) in rows:
-        if wanted is not None and eid not in wanted:
+         article_id, lead) in rows:
+        if lead != eid or (wanted is not None and eid not in wanted):
             continue
         when = parse_value(value or "", _origin(origin))
         if when is None or when.start != seconds_to_date(t0):
@@ -94,7 +101,7 @@ def export_events(project: Project, event_ids: set[int] | list[int] | None = Non
         sources = []
         if article_id is not None:
             seen = set()
-            for aid, ev in sorted(by_key.get((t0, title), []), key=lambda x: x[0] != article_id):
+            for aid, ev in sorted(by_group.get(eid, []), key=lambda x: x[0] != article_id):
                 if aid in seen or aid not in articles:
                     continue
                 seen.add(aid)

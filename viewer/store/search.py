@@ -107,7 +107,8 @@ def matching_event_ids(project: Project, query: str, include_quotes: bool = True
         ids.update(r[0] for r in project.db.conn.execute(
             "select event_id from quotes where event_id is not null and id in "
             "(select rowid from quotes_fts where quotes_fts match ?)", [expr]))
-    return ids
+    # merged reports are drawn as their group's leader
+    return project.leader_ids(ids) if ids else ids
 
 
 def snippet(project: Project, kind: str, row_id: int, query: str, width: int = 12) -> str:

@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.details.eventCreated.connect(self._on_event_created)
         self.details.sourceRequested.connect(lambda a, st, en: self.show_source(a, (st, en)))
         self.details.errorOccurred.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.details.eventSplit.connect(lambda e: self.timeline.select_events({e}))
 
         self.docks: dict[str, QDockWidget] = {}
         self._add_dock("Actors", self._with_search(self.actors_view, self.actors_proxy, "Search actors…"),
@@ -316,6 +317,8 @@ class MainWindow(QMainWindow):
                                  "Add an event by hand")
         self.act_delete_event = act("&Delete event", self._delete_selected_events, QKeySequence.StandardKey.Delete,
                                     "Delete the selected events")
+        self.act_merge_events = act("&Merge events", self._merge_selected_events, "Ctrl+M",
+                                    "Make the selected events one happening with all their sources")
         self.act_verify = act("Mark &verified", self._verify_selected_events, "Ctrl+Shift+V",
                               "Mark the selected events as checked against their sources")
         self.act_search = act("&Search", self._focus_search, QKeySequence.StandardKey.Find,
@@ -340,7 +343,7 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         e = self.menuBar().addMenu("&Edit")
         for a in (self.act_undo, self.act_redo, None, self.act_search, None, self.act_new_event,
-                  self.act_delete_event, self.act_verify, None, self.act_set_date, self.act_remove_article):
+                  self.act_delete_event, self.act_merge_events, self.act_verify, None, self.act_set_date, self.act_remove_article):
             e.addSeparator() if a is None else e.addAction(a)
         v = self.menuBar().addMenu("&View")
         for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_fullscreen):
@@ -474,7 +477,7 @@ class MainWindow(QMainWindow):
         if self.filter_bar.filter().is_empty():
             self._event_filter = None
         else:
-            self._event_filter = filtered_event_ids(p, self.filter_bar.filter())
+            self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
         self.timeline.set_event_filter(self._event_filter)
         self.details.reload()
         if keep is not None and self.timeline_has_data() and keep[1] > keep[0]:
@@ -700,10 +703,15 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_filter(f)
         if set(f.issue_ids) != self.issues_model.checked():
             self.issues_model.set_checked(set(f.issue_ids))
-        self._event_filter = None if f.is_empty() else filtered_event_ids(self.project, f)
+        self._event_filter = None if f.is_empty() else self._shown(filtered_event_ids(self.project, f))
         self.timeline.set_event_filter(self._event_filter)
         n = "all" if self._event_filter is None else str(len(self._event_filter))
         self.statusBar().showMessage(f"Showing {n} events", 4000)
+
+    def _shown(self, event_ids: set[int]) -> set[int]:
+        """Events as the timeline draws them: a merged happening appears as its leader."""
+        assert self.project is not None
+        return self.project.leader_ids(event_ids) if event_ids else set()
 
     def _run_search(self) -> None:
         if self.project is None:
@@ -890,6 +898,13 @@ class MainWindow(QMainWindow):
         ids = self.timeline.selected_events()
         if ids:
             self.push(undo.DeleteEventsCommand, ids)
+
+    def _merge_selected_events(self) -> None:
+        ids = self.timeline.selected_events()
+        if len(ids) < 2:
+            self.statusBar().showMessage("Select two or more events to merge (Ctrl+click)", 6000)
+            return
+        self.push(undo.MergeEventsCommand, ids)
 
     def _verify_selected_events(self) -> None:
         ids = self.timeline.selected_events()
