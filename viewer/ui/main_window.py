@@ -343,7 +343,8 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         e = self.menuBar().addMenu("&Edit")
         for a in (self.act_undo, self.act_redo, None, self.act_search, None, self.act_new_event,
-                  self.act_delete_event, self.act_merge_events, self.act_verify, None, self.act_set_date, self.act_remove_article):
+                  self.act_delete_event, self.act_merge_events, self.act_verify, None, self.act_set_date,
+                  self.act_remove_article):
             e.addSeparator() if a is None else e.addAction(a)
         v = self.menuBar().addMenu("&View")
         for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_fullscreen):
