@@ -217,3 +217,21 @@ def test_actor_card_lists_aliases_articles_and_quotes(qtbot, window, tmp_path):
     assert "Trump" in card.aliases and len(card.articles) == 1 and "total reset" in card.quotes
     window.actor_card_dialog.articleRequested.emit(card.articles[0].article_id)
     assert window.source_view.article_id == card.articles[0].article_id
+
+
+def test_saved_view_restores_filters_lanes_and_range(qtbot, window, tmp_path):
+    from viewer.store.filters import SavedView, save_view
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    window.act_zoom_in.trigger()
+    window._filter_to_visible_range()
+    f = window.filter_bar.filter()
+    assert f.start is not None and f.end is not None
+    rng = window.timeline.visible_range()
+    save_view(window.project, SavedView("zoomed", f, "actor", *rng))
+    window.filter_bar.clear_button.click()
+    window.act_fit.trigger()
+    window.restore_view("zoomed")
+    assert window.lane_combo.currentData() == "actor"
+    assert window.filter_bar.filter() == f
+    assert window.timeline.visible_range() == pytest.approx(rng)

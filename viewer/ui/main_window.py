@@ -40,8 +40,16 @@ from PySide6.QtWidgets import (
 from viewer.store.columns import load_timeline
 from viewer.store.edits import EditError
 from viewer.store.exchange import export_file
-from viewer.store.filters import Filter, filtered_event_ids
-from viewer.store.project import Project, ProjectError
+from viewer.store.filters import (
+    Filter,
+    FilterError,
+    SavedView,
+    filtered_event_ids,
+    list_views,
+    load_view,
+    save_view,
+)
+from viewer.store.project import Project, ProjectError, seconds_to_date
 from viewer.store.queries import actor_card, mention_spans
 from viewer.store.search import matching_event_ids
 from viewer.ui import undo
@@ -324,6 +332,10 @@ class MainWindow(QMainWindow):
         self.act_search = act("&Search", self._focus_search, QKeySequence.StandardKey.Find,
                               "Search events, quotes and article text")
         self.act_fullscreen = act("&Full screen", self._toggle_fullscreen, "F11")
+        self.act_filter_range = act("Filter to the &visible dates", self._filter_to_visible_range, "Ctrl+Shift+R",
+                                    "Keep only events inside the dates now on screen")
+        self.act_save_view = act("&Save view…", self._save_view, "Ctrl+Shift+S",
+                                 "Remember the filters, lanes and range under a name")
         self.act_export_svg = act("Export &SVG…", lambda: self._export_as("svg"), None, "Timeline as SVG")
         self.act_export_csv = act("Export events as &CSV…", lambda: self._export_as("csv"))
         self.act_export_tljs = act("Export &TimelineJS JSON…", lambda: self._export_as("timelinejs"), None,
@@ -347,8 +359,11 @@ class MainWindow(QMainWindow):
                   self.act_remove_article):
             e.addSeparator() if a is None else e.addAction(a)
         v = self.menuBar().addMenu("&View")
-        for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_fullscreen):
-            v.addAction(a)
+        for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_fullscreen, None,
+                  self.act_filter_range, self.act_save_view):
+            v.addSeparator() if a is None else v.addAction(a)
+        self.views_menu = v.addMenu("Saved &views")
+        self.views_menu.aboutToShow.connect(self._fill_views_menu)
         v.addSeparator()
         for dock in self.docks.values():
             v.addAction(dock.toggleViewAction())
@@ -723,6 +738,50 @@ class MainWindow(QMainWindow):
         self.quotes_proxy.setFilterFixedString("")
         if text:
             self.statusBar().showMessage(f"{len(ids)} events match “{text}” — Enter keeps them as a filter", 4000)
+
+    def _filter_to_visible_range(self) -> None:
+        t0, t1 = self.timeline.visible_range()
+        start, end = seconds_to_date(t0), seconds_to_date(t1 - 1)
+        self._apply_filter(self.filter_bar.filter().with_range(start, end))
+
+    def _save_view(self) -> None:
+        if self.project is None:
+            return
+        name, ok = QInputDialog.getText(self, "Save view", "Name of this view (filters, lanes and range):")
+        if not ok or not name.strip():
+            return
+        view = SavedView(name.strip(), self.filter_bar.filter(), self.lane_combo.currentData() or "issue",
+                         *self.timeline.visible_range())
+        try:
+            save_view(self.project, view)
+        except FilterError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.statusBar().showMessage(f"Saved view “{view.name}”", 6000)
+
+    def _fill_views_menu(self) -> None:
+        self.views_menu.clear()
+        names = list_views(self.project) if self.project is not None else []
+        if not names:
+            self.views_menu.addAction("(no saved views yet)").setEnabled(False)
+        for name in names:
+            self.views_menu.addAction(name, lambda n=name: self.restore_view(n))
+
+    def restore_view(self, name: str) -> None:
+        """Bring back a saved view: its lanes, its filters and its range."""
+        if self.project is None:
+            return
+        try:
+            view = load_view(self.project, name)
+        except FilterError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        i = self.lane_combo.findData(view.lanes)
+        if i >= 0 and i != self.lane_combo.currentIndex():
+            self.lane_combo.setCurrentIndex(i)  # reloads the lanes
+        self._apply_filter(view.filter)
+        if view.t0 is not None and view.t1 is not None:
+            self.timeline.set_visible_range(view.t0, view.t1)
 
     def _focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
