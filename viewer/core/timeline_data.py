@@ -341,6 +341,8 @@ def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int | np.ndarray, ga
     given per bar (constant within a group: a taller lane has room for more tracks).
     """
     n = x0.size
+    if n and np.all(np.asarray(max_tracks) == 1):
+        return _pack_one_track(x0, x1, gap, full_at, group)
     track = np.full(n, -1, np.int64)
     overflow = np.zeros(n, bool)
     xs0, xs1 = x0.tolist(), x1.tolist()
@@ -381,6 +383,28 @@ def pack_tracks(x0: np.ndarray, x1: np.ndarray, max_tracks: int | np.ndarray, ga
                 ends[t] = max(ends[t], xs1[i])
         i += 1
     return track, overflow
+
+
+def _pack_one_track(x0: np.ndarray, x1: np.ndarray, gap: float, full_at: float | np.ndarray,
+                    group: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pack_tracks` with one track per group, without a Python loop.
+
+    With one track, every bar (kept or spilled) extends the track, so a bar is kept when it
+    starts after the furthest end of all bars before it in its group: a running maximum.
+    """
+    n = x0.size
+    # groups apart by a large offset so one running maximum serves all of them
+    g = np.zeros(n) if group is None else np.cumsum(np.concatenate([[0], np.diff(group) != 0]))
+    off = g * 1e12
+    reach = np.maximum.accumulate(x1 + off)
+    prev = np.concatenate([[-np.inf], reach[:-1]])
+    first = np.concatenate([[True], g[1:] != g[:-1]])
+    prev = np.where(first, -np.inf, prev - off)
+    full = np.broadcast_to(np.asarray(full_at, float), (n,))
+    kept = prev + gap <= x0
+    done = ~first & (prev >= full)  # the track already reaches the right edge: nothing more to show
+    track = np.where(done, -1, 0).astype(np.int64)
+    return track, ~kept | done
 
 
 def union_intervals(a: np.ndarray, b: np.ndarray, gap: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
