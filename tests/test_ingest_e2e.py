@@ -93,16 +93,6 @@ def drop_and_wait(qtbot, window: MainWindow, paths: list[Path]) -> workflow.Inge
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    w = MainWindow(tmp_path / "p.dateline")
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
-
-
-@pytest.fixture
 def corpus(tmp_path, monkeypatch) -> list[tuple[Path, str]]:
     cases = make_corpus(tmp_path / "corpus", small_files=SMALL_FILES)
     # The corpus' "file that disappears during ingest": delete it after the worker

@@ -8,17 +8,6 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase, QImage
 
 from tests.conftest import SAMPLE
-from viewer.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    w = MainWindow(tmp_path / "p.dateline")
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def drop(qtbot, window, paths):
