@@ -334,8 +334,8 @@ class TimelineView(QWidget):
             return None
         if x < lay.plot.left():
             return ("header", r.k)
-        for rect, row in self._frame.labels:
-            if rect.contains(pos):
+        for lx, ly, lw, lh, row in self._frame.label_boxes:
+            if lx <= x <= lx + lw and ly <= y <= ly + lh:
                 return ("event", row)
         m = self._frame.markers.get(r.k)
         if m is not None:

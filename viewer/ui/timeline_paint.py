@@ -152,8 +152,15 @@ class Frame:
     density_edges: np.ndarray | None = None  # bucket edges (times of event starts)
     density_per_pixel: bool = True  # buckets are device pixels (else whole days)
     density_dpr: float = 1.0
-    labels: list[tuple[QRectF, int]] = field(default_factory=list)
+    # labels drawn, as (x, top, width, height, event row): plain tuples, since a paint may draw
+    # hundreds; :attr:`labels` gives them as rectangles for hit tests
+    label_boxes: list[tuple[float, float, float, float, int]] = field(default_factory=list)
     ticks: AxisTicks | None = None
+
+    @property
+    def labels(self) -> list[tuple[QRectF, int]]:
+        """(rectangle, event row) of every label drawn."""
+        return [(QRectF(x, y, w, h), row) for x, y, w, h, row in self.label_boxes]
 
 
 class TimelineScene:
@@ -994,30 +1001,32 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
     colour = p.pen().color()
     dpr = scene.label_dpr
     # the cache key's constant part, hoisted: this loop runs for every label on every paint
-    cache, px, rgba, fh, labels = scene._label_cache, font.pixelSize(), colour.rgba(), fm.height(), frame.labels
-    if dpr is not None:
-        ell = scene.text_image("…", font, fm, colour, dpr)
-        ell_w = ell.width() / dpr - 1
-    for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        elide = w + 0.5 < fw  # fw: the exact width in this font
-        if dpr is None:
+    cache, px, rgba, fh, boxes = scene._label_cache, font.pixelSize(), colour.rgba(), fm.height(), frame.label_boxes
+    if dpr is None:
+        for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(),
+                                       strict=True):
             text = scene.title(row)
-            if elide:
+            if w + 0.5 < fw:
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
             p.drawText(QPointF(xi, top + fm.ascent()), text)
+            boxes.append((xi, top, w, fh, row))
+        return
+    ell = scene.text_image("…", font, fm, colour, dpr)
+    ell_w = ell.width() / dpr - 1
+    draw, get, point, cut_at = p.drawImage, cache.get, QPointF, scene.cut_at
+    for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
+        img = get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, colour, dpr)
+        if img is None:
+            continue  # over this frame's budget: drawn once idle time has rendered it
+        if w + 0.5 < fw:  # fw: the exact width in this font; elide
+            cut = cut_at(row, small, w - ell_w)
+            if cut < 12:
+                continue
+            draw(point(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
+            draw(point(xi + cut, top), ell)
         else:
-            img = cache.get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, colour, dpr)
-            if img is None:
-                continue  # over this frame's budget: drawn on the follow-up paint
-            if elide:
-                cut = scene.cut_at(row, small, w - ell_w)
-                if cut < 12:
-                    continue
-                p.drawImage(QPointF(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
-                p.drawImage(QPointF(xi + cut, top), ell)
-            else:
-                p.drawImage(QPointF(xi, top), img)
-        labels.append((QRectF(xi, top, w, fh), row))
+            draw(point(xi, top), img)
+        boxes.append((xi, top, w, fh, row))
 
 
 def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[LaneRow],
