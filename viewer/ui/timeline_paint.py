@@ -202,6 +202,7 @@ class TimelineScene:
         # what budgeted paints left out, for :meth:`prefetch` to prepare between frames
         self._pending_titles: list[np.ndarray] = []
         self._pending_labels: dict[tuple, tuple[int, bool, int]] = {}
+        self._titles_left = TITLE_BATCH  # titles one budgeted paint may still fetch
         self.incomplete = False
         self._win_cache: dict[int, tuple] = {}
         self._sprites: dict[float, dict] = {}
@@ -299,11 +300,15 @@ class TimelineScene:
         if self.data.titles is None or not rows.size:
             return
         missing = rows[np.isnan(self._title_w[rows])]
-        if self.label_budget is not None and missing.size > TITLE_BATCH:
-            # on screen, a zoom step fetches a bounded batch; the follow-up paint fetches the rest
-            self._pending_titles.append(missing[TITLE_BATCH:])
-            missing = missing[:TITLE_BATCH]
+        self._titles_left = max(self._titles_left, 0)
+        if self.label_budget is not None and missing.size > self._titles_left:
+            # on screen, a zoom step fetches a bounded batch (over all calls of one paint); idle
+            # time fetches the rest
+            self._pending_titles.append(missing[self._titles_left:])
+            missing = missing[:self._titles_left]
             self.incomplete = True
+        if self.label_budget is not None:
+            self._titles_left -= missing.size
         if missing.size:
             got = self.data.titles([int(i) for i in self.data.ids[missing]])
             for row, eid in zip(missing.tolist(), self.data.ids[missing].tolist(), strict=True):
@@ -366,6 +371,7 @@ class TimelineScene:
         """Start a budgeted paint: only what this paint leaves out is worth preparing later."""
         self._pending_titles = []
         self._pending_labels = {}
+        self._titles_left = TITLE_BATCH
 
     def has_pending(self) -> bool:
         return bool(self._pending_titles or self._pending_labels)
