@@ -149,3 +149,24 @@ def test_re_extraction_keeps_user_corrections_without_duplicates():
     assert titles == ["Trump and Xi speak by phone"]
     names = {a.name for a in p.actors()}
     assert "Donald J. Trump" in names and "Donald Trump" not in names
+
+
+def test_a_failing_migration_leaves_no_half_schema(tmp_path, monkeypatch):
+    import sqlite_utils
+
+    from viewer.store import project as project_mod
+
+    def broken(db):
+        db["half_done"].create({"id": int}, pk="id")
+        db["events"].add_column("never", int)
+        raise RuntimeError("power cut")
+
+    path = tmp_path / "p.dateline"
+    Project(path).close()
+    monkeypatch.setattr(project_mod, "MIGRATIONS", [*project_mod.MIGRATIONS, ("999_broken", broken)])
+    with pytest.raises(RuntimeError, match="power cut"):
+        Project(path)
+    db = sqlite_utils.Database(path)
+    assert "half_done" not in db.table_names()
+    assert "never" not in db["events"].columns_dict
+    assert "999_broken" not in {r["name"] for r in db["_migrations"].rows}

@@ -134,12 +134,25 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
     done = {r["name"] for r in db["_migrations"].rows}
     applied = []
+    conn = db.conn
     for name, fn in MIGRATIONS:
         if name in done:
             continue
-        with db.conn:
-            fn(db)
-            db["_migrations"].insert({"name": name, "applied_at": _now()})
+        # Python's sqlite3 commits before DDL in its default mode, so a migration that fails half
+        # way would leave half a schema; in autocommit mode our own BEGIN covers all of it.
+        level = conn.isolation_level
+        conn.isolation_level = None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                fn(db)
+                db["_migrations"].insert({"name": name, "applied_at": _now()})
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.isolation_level = level
         applied.append(name)
     return applied
 
