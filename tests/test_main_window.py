@@ -40,6 +40,7 @@ def test_drop_sample_fills_panels_and_marks_date_needed(qtbot, window):
     [art] = window.articles_model.rows()
     assert art.status == "date needed" and art.unresolved >= 2
     assert window.banner.isVisibleTo(window)
+    assert "publication date" in window.timeline.empty_message()[0]
     # no invented dates: nothing relative is on the timeline yet
     assert window.project.counts()["events"] == len(window.timeline.data().t0)
 

@@ -516,6 +516,17 @@ class MainWindow(QMainWindow):
                 "cannot be placed on the timeline until you set it."
             )
         self.banner.setVisible(bool(waiting))
+        if waiting and not c["events"]:
+            n = len(waiting)
+            self.timeline.set_empty_message(
+                f"{n} article{'s' if n != 1 else ''} wait{'s' if n == 1 else ''} for a publication date",
+                "Set it (the yellow bar above, or Articles › Set date…) and its events appear here")
+        elif not c["articles"]:
+            self.timeline.set_empty_message("Drop article files here",
+                                            "Events appear here, one lane per trade issue, actor or article")
+        elif not c["events"]:
+            self.timeline.set_empty_message("No dated events yet",
+                                            "None of the articles names a date that can be placed")
         self.date_needed_label.setText(
             f"{need} article{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a publication date "
             "— select it and click “Set date…”" if need else ""
