@@ -225,3 +225,18 @@ def test_saved_view_restores_filters_lanes_and_range(qtbot, window, tmp_path):
     assert window.lane_combo.currentData() == "actor"
     assert window.filter_bar.filter() == f
     assert window.timeline.visible_range() == pytest.approx(rng)
+
+
+def test_quotes_filter_by_speaker_and_actor_dates(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    i = window.speaker_filter.findData("Scott Bessent")
+    window.speaker_filter.setCurrentIndex(i)
+    shown = [window.quotes_model.rows()[window.quotes_proxy.mapToSource(window.quotes_proxy.index(r, 0)).row()].text
+             for r in range(window.quotes_proxy.rowCount()) if not window.quotes_view.isRowHidden(r)]
+    assert shown == ["stalled"]
+    window.speaker_filter.setCurrentIndex(0)
+    assert not any(window.quotes_view.isRowHidden(r) for r in range(window.quotes_proxy.rowCount()))
+    trump = next(a for a in window.actors_model.rows() if a.name == "Donald Trump")
+    assert trump.first and trump.last and trump.first <= trump.last
+    window.act_save.trigger()
+    assert "Saved" in window.statusBar().currentMessage()

@@ -13,13 +13,14 @@ def test_actors_model_rows_roles_and_numeric_sort(qtbot):
     rows = [ActorRow(1, "Xi Jinping", "person", "CN", 2, 0, ["Xi"]),
             ActorRow(2, "Donald Trump", "person", "US", 10, 3, ["Trump"])]
     m.set_rows(rows)
-    assert (m.rowCount(), m.columnCount()) == (2, 4)
-    assert m.data(m.index(1, 0)) == "Donald Trump" and m.data(m.index(1, 2)) == "10"
+    assert (m.rowCount(), m.columnCount()) == (2, 7)
+    assert m.data(m.index(1, 0)) == "Donald Trump" and m.data(m.index(1, 3)) == "10"
+    assert m.data(m.index(1, 2)) == "US"
     assert m.data(m.index(0, 0), ROW_ROLE) is rows[0]
     assert "Xi" in m.data(m.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     proxy = SortProxy()
     proxy.setSourceModel(m)
-    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    proxy.sort(3, Qt.SortOrder.DescendingOrder)
     assert proxy.data(proxy.index(0, 0)) == "Donald Trump"
     proxy.setFilterFixedString("xi")
     assert proxy.rowCount() == 1
@@ -56,7 +57,7 @@ def test_sorting_is_done_by_the_model_on_raw_values_and_kept_across_reloads(qtbo
     proxy = SortProxy()
     proxy.setSourceModel(m)
     m.set_rows([ActorRow(1, "b", "person", "", 9, 0, []), ActorRow(2, "a", "person", "", 10, 0, [])])
-    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    proxy.sort(3, Qt.SortOrder.DescendingOrder)
     assert [proxy.data(proxy.index(r, 0)) for r in range(2)] == ["a", "b"]  # 10 before 9: numbers, not text
     m.set_rows([ActorRow(3, "c", "person", "", 1, 0, []), ActorRow(4, "d", "person", "", 50, 0, [])])
     assert [proxy.data(proxy.index(r, 0)) for r in range(2)] == ["d", "c"]

@@ -403,6 +403,8 @@ class ActorRow:
     events: int
     quotes: int
     aliases: list[str]
+    first: str = ""  # first and last day of the actor's events (ISO), "" without events
+    last: str = ""
 
 
 @dataclass
@@ -428,6 +430,8 @@ class QuoteRow:
     sentence_end: int
     event_id: int | None
     date: str
+    issue: str = ""  # label of its event's trade issue
+    issue_id: str = ""
 
 
 # ---------------------------------------------------------------- the project
@@ -458,6 +462,11 @@ class Project:
     def _changed(self, what: str) -> None:
         for fn in list(self._listeners):
             fn(what)
+
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the main file (everything is already committed)."""
+        if self.path is not None:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -740,12 +749,18 @@ class Project:
           (select group_concat(alias, '|') from actor_aliases aa where aa.actor_id = a.id) as aliases
         from actors a where a.hidden = 0"""
         fix = self._group_counts("event_actors", "actor_id")
+        span = {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "select ea.actor_id, min(e.t0), max(e.t1) from event_actors ea join events e on e.id = ea.event_id "
+            "group by ea.actor_id")}
         rows = []
         for r in self.db.query(sql):
             members, extra = fix.get(r["id"], (0, 0))
+            t0, t1 = span.get(r["id"], (None, None))
             rows.append(ActorRow(r["id"], r["name"], r["kind"] or "", r["country"] or "",
                                  r["n_events"] - members + extra, r["n_quotes"],
-                                 sorted(set((r["aliases"] or "").split("|")) - {""})))
+                                 sorted(set((r["aliases"] or "").split("|")) - {""}),
+                                 seconds_to_date(t0).isoformat() if t0 is not None else "",
+                                 seconds_to_date(t1 - 1).isoformat() if t1 is not None else ""))
         # the order the panel opens with (SQLite's binary text order is Python's code point order)
         rows.sort(key=lambda a: (-a.events, -a.quotes, a.name))
         return rows
@@ -754,16 +769,17 @@ class Project:
         sql = """
         select q.id, q.text, q.speaker_id, s.name as speaker, q.article_id, a.title, a.published,
           q.start_offset, q.end_offset, q.sentence_start, q.sentence_end,
-          coalesce(e.merged_into, q.event_id) as event_id, e.date_value
+          coalesce(e.merged_into, q.event_id) as event_id, e.date_value, e.issue_id, i.label as issue
         from quotes q join articles a on a.id = q.article_id
         left join actors s on s.id = q.speaker_id
         left join events e on e.id = q.event_id
+        left join issues i on i.id = e.issue_id
         order by coalesce(e.t0, 0), q.article_id, q.start_offset"""
         return [
             QuoteRow(
                 r["id"], r["text"], r["speaker"], r["speaker_id"], r["article_id"], r["title"] or "",
                 r["start_offset"], r["end_offset"], r["sentence_start"], r["sentence_end"], r["event_id"],
-                r["date_value"] or r["published"] or "",
+                r["date_value"] or r["published"] or "", r["issue"] or "", r["issue_id"] or "",
             )
             for r in self.db.query(sql)
         ]

@@ -206,8 +206,7 @@ class MainWindow(QMainWindow):
         self._add_dock("Actors", self._with_search(self.actors_view, self.actors_proxy, "Search actors…"),
                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("Trade issues", self.issues_view, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Quotes", self._with_search(self.quotes_view, self.quotes_proxy, "Search quotes…"),
-                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("Quotes", self._quotes_panel(), Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Articles", self._articles_panel(), Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("Source", self.source_view, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("Event details", self.details, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -217,7 +216,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Actors"], self.docks["Trade issues"]], [330, 360], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Articles"]], [230], Qt.Orientation.Vertical)
         # busiest first, as an analyst scans them
-        self.actors_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.actors_view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         self.issues_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         self.quotes_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.articles_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
@@ -274,6 +273,46 @@ class MainWindow(QMainWindow):
         if needing:
             self._prompt_date(needing[0].id)
 
+    def _quotes_panel(self) -> QWidget:
+        w = self._with_search(self.quotes_view, self.quotes_proxy, "Search quotes…")
+        row = QHBoxLayout()
+        self.speaker_filter = QComboBox()
+        self.speaker_filter.setAccessibleName("Filter quotes by speaker")
+        self.issue_filter_q = QComboBox()
+        self.issue_filter_q.setAccessibleName("Filter quotes by trade issue")
+        for combo in (self.speaker_filter, self.issue_filter_q):
+            combo.currentIndexChanged.connect(self._filter_quotes)
+            row.addWidget(combo, 1)
+        w.layout().insertLayout(1, row)
+        return w
+
+    def _fill_quote_filters(self) -> None:
+        quotes = self.quotes_model.rows()
+        for combo, everyone, values in (
+            (self.speaker_filter, "All speakers", sorted({q.speaker or "unattributed" for q in quotes})),
+            (self.issue_filter_q, "All trade issues", sorted({q.issue for q in quotes if q.issue})),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everyone, None)
+            for v in values:
+                combo.addItem(v, v)
+            i = combo.findData(current)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+        self._filter_quotes()
+
+    def _filter_quotes(self) -> None:
+        """Quotes by speaker and by issue: rows that do not match are hidden, not removed."""
+        speaker, issue = self.speaker_filter.currentData(), self.issue_filter_q.currentData()
+        for r, q in enumerate(self.quotes_model.rows()):
+            ok = ((speaker is None or (q.speaker or "unattributed") == speaker)
+                  and (issue is None or q.issue == issue))
+            idx = self.quotes_proxy.mapFromSource(self.quotes_model.index(r, 0))
+            if idx.isValid():
+                self.quotes_view.setRowHidden(idx.row(), not ok)
+
     def _articles_panel(self) -> QWidget:
         w = QWidget()
         lay = QVBoxLayout(w)
@@ -307,6 +346,8 @@ class MainWindow(QMainWindow):
         self.act_new = act("&New project…", self.new_project, QKeySequence.StandardKey.New)
         self.act_open = act("&Open project…", self.choose_project, QKeySequence.StandardKey.Open,
                             "Open a Dateline project file")
+        self.act_save = act("&Save", self.save, QKeySequence.StandardKey.Save,
+                            "Every change is already in the project file; this makes sure it is on disk")
         self.act_save_as = act("Save project &as…", self.save_project_as, QKeySequence.StandardKey.SaveAs)
         self.act_add = act("&Add articles…", self.choose_articles, "Ctrl+I", "Add article files to the project")
         self.act_add_folder = act("Add &folder…", self.choose_folder, None, "Add every article in a folder")
@@ -334,7 +375,7 @@ class MainWindow(QMainWindow):
         self.act_fullscreen = act("&Full screen", self._toggle_fullscreen, "F11")
         self.act_filter_range = act("Filter to the &visible dates", self._filter_to_visible_range, "Ctrl+Shift+R",
                                     "Keep only events inside the dates now on screen")
-        self.act_save_view = act("&Save view…", self._save_view, "Ctrl+Shift+S",
+        self.act_save_view = act("&Save view…", self._save_view, "Ctrl+Alt+S",
                                  "Remember the filters, lanes and range under a name")
         self.act_export_svg = act("Export &SVG…", lambda: self._export_as("svg"), None, "Timeline as SVG")
         self.act_export_csv = act("Export events as &CSV…", lambda: self._export_as("csv"))
@@ -349,7 +390,7 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         self.recent_menu = m.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        for a in (self.act_save_as, None, self.act_add, self.act_add_folder, None, self.act_export,
+        for a in (self.act_save, self.act_save_as, None, self.act_add, self.act_add_folder, None, self.act_export,
                   self.act_export_svg, self.act_export_csv, self.act_export_tljs, self.act_export_ics, None,
                   self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
@@ -467,6 +508,12 @@ class MainWindow(QMainWindow):
         if path:
             self.save_as(Path(path if path.endswith(".dateline") else path + ".dateline"))
 
+    def save(self) -> None:
+        """Edits are committed as they happen; write the journal into the file so it can be copied."""
+        if self.project is not None:
+            self.project.checkpoint()
+            self.statusBar().showMessage(f"Saved {self.project_path}", 5000)
+
     def save_as(self, target: Path) -> None:
         """Copy the project to ``target`` (a consistent snapshot) and continue there."""
         assert self.project is not None
@@ -485,6 +532,7 @@ class MainWindow(QMainWindow):
         issues = p.issues()
         self.issues_model.set_rows(issues)
         self.quotes_model.set_rows(p.quotes())
+        self._fill_quote_filters()
         articles = p.articles()
         self.articles_model.set_rows(articles)
         self.timeline.set_issues([(i.id, i.label, i.colour) for i in issues])

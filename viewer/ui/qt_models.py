@@ -114,14 +114,17 @@ class ActorsModel(RowTableModel):
     columns = (
         Column("Actor", lambda a: a.name, "Canonical name"),
         Column("Kind", lambda a: a.kind),
+        Column("Country", lambda a: a.country),
         Column("Events", lambda a: a.events, "Number of events the actor takes part in"),
         Column("Quotes", lambda a: a.quotes, "Number of quotes the actor is the speaker of"),
+        Column("First", lambda a: a.first, "Day of the actor's first event"),
+        Column("Last", lambda a: a.last, "Day of the actor's last event"),
     )
 
     def extra_data(self, obj: ActorRow, column: int, role: int):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{obj.name}\nAliases: {', '.join(obj.aliases) or '—'}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -186,6 +189,7 @@ class QuotesModel(RowTableModel):
         Column("Quote", lambda q: f"“{q.text}”"),
         Column("Speaker", lambda q: q.speaker or "unattributed"),
         Column("Date", lambda q: q.date),
+        Column("Issue", lambda q: q.issue),
         Column("Article", lambda q: q.article_title),
     )
 
