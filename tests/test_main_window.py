@@ -240,3 +240,16 @@ def test_quotes_filter_by_speaker_and_actor_dates(qtbot, window, tmp_path):
     assert trump.first and trump.last and trump.first <= trump.last
     window.act_save.trigger()
     assert "Saved" in window.statusBar().currentMessage()
+
+
+def test_a_new_issue_with_a_pattern_tags_the_articles_again(qtbot, window, tmp_path):
+    from viewer.ui import undo
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    cmd = window.push(undo.AddIssueCommand, "Leader diplomacy", "#AA4499", None, [r"(?:phone )?calls?"])
+    new_id = cmd.result
+    window.retag()
+    tagged = window.project.event_ids_for_issue(new_id)
+    assert tagged, "the call's evidence sentence says “Thursday’s call”"
+    assert any("phone" in window.project.event(e).title.lower() for e in tagged)
+    assert next(i for i in window.issues_model.rows() if i.id == new_id).events == len(tagged)

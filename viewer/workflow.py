@@ -5,6 +5,8 @@ Used by the command line and, on a worker thread, by the window. No Qt here.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,6 +45,50 @@ def user_issue_files() -> list[Path]:
     """Issues a user added: a JSON file in the data directory, read after the built-in taxonomy."""
     p = data_dir() / "issues.json"
     return [p] if p.exists() else []
+
+
+def project_issue_files(project: Project) -> list[Path]:
+    """The taxonomy files extraction reads for this project: the user's, then the project's own
+    issues and patterns (added in the Trade issues panel) written as a taxonomy file.
+
+    The file is named by its content, so the extractor's cache of compiled taxonomies stays right.
+    """
+    from viewer.extract.issues import issue_index
+    from viewer.store.edits import issue_patterns
+
+    files = user_issue_files()
+    known = issue_index(tuple(str(f) for f in files))
+    items: dict[str, dict] = {}
+    for row in project.issues():
+        if row.id not in known:
+            items[row.id] = {"id": row.id, "label": row.label, "colour": row.colour, "parent": row.parent,
+                             "patterns": []}
+    for issue_id, pattern in issue_patterns(project):
+        items.setdefault(issue_id, {"id": issue_id, "patterns": []})["patterns"].append(pattern)
+    if not items:
+        return files
+    body = json.dumps({"_format": "Issues and patterns added in a Dateline project (generated).",
+                       "issues": list(items.values())}, sort_keys=True, ensure_ascii=False)
+    path = data_dir() / "project-issues" / (hashlib.sha256(body.encode()).hexdigest()[:20] + ".json")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(body, encoding="utf-8")
+        tmp.replace(path)
+    return [*files, path]
+
+
+def retag_project(project: Project, progress: Callable[[int, int, str], None] | None = None) -> int:
+    """Run extraction again on every stored article (e.g. after a trade issue or pattern was added);
+    the user's corrections are kept. Returns how many articles were re-read."""
+    files = project_issue_files(project)
+    rows = project.articles()
+    for n, row in enumerate(rows):
+        if progress is not None:
+            progress(n, len(rows), row.title)
+        article = project.article_for_extraction(row.id)
+        project.replace_extraction(row.id, extract(article, files))
+    return len(rows)
 
 
 @dataclass
@@ -86,7 +132,7 @@ class IngestReport:
 def ingest_article(project: Project, article: Article) -> FileOutcome:
     if project.find_duplicate(article) is not None:
         return FileOutcome(article.path, "duplicate")
-    result = project.add_article(article, extract(article))
+    result = project.add_article(article, extract(article, project_issue_files(project)))
     note = "" if article.published else "date needed"
     return FileOutcome(article.path, "duplicate" if result.duplicate else "imported", note,
                        result.article_id, result.events, result.quotes)
@@ -135,4 +181,4 @@ def set_article_date(project: Project, article_id: int, published: date | None) 
     """Give an article its publication date; its relative dates re-resolve from the stored text."""
     article = project.article_for_extraction(article_id)
     article.published = published
-    project.set_published(article_id, published, extract(article))
+    project.set_published(article_id, published, extract(article, project_issue_files(project)))

@@ -663,6 +663,13 @@ class Project:
             self._insert_extraction(article_id, extraction)
         self._changed("articles")
 
+    def replace_extraction(self, article_id: int, extraction: Extraction) -> None:
+        """Replace what extraction made of an article (its date unchanged); user edits are kept."""
+        with self._transaction():
+            self._delete_extracted(article_id)
+            self._insert_extraction(article_id, extraction)
+        self._changed("articles")
+
     def _delete_extracted(self, article_id: int) -> None:
         q = self.db.execute
         # a happening this article led stays on the timeline, led by another article's report

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -76,6 +76,7 @@ from viewer.workflow import (
     IngestReport,
     default_project_path,
     open_project,
+    retag_project,
     set_article_date,
 )
 
@@ -882,7 +883,8 @@ class MainWindow(QMainWindow):
                                  ("Show text", self._show_selected_article_text),
                                  ("Remove article", self._remove_selected_article)],
             self.issues_view: [("Change colour…", self._issue_colour), ("Rename…", self._rename_issue),
-                               ("Add a pattern…", self._add_pattern), ("Add a trade issue…", self._add_issue)],
+                               ("Add a pattern…", self._add_pattern), ("Add a trade issue…", self._add_issue),
+                               ("Tag all articles again", self.retag)],
         }
         for view, items in menus.items():
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -1004,14 +1006,31 @@ class MainWindow(QMainWindow):
         issues = self._issues()
         if issues:
             pat, ok = QInputDialog.getText(self, "Add pattern", f"Words that mean “{issues[0].label}”:")
-            if ok and pat.strip():
-                self.push(undo.AddPatternCommand, issues[0].id, pat.strip())
+            if ok and pat.strip() and self.push(undo.AddPatternCommand, issues[0].id, pat.strip()):
+                self.retag()
 
     def _add_issue(self) -> None:
         label, ok = QInputDialog.getText(self, "Add trade issue", "Label:")
         if ok and label.strip():
             c = QColorDialog.getColor(QColor("#888888"), self, "Colour")
-            self.push(undo.AddIssueCommand, label.strip(), c.name() if c.isValid() else "#888888")
+            pat, _ = QInputDialog.getText(self, "Add trade issue", f"Words that mean “{label.strip()}” "
+                                          "(a pattern; empty: add patterns later):")
+            patterns = [pat.strip()] if pat.strip() else []
+            if self.push(undo.AddIssueCommand, label.strip(), c.name() if c.isValid() else "#888888", None,
+                         patterns) and patterns:
+                self.retag()
+
+    def retag(self) -> None:
+        """Tag every article again with the project's issues and patterns; corrections are kept."""
+        if self.project is None:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            n = retag_project(self.project)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.refresh()
+        self.statusBar().showMessage(f"Trade issues tagged again in {n} articles", 6000)
 
     def _delete_selected_events(self) -> None:
         ids = self.timeline.selected_events()
