@@ -307,6 +307,9 @@ class MainWindow(QMainWindow):
     def _filter_quotes(self) -> None:
         """Quotes by speaker and by issue: rows that do not match are hidden, not removed."""
         speaker, issue = self.speaker_filter.currentData(), self.issue_filter_q.currentData()
+        if speaker is None and issue is None and not getattr(self, "_quotes_hidden", False):
+            return  # nothing hidden and nothing to hide: skip a pass over every row
+        self._quotes_hidden = speaker is not None or issue is not None
         for r, q in enumerate(self.quotes_model.rows()):
             ok = ((speaker is None or (q.speaker or "unattributed") == speaker)
                   and (issue is None or q.issue == issue))
