@@ -158,8 +158,7 @@ def test_unresolved_dates_are_listed_for_an_undated_article(qtbot, window):
 
 def test_ticking_an_issue_filters_the_timeline_and_the_bar_can_clear_it(qtbot, window, tmp_path):
     drop(qtbot, window, [dated_copy(tmp_path)])
-    tariffs = window.issues_model.find_row(lambda i: i.id == "tariffs")[0]
-    idx = window.issues_model.index(tariffs, 0)
+    [idx] = window.issues_model.indexes_where(lambda i: i.id == "tariffs")
     window.issues_model.setData(idx, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     shown = set(window.timeline.event_filter().tolist())
     assert shown == set(window.project.event_ids_for_issue("tariffs")) and shown

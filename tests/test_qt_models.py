@@ -14,13 +14,13 @@ def test_actors_model_rows_roles_and_numeric_sort(qtbot):
             ActorRow(2, "Donald Trump", "person", "US", 10, 3, ["Trump"])]
     m.set_rows(rows)
     assert (m.rowCount(), m.columnCount()) == (2, 7)
-    assert m.data(m.index(1, 0)) == "Donald Trump" and m.data(m.index(1, 3)) == "10"
-    assert m.data(m.index(1, 2)) == "US"
+    assert m.data(m.index(1, 0)) == "Donald Trump" and m.data(m.index(1, 2)) == "10"
+    assert m.data(m.index(1, 4)) == "US"
     assert m.data(m.index(0, 0), ROW_ROLE) is rows[0]
     assert "Xi" in m.data(m.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     proxy = SortProxy()
     proxy.setSourceModel(m)
-    proxy.sort(3, Qt.SortOrder.DescendingOrder)
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
     assert proxy.data(proxy.index(0, 0)) == "Donald Trump"
     proxy.setFilterFixedString("xi")
     assert proxy.rowCount() == 1
@@ -57,7 +57,41 @@ def test_sorting_is_done_by_the_model_on_raw_values_and_kept_across_reloads(qtbo
     proxy = SortProxy()
     proxy.setSourceModel(m)
     m.set_rows([ActorRow(1, "b", "person", "", 9, 0, []), ActorRow(2, "a", "person", "", 10, 0, [])])
-    proxy.sort(3, Qt.SortOrder.DescendingOrder)
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
     assert [proxy.data(proxy.index(r, 0)) for r in range(2)] == ["a", "b"]  # 10 before 9: numbers, not text
     m.set_rows([ActorRow(3, "c", "person", "", 1, 0, []), ActorRow(4, "d", "person", "", 50, 0, [])])
     assert [proxy.data(proxy.index(r, 0)) for r in range(2)] == ["d", "c"]
+
+
+def test_issues_tree_nests_children_under_their_parent(qtbot, qtlog):
+    from PySide6.QtCore import QModelIndex
+
+    from viewer.ui.qt_models import IssuesTreeModel
+
+    m = IssuesTreeModel()
+    m.set_rows([IssueRow("tariffs", "Tariffs", "#CC6677", None, 3),
+                IssueRow("reciprocal", "Reciprocal tariffs", "#CC6677", "tariffs", 1),
+                IssueRow("chips", "Chips", "#117733", None, 0),
+                IssueRow("orphan", "Orphan", "#DDDDDD", "missing", 0)])
+    assert m.rowCount() == 3  # tariffs, chips, and an issue whose parent is unknown stays at the top
+    tariffs = m.index(0, 0)
+    assert m.data(tariffs) == "Tariffs" and m.rowCount(tariffs) == 1
+    child = m.index(0, 0, tariffs)
+    assert m.data(child) == "Reciprocal tariffs" and m.parent(child) == tariffs
+    assert m.parent(tariffs) == QModelIndex()
+    assert m.data(m.index(0, 1, tariffs)) == "1"
+    with qtbot.waitSignal(m.dataChanged):
+        m.setData(child, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert m.checked() == {"reciprocal"}
+    [found] = m.indexes_where(lambda i: i.id == "reciprocal")
+    assert found == child
+    proxy = SortProxy()
+    proxy.setSourceModel(m)
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    assert proxy.data(proxy.index(0, 0)) == "Tariffs"
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    tester = QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Warning)
+    m.set_rows(m.rows()[:2])  # a reset under the tester's eye
+    assert not [r.message for r in qtlog.records if "FAIL" in r.message]
+    del tester

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QToolBar,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -63,7 +64,7 @@ from viewer.ui.qt_models import (
     ROW_ROLE,
     ActorsModel,
     ArticlesModel,
-    IssuesModel,
+    IssuesTreeModel,
     QuotesModel,
     RowTableModel,
     SortProxy,
@@ -101,6 +102,25 @@ def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
     view.horizontalHeader().setStretchLastSection(False)
     # sizing columns from every row costs seconds on big panels; a sample of rows is enough
     view.horizontalHeader().setResizeContentsPrecision(50)
+    return view, proxy
+
+
+def _tree(model: IssuesTreeModel, name: str) -> tuple[QTreeView, SortProxy]:
+    proxy = SortProxy()
+    proxy.setSourceModel(model)
+    proxy.setRecursiveFilteringEnabled(True)
+    view = QTreeView()
+    view.setObjectName(name)
+    view.setAccessibleName(name)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setUniformRowHeights(True)
+    view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    view.header().setStretchLastSection(False)
     return view, proxy
 
 
@@ -186,11 +206,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.actors_model = ActorsModel(self)
-        self.issues_model = IssuesModel(self)
+        self.issues_model = IssuesTreeModel(self)
         self.quotes_model = QuotesModel(self)
         self.articles_model = ArticlesModel(self)
         self.actors_view, self.actors_proxy = _table(self.actors_model, "Actors")
-        self.issues_view, self.issues_proxy = _table(self.issues_model, "Trade issues")
+        self.issues_view, self.issues_proxy = _tree(self.issues_model, "Trade issues")
         self.quotes_view, self.quotes_proxy = _table(self.quotes_model, "Quotes")
         self.articles_view, self.articles_proxy = _table(self.articles_model, "Articles")
         self.source_view = SourceView()
@@ -214,10 +234,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["Articles"], self.docks["Source"])
         self.tabifyDockWidget(self.docks["Source"], self.docks["Event details"])
         self.docks["Articles"].raise_()
-        self.resizeDocks([self.docks["Actors"], self.docks["Trade issues"]], [330, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Actors"], self.docks["Trade issues"]], [400, 360], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Articles"]], [230], Qt.Orientation.Vertical)
         # busiest first, as an analyst scans them
-        self.actors_view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.actors_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.issues_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         self.quotes_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.articles_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
@@ -583,9 +603,15 @@ class MainWindow(QMainWindow):
             f"{need} article{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a publication date "
             "— select it and click “Set date…”" if need else ""
         )
-        for v in (self.actors_view, self.quotes_view, self.articles_view, self.issues_view):
+        for v in (self.actors_view, self.quotes_view, self.articles_view):
             v.resizeColumnsToContents()
             v.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # name, kind and the counts fill the panel's width (at least 150 px for the name); the rest scrolls
+        h = self.actors_view.horizontalHeader()
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        h.resizeSection(0, max(150, self.actors_view.viewport().width()
+                               - sum(h.sectionSize(c) for c in range(1, 4))))
+        self.issues_view.expandAll()
 
     def timeline_has_data(self) -> bool:
         return bool(self.project and self.project.counts()["events"])
@@ -724,14 +750,14 @@ class MainWindow(QMainWindow):
     def _selected_objects(self, view: QTableView, proxy: SortProxy) -> list:
         return [proxy.data(i, ROW_ROLE) for i in view.selectionModel().selectedRows()]
 
-    def _select_rows(self, view: QTableView, proxy: SortProxy, model: RowTableModel, pred) -> None:
+    def _select_rows(self, view, proxy: SortProxy, model, pred) -> None:
         sel = view.selectionModel()
         self._syncing = True
         try:
             sel.clearSelection()
             first = None
-            for r in model.find_row(pred):
-                idx = proxy.mapFromSource(model.index(r, 0))
+            for source in model.indexes_where(pred):
+                idx = proxy.mapFromSource(source)
                 if idx.isValid():
                     sel.select(idx, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
                     first = first or idx

@@ -10,7 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from viewer.store.project import ActorRow, ArticleRow, IssueRow, QuoteRow
@@ -109,14 +116,17 @@ class RowTableModel(QAbstractTableModel):
     def find_row(self, predicate: Callable[[Any], bool]) -> list[int]:
         return [n for n, r in enumerate(self._rows) if predicate(r)]
 
+    def indexes_where(self, predicate: Callable[[Any], bool]) -> list[QModelIndex]:
+        return [self.index(n, 0) for n in self.find_row(predicate)]
+
 
 class ActorsModel(RowTableModel):
     columns = (
         Column("Actor", lambda a: a.name, "Canonical name"),
         Column("Kind", lambda a: a.kind),
-        Column("Country", lambda a: a.country),
         Column("Events", lambda a: a.events, "Number of events the actor takes part in"),
         Column("Quotes", lambda a: a.quotes, "Number of quotes the actor is the speaker of"),
+        Column("Country", lambda a: a.country),
         Column("First", lambda a: a.first, "Day of the actor's first event"),
         Column("Last", lambda a: a.last, "Day of the actor's last event"),
     )
@@ -124,7 +134,7 @@ class ActorsModel(RowTableModel):
     def extra_data(self, obj: ActorRow, column: int, role: int):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{obj.name}\nAliases: {', '.join(obj.aliases) or '—'}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 4):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -233,3 +243,120 @@ class SortProxy(QSortFilterProxyModel):
             source.sort(column, order)
         else:
             super().sort(column, order)
+
+
+class IssuesTreeModel(QAbstractItemModel):
+    """Trade issues as the taxonomy's tree (parent issues with their children), each with a colour
+    swatch, its event count and a check box that filters the timeline."""
+
+    columns = IssuesModel.columns
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[IssueRow] = []
+        self._children: dict[int, list[int]] = {-1: []}  # node -> child nodes; -1 is the invisible root
+        self._parent: dict[int, int] = {}
+        self._checked: set[str] = set()
+
+    # -- the same surface as the flat models, for the window
+    def set_rows(self, rows: list[IssueRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        ids = {r.id: n for n, r in enumerate(self._rows)}
+        self._children = {-1: []}
+        self._parent = {}
+        for n, r in enumerate(self._rows):
+            up = ids.get(r.parent, -1) if r.parent and r.parent != r.id else -1
+            self._parent[n] = up
+            self._children.setdefault(up, []).append(n)
+            self._children.setdefault(n, [])
+        self._checked &= set(ids)
+        self.endResetModel()
+
+    def rows(self) -> list[IssueRow]:
+        return self._rows
+
+    def checked(self) -> set[str]:
+        return set(self._checked)
+
+    def set_checked(self, ids: set[str]) -> None:
+        self._checked = set(ids)
+        self.layoutChanged.emit()
+
+    def indexes_where(self, predicate: Callable[[Any], bool]) -> list[QModelIndex]:
+        return [self._index_of(n) for n, r in enumerate(self._rows) if predicate(r)]
+
+    def _index_of(self, node: int, column: int = 0) -> QModelIndex:
+        siblings = self._children[self._parent[node]]
+        return self.createIndex(siblings.index(node), column, node + 1)
+
+    @staticmethod
+    def _node(index: Index) -> int:
+        return int(index.internalId()) - 1 if index.isValid() else -1
+
+    # -- QAbstractItemModel
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        kids = self._children.get(self._node(parent), [])
+        if 0 <= row < len(kids) and 0 <= column < len(self.columns):
+            return self.createIndex(row, column, kids[row] + 1)  # id 0 would read as "no node"
+        return QModelIndex()
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        node = self._node(index)
+        up = self._parent.get(node, -1)
+        return QModelIndex() if up < 0 else self._index_of(up)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._children.get(self._node(parent), []))
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 0:
+            f |= Qt.ItemFlag.ItemIsUserCheckable
+        return f
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        node = self._node(index)
+        if node < 0 or node >= len(self._rows):
+            return None
+        obj = self._rows[node]
+        col = index.column()
+        if role == ROW_ROLE:
+            return obj
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return str(self.columns[col].value(obj))
+        if role == SORT_ROLE:
+            return self.columns[col].value(obj)
+        if col == 0 and role == Qt.ItemDataRole.DecorationRole:
+            return QColor(obj.colour)
+        if col == 0 and role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if obj.id in self._checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and obj.events == 0:
+            return QBrush(QColor("#888888"))
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
+            issue = self._rows[self._node(index)]
+            state = Qt.CheckState(value) if not isinstance(value, Qt.CheckState) else value
+            if state == Qt.CheckState.Checked:
+                self._checked.add(issue.id)
+            else:
+                self._checked.discard(issue.id)
+            self.dataChanged.emit(index, index, [role])
+            return True
+        return False
