@@ -5,7 +5,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from viewer.store.project import ActorRow, ArticleRow, IssueRow, QuoteRow
-from viewer.ui.qt_models import ROW_ROLE, ActorsModel, ArticlesModel, IssuesModel, QuotesModel, SortProxy
+from viewer.ui.qt_models import ROW_ROLE, ActorsModel, ArticlesModel, IssuesTreeModel, QuotesModel, SortProxy
 
 
 def test_actors_model_rows_roles_and_numeric_sort(qtbot):
@@ -27,7 +27,7 @@ def test_actors_model_rows_roles_and_numeric_sort(qtbot):
 
 
 def test_issues_model_check_boxes_and_swatch(qtbot):
-    m = IssuesModel()
+    m = IssuesTreeModel()
     m.set_rows([IssueRow("tariffs", "Tariffs", "#CC6677", None, 3), IssueRow("chips", "Chips", "#117733", None, 0)])
     idx = m.index(0, 0)
     assert m.flags(idx) & Qt.ItemFlag.ItemIsUserCheckable
@@ -65,8 +65,6 @@ def test_sorting_is_done_by_the_model_on_raw_values_and_kept_across_reloads(qtbo
 
 def test_issues_tree_nests_children_under_their_parent(qtbot, qtlog):
     from PySide6.QtCore import QModelIndex
-
-    from viewer.ui.qt_models import IssuesTreeModel
 
     m = IssuesTreeModel()
     m.set_rows([IssueRow("tariffs", "Tariffs", "#CC6677", None, 3),

@@ -948,12 +948,16 @@ class MainWindow(QMainWindow):
                              marks=mention_spans(self.project, actor_id, article_id))
         return show
 
+    def _ask_and_push(self, title: str, prompt: str, current: str, command_type, key) -> bool:
+        """Ask for one line of text and run ``command_type(project, key, text)`` as an undoable edit."""
+        text, ok = QInputDialog.getText(self, title, prompt, text=current)
+        return bool(ok and text.strip() and self.push(command_type, key, text.strip()))
+
     def _rename_actor(self) -> None:
         actors = self._actors()
         if actors:
-            name, ok = QInputDialog.getText(self, "Rename actor", "Canonical name:", text=actors[0].name)
-            if ok and name.strip():
-                self.push(undo.RenameActorCommand, actors[0].id, name.strip())
+            self._ask_and_push("Rename actor", "Canonical name:", actors[0].name, undo.RenameActorCommand,
+                               actors[0].id)
 
     def _merge_actors(self) -> None:
         actors = self._actors()
@@ -1027,15 +1031,14 @@ class MainWindow(QMainWindow):
     def _rename_issue(self) -> None:
         issues = self._issues()
         if issues:
-            label, ok = QInputDialog.getText(self, "Rename trade issue", "Label:", text=issues[0].label)
-            if ok and label.strip():
-                self.push(undo.RenameIssueCommand, issues[0].id, label.strip())
+            self._ask_and_push("Rename trade issue", "Label:", issues[0].label, undo.RenameIssueCommand,
+                               issues[0].id)
 
     def _add_pattern(self) -> None:
         issues = self._issues()
         if issues:
-            pat, ok = QInputDialog.getText(self, "Add pattern", f"Words that mean “{issues[0].label}”:")
-            if ok and pat.strip() and self.push(undo.AddPatternCommand, issues[0].id, pat.strip()):
+            if self._ask_and_push("Add pattern", f"Words that mean “{issues[0].label}”:", "",
+                                  undo.AddPatternCommand, issues[0].id):
                 self.retag()
 
     def _add_issue(self) -> None:

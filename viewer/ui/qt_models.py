@@ -139,61 +139,6 @@ class ActorsModel(RowTableModel):
         return None
 
 
-class IssuesModel(RowTableModel):
-    """Trade issues with a colour swatch and a check box that filters the timeline."""
-
-    columns = (
-        Column("Trade issue", lambda i: i.label),
-        Column("Events", lambda i: i.events),
-    )
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._checked: set[str] = set()
-
-    def set_rows(self, rows: list[IssueRow]) -> None:
-        super().set_rows(rows)
-        self._checked &= {r.id for r in rows}
-
-    def checked(self) -> set[str]:
-        return set(self._checked)
-
-    def set_checked(self, ids: set[str]) -> None:
-        """Tick exactly ``ids`` (from a filter changed elsewhere) without emitting a user tick."""
-        self._checked = set(ids)
-        # layoutChanged repaints the boxes; dataChanged would count as the user ticking
-        self.layoutChanged.emit()
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        f = super().flags(index)
-        if index.column() == 0:
-            f |= Qt.ItemFlag.ItemIsUserCheckable
-        return f
-
-    def extra_data(self, obj: IssueRow, column: int, role: int):
-        if column == 0 and role == Qt.ItemDataRole.DecorationRole:
-            return QColor(obj.colour)
-        if column == 0 and role == Qt.ItemDataRole.CheckStateRole:
-            return Qt.CheckState.Checked if obj.id in self._checked else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and obj.events == 0:
-            return QBrush(QColor("#888888"))
-        return None
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
-            issue = self._rows[index.row()]
-            state = Qt.CheckState(value) if not isinstance(value, Qt.CheckState) else value
-            if state == Qt.CheckState.Checked:
-                self._checked.add(issue.id)
-            else:
-                self._checked.discard(issue.id)
-            self.dataChanged.emit(index, index, [role])
-            return True
-        return False
-
-
 class QuotesModel(RowTableModel):
     columns = (
         Column("Quote", lambda q: f"“{q.text}”"),
@@ -249,7 +194,10 @@ class IssuesTreeModel(QAbstractItemModel):
     """Trade issues as the taxonomy's tree (parent issues with their children), each with a colour
     swatch, its event count and a check box that filters the timeline."""
 
-    columns = IssuesModel.columns
+    columns = (
+        Column("Trade issue", lambda i: i.label),
+        Column("Events", lambda i: i.events),
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
