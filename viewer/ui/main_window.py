@@ -84,10 +84,10 @@ from viewer.workflow import (
 ORG = "Dateline"
 
 
-def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
+def _panel_view(view, model, name: str) -> SortProxy:
+    """What every panel view shares: a sorting/filtering proxy, row selection, read-only cells."""
     proxy = SortProxy()
     proxy.setSourceModel(model)
-    view = QTableView()
     view.setObjectName(name)
     view.setAccessibleName(name)
     view.setModel(proxy)
@@ -95,32 +95,28 @@ def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
+    header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    return proxy
+
+
+def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
+    view = QTableView()
+    proxy = _panel_view(view, model, name)
+    view.verticalHeader().hide()
     view.setWordWrap(False)
-    view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    view.horizontalHeader().setStretchLastSection(False)
     # sizing columns from every row costs seconds on big panels; a sample of rows is enough
     view.horizontalHeader().setResizeContentsPrecision(50)
     return view, proxy
 
 
 def _tree(model: IssuesTreeModel, name: str) -> tuple[QTreeView, SortProxy]:
-    proxy = SortProxy()
-    proxy.setSourceModel(model)
-    proxy.setRecursiveFilteringEnabled(True)
     view = QTreeView()
-    view.setObjectName(name)
-    view.setAccessibleName(name)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
+    proxy = _panel_view(view, model, name)
+    proxy.setRecursiveFilteringEnabled(True)
     view.setUniformRowHeights(True)
-    view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    view.header().setStretchLastSection(False)
     return view, proxy
 
 
