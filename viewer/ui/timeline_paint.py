@@ -104,6 +104,22 @@ def ui_font(px: int = FONT_PX, bold: bool = False) -> QFont:
     return f
 
 
+def _text_to_image(text: str, font: QFont, fm: QFontMetricsF, colour: QColor, dpr: float) -> QImage:
+    """One line of text drawn once into a transparent image (labels and axis text are blitted)."""
+    w = fm.horizontalAdvance(text) + 2
+    img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(fm.height() * dpr)), 1),
+                 QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(dpr)
+    img.fill(0)
+    tp = QPainter(img)
+    tp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    tp.setFont(font)
+    tp.setPen(colour)
+    tp.drawText(QPointF(0, fm.ascent()), text)
+    tp.end()
+    return img
+
+
 def issue_colours(issues: list[tuple[str, str, str]], issue_ids: list[str]) -> list[QColor]:
     """Colour per issue index of ``issue_ids``: the issue's own colour, else the Okabe–Ito palette."""
     given = {iid: col for iid, _label, col in issues}
@@ -343,18 +359,7 @@ class TimelineScene:
                     self._pending_labels[key] = (int(row), font.pixelSize() != FONT_PX, colour.rgba())
                     return None
                 self.label_budget -= 1
-            text = self.title(row)
-            w = fm.horizontalAdvance(text) + 2
-            img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(fm.height() * dpr)), 1),
-                         QImage.Format.Format_ARGB32_Premultiplied)
-            img.setDevicePixelRatio(dpr)
-            img.fill(0)
-            lp = QPainter(img)
-            lp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-            lp.setFont(font)
-            lp.setPen(colour)
-            lp.drawText(QPointF(0, fm.ascent()), text)
-            lp.end()
+            img = _text_to_image(self.title(row), font, fm, colour, dpr)
             self._label_bytes += img.sizeInBytes()
             if self._label_bytes > LABEL_CACHE_BYTES:
                 # forget the oldest half (dicts keep insertion order): recent labels stay cached
@@ -434,17 +439,7 @@ class TimelineScene:
         if img is None:
             if len(self._text_cache) > 3000:
                 self._text_cache.clear()
-            w = fm.horizontalAdvance(text) + 2
-            img = QImage(max(int(np.ceil(w * dpr)), 1), max(int(np.ceil(fm.height() * dpr)), 1),
-                         QImage.Format.Format_ARGB32_Premultiplied)
-            img.setDevicePixelRatio(dpr)
-            img.fill(0)
-            tp = QPainter(img)
-            tp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-            tp.setFont(font)
-            tp.setPen(colour)
-            tp.drawText(QPointF(0, fm.ascent()), text)
-            tp.end()
+            img = _text_to_image(text, font, fm, colour, dpr)
             self._text_cache[key] = img
         return img
 
