@@ -17,6 +17,7 @@ from viewer.core.model import (
     TimePoint,
     UnresolvedDate,
 )
+from viewer.store.columns import load_columns
 from viewer.store.project import MIGRATIONS, Project, ProjectError, day_seconds, seconds_to_date
 
 
@@ -61,14 +62,14 @@ def test_round_trip_articles_events_actors_quotes():
     quotes = p.quotes()
     assert [(q.text, q.speaker) for q in quotes] == [("scare", None), ("total reset", "Donald Trump")]
     assert quotes[1].date == "2025-05"
-    cols = p.timeline_columns()
-    assert list(cols["t0"]) == [day_seconds(date(2025, 5, 1)), day_seconds(date(2025, 6, 5))]
-    assert list(cols["t1"]) == [day_seconds(date(2025, 6, 1)), day_seconds(date(2025, 6, 6))]
-    assert list(cols["issue"]) == [0, 0]
-    ev = p.event(int(cols["id"][1]))
+    cols = load_columns(p)
+    assert list(cols.t0) == [day_seconds(date(2025, 5, 1)), day_seconds(date(2025, 6, 5))]
+    assert list(cols.t1) == [day_seconds(date(2025, 6, 1)), day_seconds(date(2025, 6, 6))]
+    assert [cols.issue_ids[i] for i in cols.issue] == ["tariffs", "tariffs"]
+    ev = p.event(int(cols.ids[1]))
     assert ev.title == "Trump and Xi hold phone call" and ev.when.start == date(2025, 6, 5)
     assert ev.when.precision == Precision.DAY and sorted(ev.actors) == ["Donald Trump", "Xi Jinping"]
-    month = p.event(int(cols["id"][0]))
+    month = p.event(int(cols.ids[0]))
     assert month.when.start == date(2025, 5, 1) and month.when.end == date(2025, 5, 31)
 
 
@@ -139,7 +140,7 @@ def test_re_extraction_keeps_user_corrections_without_duplicates():
     p = Project()
     p.sync_issues([Issue("tariffs", "Tariffs", "#E69F00")])
     res = p.add_article(_article(published=date(2025, 6, 6)), _extraction())
-    ids = {p.event(int(i)).title: int(i) for i in p.timeline_columns()["id"]}
+    ids = {p.event(int(i)).title: int(i) for i in load_columns(p).ids}
     edits.edit_event(p, ids["Trump and Xi hold phone call"], title="Trump and Xi speak by phone")
     edits.delete_events(p, [ids["Deal signed"]])
     trump = edits.find_actor(p, "Donald Trump")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import numpy as np
 import sqlite_utils
 
 from viewer.core.model import Article, Event, Extraction, Issue, Origin, Precision, TimePoint
@@ -25,8 +24,6 @@ from viewer.extract.events import same_happening, similarity
 
 SUFFIX = ".dateline"
 _EPOCH = date(1970, 1, 1)
-PRECISIONS: tuple[Precision, ...] = tuple(Precision)
-PRECISION_CODE = {p: i for i, p in enumerate(PRECISIONS)}
 
 
 class ProjectError(Exception):
@@ -873,33 +870,6 @@ class Project:
             "quotes": one("select count(*) from quotes").fetchone()[0],
             "actors": one("select count(*) from actors").fetchone()[0],
         }
-
-    # -- columns for the timeline (no Python object per event)
-    def timeline_columns(self) -> dict[str, np.ndarray]:
-        """Events sorted by start as numpy arrays: id, t0, t1 (seconds), precision code, issue index.
-
-        ``issue`` indexes :meth:`issues` order (-1: no issue).
-        """
-        order = {r.id: n for n, r in enumerate(self.issues())}
-        cur = self.db.execute(
-            "select id, t0, t1, precision, coalesce(issue_id, ''), coalesce(article_id, -1) "
-            "from events where merged_into is null order by t0, id")
-        rows = cur.fetchall()
-        n = len(rows)
-        cols = {
-            "id": np.empty(n, np.int64), "t0": np.empty(n, np.float64), "t1": np.empty(n, np.float64),
-            "precision": np.empty(n, np.int8), "issue": np.empty(n, np.int16), "article": np.empty(n, np.int64),
-        }
-        if n:
-            ids, t0, t1, prec, iss, art = zip(*rows, strict=True)
-            cols["id"][:] = ids
-            cols["t0"][:] = t0
-            cols["t1"][:] = t1
-            codes = {p.value: i for i, p in enumerate(PRECISIONS)}
-            cols["precision"][:] = [codes.get(p, 1) for p in prec]
-            cols["issue"][:] = [order.get(i, -1) for i in iss]
-            cols["article"][:] = art
-        return cols
 
 
 def _origin(value: str) -> Origin:
