@@ -241,14 +241,116 @@ def test_quotes_filter_by_speaker_and_actor_dates(qtbot, window, tmp_path):
     assert "Saved" in window.statusBar().currentMessage()
 
 
+def retagged(qtbot, window, action):
+    """Run ``action`` (a push, undo or redo) and wait for the background tagging it starts."""
+    with qtbot.waitSignal(window.retagger.finished, timeout=60000) as blocker:
+        action()
+    assert not blocker.args[0].cancelled and not blocker.args[0].error
+    return blocker.args[0]
+
+
 def test_a_new_issue_with_a_pattern_tags_the_articles_again(qtbot, window, tmp_path):
     from viewer.ui import undo
 
     drop(qtbot, window, [dated_copy(tmp_path)])
-    cmd = window.push(undo.AddIssueCommand, "Leader diplomacy", "#AA4499", None, [r"(?:phone )?calls?"])
+    cmd = None
+
+    def add() -> None:
+        nonlocal cmd
+        cmd = window.push(undo.AddIssueCommand, "Leader diplomacy", "#AA4499", None, [r"(?:phone )?calls?"])
+
+    result = retagged(qtbot, window, add)  # no explicit "tag again": the push starts it
+    assert result.done == result.total == 1
     new_id = cmd.result
-    window.retag()
     tagged = window.project.event_ids_for_issue(new_id)
     assert tagged, "the call's evidence sentence says “Thursday’s call”"
     assert any("phone" in window.project.event(e).title.lower() for e in tagged)
     assert next(i for i in window.issues_model.rows() if i.id == new_id).events == len(tagged)
+    assert "tagged again in 1 article" in window.statusBar().currentMessage()
+    assert not window.retag_progress.isVisibleTo(window)
+
+
+def _tags(project) -> dict:
+    """Every event's trade issues, by what the event is (ids may be made anew by re-extraction)."""
+    rows = project.db.conn.execute(
+        "select e.article_id, e.start_offset, e.title, group_concat(ei.issue_id) from events e "
+        "left join event_issues ei on ei.event_id = e.id group by e.id order by 1, 2, 3").fetchall()
+    return {(a, s, t): ",".join(sorted((i or "").split(","))) for a, s, t, i in rows}
+
+
+def test_undo_and_redo_of_an_added_pattern_take_its_tags_away_and_back(qtbot, window, tmp_path):
+    from viewer.ui import undo
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    # the user's own tag: an event they tagged by hand keeps it whatever the taxonomy does
+    mine = window.project.event(int(window.timeline.data().ids[0]))
+    window.undo_stack.push(undo.EditEventCommand(window.project, mine.id, issues=["rare_earths"]))
+    key = (mine.article_id, mine.start_offset, mine.title)
+    before = _tags(window.project)
+    assert before[key] == "rare_earths"
+    retagged(qtbot, window, lambda: window.push(undo.AddPatternCommand, "tariffs", r"(?:phone )?calls?"))
+    after = _tags(window.project)
+    assert after != before and any("tariffs" in v and "phone" in k[2].lower() for k, v in after.items())
+    assert after[key] == "rare_earths"
+    retagged(qtbot, window, window.act_undo.trigger)
+    assert _tags(window.project) == before
+    retagged(qtbot, window, window.act_redo.trigger)
+    assert _tags(window.project) == after
+
+
+def test_tagging_again_runs_in_the_background_and_can_be_stopped(qtbot, window, tmp_path, monkeypatch):
+    import threading
+
+    import viewer.workflow as workflow
+
+    copies = []
+    for n in range(6):
+        p = tmp_path / f"a{n}.txt"
+        p.write_text(f"Published: 2025-06-0{n + 1}\n\n" + SAMPLE.read_text(encoding="utf-8")
+                     + f"\n\nThis is report number {n}.", encoding="utf-8")
+        copies.append(p)
+    drop(qtbot, window, copies)
+    # the worker waits inside its second article until the window, its event loop free, has
+    # taken the Stop click: the stop lands at a known article whatever the machine's speed
+    gate, calls = threading.Event(), []
+    real_extract = workflow.extract
+
+    def gated(article, files):
+        calls.append(article.title)
+        if len(calls) == 2:
+            assert gate.wait(30)
+        return real_extract(article, files)
+
+    monkeypatch.setattr(workflow, "extract", gated)
+    seen = []
+
+    def on_progress(done: int, total: int, _title: str) -> None:
+        seen.append((done, total))
+        if done == 1:
+            window.retag_cancel.click()
+            gate.set()
+
+    window.retagger.progress.connect(on_progress)
+    with qtbot.waitSignal(window.retagger.finished, timeout=60000) as blocker:
+        window.retag()
+        assert window.retag_progress.isVisibleTo(window) and window.retag_cancel.isVisibleTo(window)
+    result = blocker.args[0]
+    assert (result.cancelled, result.done, result.total) == (True, 2, 6)
+    assert seen[:2] == [(0, 6), (1, 6)] and len(calls) == 2
+    assert "cancelled after 2 of 6" in window.statusBar().currentMessage()
+    assert not window.retag_cancel.isVisibleTo(window)
+    assert len(window.articles_model.rows()) == 6 and window.project.counts()["events"]
+
+
+def test_asking_again_while_tagging_restarts_with_the_latest_taxonomy(qtbot, window, tmp_path):
+    from viewer.ui import undo
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    before = _tags(window.project)
+    finished = []
+    window.retagger.finished.connect(finished.append)
+    with qtbot.waitSignal(window.retagger.finished, timeout=60000):
+        window.push(undo.AddPatternCommand, "tariffs", r"(?:phone )?calls?")
+        window.act_undo.trigger()  # while the first run is under way
+    assert len(finished) == 1 and not finished[0].cancelled  # the stopped run is not reported
+    assert _tags(window.project) == before

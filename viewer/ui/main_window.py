@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -69,6 +69,7 @@ from viewer.ui.qt_models import (
     RowTableModel,
     SortProxy,
 )
+from viewer.ui.retag_worker import RetagResult, RetagRunner
 from viewer.ui.source_view import SourceView
 from viewer.ui.timeline import TimelineView
 from viewer.workflow import (
@@ -77,7 +78,6 @@ from viewer.workflow import (
     IngestReport,
     default_project_path,
     open_project,
-    retag_project,
     set_article_date,
 )
 
@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.project_path = project_path
         self._syncing = False
         self.last_report: IngestReport | None = None
+        self.last_retag: RetagResult | None = None
 
         self.timeline = TimelineView()
         self.timeline.setAccessibleName("Timeline")
@@ -212,7 +213,8 @@ class MainWindow(QMainWindow):
         self.source_view = SourceView()
         # the window owns the undo stack; panels hold it weakly
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.indexChanged.connect(lambda _i: self.refresh())
+        self._stack_index = 0
+        self.undo_stack.indexChanged.connect(self._on_stack_index)
         self.details = EventDetails(self.undo_stack)
         self.details.eventCreated.connect(self._on_event_created)
         self.details.sourceRequested.connect(lambda a, st, en: self.show_source(a, (st, en)))
@@ -241,6 +243,9 @@ class MainWindow(QMainWindow):
         self.runner = IngestRunner(self)
         self.runner.progress.connect(self._on_ingest_progress)
         self.runner.finished.connect(self._on_ingest_finished)
+        self.retagger = RetagRunner(self)
+        self.retagger.progress.connect(self._on_retag_progress)
+        self.retagger.finished.connect(self._on_retag_finished)
 
         self._build_actions()
         self._build_status()
@@ -481,6 +486,17 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.current_file)
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
+        # tagging again after a taxonomy change has its own bar: it may run beside an ingest
+        self.retag_progress = QProgressBar()
+        self.retag_progress.setMaximumWidth(200)
+        self.retag_progress.setFormat("Tagging %v/%m")
+        self.retag_progress.setAccessibleName("Tagging articles again")
+        self.retag_cancel = QPushButton("Stop tagging")
+        self.retag_cancel.setToolTip("Stop tagging the articles again; the ones done so far keep their new tags")
+        self.retag_cancel.clicked.connect(self.retagger.cancel)
+        for w in (self.retag_progress, self.retag_cancel):
+            w.hide()
+            sb.addPermanentWidget(w)
 
     # ------------------------------------------------------------ project
     def open_project(self, path: Path) -> bool:
@@ -489,6 +505,7 @@ class MainWindow(QMainWindow):
         except (ProjectError, OSError, sqlite3.Error) as exc:
             QMessageBox.warning(self, APP_NAME, f"Cannot open {path}:\n{exc}")
             return False
+        self._stop_retag()
         if self.project is not None:
             self.project.close()
         self.project = project
@@ -1033,9 +1050,9 @@ class MainWindow(QMainWindow):
     def _add_pattern(self) -> None:
         issues = self._issues()
         if issues:
-            if self._ask_and_push("Add pattern", f"Words that mean “{issues[0].label}”:", "",
-                                  undo.AddPatternCommand, issues[0].id):
-                self.retag()
+                # the articles are tagged again when the command lands on the stack (_on_stack_index)
+            self._ask_and_push("Add pattern", f"Words that mean “{issues[0].label}”:", "",
+                               undo.AddPatternCommand, issues[0].id)
 
     def _add_issue(self) -> None:
         label, ok = QInputDialog.getText(self, "Add trade issue", "Label:")
@@ -1044,21 +1061,41 @@ class MainWindow(QMainWindow):
             pat, _ = QInputDialog.getText(self, "Add trade issue", f"Words that mean “{label.strip()}” "
                                           "(a pattern; empty: add patterns later):")
             patterns = [pat.strip()] if pat.strip() else []
-            if self.push(undo.AddIssueCommand, label.strip(), c.name() if c.isValid() else "#888888", None,
-                         patterns) and patterns:
-                self.retag()
+            self.push(undo.AddIssueCommand, label.strip(), c.name() if c.isValid() else "#888888", None, patterns)
+
+    def _on_stack_index(self, index: int) -> None:
+        """Every push, undo and redo: show the change; if it changed what the taxonomy finds, tag the
+        articles again so their tags are those of the taxonomy now (user corrections are kept)."""
+        old, self._stack_index = self._stack_index, index
+        self.refresh()
+        if undo.crosses_tag_change(self.undo_stack, old, index):
+            self.retag()
 
     def retag(self) -> None:
-        """Tag every article again with the project's issues and patterns; corrections are kept."""
+        """Tag every article again with the project's issues and patterns, in the background;
+        the user's corrections are kept, the panels and timeline reload when it ends."""
         if self.project is None:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            n = retag_project(self.project)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self.retag_progress.setRange(0, 0)
+        for w in (self.retag_progress, self.retag_cancel):
+            w.show()
+        self.retagger.start(self.project_path)
+
+    def _on_retag_progress(self, done: int, total: int, _title: str) -> None:
+        self.retag_progress.setRange(0, max(total, 1))
+        self.retag_progress.setValue(done)
+
+    def _on_retag_finished(self, result: RetagResult) -> None:
+        for w in (self.retag_progress, self.retag_cancel):
+            w.hide()
+        self.last_retag = result
         self.refresh()
-        self.statusBar().showMessage(f"Trade issues tagged again in {n} articles", 6000)
+        self.statusBar().showMessage(result.summary(), 10000)
+
+    def _stop_retag(self) -> None:
+        """Before the project closes: the worker writes to its file."""
+        self.retagger.cancel()
+        self.retagger.wait(30000)
 
     def _delete_selected_events(self) -> None:
         ids = self.timeline.selected_events()
@@ -1174,6 +1211,7 @@ class MainWindow(QMainWindow):
         s.setValue("state", self.saveState())
         self.runner.cancel()
         self.runner.wait(10000)
+        self._stop_retag()
         if self.project is not None:
             self.project.close()
             self.project = None
