@@ -354,3 +354,100 @@ def test_asking_again_while_tagging_restarts_with_the_latest_taxonomy(qtbot, win
         window.act_undo.trigger()  # while the first run is under way
     assert len(finished) == 1 and not finished[0].cancelled  # the stopped run is not reported
     assert _tags(window.project) == before
+
+
+def _cell(window, view, proxy, model, pick, column):
+    [source] = model.indexes_where(pick)
+    index = proxy.mapFromSource(source.siblingAtColumn(column))
+    view.scrollTo(index)
+    return index
+
+
+def double_click(qtbot, view, index):
+    """A real double-click: QTest's alone lacks the press an item view wants on the same cell first."""
+    pos = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def _type_into_editor(qtbot, view, text):
+    from PySide6.QtWidgets import QComboBox
+
+    editor = view.indexWidget(view.currentIndex())
+    assert view.state() == view.State.EditingState and editor is not None
+    line = editor.lineEdit() if isinstance(editor, QComboBox) else editor
+    line.selectAll()
+    qtbot.keyClicks(line, text)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    # the delegate commits on Return through a queued call: let the event loop run it
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=5000)
+    return editor
+
+
+def test_f2_renames_an_actor_in_place_and_undo_puts_the_name_back(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.actors_view
+    name = _cell(window, view, window.actors_proxy, window.actors_model, lambda a: a.name == "Donald Trump", 0)
+    view.setFocus()
+    view.setCurrentIndex(name)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    _type_into_editor(qtbot, view, "Donald J. Trump")
+    assert "Donald J. Trump" in {a.name for a in window.project.actors()}
+    assert window.undo_stack.undoText().startswith("Rename")
+    window.act_undo.trigger()
+    assert "Donald Trump" in {a.name for a in window.project.actors()}
+    assert "Donald J. Trump" not in {a.name for a in window.actors_model.rows()}
+
+
+def test_double_click_edits_the_kind_but_opens_the_card_on_the_name(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QComboBox
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.actors_view
+    pick = lambda a: a.name == "Scott Bessent"  # noqa: E731
+    name = _cell(window, view, window.actors_proxy, window.actors_model, pick, 0)
+    double_click(qtbot, view, name)
+    assert window.actor_card_dialog.card.name == "Scott Bessent"
+    assert view.state() != view.State.EditingState
+    window.actor_card_dialog.close()
+    kind = _cell(window, view, window.actors_proxy, window.actors_model, pick, 1)
+    double_click(qtbot, view, kind)
+    combo = view.indexWidget(kind)
+    assert isinstance(combo, QComboBox) and "ministry" in [combo.itemText(i) for i in range(combo.count())]
+    combo.setCurrentText("ministry")
+    view.commitData(combo)
+    assert next(a.kind for a in window.project.actors() if a.name == "Scott Bessent") == "ministry"
+    window.act_undo.trigger()
+    assert next(a.kind for a in window.project.actors() if a.name == "Scott Bessent") == "person"
+
+
+def test_quote_speaker_by_f2_while_a_double_click_on_the_quote_still_shows_its_source(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.quotes_view
+    pick = lambda q: q.text == "stalled"  # noqa: E731
+    text = _cell(window, view, window.quotes_proxy, window.quotes_model, pick, 0)
+    double_click(qtbot, view, text)
+    assert "stalled" in window.source_view.selected_text()
+    assert view.state() != view.State.EditingState
+    view.setFocus()
+    view.setCurrentIndex(text)
+    qtbot.keyClick(view, Qt.Key.Key_F2)  # on the quote's words: the row's speaker cell opens
+    assert view.currentIndex().column() == 1
+    _type_into_editor(qtbot, view, "Xi Jinping")
+    assert next(q.speaker for q in window.project.quotes() if q.text == "stalled") == "Xi Jinping"
+    window.act_undo.trigger()
+    assert next(q.speaker for q in window.project.quotes() if q.text == "stalled") == "Scott Bessent"
+
+
+def test_double_click_renames_a_trade_issue_in_place(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.issues_view
+    [source] = window.issues_model.indexes_where(lambda i: i.id == "tariffs")
+    index = window.issues_proxy.mapFromSource(source)
+    view.scrollTo(index)
+    double_click(qtbot, view, index)
+    _type_into_editor(qtbot, view, "Duties")
+    assert {i.id: i.label for i in window.project.issues()}["tariffs"] == "Duties"
+    assert "Duties" in {i.label for i in window.issues_model.rows()}
+    window.act_undo.trigger()
+    assert {i.id: i.label for i in window.project.issues()}["tariffs"] == "Tariffs"

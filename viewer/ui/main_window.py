@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QToolBar,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -60,7 +59,9 @@ from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
 from viewer.ui.ingest_report import IngestReportDialog
 from viewer.ui.ingest_worker import IngestRunner
+from viewer.ui.panel_views import ChoiceDelegate, PanelTableView, PanelTreeView
 from viewer.ui.qt_models import (
+    ACTOR_KINDS,
     ROW_ROLE,
     ActorsModel,
     ArticlesModel,
@@ -85,7 +86,8 @@ ORG = "Dateline"
 
 
 def _panel_view(view, model, name: str) -> SortProxy:
-    """What every panel view shares: a sorting/filtering proxy, row selection, read-only cells."""
+    """What every panel view shares: a sorting/filtering proxy, row selection; cells are edited in
+    place only where the model says so (viewer/ui/panel_views.py)."""
     proxy = SortProxy()
     proxy.setSourceModel(model)
     view.setObjectName(name)
@@ -94,7 +96,6 @@ def _panel_view(view, model, name: str) -> SortProxy:
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -102,8 +103,8 @@ def _panel_view(view, model, name: str) -> SortProxy:
     return proxy
 
 
-def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
-    view = QTableView()
+def _table(model: RowTableModel, name: str) -> tuple[PanelTableView, SortProxy]:
+    view = PanelTableView()
     proxy = _panel_view(view, model, name)
     view.verticalHeader().hide()
     view.setWordWrap(False)
@@ -112,8 +113,8 @@ def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
     return view, proxy
 
 
-def _tree(model: IssuesTreeModel, name: str) -> tuple[QTreeView, SortProxy]:
-    view = QTreeView()
+def _tree(model: IssuesTreeModel, name: str) -> tuple[PanelTreeView, SortProxy]:
+    view = PanelTreeView()
     proxy = _panel_view(view, model, name)
     proxy.setRecursiveFilteringEnabled(True)
     view.setUniformRowHeights(True)
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
         self.issues_view, self.issues_proxy = _tree(self.issues_model, "Trade issues")
         self.quotes_view, self.quotes_proxy = _table(self.quotes_model, "Quotes")
         self.articles_view, self.articles_proxy = _table(self.articles_model, "Articles")
+        self._in_place_editing()
         self.source_view = SourceView()
         # the window owns the undo stack; panels hold it weakly
         self.undo_stack = QUndoStack(self)
@@ -755,9 +757,9 @@ class MainWindow(QMainWindow):
         self.issues_view.selectionModel().selectionChanged.connect(self._on_issue_selection)
         self.quotes_view.selectionModel().selectionChanged.connect(self._on_quote_selection)
         self.articles_view.selectionModel().selectionChanged.connect(self._on_article_selection)
-        self.quotes_view.doubleClicked.connect(self._on_quote_activated)
-        self.articles_view.doubleClicked.connect(lambda _i: self._show_selected_article_text())
-        self.actors_view.doubleClicked.connect(lambda _i: self._actor_card())
+        self.quotes_view.opened.connect(self._on_quote_activated)
+        self.articles_view.opened.connect(lambda _i: self._show_selected_article_text())
+        self.actors_view.opened.connect(lambda _i: self._actor_card())
         self.issues_model.dataChanged.connect(self._on_issue_check)
 
     def _selected_objects(self, view: QTableView, proxy: SortProxy) -> list:
@@ -939,6 +941,24 @@ class MainWindow(QMainWindow):
             menu.addAction(text, slot)
         menu.popup(view.viewport().mapToGlobal(pos))
 
+    def _in_place_editing(self) -> None:
+        """Actor name (F2) and kind, quote speaker, issue name edited in the panel: the same undo
+        commands as the dialogs. A double-click edits only where it opens nothing (see panel_views)."""
+        for model in (self.actors_model, self.quotes_model, self.issues_model):
+            model.push = self.push
+        self.actors_view.set_double_click_columns([1])
+        self.actors_view.setItemDelegateForColumn(1, ChoiceDelegate(self._actor_kinds, "Actor kind", self))
+        self.quotes_view.set_double_click_columns([1])
+        self.quotes_view.setItemDelegateForColumn(1, ChoiceDelegate(self._speaker_names, "Speaker", self))
+        self.issues_view.set_double_click_columns([0])
+
+    def _actor_kinds(self) -> list[str]:
+        return list(dict.fromkeys([*ACTOR_KINDS, *sorted({a.kind for a in self.actors_model.rows() if a.kind})]))
+
+    def _speaker_names(self) -> list[str]:
+        """"" (nobody) and every actor's name: who a quote can be given to."""
+        return [""] + sorted(a.name for a in self.actors_model.rows())
+
     def _actors(self) -> list:
         return self._selected_objects(self.actors_view, self.actors_proxy)
 
@@ -999,7 +1019,7 @@ class MainWindow(QMainWindow):
     def _actor_kind(self) -> None:
         actors = self._actors()
         if actors:
-            kinds = ["person", "government", "ministry", "agency", "company", "organization", "media", "country"]
+            kinds = self._actor_kinds()
             cur = kinds.index(actors[0].kind) if actors[0].kind in kinds else 0
             kind, ok = QInputDialog.getItem(self, "Actor kind", f"Kind of {actors[0].name}:", kinds, cur, True)
             if ok:
@@ -1018,7 +1038,7 @@ class MainWindow(QMainWindow):
     def _quote_speaker(self) -> None:
         quotes = self._selected_objects(self.quotes_view, self.quotes_proxy)
         if quotes:
-            names = [""] + sorted(a.name for a in self.actors_model.rows())
+            names = self._speaker_names()
             cur = names.index(quotes[0].speaker) if quotes[0].speaker in names else 0
             name, ok = QInputDialog.getItem(self, "Speaker", f"Who said “{quotes[0].text[:60]}”? (empty: nobody)",
                                             names, cur, True)

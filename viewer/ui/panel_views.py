@@ -1,0 +1,98 @@
+"""Panel views that edit in place: F2 everywhere, a double-click only where it means nothing else.
+
+A double-click already opens things in the panels (an actor's card, a quote in its
+article), so it starts an edit only in the columns a view names in
+``double_click_columns`` (the Actors' kind, the Quotes' speaker, the Trade issues'
+name); elsewhere it emits ``opened``. F2 edits the current cell, or the row's first
+editable cell when the current one is not (F2 on a quote corrects its speaker).
+What an edit does is the model's business (viewer/ui/qt_models.py: undoable commands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableView, QTreeView
+
+_Trigger = QAbstractItemView.EditTrigger
+
+
+class _InPlace:
+    """Shared by the table and the tree (mixed in before the Qt class)."""
+
+    double_click_columns: frozenset[int] = frozenset()
+
+    def _setup_in_place(self) -> None:
+        self.setEditTriggers(_Trigger.DoubleClicked | _Trigger.EditKeyPressed)
+        self.doubleClicked.connect(self._on_double_click)
+
+    def set_double_click_columns(self, columns: Iterable[int]) -> None:
+        self.double_click_columns = frozenset(columns)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        # Qt emits doubleClicked before it tries to edit: an edit column is not an "open"
+        if index.column() not in self.double_click_columns:
+            self.opened.emit(index)
+
+    def edit(self, index, trigger=None, event=None):  # Qt's public edit(index) and its virtual overload
+        if trigger is None:
+            return super().edit(index)
+        if trigger == _Trigger.DoubleClicked and index.column() not in self.double_click_columns:
+            return False
+        if trigger == _Trigger.EditKeyPressed and index.isValid() and not _editable(index):
+            index = next((s for s in (index.siblingAtColumn(c) for c in range(self.model().columnCount(index.parent())))
+                          if _editable(s)), index)
+            if _editable(index):
+                self.setCurrentIndex(index)
+        return super().edit(index, trigger, event)
+
+
+def _editable(index: QModelIndex | QPersistentModelIndex) -> bool:
+    return bool(index.flags() & Qt.ItemFlag.ItemIsEditable)
+
+
+class PanelTableView(_InPlace, QTableView):
+    opened = Signal(QModelIndex)  # a double-click outside the edit columns
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._setup_in_place()
+
+
+class PanelTreeView(_InPlace, QTreeView):
+    opened = Signal(QModelIndex)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._setup_in_place()
+        self.setExpandsOnDoubleClick(False)  # the arrows and the arrow keys still expand
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """An editable combo box over the choices of the moment (actor kinds, actor names): pick one
+    or type a new one, as in the panels' dialogs."""
+
+    def __init__(self, choices: Callable[[], list[str]], name: str, parent=None) -> None:
+        super().__init__(parent)
+        self._choices = choices
+        self._name = name
+
+    def createEditor(self, parent, option, index) -> QComboBox:  # noqa: N802 - Qt's name
+        box = QComboBox(parent)
+        box.setEditable(True)
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        box.setAccessibleName(self._name)
+        box.addItems(self._choices())
+        return box
+
+    def setEditorData(self, editor: QComboBox, index) -> None:  # noqa: N802
+        text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        i = editor.findText(text)
+        if i >= 0:
+            editor.setCurrentIndex(i)
+        else:
+            editor.setEditText(text)
+
+    def setModelData(self, editor: QComboBox, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
