@@ -93,6 +93,16 @@ class ChoiceDelegate(QStyledItemDelegate):
             editor.setCurrentIndex(i)
         else:
             editor.setEditText(text)
+        editor.lineEdit().selectAll()  # typing replaces, as in a plain cell
+
+    def updateEditorGeometry(self, editor: QComboBox, option, index) -> None:  # noqa: N802
+        # a narrow column would show the end of a name ("ott Bessent"): the box takes the room it needs
+        fm = editor.fontMetrics()
+        longest = max([fm.horizontalAdvance(editor.itemText(i)) for i in range(editor.count())]
+                      + [fm.horizontalAdvance(editor.currentText())])
+        rect = option.rect
+        rect.setWidth(max(rect.width(), longest + 2 * rect.height()))  # text, frame and the arrow
+        editor.setGeometry(rect)
 
     def setModelData(self, editor: QComboBox, model, index) -> None:  # noqa: N802
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
