@@ -451,3 +451,33 @@ def test_double_click_renames_a_trade_issue_in_place(qtbot, window, tmp_path):
     assert "Duties" in {i.label for i in window.issues_model.rows()}
     window.act_undo.trigger()
     assert {i.id: i.label for i in window.project.issues()}["tariffs"] == "Tariffs"
+
+
+def test_every_control_is_named_and_every_action_is_reachable_by_keyboard(qtbot, window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QMenu, QWidget
+
+    controls = [w for w in window.findChildren(QWidget) if w.isVisibleTo(window)
+                and isinstance(w, (QAbstractButton, QAbstractItemView, QComboBox, QLineEdit))
+                and not isinstance(w, QHeaderView)  # a view's header is read as part of its view
+                and not isinstance(w.parent(), QComboBox)]  # a combo's own list view is the combo's
+    assert len(controls) > 12
+    unnamed = [w for w in controls if not (w.accessibleName() or getattr(w, "text", lambda: "")())]
+    assert not unnamed, [type(w).__name__ for w in unnamed]
+    panels = (window.actors_view, window.issues_view, window.quotes_view, window.articles_view)
+    assert all(v.toolTip() for v in panels)  # each panel says how to use it with the mouse and the keys
+    for w in (window.lane_combo, window.search_box):
+        assert w.accessibleName() and w.toolTip()
+    menus = [a.menu() for a in window.menuBar().actions()]
+    actions = [a for m in menus for a in m.actions() if not a.isSeparator() and a.menu() is None]
+    assert window.act_retag in actions and window.act_add_issue in actions
+    unreachable = [a.text() for a in actions if "&" not in a.text() and a.shortcut().isEmpty()
+                   and a not in [d.toggleViewAction() for d in window.docks.values()]]
+    assert not unreachable, unreachable
+    # a panel's menu from the keyboard, at the current row
+    view = window.issues_view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = next(m for m in view.findChildren(QMenu) if m.isVisible())
+    assert "Tag all articles again" in [a.text() for a in menu.actions()]
+    menu.close()

@@ -269,6 +269,8 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
+        edit.setAccessibleName(placeholder.rstrip("…"))
+        edit.setToolTip(f"Keep the rows of {view.objectName()} that contain these words")
         edit.setClearButtonEnabled(True)
         edit.textChanged.connect(proxy.setFilterFixedString)
         lay.addWidget(edit)
@@ -351,6 +353,7 @@ class MainWindow(QMainWindow):
         self.set_date_button.setToolTip("Set the selected article's publication date; its relative dates resolve")
         self.set_date_button.clicked.connect(self.set_date_of_selected_article)
         self.open_source_button = QPushButton("Show text")
+        self.open_source_button.setToolTip("Show the selected article's text, its unresolved dates marked")
         self.open_source_button.clicked.connect(self._show_selected_article_text)
         bar.addWidget(self.date_needed_label, 1)
         bar.addWidget(self.open_source_button)
@@ -411,6 +414,10 @@ class MainWindow(QMainWindow):
         self.act_export_ics = act("Export &calendar (ICS)…", lambda: self._export_as("ics"))
         self.act_remove_article = act("&Remove article", self._remove_selected_article, None,
                                       "Remove the article; its events and quotes go unless sourced elsewhere")
+        self.act_add_issue = act("Add a &trade issue…", self._add_issue, None,
+                                 "A new trade issue with the words that mean it; the articles are tagged again")
+        self.act_retag = act("Tag all articles a&gain", self.retag, None,
+                             "Find the trade issues in every article again (your corrections are kept)")
 
         m = self.menuBar().addMenu("&File")
         for a in (self.act_new, self.act_open):
@@ -424,7 +431,7 @@ class MainWindow(QMainWindow):
         e = self.menuBar().addMenu("&Edit")
         for a in (self.act_undo, self.act_redo, None, self.act_search, None, self.act_new_event,
                   self.act_delete_event, self.act_merge_events, self.act_verify, None, self.act_set_date,
-                  self.act_remove_article):
+                  self.act_remove_article, None, self.act_add_issue, self.act_retag):
             e.addSeparator() if a is None else e.addAction(a)
         v = self.menuBar().addMenu("&View")
         for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_fullscreen, None,
@@ -450,6 +457,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(QLabel(" Lanes: "))
         self.lane_combo = QComboBox()
         self.lane_combo.setAccessibleName("Lanes")
+        self.lane_combo.setToolTip("One lane per trade issue, per actor or per article")
         self.lane_combo.addItem("Trade issue", "issue")
         self.lane_combo.addItem("Actor", "actor")
         self.lane_combo.addItem("Article", "article")
@@ -461,6 +469,7 @@ class MainWindow(QMainWindow):
         self.search_box.setAccessibleName("Search events, quotes and articles")
         self.search_box.setPlaceholderText("Search events, quotes, articles…  (Enter: filter)")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setToolTip("Highlights matching events as you type; Enter keeps them as a filter (Ctrl+F)")
         self.search_box.setMaximumWidth(340)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -946,6 +955,16 @@ class MainWindow(QMainWindow):
         commands as the dialogs. A double-click edits only where it opens nothing (see panel_views)."""
         for model in (self.actors_model, self.quotes_model, self.issues_model):
             model.push = self.push
+        for view, tip in (
+            (self.actors_view, "Double-click a name: the actor's card · F2: rename · double-click the kind to "
+                               "change it · Menu key or Shift+F10: merge, split, hide, filter…"),
+            (self.quotes_view, "Double-click a quote: its sentence in the article · double-click the speaker or "
+                               "F2 to correct it · Menu key or Shift+F10: more"),
+            (self.issues_view, "Tick to filter the timeline · double-click or F2: rename · Menu key or Shift+F10: "
+                               "colour, patterns, new issue"),
+            (self.articles_view, "Double-click: the article's text · Menu key or Shift+F10: set its date, remove"),
+        ):
+            view.setToolTip(tip)
         self.actors_view.set_double_click_columns([1])
         self.actors_view.setItemDelegateForColumn(1, ChoiceDelegate(self._actor_kinds, "Actor kind", self))
         self.quotes_view.set_double_click_columns([1])

@@ -1,4 +1,5 @@
-"""Panel views that edit in place: F2 everywhere, a double-click only where it means nothing else.
+"""Panel views that edit in place: F2 everywhere, a double-click only where it means nothing else;
+the Menu key or Shift+F10 opens a panel's menu at the current row.
 
 A double-click already opens things in the panels (an actor's card, a quote in its
 article), so it starts an edit only in the columns a view names in
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableView, QTreeView
 
 _Trigger = QAbstractItemView.EditTrigger
@@ -29,6 +31,16 @@ class _InPlace:
 
     def set_double_click_columns(self, columns: Iterable[int]) -> None:
         self.double_click_columns = frozenset(columns)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # the panel's menu from the keyboard (Menu key, Shift+F10), at the current row, not the mouse
+        if event.key() == Qt.Key.Key_Menu or (event.key() == Qt.Key.Key_F10
+                                              and event.modifiers() == Qt.KeyboardModifier.ShiftModifier):
+            rect = self.visualRect(self.currentIndex())
+            self.customContextMenuRequested.emit(rect.center() if rect.isValid() else QPoint(4, 4))
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _on_double_click(self, index: QModelIndex) -> None:
         # Qt emits doubleClicked before it tries to edit: an edit column is not an "open"
