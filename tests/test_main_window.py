@@ -356,11 +356,18 @@ def test_asking_again_while_tagging_restarts_with_the_latest_taxonomy(qtbot, win
     assert _tags(window.project) == before
 
 
-def _cell(window, view, proxy, model, pick, column):
+def _cell(window, panel, pick, column):
+    """The view's index of ``column`` in the row of ``panel`` ("actors", "quotes") that ``pick`` picks."""
+    view, proxy, model = (getattr(window, f"{panel}_{part}") for part in ("view", "proxy", "model"))
     [source] = model.indexes_where(pick)
     index = proxy.mapFromSource(source.siblingAtColumn(column))
     view.scrollTo(index)
     return index
+
+
+def _opens_without_editing(qtbot, view, index):
+    double_click(qtbot, view, index)
+    assert view.state() != view.State.EditingState
 
 
 def double_click(qtbot, view, index):
@@ -387,7 +394,7 @@ def _type_into_editor(qtbot, view, text):
 def test_f2_renames_an_actor_in_place_and_undo_puts_the_name_back(qtbot, window, tmp_path):
     drop(qtbot, window, [dated_copy(tmp_path)])
     view = window.actors_view
-    name = _cell(window, view, window.actors_proxy, window.actors_model, lambda a: a.name == "Donald Trump", 0)
+    name = _cell(window, "actors", lambda a: a.name == "Donald Trump", 0)
     view.setFocus()
     view.setCurrentIndex(name)
     qtbot.keyClick(view, Qt.Key.Key_F2)
@@ -405,12 +412,11 @@ def test_double_click_edits_the_kind_but_opens_the_card_on_the_name(qtbot, windo
     drop(qtbot, window, [dated_copy(tmp_path)])
     view = window.actors_view
     pick = lambda a: a.name == "Scott Bessent"  # noqa: E731
-    name = _cell(window, view, window.actors_proxy, window.actors_model, pick, 0)
-    double_click(qtbot, view, name)
+    name = _cell(window, "actors", pick, 0)
+    _opens_without_editing(qtbot, view, name)
     assert window.actor_card_dialog.card.name == "Scott Bessent"
-    assert view.state() != view.State.EditingState
     window.actor_card_dialog.close()
-    kind = _cell(window, view, window.actors_proxy, window.actors_model, pick, 1)
+    kind = _cell(window, "actors", pick, 1)
     double_click(qtbot, view, kind)
     combo = view.indexWidget(kind)
     assert isinstance(combo, QComboBox) and "ministry" in [combo.itemText(i) for i in range(combo.count())]
@@ -425,10 +431,9 @@ def test_quote_speaker_by_f2_while_a_double_click_on_the_quote_still_shows_its_s
     drop(qtbot, window, [dated_copy(tmp_path)])
     view = window.quotes_view
     pick = lambda q: q.text == "stalled"  # noqa: E731
-    text = _cell(window, view, window.quotes_proxy, window.quotes_model, pick, 0)
-    double_click(qtbot, view, text)
+    text = _cell(window, "quotes", pick, 0)
+    _opens_without_editing(qtbot, view, text)
     assert "stalled" in window.source_view.selected_text()
-    assert view.state() != view.State.EditingState
     view.setFocus()
     view.setCurrentIndex(text)
     qtbot.keyClick(view, Qt.Key.Key_F2)  # on the quote's words: the row's speaker cell opens
@@ -442,9 +447,7 @@ def test_quote_speaker_by_f2_while_a_double_click_on_the_quote_still_shows_its_s
 def test_double_click_renames_a_trade_issue_in_place(qtbot, window, tmp_path):
     drop(qtbot, window, [dated_copy(tmp_path)])
     view = window.issues_view
-    [source] = window.issues_model.indexes_where(lambda i: i.id == "tariffs")
-    index = window.issues_proxy.mapFromSource(source)
-    view.scrollTo(index)
+    index = _cell(window, "issues", lambda i: i.id == "tariffs", 0)
     double_click(qtbot, view, index)
     _type_into_editor(qtbot, view, "Duties")
     assert {i.id: i.label for i in window.project.issues()}["tariffs"] == "Duties"
