@@ -241,14 +241,246 @@ def test_quotes_filter_by_speaker_and_actor_dates(qtbot, window, tmp_path):
     assert "Saved" in window.statusBar().currentMessage()
 
 
+def retagged(qtbot, window, action):
+    """Run ``action`` (a push, undo or redo) and wait for the background tagging it starts."""
+    with qtbot.waitSignal(window.retagger.finished, timeout=60000) as blocker:
+        action()
+    assert not blocker.args[0].cancelled and not blocker.args[0].error
+    return blocker.args[0]
+
+
 def test_a_new_issue_with_a_pattern_tags_the_articles_again(qtbot, window, tmp_path):
     from viewer.ui import undo
 
     drop(qtbot, window, [dated_copy(tmp_path)])
-    cmd = window.push(undo.AddIssueCommand, "Leader diplomacy", "#AA4499", None, [r"(?:phone )?calls?"])
+    cmd = None
+
+    def add() -> None:
+        nonlocal cmd
+        cmd = window.push(undo.AddIssueCommand, "Leader diplomacy", "#AA4499", None, [r"(?:phone )?calls?"])
+
+    result = retagged(qtbot, window, add)  # no explicit "tag again": the push starts it
+    assert result.done == result.total == 1
     new_id = cmd.result
-    window.retag()
     tagged = window.project.event_ids_for_issue(new_id)
     assert tagged, "the call's evidence sentence says “Thursday’s call”"
     assert any("phone" in window.project.event(e).title.lower() for e in tagged)
     assert next(i for i in window.issues_model.rows() if i.id == new_id).events == len(tagged)
+    assert "tagged again in 1 article" in window.statusBar().currentMessage()
+    assert not window.retag_progress.isVisibleTo(window)
+
+
+def _tags(project) -> dict:
+    """Every event's trade issues, by what the event is (ids may be made anew by re-extraction)."""
+    rows = project.db.conn.execute(
+        "select e.article_id, e.start_offset, e.title, group_concat(ei.issue_id) from events e "
+        "left join event_issues ei on ei.event_id = e.id group by e.id order by 1, 2, 3").fetchall()
+    return {(a, s, t): ",".join(sorted((i or "").split(","))) for a, s, t, i in rows}
+
+
+def test_undo_and_redo_of_an_added_pattern_take_its_tags_away_and_back(qtbot, window, tmp_path):
+    from viewer.ui import undo
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    # the user's own tag: an event they tagged by hand keeps it whatever the taxonomy does
+    mine = window.project.event(int(window.timeline.data().ids[0]))
+    window.undo_stack.push(undo.EditEventCommand(window.project, mine.id, issues=["rare_earths"]))
+    key = (mine.article_id, mine.start_offset, mine.title)
+    before = _tags(window.project)
+    assert before[key] == "rare_earths"
+    retagged(qtbot, window, lambda: window.push(undo.AddPatternCommand, "tariffs", r"(?:phone )?calls?"))
+    after = _tags(window.project)
+    assert after != before and any("tariffs" in v and "phone" in k[2].lower() for k, v in after.items())
+    assert after[key] == "rare_earths"
+    retagged(qtbot, window, window.act_undo.trigger)
+    assert _tags(window.project) == before
+    retagged(qtbot, window, window.act_redo.trigger)
+    assert _tags(window.project) == after
+
+
+def test_tagging_again_runs_in_the_background_and_can_be_stopped(qtbot, window, tmp_path, monkeypatch):
+    import threading
+
+    import viewer.workflow as workflow
+
+    copies = []
+    for n in range(6):
+        p = tmp_path / f"a{n}.txt"
+        p.write_text(f"Published: 2025-06-0{n + 1}\n\n" + SAMPLE.read_text(encoding="utf-8")
+                     + f"\n\nThis is report number {n}.", encoding="utf-8")
+        copies.append(p)
+    drop(qtbot, window, copies)
+    # the worker waits inside its second article until the window, its event loop free, has
+    # taken the Stop click: the stop lands at a known article whatever the machine's speed
+    gate, calls = threading.Event(), []
+    real_extract = workflow.extract
+
+    def gated(article, files):
+        calls.append(article.title)
+        if len(calls) == 2:
+            assert gate.wait(30)
+        return real_extract(article, files)
+
+    monkeypatch.setattr(workflow, "extract", gated)
+    seen = []
+
+    def on_progress(done: int, total: int, _title: str) -> None:
+        seen.append((done, total))
+        if done == 1:
+            window.retag_cancel.click()
+            gate.set()
+
+    window.retagger.progress.connect(on_progress)
+    with qtbot.waitSignal(window.retagger.finished, timeout=60000) as blocker:
+        window.retag()
+        assert window.retag_progress.isVisibleTo(window) and window.retag_cancel.isVisibleTo(window)
+    result = blocker.args[0]
+    assert (result.cancelled, result.done, result.total) == (True, 2, 6)
+    assert seen[:2] == [(0, 6), (1, 6)] and len(calls) == 2
+    assert "cancelled after 2 of 6" in window.statusBar().currentMessage()
+    assert not window.retag_cancel.isVisibleTo(window)
+    assert len(window.articles_model.rows()) == 6 and window.project.counts()["events"]
+
+
+def test_asking_again_while_tagging_restarts_with_the_latest_taxonomy(qtbot, window, tmp_path):
+    from viewer.ui import undo
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    before = _tags(window.project)
+    finished = []
+    window.retagger.finished.connect(finished.append)
+    with qtbot.waitSignal(window.retagger.finished, timeout=60000):
+        window.push(undo.AddPatternCommand, "tariffs", r"(?:phone )?calls?")
+        window.act_undo.trigger()  # while the first run is under way
+    assert len(finished) == 1 and not finished[0].cancelled  # the stopped run is not reported
+    assert _tags(window.project) == before
+
+
+def _cell(window, panel, pick, column):
+    """The view's index of ``column`` in the row of ``panel`` ("actors", "quotes") that ``pick`` picks."""
+    view, proxy, model = (getattr(window, f"{panel}_{part}") for part in ("view", "proxy", "model"))
+    [source] = model.indexes_where(pick)
+    index = proxy.mapFromSource(source.siblingAtColumn(column))
+    view.scrollTo(index)
+    return index
+
+
+def _opens_without_editing(qtbot, view, index):
+    double_click(qtbot, view, index)
+    assert view.state() != view.State.EditingState
+
+
+def double_click(qtbot, view, index):
+    """A real double-click: QTest's alone lacks the press an item view wants on the same cell first."""
+    pos = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def _type_into_editor(qtbot, view, text):
+    from PySide6.QtWidgets import QComboBox
+
+    editor = view.indexWidget(view.currentIndex())
+    assert view.state() == view.State.EditingState and editor is not None
+    line = editor.lineEdit() if isinstance(editor, QComboBox) else editor
+    line.selectAll()
+    qtbot.keyClicks(line, text)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    # the delegate commits on Return through a queued call: let the event loop run it
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=5000)
+    return editor
+
+
+def test_f2_renames_an_actor_in_place_and_undo_puts_the_name_back(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.actors_view
+    name = _cell(window, "actors", lambda a: a.name == "Donald Trump", 0)
+    view.setFocus()
+    view.setCurrentIndex(name)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    _type_into_editor(qtbot, view, "Donald J. Trump")
+    assert "Donald J. Trump" in {a.name for a in window.project.actors()}
+    assert window.undo_stack.undoText().startswith("Rename")
+    window.act_undo.trigger()
+    assert "Donald Trump" in {a.name for a in window.project.actors()}
+    assert "Donald J. Trump" not in {a.name for a in window.actors_model.rows()}
+
+
+def test_double_click_edits_the_kind_but_opens_the_card_on_the_name(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QComboBox
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.actors_view
+    pick = lambda a: a.name == "Scott Bessent"  # noqa: E731
+    name = _cell(window, "actors", pick, 0)
+    _opens_without_editing(qtbot, view, name)
+    assert window.actor_card_dialog.card.name == "Scott Bessent"
+    window.actor_card_dialog.close()
+    kind = _cell(window, "actors", pick, 1)
+    double_click(qtbot, view, kind)
+    combo = view.indexWidget(kind)
+    assert isinstance(combo, QComboBox) and "ministry" in [combo.itemText(i) for i in range(combo.count())]
+    combo.setCurrentText("ministry")
+    view.commitData(combo)
+    assert next(a.kind for a in window.project.actors() if a.name == "Scott Bessent") == "ministry"
+    window.act_undo.trigger()
+    assert next(a.kind for a in window.project.actors() if a.name == "Scott Bessent") == "person"
+
+
+def test_quote_speaker_by_f2_while_a_double_click_on_the_quote_still_shows_its_source(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.quotes_view
+    pick = lambda q: q.text == "stalled"  # noqa: E731
+    text = _cell(window, "quotes", pick, 0)
+    _opens_without_editing(qtbot, view, text)
+    assert "stalled" in window.source_view.selected_text()
+    view.setFocus()
+    view.setCurrentIndex(text)
+    qtbot.keyClick(view, Qt.Key.Key_F2)  # on the quote's words: the row's speaker cell opens
+    assert view.currentIndex().column() == 1
+    _type_into_editor(qtbot, view, "Xi Jinping")
+    assert next(q.speaker for q in window.project.quotes() if q.text == "stalled") == "Xi Jinping"
+    window.act_undo.trigger()
+    assert next(q.speaker for q in window.project.quotes() if q.text == "stalled") == "Scott Bessent"
+
+
+def test_double_click_renames_a_trade_issue_in_place(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    view = window.issues_view
+    index = _cell(window, "issues", lambda i: i.id == "tariffs", 0)
+    double_click(qtbot, view, index)
+    _type_into_editor(qtbot, view, "Duties")
+    assert {i.id: i.label for i in window.project.issues()}["tariffs"] == "Duties"
+    assert "Duties" in {i.label for i in window.issues_model.rows()}
+    window.act_undo.trigger()
+    assert {i.id: i.label for i in window.project.issues()}["tariffs"] == "Tariffs"
+
+
+def test_every_control_is_named_and_every_action_is_reachable_by_keyboard(qtbot, window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QMenu, QWidget
+
+    controls = [w for w in window.findChildren(QWidget) if w.isVisibleTo(window)
+                and isinstance(w, (QAbstractButton, QAbstractItemView, QComboBox, QLineEdit))
+                and not isinstance(w, QHeaderView)  # a view's header is read as part of its view
+                and not isinstance(w.parent(), QComboBox)]  # a combo's own list view is the combo's
+    assert len(controls) > 12
+    unnamed = [w for w in controls if not (w.accessibleName() or getattr(w, "text", lambda: "")())]
+    assert not unnamed, [type(w).__name__ for w in unnamed]
+    panels = (window.actors_view, window.issues_view, window.quotes_view, window.articles_view)
+    assert all(v.toolTip() for v in panels)  # each panel says how to use it with the mouse and the keys
+    for w in (window.lane_combo, window.search_box):
+        assert w.accessibleName() and w.toolTip()
+    menus = [a.menu() for a in window.menuBar().actions()]
+    actions = [a for m in menus for a in m.actions() if not a.isSeparator() and a.menu() is None]
+    assert window.act_retag in actions and window.act_add_issue in actions
+    unreachable = [a.text() for a in actions if "&" not in a.text() and a.shortcut().isEmpty()
+                   and a not in [d.toggleViewAction() for d in window.docks.values()]]
+    assert not unreachable, unreachable
+    # a panel's menu from the keyboard, at the current row
+    view = window.issues_view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = next(m for m in view.findChildren(QMenu) if m.isVisible())
+    assert "Tag all articles again" in [a.text() for a in menu.actions()]
+    menu.close()

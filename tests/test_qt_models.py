@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 
 from viewer.store.project import ActorRow, ArticleRow, IssueRow, QuoteRow
@@ -93,3 +94,83 @@ def test_issues_tree_nests_children_under_their_parent(qtbot, qtlog):
     m.set_rows(m.rows()[:2])  # a reset under the tester's eye
     assert not [r.message for r in qtlog.records if "FAIL" in r.message]
     del tester
+
+
+# ---------------------------------------------------------------- editing in place
+
+
+def _model_over(model_type, project, stack):
+    """The panel model over a real project, pushing its edits on ``stack`` as the window does."""
+    m = model_type()
+
+    def push(command_type, *args):
+        command = command_type(project, *args)
+        stack.push(command)
+        return command
+
+    m.push = push
+    rows = {ActorsModel: project.actors, QuotesModel: project.quotes, IssuesTreeModel: project.issues}[model_type]
+    m.set_rows(rows())
+    return m
+
+
+def _speaker(p, text):
+    return next(q.speaker for q in p.quotes() if q.text == text)
+
+
+@pytest.mark.parametrize("model_type, pick, column, typed, read, expected", [
+    (ActorsModel, lambda a: a.name == "China", 0, "  People's  Republic of China ",
+     lambda p: {a.name for a in p.actors()}, lambda names: "People's Republic of China" in names),
+    (ActorsModel, lambda a: a.name == "China", 1, "government",
+     lambda p: next(a.kind for a in p.actors() if a.name == "China"), lambda kind: kind == "government"),
+    (QuotesModel, lambda q: q.text == "a good start", 1, "China",
+     lambda p: _speaker(p, "a good start"), lambda who: who == "China"),
+    (QuotesModel, lambda q: q.text == "a good start", 1, "",
+     lambda p: _speaker(p, "a good start"), lambda who: who is None),  # empty: nobody said it
+    (IssuesTreeModel, lambda i: i.id == "tariffs", 0, "Duties",
+     lambda p: {i.id: i.label for i in p.issues()}["tariffs"], lambda label: label == "Duties"),
+])
+def test_a_cell_edit_is_the_undoable_command(qtbot, model_type, pick, column, typed, read, expected):
+    from PySide6.QtGui import QUndoStack
+    from workflow_fixtures import dump, make_project
+
+    p, stack = make_project(), QUndoStack()
+    m = _model_over(model_type, p, stack)
+    [index] = m.indexes_where(pick)
+    index = index.siblingAtColumn(column)
+    assert m.flags(index) & Qt.ItemFlag.ItemIsEditable
+    before = dump(p)
+    assert m.setData(index, typed, Qt.ItemDataRole.EditRole)
+    assert expected(read(p)) and stack.count() == 1
+    assert stack.command(0).text()  # the Edit menu names the step
+    stack.undo()
+    assert dump(p) == before
+    stack.redo()
+    assert expected(read(p))
+
+
+def test_cells_not_edited_in_place_and_edits_that_change_nothing(qtbot):
+    from PySide6.QtGui import QUndoStack
+    from workflow_fixtures import dump, make_project
+
+    p, stack = make_project(), QUndoStack()
+    actors = _model_over(ActorsModel, p, stack)
+    [china] = actors.indexes_where(lambda a: a.name == "China")
+    for column in (2, 3, 4, 5, 6):  # counts, country and dates are what extraction found
+        assert not actors.flags(china.siblingAtColumn(column)) & Qt.ItemFlag.ItemIsEditable
+    before = dump(p)
+    assert not actors.setData(china, "China")  # unchanged
+    assert not actors.setData(china, "   ")  # a name cannot be emptied
+    quotes = _model_over(QuotesModel, p, stack)
+    [q] = quotes.indexes_where(lambda q: q.text == "a good start")
+    assert quotes.data(q.siblingAtColumn(1), Qt.ItemDataRole.EditRole) == "Scott Bessent"
+    assert not quotes.setData(q.siblingAtColumn(1), "Scott Bessent")
+    assert not quotes.flags(q) & Qt.ItemFlag.ItemIsEditable  # the quote's words are the source's
+    assert stack.count() == 0 and dump(p) == before
+    refused = ActorsModel()
+    refused.push = lambda *_a: None  # the window said no (EditError shown to the user)
+    refused.set_rows(p.actors())
+    assert not refused.setData(refused.index(0, 0), "Another name")
+    unwired = ActorsModel()
+    unwired.set_rows(p.actors())
+    assert not unwired.flags(unwired.index(0, 0)) & Qt.ItemFlag.ItemIsEditable

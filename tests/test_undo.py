@@ -132,3 +132,16 @@ def test_stack_signals_let_the_window_refresh(p, stack, qtbot):
     with qtbot.waitSignal(stack.indexChanged, timeout=1000):
         stack.undo()
     assert not p.event(1).verified
+
+
+def test_the_stack_knows_when_it_crosses_a_change_of_tags(p, stack):
+    stack.push(undo.RenameIssueCommand(p, "tariffs", "Duties"))
+    stack.push(undo.AddPatternCommand(p, "chips", "wafers?"))
+    stack.push(undo.AddIssueCommand(p, "Not yet", "#123456"))  # no pattern: finds nothing new
+    stack.push(undo.AddIssueCommand(p, "Rare earths", "#999933", patterns=["rare earths?"]))
+    assert not undo.crosses_tag_change(stack, 0, 1)
+    assert undo.crosses_tag_change(stack, 1, 2) and undo.crosses_tag_change(stack, 2, 1)
+    assert not undo.crosses_tag_change(stack, 2, 3) and not undo.crosses_tag_change(stack, 3, 2)
+    assert undo.crosses_tag_change(stack, 3, 4) and undo.crosses_tag_change(stack, 4, 0)
+    stack.clear()
+    assert not undo.crosses_tag_change(stack, 4, 0)  # the commands are gone

@@ -78,16 +78,26 @@ def project_issue_files(project: Project) -> list[Path]:
     return [*files, path]
 
 
-def retag_project(project: Project, progress: Callable[[int, int, str], None] | None = None) -> int:
+def retag_project(
+    project: Project,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Run extraction again on every stored article (e.g. after a trade issue or pattern was added);
-    the user's corrections are kept. Returns how many articles were re-read."""
+    the user's corrections are kept. Returns how many articles were re-read: fewer than the
+    project has when ``cancelled()`` said stop (each article is one transaction, so the ones done
+    stay done). ``progress(done, total, title)`` is called before each article and at the end."""
     files = project_issue_files(project)
     rows = project.articles()
     for n, row in enumerate(rows):
+        if cancelled is not None and cancelled():
+            return n
         if progress is not None:
             progress(n, len(rows), row.title)
         article = project.article_for_extraction(row.id)
         project.replace_extraction(row.id, extract(article, files))
+    if progress is not None:
+        progress(len(rows), len(rows), "")
     return len(rows)
 
 

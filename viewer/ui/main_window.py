@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QToolBar,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -60,7 +59,9 @@ from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
 from viewer.ui.ingest_report import IngestReportDialog
 from viewer.ui.ingest_worker import IngestRunner
+from viewer.ui.panel_views import ChoiceDelegate, PanelTableView, PanelTreeView
 from viewer.ui.qt_models import (
+    ACTOR_KINDS,
     ROW_ROLE,
     ActorsModel,
     ArticlesModel,
@@ -69,6 +70,7 @@ from viewer.ui.qt_models import (
     RowTableModel,
     SortProxy,
 )
+from viewer.ui.retag_worker import RetagResult, RetagRunner
 from viewer.ui.source_view import SourceView
 from viewer.ui.timeline import TimelineView
 from viewer.workflow import (
@@ -77,7 +79,6 @@ from viewer.workflow import (
     IngestReport,
     default_project_path,
     open_project,
-    retag_project,
     set_article_date,
 )
 
@@ -85,7 +86,8 @@ ORG = "Dateline"
 
 
 def _panel_view(view, model, name: str) -> SortProxy:
-    """What every panel view shares: a sorting/filtering proxy, row selection, read-only cells."""
+    """What every panel view shares: a sorting/filtering proxy, row selection; cells are edited in
+    place only where the model says so (viewer/ui/panel_views.py)."""
     proxy = SortProxy()
     proxy.setSourceModel(model)
     view.setObjectName(name)
@@ -94,7 +96,6 @@ def _panel_view(view, model, name: str) -> SortProxy:
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -102,8 +103,8 @@ def _panel_view(view, model, name: str) -> SortProxy:
     return proxy
 
 
-def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
-    view = QTableView()
+def _table(model: RowTableModel, name: str) -> tuple[PanelTableView, SortProxy]:
+    view = PanelTableView()
     proxy = _panel_view(view, model, name)
     view.verticalHeader().hide()
     view.setWordWrap(False)
@@ -112,8 +113,8 @@ def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
     return view, proxy
 
 
-def _tree(model: IssuesTreeModel, name: str) -> tuple[QTreeView, SortProxy]:
-    view = QTreeView()
+def _tree(model: IssuesTreeModel, name: str) -> tuple[PanelTreeView, SortProxy]:
+    view = PanelTreeView()
     proxy = _panel_view(view, model, name)
     proxy.setRecursiveFilteringEnabled(True)
     view.setUniformRowHeights(True)
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         self.project_path = project_path
         self._syncing = False
         self.last_report: IngestReport | None = None
+        self.last_retag: RetagResult | None = None
 
         self.timeline = TimelineView()
         self.timeline.setAccessibleName("Timeline")
@@ -209,10 +211,12 @@ class MainWindow(QMainWindow):
         self.issues_view, self.issues_proxy = _tree(self.issues_model, "Trade issues")
         self.quotes_view, self.quotes_proxy = _table(self.quotes_model, "Quotes")
         self.articles_view, self.articles_proxy = _table(self.articles_model, "Articles")
+        self._in_place_editing()
         self.source_view = SourceView()
         # the window owns the undo stack; panels hold it weakly
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.indexChanged.connect(lambda _i: self.refresh())
+        self._stack_index = 0
+        self.undo_stack.indexChanged.connect(self._on_stack_index)
         self.details = EventDetails(self.undo_stack)
         self.details.eventCreated.connect(self._on_event_created)
         self.details.sourceRequested.connect(lambda a, st, en: self.show_source(a, (st, en)))
@@ -241,6 +245,9 @@ class MainWindow(QMainWindow):
         self.runner = IngestRunner(self)
         self.runner.progress.connect(self._on_ingest_progress)
         self.runner.finished.connect(self._on_ingest_finished)
+        self.retagger = RetagRunner(self)
+        self.retagger.progress.connect(self._on_retag_progress)
+        self.retagger.finished.connect(self._on_retag_finished)
 
         self._build_actions()
         self._build_status()
@@ -262,6 +269,8 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
+        edit.setAccessibleName(placeholder.rstrip("…"))
+        edit.setToolTip(f"Keep the rows of {view.objectName()} that contain these words")
         edit.setClearButtonEnabled(True)
         edit.textChanged.connect(proxy.setFilterFixedString)
         lay.addWidget(edit)
@@ -344,6 +353,7 @@ class MainWindow(QMainWindow):
         self.set_date_button.setToolTip("Set the selected article's publication date; its relative dates resolve")
         self.set_date_button.clicked.connect(self.set_date_of_selected_article)
         self.open_source_button = QPushButton("Show text")
+        self.open_source_button.setToolTip("Show the selected article's text, its unresolved dates marked")
         self.open_source_button.clicked.connect(self._show_selected_article_text)
         bar.addWidget(self.date_needed_label, 1)
         bar.addWidget(self.open_source_button)
@@ -404,6 +414,10 @@ class MainWindow(QMainWindow):
         self.act_export_ics = act("Export &calendar (ICS)…", lambda: self._export_as("ics"))
         self.act_remove_article = act("&Remove article", self._remove_selected_article, None,
                                       "Remove the article; its events and quotes go unless sourced elsewhere")
+        self.act_add_issue = act("Add a &trade issue…", self._add_issue, None,
+                                 "A new trade issue with the words that mean it; the articles are tagged again")
+        self.act_retag = act("Tag all articles a&gain", self.retag, None,
+                             "Find the trade issues in every article again (your corrections are kept)")
 
         m = self.menuBar().addMenu("&File")
         for a in (self.act_new, self.act_open):
@@ -417,7 +431,7 @@ class MainWindow(QMainWindow):
         e = self.menuBar().addMenu("&Edit")
         for a in (self.act_undo, self.act_redo, None, self.act_search, None, self.act_new_event,
                   self.act_delete_event, self.act_merge_events, self.act_verify, None, self.act_set_date,
-                  self.act_remove_article):
+                  self.act_remove_article, None, self.act_add_issue, self.act_retag):
             e.addSeparator() if a is None else e.addAction(a)
         v = self.menuBar().addMenu("&View")
         for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_fullscreen, None,
@@ -443,6 +457,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(QLabel(" Lanes: "))
         self.lane_combo = QComboBox()
         self.lane_combo.setAccessibleName("Lanes")
+        self.lane_combo.setToolTip("One lane per trade issue, per actor or per article")
         self.lane_combo.addItem("Trade issue", "issue")
         self.lane_combo.addItem("Actor", "actor")
         self.lane_combo.addItem("Article", "article")
@@ -454,6 +469,7 @@ class MainWindow(QMainWindow):
         self.search_box.setAccessibleName("Search events, quotes and articles")
         self.search_box.setPlaceholderText("Search events, quotes, articles…  (Enter: filter)")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setToolTip("Highlights matching events as you type; Enter keeps them as a filter (Ctrl+F)")
         self.search_box.setMaximumWidth(340)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -481,6 +497,17 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.current_file)
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
+        # tagging again after a taxonomy change has its own bar: it may run beside an ingest
+        self.retag_progress = QProgressBar()
+        self.retag_progress.setMaximumWidth(200)
+        self.retag_progress.setFormat("Tagging %v/%m")
+        self.retag_progress.setAccessibleName("Tagging articles again")
+        self.retag_cancel = QPushButton("Stop tagging")
+        self.retag_cancel.setToolTip("Stop tagging the articles again; the ones done so far keep their new tags")
+        self.retag_cancel.clicked.connect(self.retagger.cancel)
+        for w in (self.retag_progress, self.retag_cancel):
+            w.hide()
+            sb.addPermanentWidget(w)
 
     # ------------------------------------------------------------ project
     def open_project(self, path: Path) -> bool:
@@ -489,6 +516,7 @@ class MainWindow(QMainWindow):
         except (ProjectError, OSError, sqlite3.Error) as exc:
             QMessageBox.warning(self, APP_NAME, f"Cannot open {path}:\n{exc}")
             return False
+        self._stop_retag()
         if self.project is not None:
             self.project.close()
         self.project = project
@@ -738,9 +766,9 @@ class MainWindow(QMainWindow):
         self.issues_view.selectionModel().selectionChanged.connect(self._on_issue_selection)
         self.quotes_view.selectionModel().selectionChanged.connect(self._on_quote_selection)
         self.articles_view.selectionModel().selectionChanged.connect(self._on_article_selection)
-        self.quotes_view.doubleClicked.connect(self._on_quote_activated)
-        self.articles_view.doubleClicked.connect(lambda _i: self._show_selected_article_text())
-        self.actors_view.doubleClicked.connect(lambda _i: self._actor_card())
+        self.quotes_view.opened.connect(self._on_quote_activated)
+        self.articles_view.opened.connect(lambda _i: self._show_selected_article_text())
+        self.actors_view.opened.connect(lambda _i: self._actor_card())
         self.issues_model.dataChanged.connect(self._on_issue_check)
 
     def _selected_objects(self, view: QTableView, proxy: SortProxy) -> list:
@@ -922,6 +950,34 @@ class MainWindow(QMainWindow):
             menu.addAction(text, slot)
         menu.popup(view.viewport().mapToGlobal(pos))
 
+    def _in_place_editing(self) -> None:
+        """Actor name (F2) and kind, quote speaker, issue name edited in the panel: the same undo
+        commands as the dialogs. A double-click edits only where it opens nothing (see panel_views)."""
+        for model in (self.actors_model, self.quotes_model, self.issues_model):
+            model.push = self.push
+        for view, tip in (
+            (self.actors_view, "Double-click a name: the actor's card · F2: rename · double-click the kind to "
+                               "change it · Menu key or Shift+F10: merge, split, hide, filter…"),
+            (self.quotes_view, "Double-click a quote: its sentence in the article · double-click the speaker or "
+                               "F2 to correct it · Menu key or Shift+F10: more"),
+            (self.issues_view, "Tick to filter the timeline · double-click or F2: rename · Menu key or Shift+F10: "
+                               "colour, patterns, new issue"),
+            (self.articles_view, "Double-click: the article's text · Menu key or Shift+F10: set its date, remove"),
+        ):
+            view.setToolTip(tip)
+        self.actors_view.set_double_click_columns([1])
+        self.actors_view.setItemDelegateForColumn(1, ChoiceDelegate(self._actor_kinds, "Actor kind", self))
+        self.quotes_view.set_double_click_columns([1])
+        self.quotes_view.setItemDelegateForColumn(1, ChoiceDelegate(self._speaker_names, "Speaker", self))
+        self.issues_view.set_double_click_columns([0])
+
+    def _actor_kinds(self) -> list[str]:
+        return list(dict.fromkeys([*ACTOR_KINDS, *sorted({a.kind for a in self.actors_model.rows() if a.kind})]))
+
+    def _speaker_names(self) -> list[str]:
+        """"" (nobody) and every actor's name: who a quote can be given to."""
+        return [""] + sorted(a.name for a in self.actors_model.rows())
+
     def _actors(self) -> list:
         return self._selected_objects(self.actors_view, self.actors_proxy)
 
@@ -982,7 +1038,7 @@ class MainWindow(QMainWindow):
     def _actor_kind(self) -> None:
         actors = self._actors()
         if actors:
-            kinds = ["person", "government", "ministry", "agency", "company", "organization", "media", "country"]
+            kinds = self._actor_kinds()
             cur = kinds.index(actors[0].kind) if actors[0].kind in kinds else 0
             kind, ok = QInputDialog.getItem(self, "Actor kind", f"Kind of {actors[0].name}:", kinds, cur, True)
             if ok:
@@ -1001,7 +1057,7 @@ class MainWindow(QMainWindow):
     def _quote_speaker(self) -> None:
         quotes = self._selected_objects(self.quotes_view, self.quotes_proxy)
         if quotes:
-            names = [""] + sorted(a.name for a in self.actors_model.rows())
+            names = self._speaker_names()
             cur = names.index(quotes[0].speaker) if quotes[0].speaker in names else 0
             name, ok = QInputDialog.getItem(self, "Speaker", f"Who said “{quotes[0].text[:60]}”? (empty: nobody)",
                                             names, cur, True)
@@ -1033,9 +1089,9 @@ class MainWindow(QMainWindow):
     def _add_pattern(self) -> None:
         issues = self._issues()
         if issues:
-            if self._ask_and_push("Add pattern", f"Words that mean “{issues[0].label}”:", "",
-                                  undo.AddPatternCommand, issues[0].id):
-                self.retag()
+                # the articles are tagged again when the command lands on the stack (_on_stack_index)
+            self._ask_and_push("Add pattern", f"Words that mean “{issues[0].label}”:", "",
+                               undo.AddPatternCommand, issues[0].id)
 
     def _add_issue(self) -> None:
         label, ok = QInputDialog.getText(self, "Add trade issue", "Label:")
@@ -1044,21 +1100,41 @@ class MainWindow(QMainWindow):
             pat, _ = QInputDialog.getText(self, "Add trade issue", f"Words that mean “{label.strip()}” "
                                           "(a pattern; empty: add patterns later):")
             patterns = [pat.strip()] if pat.strip() else []
-            if self.push(undo.AddIssueCommand, label.strip(), c.name() if c.isValid() else "#888888", None,
-                         patterns) and patterns:
-                self.retag()
+            self.push(undo.AddIssueCommand, label.strip(), c.name() if c.isValid() else "#888888", None, patterns)
+
+    def _on_stack_index(self, index: int) -> None:
+        """Every push, undo and redo: show the change; if it changed what the taxonomy finds, tag the
+        articles again so their tags are those of the taxonomy now (user corrections are kept)."""
+        old, self._stack_index = self._stack_index, index
+        self.refresh()
+        if undo.crosses_tag_change(self.undo_stack, old, index):
+            self.retag()
 
     def retag(self) -> None:
-        """Tag every article again with the project's issues and patterns; corrections are kept."""
+        """Tag every article again with the project's issues and patterns, in the background;
+        the user's corrections are kept, the panels and timeline reload when it ends."""
         if self.project is None:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            n = retag_project(self.project)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self.retag_progress.setRange(0, 0)
+        for w in (self.retag_progress, self.retag_cancel):
+            w.show()
+        self.retagger.start(self.project_path)
+
+    def _on_retag_progress(self, done: int, total: int, _title: str) -> None:
+        self.retag_progress.setRange(0, max(total, 1))
+        self.retag_progress.setValue(done)
+
+    def _on_retag_finished(self, result: RetagResult) -> None:
+        for w in (self.retag_progress, self.retag_cancel):
+            w.hide()
+        self.last_retag = result
         self.refresh()
-        self.statusBar().showMessage(f"Trade issues tagged again in {n} articles", 6000)
+        self.statusBar().showMessage(result.summary(), 10000)
+
+    def _stop_retag(self) -> None:
+        """Before the project closes: the worker writes to its file."""
+        self.retagger.cancel()
+        self.retagger.wait(30000)
 
     def _delete_selected_events(self) -> None:
         ids = self.timeline.selected_events()
@@ -1174,6 +1250,7 @@ class MainWindow(QMainWindow):
         s.setValue("state", self.saveState())
         self.runner.cancel()
         self.runner.wait(10000)
+        self._stop_retag()
         if self.project is not None:
             self.project.close()
             self.project = None

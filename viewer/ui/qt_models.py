@@ -2,6 +2,10 @@
 
 Each model keeps the store's row objects as they are; ``ROW_ROLE`` gives the
 object itself, so views and selection code never re-query by text.
+
+Cells edited in place (a column with ``edit``) become the very undo commands the
+panels' dialogs push: the model is given ``push(command_type, *args)`` (the window's)
+and never writes to the store itself.
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from viewer.store.project import ActorRow, ArticleRow, IssueRow, QuoteRow
+from viewer.ui import undo
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
+
+
+#: the kinds an actor can be given in the Actors panel (more may come from the gazetteer)
+ACTOR_KINDS = ("person", "government", "ministry", "agency", "company", "organization", "media", "country")
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,33 @@ class Column:
     title: str
     value: Callable[[Any], Any]
     tooltip: str = ""
+    #: in-place editing: (row object, typed text) -> (undo command type, *args), or None if it changes nothing
+    edit: Callable[[Any, str], tuple | None] | None = None
+    #: what an editor starts from, when not the shown value
+    raw: Callable[[Any], Any] | None = None
+
+
+def _edit_role_value(col: Column, obj: Any) -> Any:
+    v = col.raw(obj) if col.raw is not None else col.value(obj)
+    return "" if v is None else v
+
+
+def _header(columns: Sequence[Column], section: int, orientation: Qt.Orientation, role: int):
+    """A column's title, and its tooltip (what it means, how to edit it)."""
+    if orientation == Qt.Orientation.Horizontal and 0 <= section < len(columns):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return columns[section].title
+        if role == Qt.ItemDataRole.ToolTipRole and columns[section].tooltip:
+            return columns[section].tooltip
+    return None
+
+
+def _push_edit(push: Callable[..., Any] | None, col: Column, obj: Any, value: Any) -> bool:
+    """Run an in-place edit as its undo command; False when there is nothing to do or it was refused."""
+    if push is None or col.edit is None:
+        return False
+    command = col.edit(obj, " ".join(str(value or "").split()))
+    return command is not None and push(*command) is not None
 
 
 class RowTableModel(QAbstractTableModel):
@@ -42,6 +78,8 @@ class RowTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
+        #: ``push(command_type, *args)`` -> the command or None; editable columns need it
+        self.push: Callable[..., Any] | None = None
 
     def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
@@ -88,12 +126,7 @@ class RowTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.columns[section].title
-            if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].tooltip:
-                return self.columns[section].tooltip
-        return None
+        return _header(self.columns, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):
@@ -108,7 +141,21 @@ class RowTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             v = col.value(obj)
             return "" if v is None else v
+        if role == Qt.ItemDataRole.EditRole:
+            return _edit_role_value(col, obj)
         return self.extra_data(obj, index.column(), role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        f = super().flags(index)
+        if index.isValid() and self.push is not None and self.columns[index.column()].edit is not None:
+            f |= Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.row() >= len(self._rows):
+            return False
+        # the push reloads the panels (the window refreshes on every stack change): no dataChanged here
+        return _push_edit(self.push, self.columns[index.column()], self._rows[index.row()], value)
 
     def extra_data(self, obj: Any, column: int, role: int):
         return None
@@ -122,8 +169,10 @@ class RowTableModel(QAbstractTableModel):
 
 class ActorsModel(RowTableModel):
     columns = (
-        Column("Actor", lambda a: a.name, "Canonical name"),
-        Column("Kind", lambda a: a.kind),
+        Column("Actor", lambda a: a.name, "Canonical name (F2 renames)",
+               edit=lambda a, v: (undo.RenameActorCommand, a.id, v) if v and v != a.name else None),
+        Column("Kind", lambda a: a.kind, "Person, government, ministry… (double-click or F2 to change)",
+               edit=lambda a, v: (undo.SetActorKindCommand, a.id, v) if v and v != a.kind else None),
         Column("Events", lambda a: a.events, "Number of events the actor takes part in"),
         Column("Quotes", lambda a: a.quotes, "Number of quotes the actor is the speaker of"),
         Column("Country", lambda a: a.country),
@@ -142,7 +191,10 @@ class ActorsModel(RowTableModel):
 class QuotesModel(RowTableModel):
     columns = (
         Column("Quote", lambda q: f"“{q.text}”"),
-        Column("Speaker", lambda q: q.speaker or "unattributed"),
+        Column("Speaker", lambda q: q.speaker or "unattributed",
+               "Who said it (double-click or F2 to correct; empty: nobody)",
+               edit=lambda q, v: (undo.SetQuoteSpeakerCommand, q.id, v or None) if (v or None) != q.speaker else None,
+               raw=lambda q: q.speaker or ""),
         Column("Date", lambda q: q.date),
         Column("Issue", lambda q: q.issue),
         Column("Article", lambda q: q.article_title),
@@ -195,13 +247,15 @@ class IssuesTreeModel(QAbstractItemModel):
     swatch, its event count and a check box that filters the timeline."""
 
     columns = (
-        Column("Trade issue", lambda i: i.label),
+        Column("Trade issue", lambda i: i.label, "Double-click or F2 to rename; tick to filter the timeline",
+               edit=lambda i, v: (undo.RenameIssueCommand, i.id, v) if v and v != i.label else None),
         Column("Events", lambda i: i.events),
     )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[IssueRow] = []
+        self.push: Callable[..., Any] | None = None  # as RowTableModel.push
         self._children: dict[int, list[int]] = {-1: []}  # node -> child nodes; -1 is the invisible root
         self._parent: dict[int, int] = {}
         self._checked: set[str] = set()
@@ -263,9 +317,7 @@ class IssuesTreeModel(QAbstractItemModel):
         return len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        return None
+        return _header(self.columns, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -273,6 +325,8 @@ class IssuesTreeModel(QAbstractItemModel):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == 0:
             f |= Qt.ItemFlag.ItemIsUserCheckable
+        if self.push is not None and self.columns[index.column()].edit is not None:
+            f |= Qt.ItemFlag.ItemIsEditable
         return f
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -287,6 +341,8 @@ class IssuesTreeModel(QAbstractItemModel):
             return str(self.columns[col].value(obj))
         if role == SORT_ROLE:
             return self.columns[col].value(obj)
+        if role == Qt.ItemDataRole.EditRole:
+            return _edit_role_value(self.columns[col], obj)
         if col == 0 and role == Qt.ItemDataRole.DecorationRole:
             return QColor(obj.colour)
         if col == 0 and role == Qt.ItemDataRole.CheckStateRole:
@@ -307,4 +363,7 @@ class IssuesTreeModel(QAbstractItemModel):
                 self._checked.discard(issue.id)
             self.dataChanged.emit(index, index, [role])
             return True
+        node = self._node(index)
+        if role == Qt.ItemDataRole.EditRole and 0 <= node < len(self._rows):
+            return _push_edit(self.push, self.columns[index.column()], self._rows[node], value)
         return False

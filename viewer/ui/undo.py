@@ -15,6 +15,12 @@ Typical use::
 
 Consecutive edits of the same field of the same object (typing a title, trying
 colours) merge into one undo step.
+
+A command whose ``changes_tags`` is true changes what the taxonomy finds in the
+articles (a pattern added, an issue with patterns): whoever owns the stack tags the
+articles again each time the stack crosses it (pushed, undone or redone), so the tags
+are always those of the taxonomy at that point. The window does that in the background
+(viewer/ui/retag_worker.py).
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ _RENAME_ACTOR_ID = 7004
 
 class EditCommand(QUndoCommand):
     """One store edit on the undo stack."""
+
+    #: whether the articles' trade-issue tags must be made again when this is done or undone
+    changes_tags = False
 
     def __init__(self, project: Project, edit: Callable[[Project], Change],
                  parent: QUndoCommand | None = None) -> None:
@@ -208,8 +217,18 @@ class AddIssueCommand(EditCommand):
     def __init__(self, project: Project, label: str, colour: str, parent: str | None = None,
                  patterns: Sequence[str] = ()) -> None:
         super().__init__(project, lambda p: edits.add_issue(p, label, colour, parent, patterns=patterns))
+        self.changes_tags = bool(patterns)
 
 
 class AddPatternCommand(EditCommand):
+    changes_tags = True
+
     def __init__(self, project: Project, issue_id: str, pattern: str) -> None:
         super().__init__(project, lambda p: edits.add_pattern(p, issue_id, pattern))
+
+
+def crosses_tag_change(stack, old_index: int, new_index: int) -> bool:
+    """Whether moving ``stack`` (a QUndoStack) from ``old_index`` to ``new_index`` did or undid a
+    command that changes the articles' tags."""
+    lo, hi = sorted((old_index, new_index))
+    return any(getattr(stack.command(i), "changes_tags", False) for i in range(lo, min(hi, stack.count())))
