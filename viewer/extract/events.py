@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from viewer.core.model import ActorMention, Event, IssueMention, Origin, TimePoint
+from viewer.core.model import Actor, ActorMention, Event, IssueMention, Origin, TimePoint
 from viewer.core.resources import load_json
 from viewer.core.timepoint import parse_value, span
 from viewer.extract.quotes import cue_forms, inflect, verb_forms
@@ -971,11 +972,53 @@ def similarity(a: Event, b: Event) -> float:
     return len(wa & wb) / min(len(wa), len(wb))
 
 
-def same_happening(a: Event, b: Event, threshold: float = 0.3) -> bool:
+@lru_cache(maxsize=1)
+def _party_kinds() -> frozenset[str]:
+    return frozenset(load_json("extract/events.json")["party_kinds"])
+
+
+def _parties(ev: Event, actors: Mapping[str, Actor]) -> set[str]:
+    """The parties an event names: a company or a government by name, a person or a government
+    body by the country (or body) it belongs to, so Bessent and the United States are one party.
+    Actors of other kinds (an exchange, a forum, a news agency) are venues, not parties."""
+    kinds = _party_kinds()
+    out: set[str] = set()
+    for name in ev.actors:
+        actor = actors.get(name)
+        if actor is None or actor.kind not in kinds:
+            continue
+        out.add(actor.country if actor.kind in ("person", "ministry", "agency") and actor.country else name)
+    return out
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORD.findall(name))
+
+
+def _share_party(pa: set[str], pb: set[str]) -> bool:
+    """Some party of one side is a party of the other, by name or by a shorter form that
+    begins the name (articles call one company "Rivex Corp." and "Rivex"; "China" does not
+    begin "Bank of China")."""
+    if pa & pb:
+        return True
+    wb = [_name_words(p) for p in pb]
+    for x in map(_name_words, pa):
+        for y in wb:
+            n = min(len(x), len(y))
+            if n and x[:n] == y[:n]:
+                return True
+    return False
+
+
+def same_happening(a: Event, b: Event, threshold: float = 0.3, actors: Mapping[str, Actor] | None = None) -> bool:
     """True when two events (usually from different articles) report one happening:
     the same date at the precision they share (the finer one lies inside the coarser),
     at least one actor or issue in common, and similar wording. The store uses this to
-    merge reports into one event with several sources; the user can split it again."""
+    merge reports into one event with several sources; the user can split it again.
+
+    ``actors`` (canonical name -> Actor) gives kinds and countries: with it, two reports
+    that each name a party (resources/extract/events.json, party_kinds) and share none are
+    different happenings, whatever venue or issue they share."""
     if a.when.end < b.when.start or b.when.end < a.when.start:
         return False
     inner, outer = (a.when, b.when) if (a.when.end - a.when.start) <= (b.when.end - b.when.start) else (b.when, a.when)
@@ -983,4 +1026,8 @@ def same_happening(a: Event, b: Event, threshold: float = 0.3) -> bool:
         return False
     if not (set(a.actors) & set(b.actors) or set(a.issues) & set(b.issues)):
         return False
+    if actors is not None:
+        pa, pb = _parties(a, actors), _parties(b, actors)
+        if pa and pb and not _share_party(pa, pb):
+            return False
     return similarity(a, b) >= threshold
