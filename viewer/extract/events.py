@@ -370,6 +370,8 @@ class EventBuilder:
         self._mention_starts = [m.start for m in self.mentions]
         # sources ("according to Chinese state media") report, they do not take part
         self.sources = attribution_spans or []
+        # set by _verb_title: the clause it titled reads as a passive naming no agent
+        self._agentless = False
         self.gender = gender or {}
 
     # -- per-sentence material
@@ -579,7 +581,14 @@ class EventBuilder:
         if title is None:
             title = self._reported_title(s, cs, t)
         if title is None:
+            self._agentless = False
             title = self._verb_title(cs, ce, s, e, t)
+            if title is not None and self._agentless and (cs, ce) != (s, e):
+                # "Bessent acknowledged the talks are stalled, raising concerns over an agreement
+                # signed in May": who signed is not said; the sentence's other actors did not
+                clause = self._actors_of(cs, ce)
+                if clause or issues:
+                    actors = clause
             if title is None and (cs, ce) != (s, e):
                 title = self._verb_title(s, e, s, e, t)
             if title is None:
@@ -767,6 +776,7 @@ class EventBuilder:
                 np = _join(self._title_names(prior)) if prior else ""
             if np and np.split()[0].lower() in _BAD_HEADS:
                 np = ""
+            self._agentless = True
             if not np and re.match(r"\s*(?:which|that)\b", text[cs : w.start()]):
                 # "the accord, which was announced Friday": the noun before the comma
                 np = _noun_phrase_before(text, s, cs).strip(" ,")
