@@ -164,9 +164,14 @@ def _report(sentence: str, actors: list[str], issues: list[str] = ()) -> Event:
                  ["Ana Voss", "Trade Forum"], ["shipping"]),
          _report("Norland signed a port fees pact at the Trade Forum on Tuesday, its trade ministry said.",
                  ["Norland", "Trade Forum", "Norland Ministry of Trade"], ["shipping"]), True),
-        # two governments doing the same kind of thing on one day, sharing only the issue
-        (_report("Norland raised tariffs on imported steel on Tuesday.", ["Norland"], ["tariffs"]),
-         _report("Estria raised tariffs on imported steel on Tuesday.", ["Estria"], ["tariffs"]), False),
+        # a forum and the issue shared, the parties differ
+        (_report("Norland raised tariffs on imported steel at the Trade Forum on Tuesday.",
+                 ["Norland", "Trade Forum"], ["tariffs"]),
+         _report("Estria raised tariffs on imported steel at the Trade Forum on Tuesday.",
+                 ["Estria", "Trade Forum"], ["tariffs"]), False),
+        # each side told by one party and nothing shared but the issue: may be one deal, merges
+        (_report("Norland agreed to cut tariffs on imported steel on Tuesday.", ["Norland"], ["tariffs"]),
+         _report("Estria agreed to cut tariffs on imported steel on Tuesday.", ["Estria"], ["tariffs"]), True),
         # a report naming no party still merges on the venue, as before
         (_report("The Trade Forum opened its annual session on Tuesday, Harbour Wire reported.",
                  ["Trade Forum", "Harbour Wire"]),
@@ -340,3 +345,12 @@ def test_reported_clause_has_its_own_subject() -> None:
 def test_other_day_words_stay_out_of_the_title() -> None:
     text = "WASHINGTON, March 10 -- Acme Steel said on Monday it would close two mills."
     assert ("2025-03-10", "Acme Steel says it would close two mills") in events(text)
+
+
+def test_agentless_passive_in_a_later_clause_keeps_only_its_own_actors() -> None:
+    text = ("Trade Minister Elena Sokolova acknowledged the talks are stalled, raising doubts about a tariff "
+            "agreement signed in January.")
+    (ev,) = extract(Article(text=text, published=ANCHOR)).events
+    assert (ev.when.label(), ev.title) == ("2025-01", "Tariff agreement signed")
+    assert ev.actors == []  # who signed is not said; Sokolova only spoke about it
+    assert ev.issues

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from viewer.core.model import Actor, ActorMention, Event, IssueMention, Origin, TimePoint
+from viewer.core.model import Actor, ActorMention, Event, IssueMention, Origin, Precision, TimePoint
 from viewer.core.resources import load_json
 from viewer.core.timepoint import parse_value, span
 from viewer.extract.quotes import cue_forms, inflect, verb_forms
@@ -48,6 +48,7 @@ _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 _QUOTE_MARKS = re.compile(r"``|''|[“”\"]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 _DATE_LEADS = frozenset("starting beginning effective".split())  # "a tariff starting Thursday"
 _ABBREV = "Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec"
+_MODALS_TO = frozenset("would will could can may might must should shall to".split())
 _ADVERBS = frozenset("almost nearly also just still even never already further then soon again".split())
 _DAY_WORDS = frozenset(
     "today yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday sunday".split()
@@ -95,6 +96,7 @@ class _Vocab:
     past_forms: frozenset[str]
     irregular_past: dict[str, str]  # past form -> lemma
     nominal_regex: re.Pattern[str]
+    reporting: frozenset[str]  # cue forms and reporting verbs: a clause with its own subject follows
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +138,18 @@ def vocab() -> _Vocab:
         past_forms=frozenset(past),
         irregular_past={f: lem for lem, fs in _irregular_table().items() for f in fs[1:3]},
         nominal_regex=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in nouns) + r")\b", re.IGNORECASE),
+        reporting=frozenset(cue_forms()) | frozenset(verb_forms(data["reporting_verbs"])),
     )
+
+
+_DATELINE_HEAD = re.compile(r"[A-Z][A-Z.'’ -]*(?:,\s*[A-Z][A-Za-z.'’ -]*)?,\s*$")
+_DATELINE_TAIL = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]")
+
+
+def _in_dateline(text: str, t) -> bool:
+    """A date in a wire dateline at a line's start ("OTTAWA, Aug 15 —", "BEIJING, Oct 3 (Wire) -")."""
+    line = text.rfind("\n", 0, t.start) + 1
+    return bool(_DATELINE_HEAD.fullmatch(text, line, t.start) and _DATELINE_TAIL.match(text, t.end))
 
 
 @dataclass
@@ -372,6 +385,7 @@ class EventBuilder:
         self.sources = attribution_spans or []
         # set by _verb_title: the clause it titled reads as a passive naming no agent
         self._agentless = False
+        self._verb_at = -1  # set by _verb_title: where the verb it titled stands
         self.gender = gender or {}
 
     # -- per-sentence material
@@ -436,7 +450,10 @@ class EventBuilder:
             dated = [t for t in sent_timexes if t.type in ("DATE", "TIME") and t.value not in _REFS]
             if actors or issues or dated:
                 used_values: set[str] = set()
+                used_verbs: set[int] = set()  # verbs already dated more precisely in this sentence
                 for t in sent_timexes:
+                    if _in_dateline(self.text, t):
+                        continue  # "BEIJING, Oct 3 (Wire) -": the article's own date, not a happening's
                     if _SINCE.search(self.text, max(0, t.start - 8), t.start) and not re.match(
                         r",?\s+when\b", self.text[t.end : t.end + 8]
                     ):
@@ -444,14 +461,17 @@ class EventBuilder:
                     tp = timepoint_of(t, self.anchor_known)
                     if tp is None or tp.value in used_values:
                         continue
+                    self._verb_at = -1
                     ev = self._event_for(s, e, t, tp, actors, issues)
-                    if ev is None:
-                        continue
+                    if ev is None or (self._verb_at in used_verbs and tp.precision is Precision.YEAR):
+                        continue  # "... from November 1, the second tightening this year": the year is context
                     key = self._dedupe_key(ev, t)
                     if key in seen_keys:
                         continue
                     seen_keys.add(key)
                     used_values.add(tp.value)
+                    if self._verb_at >= 0:
+                        used_verbs.add(self._verb_at)
                     made.append(ev)
                 # inheriting needs the article's date: with none, nothing is inferred
                 if (
@@ -556,6 +576,8 @@ class EventBuilder:
             between = m.group(1).split()
             if any(w in ("that", "which", "who", "whether", "if") for w in between):
                 return None  # "said on Tuesday that the talks ...": the noun opens a reported clause
+            if any(w in _STOP_OBJECT or w in ("without", "with", "against", "over") for w in between):
+                return None  # "ended the talks on Thursday without a deal": the date does not name the deal
             # "today denounced the tariffs": a verb between makes the noun its object
             if any(w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between):
                 return None
@@ -676,6 +698,15 @@ class EventBuilder:
                 )
             ):
                 continue  # "the export ban" is a noun
+            if lw.endswith("ing") and any(p in _DETERMINERS for p in prev2):
+                continue  # "the second tightening this year" is a noun
+            after_verb = bool(prev2) and prev2[-1] in self.v.verbs and prev2[-1] not in self.v.auxiliaries
+            if (
+                after_verb
+                and lw not in self.v.past_forms
+                and (nxt_w.endswith("s") or (len(prev2) == 2 and prev2[0] in _MODALS_TO))
+            ):
+                continue  # "would require export licences": a bare form between a verb and its object
             if lw in self.v.auxiliaries and self._verb_follows(ws, i):
                 continue  # "had just ended": the auxiliary is not the happening, the verb after it is
             if (lw in _DATE_LEADS or lw == "from") and 0 <= t.start - w.end() <= 5:
@@ -703,6 +734,7 @@ class EventBuilder:
         if before and after and all(x in _PREPOSITIONS or x in ("and", "then", "but", "also") for x in lead):
             cand = after[0]  # "..., and on Friday the ministry announced ...": the date opens the clause
         i, w, lw = cand
+        self._verb_at = w.start()
         prev = ws[i - 1].group().lower() if i > 0 else ""
         if prev == "to" and len(verbs) > 1:
             other = [v for v in verbs if v is not cand and (v[0] == 0 or ws[v[0] - 1].group().lower() != "to")]
@@ -726,6 +758,18 @@ class EventBuilder:
             inner = [m for m in subj if m.start >= cs + that.end()]
             if inner:
                 subj = inner
+        np_from = cs  # where the subject's noun phrase may start
+        # "Lutnick said a meeting was planned", "customs data showed shipments fell": after a
+        # reporting verb the clause has its own subject; the actors before it do not act
+        for x in _words(text, cs, w.start()):
+            if (
+                x.group().islower()
+                and x.group() in self.v.reporting
+                and x.end() < w.start() - 1
+                and not re.match(r"\s+to\b", text[x.end() : x.end() + 4])  # "agreed to cut": one subject
+            ):
+                subj = [m for m in subj if m.start >= x.end()]
+                np_from = x.end()
         if len(subj) > 1:
             app = re.match(r"\s*,[^,;]{1,100},\s*", text[subj[0].end : w.start()])
             if app:
@@ -763,13 +807,13 @@ class EventBuilder:
             if agents:
                 names = self._title_names(agents)
                 return _cap(
-                    f"{_join(names)} {_present(lemma, len(names) > 1)} {self._subject_np(cs, w, i, ws)}".strip()
+                    f"{_join(names)} {_present(lemma, len(names) > 1)} {self._subject_np(np_from, w, i, ws)}".strip()
                 )
             if subj:
                 # "Crown Prince Hassan ... was asked today about the message"
                 names = self._title_names(subj)
                 return _cap(" ".join(x for x in (_join(names), w.group(), obj) if x))
-            np = self._subject_np(cs, w, i, ws)
+            np = self._subject_np(np_from, w, i, ws)
             if np.lower() in ("he", "she"):
                 found = self._person_for(np, w.start())
                 prior = [found] if found else []
@@ -819,7 +863,7 @@ class EventBuilder:
                 head = f"{head} {' '.join(tail)}"  # "Nvidia shares fall 3%"
                 plural = tail[-1].endswith("s") and not tail[-1].endswith("ss")
         else:
-            head = self._subject_np(cs, w, i, ws)
+            head = self._subject_np(np_from, w, i, ws)
             # the number of "exports from China" is that of "exports"
             core = re.split(r"\s+(?:of|on|for|from)\s+", head)[0].lower()
             plural = core.endswith("s") and not core.endswith("ss")
@@ -898,6 +942,8 @@ class EventBuilder:
         np = _noun_phrase_before(self.text, cs, w.start(), limit=6)
         # drop auxiliaries and adverbs that _noun_phrase_before kept
         toks = [x for x in np.split() if x.lower() not in self.v.auxiliaries and not x.lower().endswith("ly")]
+        while toks and (toks[0].lower() in _PREPOSITIONS or toks[0].lower() in _TIME_WORDS):
+            toks = toks[1:]  # "said on Friday it would ...": the date is not the subject
         return " ".join(toks)
 
     def _inherited(self, s: int, e: int, prev: Event, actors: list[str], issues: list[str]) -> Event | None:
@@ -1027,8 +1073,10 @@ def same_happening(a: Event, b: Event, threshold: float = 0.3, actors: Mapping[s
     merge reports into one event with several sources; the user can split it again.
 
     ``actors`` (canonical name -> Actor) gives kinds and countries: with it, two reports
-    that each name a party (resources/extract/events.json, party_kinds) and share none are
-    different happenings, whatever venue or issue they share."""
+    that each name a party (resources/extract/events.json, party_kinds) but have only a
+    venue in common (an exchange, a forum, a news agency) are different happenings. Reports
+    that share no actor at all still merge on an issue: "Beijing agreed" and "Washington
+    agreed" may be one deal told from each side."""
     if a.when.end < b.when.start or b.when.end < a.when.start:
         return False
     inner, outer = (a.when, b.when) if (a.when.end - a.when.start) <= (b.when.end - b.when.start) else (b.when, a.when)
@@ -1036,8 +1084,9 @@ def same_happening(a: Event, b: Event, threshold: float = 0.3, actors: Mapping[s
         return False
     if not (set(a.actors) & set(b.actors) or set(a.issues) & set(b.issues)):
         return False
-    if actors is not None:
+    shared = set(a.actors) & set(b.actors)
+    if actors is not None and shared:
         pa, pb = _parties(a, actors), _parties(b, actors)
         if pa and pb and not _share_party(pa, pb):
-            return False
+            return False  # all they share is a venue or a messenger
     return similarity(a, b) >= threshold
