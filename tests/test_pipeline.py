@@ -148,3 +148,13 @@ def test_extract_never_fails_and_offsets_hold(pieces: list[str], anchor: date | 
         assert text[e.start : e.end] == e.evidence
         if anchor is None:
             assert e.when.origin == Origin.EXPLICIT
+
+
+def test_warm_up_changes_no_result() -> None:
+    from viewer.extract.pipeline import warm_up
+
+    art = Article(text="Canada imposed tariffs on steel on Tuesday, the trade ministry said.",
+                  published=date(2025, 3, 14))
+    before = extract(art)
+    warm_up()
+    assert extract(art) == before
