@@ -3,8 +3,10 @@
 Synthetic articles (no real news): each reports K events drawn from a pool of
 "happenings" (a day, two actors, an issue, a wording) spread over two years, so a
 happening is reported by several articles, each with its own wording variant,
-plus unrelated events sharing the days and actors. Each article goes in through
-``Project.add_article`` (one transaction, merging included) into a project file on
+plus unrelated events sharing the days and actors. One happening in five is a
+company's closing share price on one of two exchanges (an organization, a venue):
+two of those on one day share the exchange and most words, not the company.
+Each article goes in through ``Project.add_article`` (one transaction, merging included) into a project file on
 disk; the same articles are inserted a second time with merging switched off.
 
 Prints the import time per article with and without merging (ms), the merge share,
@@ -50,12 +52,20 @@ OBJECTS = ("port fees pact|export licences|soybean purchases|steel quotas|chip c
            "shipping levies|currency band|investment screening|tariff truce|auto parts duties|fishing rights|"
            "patent pool|data rules|grain reserve|solar panel probe").split("|")
 PLACES = "Valmo Ostra Kettering Brisa Lund Marrow Tessel Arden".split()
+COMPANIES = [f"{w} Corp." for w in "Rivex Korvan Altamir Bexley Cordale Dunmore Elvara Fenwick Galvo Hestia".split()]
+EXCHANGES = ["Valmo Stock Exchange", "Ostra Stock Exchange"]
+KINDS = {**{c: "company" for c in COMPANIES}, **{x: "organization" for x in EXCHANGES}}
 
 
 def _happenings(n: int, rng: random.Random) -> list[dict]:
     start = date(2024, 1, 1)
     out = []
     for _ in range(n):
+        if rng.random() < 0.2:
+            out.append({"day": start + timedelta(days=rng.randrange(730)), "company": rng.choice(COMPANIES),
+                        "venue": rng.choice(EXCHANGES), "price": f"{rng.randrange(5, 90)}.{rng.randrange(100):02d}",
+                        "issue": None})
+            continue
         a, b = rng.sample(ACTORS, 2)
         out.append({"day": start + timedelta(days=rng.randrange(730)), "actors": [a, b],
                     "issue": rng.choice(ISSUES).id, "verb": rng.choice(VERBS), "obj": rng.choice(OBJECTS),
@@ -65,6 +75,12 @@ def _happenings(n: int, rng: random.Random) -> list[dict]:
 
 def _report(h: dict, rng: random.Random) -> tuple[str, str, list[str]]:
     """A title and a sentence for a happening, worded one of several ways."""
+    if "company" in h:
+        c, v, short = h["company"], h["venue"], h["company"].split()[0]
+        title = f"{short} shares close at ${h['price']}"
+        sentence = rng.choice([f"In {v} composite trading, {short} shares closed at ${h['price']}",
+                               f"{c} shares closed at ${h['price']} in {v} trading"]) + f" on {h['day']:%d %B}."
+        return title, sentence, [v, c]
     a, b = h["actors"] if rng.random() < 0.5 else h["actors"][::-1]
     title = f"{a} and {b} {h['verb']} {h['obj']}"
     lead = rng.choice(["", "Officials said ", "On the record, ", "In a statement, "])
@@ -87,10 +103,10 @@ def _articles(n_articles: int, per: int, rng: random.Random) -> list[tuple[Artic
             text += sentence + " "
             when = TimePoint(h["day"], h["day"], Precision.DAY, Origin.EXPLICIT, h["day"].isoformat())
             d = sentence.index(" on ") + 4
-            events.append(Event(title, when, sentence, s, s + len(sentence), actors, [h["issue"]],
+            events.append(Event(title, when, sentence, s, s + len(sentence), actors, [h["issue"]] if h["issue"] else [],
                                 f"{h['day']:%d %B}", s + d, s + len(sentence) - 1))
         names = sorted({a for e in events for a in e.actors})
-        ex = Extraction(events=events, actors=[Actor(n, "government") for n in names], issues=ISSUES)
+        ex = Extraction(events=events, actors=[Actor(n, KINDS.get(n, "government")) for n in names], issues=ISSUES)
         out.append((Article(text, f"Article {k}", "Bench", published=date(2026, 1, 1)), ex, chosen))
     return out
 

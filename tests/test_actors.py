@@ -289,3 +289,19 @@ def test_unlisted_company_named_by_its_description_speaking() -> None:
         "and Bombay, the airline announced Friday."
     )
     assert names(text) == {"Kestrel": "company"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role", "aliases"),
+    [
+        ("Finance Minister Ana Ribeiro announced the budget. Ribeiro said it was balanced.",
+         "Ana Ribeiro", "Finance Minister", ["Ana Ribeiro", "Ribeiro"]),
+        ("Treasury Secretary Scott Bessent met his counterpart.", "Scott Bessent", "Treasury Secretary",
+         ["Scott Bessent"]),
+        ("Chinese Vice Premier He Lifeng led the delegation.", "He Lifeng", "Vice Premier", ["He Lifeng"]),
+    ],
+)
+def test_titles_are_roles_not_aliases(text: str, name: str, role: str, aliases: list[str]) -> None:
+    actor = next(a for a in find_actors(text).actors if a.name == name)
+    assert actor.role == role
+    assert actor.aliases == aliases

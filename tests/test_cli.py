@@ -31,6 +31,9 @@ def test_extract_json_sample_with_published_date():
         assert text[e["start_offset"]:e["end_offset"]] == e["evidence"]
     for q in out["quotes"]:
         assert text[q["start_offset"]:q["end_offset"]] == q["text"]
+    for a in out["actors"]:
+        assert set(a) >= {"name", "kind", "country", "role", "aliases"}
+        assert not a["role"] or all(a["role"] not in al for al in a["aliases"])  # roles stay out of names
     dates = {(e["date"], e["precision"]) for e in out["events"]}
     assert ("2025-06-05", "day") in dates and ("2025-05", "month") in dates
     assert "Also Read" not in text

@@ -463,3 +463,26 @@ def test_panel_counts_take_a_group_once_even_when_only_a_member_names_the_actor(
     assert set(p.actor_ids_for_event(a)) == {estria, p.db.conn.execute(
         "select id from actors where name = 'Norland'").fetchone()[0]}
     assert event_details(p, a)["actors"] == ["Estria", "Norland"]
+
+
+def test_share_prices_of_two_companies_on_one_exchange_stay_apart():
+    """Stock-price lines of one day share the exchange and their wording; the companies differ,
+    so they are two happenings, while a second report of one company's close joins the first."""
+    from viewer.extract.pipeline import extract
+
+    rivex = Article("Rivex Corp. said yesterday it would cut 300 jobs. In New York Stock Exchange composite "
+                    "trading yesterday, Rivex shares closed at $34.50, up 25 cents.", "Rivex", "Wire A",
+                    published=date(1989, 11, 2))
+    korvan = Article("Korvan Industries Inc. said yesterday its quarterly profit rose 12%. In New York Stock "
+                     "Exchange composite trading yesterday, Korvan shares closed at $12.25, down 50 cents.",
+                     "Korvan", "Wire B", published=date(1989, 11, 2))
+    again = Article("Shares of Rivex Corp. closed at $34.50, up 25 cents, in New York Stock Exchange composite "
+                    "trading on November 1, 1989.", "Rivex close", "Wire C", published=date(1989, 11, 3))
+    p = Project()
+    for art in (rivex, korvan, again):
+        p.add_article(art, extract(art))
+    rows = p.db.conn.execute("select article_id, merged_into is not null from events order by id").fetchall()
+    # only the third article's report merges (into the first article's close); Korvan stays alone
+    assert [art for art, merged in rows if merged] == [3]
+    groups = {tuple(p.group_event_ids(i)) for (i,) in p.db.conn.execute("select id from events")}
+    assert sorted(len(g) for g in groups) == [1, 1, 1, 2]

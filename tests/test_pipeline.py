@@ -43,7 +43,9 @@ def test_sample_actors(dated: Extraction) -> None:
     washington = [m for m in dated.actor_mentions if m.text == "Washington"]
     assert washington and washington[0].name == "United States"
     trump = next(a for a in dated.actors if a.name == "Donald Trump")
-    assert "US President Donald Trump" in trump.aliases and "Trump" in trump.aliases
+    # the title is his role, not one of his names
+    assert "Donald Trump" in trump.aliases and "Trump" in trump.aliases and trump.role == "President"
+    assert not any("President" in al for al in trump.aliases)
     assert trump.role == "President"
 
 
@@ -146,3 +148,13 @@ def test_extract_never_fails_and_offsets_hold(pieces: list[str], anchor: date | 
         assert text[e.start : e.end] == e.evidence
         if anchor is None:
             assert e.when.origin == Origin.EXPLICIT
+
+
+def test_warm_up_changes_no_result() -> None:
+    from viewer.extract.pipeline import warm_up
+
+    art = Article(text="Canada imposed tariffs on steel on Tuesday, the trade ministry said.",
+                  published=date(2025, 3, 14))
+    before = extract(art)
+    warm_up()
+    assert extract(art) == before

@@ -151,7 +151,8 @@ def extraction_json(path: str, published: date | None, with_text: bool) -> dict:
             }
             for e in ex.events
         ],
-        "actors": [{"name": a.name, "kind": a.kind, "aliases": a.aliases} for a in ex.actors],
+        "actors": [{"name": a.name, "kind": a.kind, "country": a.country, "role": a.role, "aliases": a.aliases}
+                   for a in ex.actors],
         "issues": [{"id": i.id, "label": i.label} for i in ex.issues],
         "quotes": [
             {"text": q.text, "speaker": q.speaker, "start_offset": q.start, "end_offset": q.end}

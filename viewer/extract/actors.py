@@ -318,6 +318,7 @@ class _Cand:
     priority: int = 0  # higher wins an overlap of equal length
     generic: bool = False  # "the ministry": a reference, not a name to keep as alias
     full_person: bool = False
+    alias: str = ""  # the name as written when the mention also spans a title ("Scott Bessent")
 
 
 # --- the acting test for countries ---------------------------------------------------
@@ -633,6 +634,7 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
                 gender=gender or (entry.gender if entry else ""),
                 priority=4,
                 full_person=" " in name or bool(entry),
+                alias=text[n_start:n_end],
             )
         )
 
@@ -1569,8 +1571,9 @@ def _assemble(chosen: list[_Cand]) -> ActorResult:
             a = Actor(c.name, c.kind, c.country, [], c.role)
             by_name[c.name] = a
             res.actors.append(a)
-        if c.text not in a.aliases and not c.generic:
-            a.aliases.append(c.text)
+        alias = c.alias or c.text  # a title is a role, not a name to list among the aliases
+        if alias not in a.aliases and not c.generic:
+            a.aliases.append(alias)
         if not a.role and c.role:
             a.role = c.role
         if not a.country and c.country:
@@ -1582,5 +1585,6 @@ def _assemble(chosen: list[_Cand]) -> ActorResult:
         en = lex.entries.get(name)
         if en and en.gender and name not in res.gender:
             res.gender[name] = en.gender
-        del a
+        if en and en.role and not a.role:
+            a.role = en.role  # the usual title, when the article writes none
     return res

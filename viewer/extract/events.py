@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from viewer.core.model import ActorMention, Event, IssueMention, Origin, TimePoint
+from viewer.core.model import Actor, ActorMention, Event, IssueMention, Origin, Precision, TimePoint
 from viewer.core.resources import load_json
 from viewer.core.timepoint import parse_value, span
 from viewer.extract.quotes import cue_forms, inflect, verb_forms
@@ -47,6 +48,7 @@ _REFS = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 _QUOTE_MARKS = re.compile(r"``|''|[“”\"]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 _DATE_LEADS = frozenset("starting beginning effective".split())  # "a tariff starting Thursday"
 _ABBREV = "Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec"
+_MODALS_TO = frozenset("would will could can may might must should shall to".split())
 _ADVERBS = frozenset("almost nearly also just still even never already further then soon again".split())
 _DAY_WORDS = frozenset(
     "today yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday sunday".split()
@@ -94,6 +96,7 @@ class _Vocab:
     past_forms: frozenset[str]
     irregular_past: dict[str, str]  # past form -> lemma
     nominal_regex: re.Pattern[str]
+    reporting: frozenset[str]  # cue forms and reporting verbs: a clause with its own subject follows
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +138,18 @@ def vocab() -> _Vocab:
         past_forms=frozenset(past),
         irregular_past={f: lem for lem, fs in _irregular_table().items() for f in fs[1:3]},
         nominal_regex=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in nouns) + r")\b", re.IGNORECASE),
+        reporting=frozenset(cue_forms()) | frozenset(verb_forms(data["reporting_verbs"])),
     )
+
+
+_DATELINE_HEAD = re.compile(r"[A-Z][A-Z.'’ -]*(?:,\s*[A-Z][A-Za-z.'’ -]*)?,\s*$")
+_DATELINE_TAIL = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]")
+
+
+def _in_dateline(text: str, t) -> bool:
+    """A date in a wire dateline at a line's start ("OTTAWA, Aug 15 —", "BEIJING, Oct 3 (Wire) -")."""
+    line = text.rfind("\n", 0, t.start) + 1
+    return bool(_DATELINE_HEAD.fullmatch(text, line, t.start) and _DATELINE_TAIL.match(text, t.end))
 
 
 @dataclass
@@ -369,6 +383,9 @@ class EventBuilder:
         self._mention_starts = [m.start for m in self.mentions]
         # sources ("according to Chinese state media") report, they do not take part
         self.sources = attribution_spans or []
+        # set by _verb_title: the clause it titled reads as a passive naming no agent
+        self._agentless = False
+        self._verb_at = -1  # set by _verb_title: where the verb it titled stands
         self.gender = gender or {}
 
     # -- per-sentence material
@@ -433,7 +450,10 @@ class EventBuilder:
             dated = [t for t in sent_timexes if t.type in ("DATE", "TIME") and t.value not in _REFS]
             if actors or issues or dated:
                 used_values: set[str] = set()
+                used_verbs: set[int] = set()  # verbs already dated more precisely in this sentence
                 for t in sent_timexes:
+                    if _in_dateline(self.text, t):
+                        continue  # "BEIJING, Oct 3 (Wire) -": the article's own date, not a happening's
                     if _SINCE.search(self.text, max(0, t.start - 8), t.start) and not re.match(
                         r",?\s+when\b", self.text[t.end : t.end + 8]
                     ):
@@ -441,14 +461,17 @@ class EventBuilder:
                     tp = timepoint_of(t, self.anchor_known)
                     if tp is None or tp.value in used_values:
                         continue
+                    self._verb_at = -1
                     ev = self._event_for(s, e, t, tp, actors, issues)
-                    if ev is None:
-                        continue
+                    if ev is None or (self._verb_at in used_verbs and tp.precision is Precision.YEAR):
+                        continue  # "... from November 1, the second tightening this year": the year is context
                     key = self._dedupe_key(ev, t)
                     if key in seen_keys:
                         continue
                     seen_keys.add(key)
                     used_values.add(tp.value)
+                    if self._verb_at >= 0:
+                        used_verbs.add(self._verb_at)
                     made.append(ev)
                 # inheriting needs the article's date: with none, nothing is inferred
                 if (
@@ -553,6 +576,8 @@ class EventBuilder:
             between = m.group(1).split()
             if any(w in ("that", "which", "who", "whether", "if") for w in between):
                 return None  # "said on Tuesday that the talks ...": the noun opens a reported clause
+            if any(w in _STOP_OBJECT or w in ("without", "with", "against", "over") for w in between):
+                return None  # "ended the talks on Thursday without a deal": the date does not name the deal
             # "today denounced the tariffs": a verb between makes the noun its object
             if any(w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between):
                 return None
@@ -578,7 +603,14 @@ class EventBuilder:
         if title is None:
             title = self._reported_title(s, cs, t)
         if title is None:
+            self._agentless = False
             title = self._verb_title(cs, ce, s, e, t)
+            if title is not None and self._agentless and (cs, ce) != (s, e):
+                # "Bessent acknowledged the talks are stalled, raising concerns over an agreement
+                # signed in May": who signed is not said; the sentence's other actors did not
+                clause = self._actors_of(cs, ce)
+                if clause or issues:
+                    actors = clause
             if title is None and (cs, ce) != (s, e):
                 title = self._verb_title(s, e, s, e, t)
             if title is None:
@@ -666,6 +698,15 @@ class EventBuilder:
                 )
             ):
                 continue  # "the export ban" is a noun
+            if lw.endswith("ing") and any(p in _DETERMINERS for p in prev2):
+                continue  # "the second tightening this year" is a noun
+            after_verb = bool(prev2) and prev2[-1] in self.v.verbs and prev2[-1] not in self.v.auxiliaries
+            if (
+                after_verb
+                and lw not in self.v.past_forms
+                and (nxt_w.endswith("s") or (len(prev2) == 2 and prev2[0] in _MODALS_TO))
+            ):
+                continue  # "would require export licences": a bare form between a verb and its object
             if lw in self.v.auxiliaries and self._verb_follows(ws, i):
                 continue  # "had just ended": the auxiliary is not the happening, the verb after it is
             if (lw in _DATE_LEADS or lw == "from") and 0 <= t.start - w.end() <= 5:
@@ -693,6 +734,7 @@ class EventBuilder:
         if before and after and all(x in _PREPOSITIONS or x in ("and", "then", "but", "also") for x in lead):
             cand = after[0]  # "..., and on Friday the ministry announced ...": the date opens the clause
         i, w, lw = cand
+        self._verb_at = w.start()
         prev = ws[i - 1].group().lower() if i > 0 else ""
         if prev == "to" and len(verbs) > 1:
             other = [v for v in verbs if v is not cand and (v[0] == 0 or ws[v[0] - 1].group().lower() != "to")]
@@ -716,6 +758,18 @@ class EventBuilder:
             inner = [m for m in subj if m.start >= cs + that.end()]
             if inner:
                 subj = inner
+        np_from = cs  # where the subject's noun phrase may start
+        # "Lutnick said a meeting was planned", "customs data showed shipments fell": after a
+        # reporting verb the clause has its own subject; the actors before it do not act
+        for x in _words(text, cs, w.start()):
+            if (
+                x.group().islower()
+                and x.group() in self.v.reporting
+                and x.end() < w.start() - 1
+                and not re.match(r"\s+to\b", text[x.end() : x.end() + 4])  # "agreed to cut": one subject
+            ):
+                subj = [m for m in subj if m.start >= x.end()]
+                np_from = x.end()
         if len(subj) > 1:
             app = re.match(r"\s*,[^,;]{1,100},\s*", text[subj[0].end : w.start()])
             if app:
@@ -753,19 +807,20 @@ class EventBuilder:
             if agents:
                 names = self._title_names(agents)
                 return _cap(
-                    f"{_join(names)} {_present(lemma, len(names) > 1)} {self._subject_np(cs, w, i, ws)}".strip()
+                    f"{_join(names)} {_present(lemma, len(names) > 1)} {self._subject_np(np_from, w, i, ws)}".strip()
                 )
             if subj:
                 # "Crown Prince Hassan ... was asked today about the message"
                 names = self._title_names(subj)
                 return _cap(" ".join(x for x in (_join(names), w.group(), obj) if x))
-            np = self._subject_np(cs, w, i, ws)
+            np = self._subject_np(np_from, w, i, ws)
             if np.lower() in ("he", "she"):
                 found = self._person_for(np, w.start())
                 prior = [found] if found else []
                 np = _join(self._title_names(prior)) if prior else ""
             if np and np.split()[0].lower() in _BAD_HEADS:
                 np = ""
+            self._agentless = True
             if not np and re.match(r"\s*(?:which|that)\b", text[cs : w.start()]):
                 # "the accord, which was announced Friday": the noun before the comma
                 np = _noun_phrase_before(text, s, cs).strip(" ,")
@@ -808,7 +863,7 @@ class EventBuilder:
                 head = f"{head} {' '.join(tail)}"  # "Nvidia shares fall 3%"
                 plural = tail[-1].endswith("s") and not tail[-1].endswith("ss")
         else:
-            head = self._subject_np(cs, w, i, ws)
+            head = self._subject_np(np_from, w, i, ws)
             # the number of "exports from China" is that of "exports"
             core = re.split(r"\s+(?:of|on|for|from)\s+", head)[0].lower()
             plural = core.endswith("s") and not core.endswith("ss")
@@ -887,6 +942,8 @@ class EventBuilder:
         np = _noun_phrase_before(self.text, cs, w.start(), limit=6)
         # drop auxiliaries and adverbs that _noun_phrase_before kept
         toks = [x for x in np.split() if x.lower() not in self.v.auxiliaries and not x.lower().endswith("ly")]
+        while toks and (toks[0].lower() in _PREPOSITIONS or toks[0].lower() in _TIME_WORDS):
+            toks = toks[1:]  # "said on Friday it would ...": the date is not the subject
         return " ".join(toks)
 
     def _inherited(self, s: int, e: int, prev: Event, actors: list[str], issues: list[str]) -> Event | None:
@@ -971,11 +1028,55 @@ def similarity(a: Event, b: Event) -> float:
     return len(wa & wb) / min(len(wa), len(wb))
 
 
-def same_happening(a: Event, b: Event, threshold: float = 0.3) -> bool:
+@lru_cache(maxsize=1)
+def _party_kinds() -> frozenset[str]:
+    return frozenset(load_json("extract/events.json")["party_kinds"])
+
+
+def _parties(ev: Event, actors: Mapping[str, Actor]) -> set[str]:
+    """The parties an event names: a company or a government by name, a person or a government
+    body by the country (or body) it belongs to, so Bessent and the United States are one party.
+    Actors of other kinds (an exchange, a forum, a news agency) are venues, not parties."""
+    kinds = _party_kinds()
+    out: set[str] = set()
+    for name in ev.actors:
+        actor = actors.get(name)
+        if actor is None or actor.kind not in kinds:
+            continue
+        out.add(actor.country if actor.kind in ("person", "ministry", "agency") and actor.country else name)
+    return out
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORD.findall(name))
+
+
+def _share_party(pa: set[str], pb: set[str]) -> bool:
+    """Some party of one side is a party of the other, by name or by a shorter form that
+    begins the name (articles call one company "Rivex Corp." and "Rivex"; "China" does not
+    begin "Bank of China")."""
+    if pa & pb:
+        return True
+    wb = [_name_words(p) for p in pb]
+    for x in map(_name_words, pa):
+        for y in wb:
+            n = min(len(x), len(y))
+            if n and x[:n] == y[:n]:
+                return True
+    return False
+
+
+def same_happening(a: Event, b: Event, threshold: float = 0.3, actors: Mapping[str, Actor] | None = None) -> bool:
     """True when two events (usually from different articles) report one happening:
     the same date at the precision they share (the finer one lies inside the coarser),
     at least one actor or issue in common, and similar wording. The store uses this to
-    merge reports into one event with several sources; the user can split it again."""
+    merge reports into one event with several sources; the user can split it again.
+
+    ``actors`` (canonical name -> Actor) gives kinds and countries: with it, two reports
+    that each name a party (resources/extract/events.json, party_kinds) but have only a
+    venue in common (an exchange, a forum, a news agency) are different happenings. Reports
+    that share no actor at all still merge on an issue: "Beijing agreed" and "Washington
+    agreed" may be one deal told from each side."""
     if a.when.end < b.when.start or b.when.end < a.when.start:
         return False
     inner, outer = (a.when, b.when) if (a.when.end - a.when.start) <= (b.when.end - b.when.start) else (b.when, a.when)
@@ -983,4 +1084,9 @@ def same_happening(a: Event, b: Event, threshold: float = 0.3) -> bool:
         return False
     if not (set(a.actors) & set(b.actors) or set(a.issues) & set(b.issues)):
         return False
+    shared = set(a.actors) & set(b.actors)
+    if actors is not None and shared:
+        pa, pb = _parties(a, actors), _parties(b, actors)
+        if pa and pb and not _share_party(pa, pb):
+            return False  # all they share is a venue or a messenger
     return similarity(a, b) >= threshold

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from viewer.core.model import Article, Event, Extraction, Issue, Origin, Precision, TimePoint
+from viewer.core.model import Actor, Article, Event, Extraction, Issue, Origin, Precision, TimePoint
 from viewer.extract.events import same_happening, similarity
 
 SUFFIX = ".dateline"
@@ -294,8 +294,12 @@ def merge_report(conn: sqlite3.Connection, event_id: int) -> int | None:
         return None
     scored = []
     same: set[int] = set()
-    for c in _reports(conn, f"e.id in {_IN}", [json.dumps(sorted(ids))]):
-        if _nested(new.t0, new.t1, c.t0, c.t1) and same_happening(new.event, c.event):
+    candidates = _reports(conn, f"e.id in {_IN}", [json.dumps(sorted(ids))])
+    names = sorted({n for r in [new, *candidates] for n in r.event.actors})
+    kinds = {n: Actor(n, k or "", c or "") for n, k, c in conn.execute(
+        f"select name, kind, country from actors where name in {_IN}", [json.dumps(names)])}
+    for c in candidates:
+        if _nested(new.t0, new.t1, c.t0, c.t1) and same_happening(new.event, c.event, actors=kinds):
             scored.append((-similarity(new.event, c.event), c.id, c.leader))
             same.add(c.id)
     if not scored:

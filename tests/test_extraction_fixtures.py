@@ -1,0 +1,96 @@
+"""Self-written 2025-style trade stories (tests/fixtures/extraction/, illustrative, not reports)
+read as an analyst marks them: who is quoted, which sentences are dated happenings, and
+which are not. Each row names the pattern it pins."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from viewer.core.model import Article, Extraction
+from viewer.extract.pipeline import extract
+
+HERE = Path(__file__).parent / "fixtures" / "extraction"
+PUBLISHED = {
+    "port-fees-talks": date(2025, 8, 15),
+    "steel-post": date(2025, 8, 14),
+    "rare-metals-licences": date(2025, 10, 3),
+}
+
+
+@cache
+def story(name: str) -> tuple[str, Extraction]:
+    text = (HERE / f"{name}.txt").read_text(encoding="utf-8")
+    return text, extract(Article(text=text, published=PUBLISHED[name]))
+
+
+@pytest.mark.parametrize(
+    ("doc", "quote", "speaker"),
+    [
+        # a quote paragraph whose speaker is named in the sentence before it
+        ("port-fees-talks", "We are not there yet", "Mara Lenz"),
+        # a quote closed by "he said", the speaker named on the line before
+        ("port-fees-talks", "Our exporters cannot wait forever", "Jonas Pell"),
+        # scare quotes: nobody said "fee war"
+        ("port-fees-talks", "fee war", None),
+        # "X wrote on social media that ... 'very unfair'"
+        ("steel-post", "very unfair", "Donald Trump"),
+        # a short phrase quote: acknowledged the talks are 'stalled'
+        ("steel-post", "stalled", "Howard Lutnick"),
+        # "a ministry spokesperson told": the ministry named before
+        ("rare-metals-licences", "The measures are legitimate", "China's Ministry of Commerce"),
+        # a capital as subject speaks for its government
+        ("rare-metals-licences", "coercion", "United States"),
+    ],
+)
+def test_speakers(doc: str, quote: str, speaker: str | None) -> None:
+    _, ex = story(doc)
+    found = [q for q in ex.quotes if q.text.startswith(quote)]
+    assert len(found) == 1
+    assert found[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("doc", "sentence", "expected"),
+    [
+        # the dateline's date is the article's, the happening is Thursday's
+        ("port-fees-talks", "ended two days of talks",
+         [("2025-08-14", "Mexico ends two days of talks without a deal")]),
+        # two dated happenings in one sentence: two events
+        ("port-fees-talks", "imposed a levy", [("2025-07-01", "Mexico imposes levy on Canadian grain"),
+                                               ("2025-08-04", "Mexico suspends it")]),
+        # the subject after a reporting verb is the reported clause's own
+        ("steel-post", "a meeting was planned", [("2025-09", "Meeting planned")]),
+        ("rare-metals-licences", "shipments fell", [("2025-04", "China restricts exports of the metals"),
+                                                    ("2025-05", "Shipments fall 40 percent")]),
+        # "require export licences": export is no verb; "this year" adds no second happening
+        ("rare-metals-licences", "require export licences", [
+            ("2025-10-03", "China's Ministry of Commerce says it would require export licences for three"),
+            ("2025-11-01", "China's Ministry of Commerce requires export licences for three rare metals")]),
+        # states and opinions with no time are no happenings
+        ("port-fees-talks", "remains one of the hardest", []),
+        ("steel-post", "economists believe", []),
+        ("rare-metals-licences", "are essential to chips", []),
+    ],
+)
+def test_events(doc: str, sentence: str, expected: list[tuple[str, str]]) -> None:
+    _, ex = story(doc)
+    got = [(e.when.label(), e.title) for e in ex.events if sentence in e.evidence]
+    assert got == expected
+
+
+def test_dateline_date_is_not_an_event() -> None:
+    for doc in PUBLISHED:
+        text, ex = story(doc)
+        head = text.split("\n\n")[1][:25]
+        assert all(not (0 <= e.date_start - text.index(head) < 25) for e in ex.events), doc
+
+
+def test_roles_and_countries_of_the_people() -> None:
+    _, ex = story("port-fees-talks")
+    people = {a.name: (a.role, a.country, a.aliases) for a in ex.actors if a.kind == "person"}
+    assert people["Jonas Pell"] == ("Trade Minister", "Mexico", ["Jonas Pell"])
+    assert people["Mara Lenz"][0] == "Chief Negotiator"
