@@ -432,3 +432,27 @@ def test_empty_and_odd_inputs() -> None:
     assert tag("", FRI) == []
     assert tag("", None) == []
     assert tag("year 0001 and 9999", dt.date(9999, 12, 31)) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "span", "value"),
+    [
+        # an expression that opens its sentence times the clause after the comma: that
+        # clause's verb decides, a reporting verb included
+        ("In January, the company brought in a new chief executive.", dt.date(2025, 10, 27), "January",
+         "2025-01"),
+        ("In September, it announced plans to acquire the unit.", dt.date(2025, 6, 30), "September", "2024-09"),
+        ("On Friday, the two leaders will sign the accord.", WED, "Friday", "2025-06-13"),
+        ("Until Thursday, police had not named a suspect.", FRI, "Thursday", "2025-06-05"),
+        # a modal with "have" is a past ("could have escaped")
+        ("But on April 8, investigators, wondering how he could have escaped, searched the woods.",
+         dt.date(2025, 1, 20), "April 8", "2024-04-08"),
+        # an abbreviation's dot ends no sentence: the verb after "vs. Wade" is still in it
+        ("In January, a week after the anniversary of Roe vs. Wade, a bombing killed a guard.",
+         dt.date(2025, 10, 25), "January", "2025-01"),
+        # "next to" is a place, no future
+        ("Bombs exploded next to the embassies on Friday.", dt.date(2025, 6, 7), "Friday", "2025-06-06"),
+    ],
+)
+def test_sentence_structure_decides_direction(text: str, anchor: dt.date, span: str, value: str) -> None:
+    assert _find(text, anchor, span).value == value

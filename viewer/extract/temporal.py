@@ -25,6 +25,7 @@ from typing import Any
 from dateutil.easter import easter
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
+from viewer.extract.sentences import _is_abbreviation
 from viewer.extract.temporal_rules import Rule, load_rules, load_tense_cues
 
 __all__ = ["Timex", "tag"]
@@ -57,6 +58,14 @@ _PASSIVE_GAP = re.compile(r"\s{1,2}(?:(?:be|have been|have)\s{1,2})?$")
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _MONTHS = re.compile(r"P\d+M$")
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+# An expression that opens its sentence (after at most a preposition or conjunction) and
+# is followed by a comma: "In January, ...", "But on Friday, ...".
+_FRONTED_BEFORE = re.compile(
+    r"[\s\"'“‘`(]*(?:(?:and|but|so|then|also|in|on|at|by|since|during|until|till|through|as of|early|late|"
+    r"later|earlier)\s+){0,2}\Z",
+    re.IGNORECASE,
+)
+_FRONTED_AFTER = re.compile(r"(?:'s)?\s*,")
 _CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
 
 
@@ -633,16 +642,26 @@ def _evaluate(op: list[Any], ctx: _Context) -> str:
 
 
 # ------------------------------------------------------------------ tense
+def _is_stop(text: str, dot: int) -> bool:
+    """True when the '.' at ``dot`` (followed by a space) ends a sentence: not an
+    abbreviation ("vs. Wade", "U.S. officials") nor followed by a lower-case word."""
+    following = text[dot + 2 : dot + 3]
+    return not (following.islower() or following.isdigit() or _is_abbreviation(text, dot))
+
+
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(0, start - _WINDOW)
     hi = min(len(text), end + _WINDOW)
-    left = max(
-        text.rfind(". ", lo, start),
-        text.rfind("\n\n", lo, start),
-        text.rfind("? ", lo, start),
-        text.rfind("! ", lo, start),
-    )
-    right_candidates = [i for i in (text.find(". ", end, hi), text.find("\n\n", end, hi)) if i >= 0]
+    left = max(text.rfind("\n\n", lo, start), text.rfind("? ", lo, start), text.rfind("! ", lo, start))
+    dot = text.rfind(". ", lo, start)
+    while dot > left and not _is_stop(text, dot):
+        dot = text.rfind(". ", lo, dot)
+    left = max(left, dot)
+    right = text.find("\n\n", end, hi)
+    dot = text.find(". ", end, hi)
+    while dot >= 0 and (right < 0 or dot < right) and not _is_stop(text, dot):
+        dot = text.find(". ", dot + 1, hi)
+    right_candidates = [i for i in (dot, right) if i >= 0]
     return (left + 1 if left >= 0 else lo), (min(right_candidates) if right_candidates else hi)
 
 
@@ -705,7 +724,8 @@ class _Cues:
                 # located" is not).
                 before = kept.pop()
                 cue = (before[0], cue[1], before[2])
-            elif kept and len(gap) <= 2 and gap.isspace():
+            elif kept and len(gap) <= 2 and gap.isspace() and kept[-1][2] != REPORT:
+                # (a reporting verb is no auxiliary: "announced plans to" was announced)
                 before = kept.pop()
                 if before[2] == FUTURE_STRONG and cue[2] == FUTURE:
                     cue = (before[0], cue[1], FUTURE_STRONG)  # "will resume": the modal decides
@@ -715,8 +735,20 @@ class _Cues:
     def near(self, start: int, end: int) -> _Tense:
         """(PAST / FUTURE / None, distance) of the cue nearest to text[start:end] in its sentence."""
         lo, hi = _sentence_window(self.text, start, end)
+        cues = self._between(lo, hi)
+        if _FRONTED_BEFORE.match(self.text, lo, start) and _FRONTED_AFTER.match(self.text, end, hi):
+            # "In January, American brought in ...", "On Friday, the leaders will meet":
+            # an expression that opens its sentence sets the time of the clause after
+            # the comma, whose verb decides (a reporting verb too: "On Monday, he said").
+            for c_start, _c_end, kind in cues:
+                if c_start >= end:
+                    if kind == FUTURE_STRONG:
+                        return (FUTURE, 0, True)
+                    if kind != FUTURE:  # a weak future cue ("plans", "could") only weighs in
+                        return (PAST, 0, False)
+                    break
         best: tuple[int, str, bool] | None = None
-        for c_start, c_end, kind in self._between(lo, hi):
+        for c_start, c_end, kind in cues:
             if start <= c_start < end:
                 continue  # the expression's own words ("last", "next") are handled by the rule
             if kind == REPORT:
