@@ -452,6 +452,19 @@ def test_empty_and_odd_inputs() -> None:
          dt.date(2025, 10, 25), "January", "2025-01"),
         # "next to" is a place, no future
         ("Bombs exploded next to the embassies on Friday.", dt.date(2025, 6, 7), "Friday", "2025-06-06"),
+        # a modal governs the rest of its clause, however far the expression
+        ("Qantas will almost double its flights to India by August in search of markets untouched by the "
+         "crisis.", dt.date(2025, 2, 13), "August", "2025-08"),
+        ("Colonel Collins will be named commander of the shuttle for a mission in December.",
+         dt.date(2025, 3, 4), "December", "2025-12"),
+        # ... unless a reporting verb right before the expression dates the saying
+        ("Exiles will now fight the ruling, Cuba predicted Wednesday.", FRI, "Wednesday", "2025-06-04"),
+        # "would" in reported speech is a future seen from the past
+        ("Officials announced that the father would be traveling to Washington Thursday.", WED, "Thursday",
+         "2025-06-12"),
+        # a possessive weekday names an event: the clause's verb does not time it
+        ("Relatives said they would look for ways to get around Wednesday's ruling.", FRI, "Wednesday",
+         "2025-06-04"),
     ],
 )
 def test_sentence_structure_decides_direction(text: str, anchor: dt.date, span: str, value: str) -> None:

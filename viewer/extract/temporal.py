@@ -735,6 +735,10 @@ class _Cues:
     def near(self, start: int, end: int) -> _Tense:
         """(PAST / FUTURE / None, distance) of the cue nearest to text[start:end] in its sentence."""
         lo, hi = _sentence_window(self.text, start, end)
+        if self.text.startswith(("'s", "’s"), end):
+            # "get around Wednesday's ruling", "Thursday's call": a possessive names an
+            # event; only a cue right before it ("after", "ahead of" aside) times it.
+            lo, hi = max(lo, start - _CLOSE_CUE), start
         cues = self._between(lo, hi)
         if _FRONTED_BEFORE.match(self.text, lo, start) and _FRONTED_AFTER.match(self.text, end, hi):
             # "In January, American brought in ...", "On Friday, the leaders will meet":
@@ -748,7 +752,10 @@ class _Cues:
                         return (PAST, 0, False)
                     break
         best: tuple[int, str, bool] | None = None
+        before: tuple[int, str] | None = None  # the nearest cue before the expression
         for c_start, c_end, kind in cues:
+            if c_end <= start:
+                before = (start - c_end, kind)
             if start <= c_start < end:
                 continue  # the expression's own words ("last", "next") are handled by the rule
             if kind == REPORT:
@@ -765,6 +772,10 @@ class _Cues:
                 distance = c_start - end + 5
             if best is None or distance < best[0]:
                 best = (distance, kind, c_end <= start)
+        if before is not None and before[1] == FUTURE_STRONG:
+            # "Qantas will almost double its flights ... by August": a modal governs the
+            # rest of its clause, up to the next verb.
+            return (FUTURE, 0, True)
         if best is None:
             return (None, 1 << 30, False)
         if best[1] == FUTURE_STRONG:  # only a modal right before the expression decides outright
