@@ -310,6 +310,12 @@ def test_the_year_under_discussion(text: str, expected: list[tuple[str, str, str
          "In the year-ago period, it earned $1 million.", "2024-Q3"),
         ("Third-quarter profit rose 5%. Analysts expect growth to continue into 2026. "
          "In the year-ago period, it earned $1 million.", "2024-Q3"),
+        # ... so is an outlook for the quarter under way
+        ("Third-quarter profit rose 5%. Analysts expect the trend to continue into the fourth quarter. "
+         "In the year-ago period, it earned $1 million.", "2024-Q3"),
+        # ... but results of a quarter under way by the calendar are a fiscal quarter's
+        ("Fourth-quarter profit rose 5% in the fourth quarter ended Sept. 30. "
+         "In the year-ago period, it earned $1 million.", "2024-Q4"),
         # a past year does move the discussion off the quarter
         ("Third-quarter profit rose 5%. In fiscal 2024, it earned $1 million. "
          "In the year-ago period, it lost money.", "2024"),

@@ -66,6 +66,7 @@ _FRONTED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FRONTED_AFTER = re.compile(r"(?:'s)?\s*,")
+_ENDED = re.compile(r"\s+(?:ended|ending)\b")
 _CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
 
 
@@ -895,8 +896,12 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         # derived from it ("a year earlier" must not shift the next "year-ago" again).
         if rule.type == "DATE" and rule.value[0] in ("quarter", "rel") and _QUARTER.match(value):
             # ... and only one that has begun: a forecast for "the third quarter of next
-            # year" is not what "the year-ago period" of reported results compares with.
-            if anchor is None or (int(value[:4]), 3 * int(value[6]) - 2) <= (anchor.year, anchor.month):
+            # year" is not what "the year-ago period" of reported results compares with;
+            # nor is an outlook for the current quarter ("expect the trend to continue into
+            # the fourth quarter"), unless it "ended" (a fiscal quarter).
+            begun = (int(value[:4]), 3 * int(value[6]) - 2) <= (anchor.year, anchor.month) if anchor else True
+            ended = anchor is None or (int(value[:4]), 3 * int(value[6])) < (anchor.year, anchor.month)
+            if ended or begun and (_ENDED.match(text, end) or cues.near(start, end)[0] != FUTURE):
                 reference, reference_end = value, end
         elif (
             rule.type == "DURATION"
