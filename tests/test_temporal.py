@@ -475,3 +475,19 @@ def test_empty_and_odd_inputs() -> None:
 )
 def test_sentence_structure_decides_direction(text: str, anchor: dt.date, span: str, value: str) -> None:
     assert _find(text, anchor, span).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "span", "value"),
+    [
+        # "the previous Friday" counts from the day last mentioned, not from the publication
+        ("The index fell on Oct. 31. It closed 4.5% below the previous Friday.", dt.date(2025, 11, 3),
+         "the previous Friday", "2025-10-24"),
+        ("The strike began on June 2 and ended the following Monday.", FRI, "the following Monday",
+         "2025-06-09"),
+        # with no day mentioned it is the publication's previous Friday
+        ("Stocks closed below the previous Friday.", dt.date(2025, 11, 3), "the previous Friday", "2025-10-31"),
+    ],
+)
+def test_anaphoric_weekday(text: str, anchor: dt.date, span: str, value: str) -> None:
+    assert _find(text, anchor, span).value == value

@@ -595,6 +595,16 @@ def _op_anaphor(ctx: _Context, unit: Any, offset: Any) -> str:
     return _fmt_unit(_shift(day, u, n), u)
 
 
+def _op_anaphor_weekday(ctx: _Context, weekday: Any, direction: Any) -> str:
+    dirn = int(ctx.arg(direction))
+    last = ctx.last_date
+    if not _DAY_VALUE.match(last):
+        return _op_weekday(ctx, weekday, dirn)
+    ctx.relative = True
+    day = dt.date.fromisoformat(last) + relativedelta(days=dirn)
+    return _fmt_day(day + relativedelta(weekday=_WEEKDAYS[int(ctx.arg(weekday))](dirn)))
+
+
 def _op_week_of(ctx: _Context, date_op: Any) -> str:
     day = str(ctx.arg(date_op))
     if not day[:4].isdigit():
@@ -634,6 +644,7 @@ _OPS: dict[str, Callable[..., str]] = {
     "year_before": _op_year_before,
     "period_of_year": _op_period_of_year,
     "anaphor": _op_anaphor,
+    "anaphor_weekday": _op_anaphor_weekday,
     "week_of": _op_week_of,
 }
 

@@ -48,6 +48,7 @@ OPERATIONS = frozenset(
         "year_before",
         "period_of_year",
         "anaphor",
+        "anaphor_weekday",
         "week_of",
     }
 )
