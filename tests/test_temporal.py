@@ -491,3 +491,18 @@ def test_sentence_structure_decides_direction(text: str, anchor: dt.date, span: 
 )
 def test_anaphoric_weekday(text: str, anchor: dt.date, span: str, value: str) -> None:
     assert _find(text, anchor, span).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # results "up from $X last year" after a quarter compare with that quarter a year before
+        ("Third-quarter net sales were $14 million, down from $21.4 million last year.", "2024-Q3"),
+        ("Third-quarter profit was $24 million, compared with a loss of $3 million last year.", "2024-Q3"),
+        # ... elsewhere "last year" is the year
+        ("Third-quarter profit rose. Last year the company cut 500 jobs.", "2024"),
+        ("Sales rose from $1 million last year.", "2024"),
+    ],
+)
+def test_last_year_in_a_comparison(text: str, value: str) -> None:
+    assert _find(text, dt.date(2025, 10, 26), next(w for w in ("last year", "Last year") if w in text)).value == value
