@@ -450,6 +450,11 @@ def test_empty_and_odd_inputs() -> None:
         ("In September, it announced plans to acquire the unit.", dt.date(2025, 6, 30), "September", "2024-09"),
         ("On Friday, the two leaders will sign the accord.", WED, "Friday", "2025-06-13"),
         ("Until Thursday, police had not named a suspect.", FRI, "Thursday", "2025-06-05"),
+        # ... the present of a plan points forward, its past and a noun do not
+        ("On Tuesday, the league plans to hold a news conference.", dt.date(2025, 6, 9), "Tuesday",
+         "2025-06-10"),
+        ("On Friday, when she set aside vacation plans for the trip, the ban was lifted.", dt.date(2025, 6, 9),
+         "Friday", "2025-06-06"),
         # a modal with "have" is a past ("could have escaped")
         ("But on April 8, investigators, wondering how he could have escaped, searched the woods.",
          dt.date(2025, 1, 20), "April 8", "2024-04-08"),

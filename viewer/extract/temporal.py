@@ -756,11 +756,15 @@ class _Cues:
             # "In January, American brought in ...", "On Friday, the leaders will meet":
             # an expression that opens its sentence sets the time of the clause after
             # the comma, whose verb decides (a reporting verb too: "On Monday, he said").
-            for c_start, _c_end, kind in cues:
+            for c_start, c_end, kind in cues:
                 if c_start >= end:
-                    if kind == FUTURE_STRONG:
+                    words = self.text[c_start:c_end].lower().split()
+                    if kind == FUTURE_STRONG or kind == FUTURE and len(words) > 1 and words[0][-1] == "s":
+                        # "will meet", and the present of a plan: "On Tuesday, the league
+                        # plans to hold ..." (not "On Friday, the government planned to",
+                        # nor the noun in "set aside vacation plans")
                         return (FUTURE, 0, True)
-                    if kind != FUTURE:  # a weak future cue ("plans", "could") only weighs in
+                    if kind != FUTURE:  # other weak future cues ("could") only weigh in
                         return (PAST, 0, False)
                     break
         best: tuple[int, str, bool] | None = None
