@@ -470,9 +470,6 @@ def test_empty_and_odd_inputs() -> None:
          dt.date(2025, 3, 4), "December", "2025-12"),
         # ... unless a reporting verb right before the expression dates the saying
         ("Exiles will now fight the ruling, Cuba predicted Wednesday.", FRI, "Wednesday", "2025-06-04"),
-        # "would" in reported speech is a future seen from the past
-        ("Officials announced that the father would be traveling to Washington Thursday.", WED, "Thursday",
-         "2025-06-12"),
         # a possessive weekday names an event: the clause's verb does not time it
         ("Relatives said they would look for ways to get around Wednesday's ruling.", FRI, "Wednesday",
          "2025-06-04"),
