@@ -310,6 +310,12 @@ def test_the_year_under_discussion(text: str, expected: list[tuple[str, str, str
          "In the year-ago period, it earned $1 million.", "2024-Q3"),
         ("Third-quarter profit rose 5%. Analysts expect growth to continue into 2026. "
          "In the year-ago period, it earned $1 million.", "2024-Q3"),
+        # ... so is an outlook for the quarter under way
+        ("Third-quarter profit rose 5%. Analysts expect the trend to continue into the fourth quarter. "
+         "In the year-ago period, it earned $1 million.", "2024-Q3"),
+        # ... but results of a quarter under way by the calendar are a fiscal quarter's
+        ("Fourth-quarter profit rose 5% in the fourth quarter ended Sept. 30. "
+         "In the year-ago period, it earned $1 million.", "2024-Q4"),
         # a past year does move the discussion off the quarter
         ("Third-quarter profit rose 5%. In fiscal 2024, it earned $1 million. "
          "In the year-ago period, it lost money.", "2024"),
@@ -432,3 +438,73 @@ def test_empty_and_odd_inputs() -> None:
     assert tag("", FRI) == []
     assert tag("", None) == []
     assert tag("year 0001 and 9999", dt.date(9999, 12, 31)) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "span", "value"),
+    [
+        # an expression that opens its sentence times the clause after the comma: that
+        # clause's verb decides, a reporting verb included
+        ("In January, the company brought in a new chief executive.", dt.date(2025, 10, 27), "January",
+         "2025-01"),
+        ("In September, it announced plans to acquire the unit.", dt.date(2025, 6, 30), "September", "2024-09"),
+        ("On Friday, the two leaders will sign the accord.", WED, "Friday", "2025-06-13"),
+        ("Until Thursday, police had not named a suspect.", FRI, "Thursday", "2025-06-05"),
+        # ... the present of a plan points forward, its past and a noun do not
+        ("On Tuesday, the league plans to hold a news conference.", dt.date(2025, 6, 9), "Tuesday",
+         "2025-06-10"),
+        ("On Friday, when she set aside vacation plans for the trip, the ban was lifted.", dt.date(2025, 6, 9),
+         "Friday", "2025-06-06"),
+        # a modal with "have" is a past ("could have escaped")
+        ("But on April 8, investigators, wondering how he could have escaped, searched the woods.",
+         dt.date(2025, 1, 20), "April 8", "2024-04-08"),
+        # an abbreviation's dot ends no sentence: the verb after "vs. Wade" is still in it
+        ("In January, a week after the anniversary of Roe vs. Wade, a bombing killed a guard.",
+         dt.date(2025, 10, 25), "January", "2025-01"),
+        # "next to" is a place, no future
+        ("Bombs exploded next to the embassies on Friday.", dt.date(2025, 6, 7), "Friday", "2025-06-06"),
+        # a modal governs the rest of its clause, however far the expression
+        ("Qantas will almost double its flights to India by August in search of markets untouched by the "
+         "crisis.", dt.date(2025, 2, 13), "August", "2025-08"),
+        ("Colonel Collins will be named commander of the shuttle for a mission in December.",
+         dt.date(2025, 3, 4), "December", "2025-12"),
+        # ... unless a reporting verb right before the expression dates the saying
+        ("Exiles will now fight the ruling, Cuba predicted Wednesday.", FRI, "Wednesday", "2025-06-04"),
+        # a possessive weekday names an event: the clause's verb does not time it
+        ("Relatives said they would look for ways to get around Wednesday's ruling.", FRI, "Wednesday",
+         "2025-06-04"),
+    ],
+)
+def test_sentence_structure_decides_direction(text: str, anchor: dt.date, span: str, value: str) -> None:
+    assert _find(text, anchor, span).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "span", "value"),
+    [
+        # "the previous Friday" counts from the day last mentioned, not from the publication
+        ("The index fell on Oct. 31. It closed 4.5% below the previous Friday.", dt.date(2025, 11, 3),
+         "the previous Friday", "2025-10-24"),
+        ("The strike began on June 2 and ended the following Monday.", FRI, "the following Monday",
+         "2025-06-09"),
+        # with no day mentioned it is the publication's previous Friday
+        ("Stocks closed below the previous Friday.", dt.date(2025, 11, 3), "the previous Friday", "2025-10-31"),
+    ],
+)
+def test_anaphoric_weekday(text: str, anchor: dt.date, span: str, value: str) -> None:
+    assert _find(text, anchor, span).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # results "up from $X last year" after a quarter compare with that quarter a year before
+        ("Third-quarter net sales were $14 million, down from $21.4 million last year.", "2024-Q3"),
+        ("Third-quarter profit was $24 million, compared with a loss of $3 million last year.", "2024-Q3"),
+        # ... elsewhere "last year" is the year
+        ("Third-quarter profit rose. Last year the company cut 500 jobs.", "2024"),
+        ("Sales rose from $1 million last year.", "2024"),
+    ],
+)
+def test_last_year_in_a_comparison(text: str, value: str) -> None:
+    assert _find(text, dt.date(2025, 10, 26), next(w for w in ("last year", "Last year") if w in text)).value == value

@@ -25,6 +25,7 @@ from typing import Any
 from dateutil.easter import easter
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
+from viewer.extract.sentences import _is_abbreviation
 from viewer.extract.temporal_rules import Rule, load_rules, load_tense_cues
 
 __all__ = ["Timex", "tag"]
@@ -57,6 +58,15 @@ _PASSIVE_GAP = re.compile(r"\s{1,2}(?:(?:be|have been|have)\s{1,2})?$")
 _QUARTER = re.compile(r"\d{4}-Q[1-4]$")
 _MONTHS = re.compile(r"P\d+M$")
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+# An expression that opens its sentence (after at most a preposition or conjunction) and
+# is followed by a comma: "In January, ...", "But on Friday, ...".
+_FRONTED_BEFORE = re.compile(
+    r"[\s\"'“‘`(]*(?:(?:and|but|so|then|also|in|on|at|by|since|during|until|till|through|as of|early|late|"
+    r"later|earlier)\s+){0,2}\Z",
+    re.IGNORECASE,
+)
+_FRONTED_AFTER = re.compile(r"(?:'s)?\s*,")
+_ENDED = re.compile(r"\s+(?:ended|ending)\b")
 _CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
 
 
@@ -585,6 +595,16 @@ def _op_anaphor(ctx: _Context, unit: Any, offset: Any) -> str:
     return _fmt_unit(_shift(day, u, n), u)
 
 
+def _op_anaphor_weekday(ctx: _Context, weekday: Any, direction: Any) -> str:
+    dirn = int(ctx.arg(direction))
+    last = ctx.last_date
+    if not _DAY_VALUE.match(last):
+        return _op_weekday(ctx, weekday, dirn)
+    ctx.relative = True
+    day = dt.date.fromisoformat(last) + relativedelta(days=dirn)
+    return _fmt_day(day + relativedelta(weekday=_WEEKDAYS[int(ctx.arg(weekday))](dirn)))
+
+
 def _op_week_of(ctx: _Context, date_op: Any) -> str:
     day = str(ctx.arg(date_op))
     if not day[:4].isdigit():
@@ -624,6 +644,7 @@ _OPS: dict[str, Callable[..., str]] = {
     "year_before": _op_year_before,
     "period_of_year": _op_period_of_year,
     "anaphor": _op_anaphor,
+    "anaphor_weekday": _op_anaphor_weekday,
     "week_of": _op_week_of,
 }
 
@@ -633,16 +654,26 @@ def _evaluate(op: list[Any], ctx: _Context) -> str:
 
 
 # ------------------------------------------------------------------ tense
+def _is_stop(text: str, dot: int) -> bool:
+    """True when the '.' at ``dot`` (followed by a space) ends a sentence: not an
+    abbreviation ("vs. Wade", "U.S. officials") nor followed by a lower-case word."""
+    following = text[dot + 2 : dot + 3]
+    return not (following.islower() or following.isdigit() or _is_abbreviation(text, dot))
+
+
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(0, start - _WINDOW)
     hi = min(len(text), end + _WINDOW)
-    left = max(
-        text.rfind(". ", lo, start),
-        text.rfind("\n\n", lo, start),
-        text.rfind("? ", lo, start),
-        text.rfind("! ", lo, start),
-    )
-    right_candidates = [i for i in (text.find(". ", end, hi), text.find("\n\n", end, hi)) if i >= 0]
+    left = max(text.rfind("\n\n", lo, start), text.rfind("? ", lo, start), text.rfind("! ", lo, start))
+    dot = text.rfind(". ", lo, start)
+    while dot > left and not _is_stop(text, dot):
+        dot = text.rfind(". ", lo, dot)
+    left = max(left, dot)
+    right = text.find("\n\n", end, hi)
+    dot = text.find(". ", end, hi)
+    while dot >= 0 and (right < 0 or dot < right) and not _is_stop(text, dot):
+        dot = text.find(". ", dot + 1, hi)
+    right_candidates = [i for i in (dot, right) if i >= 0]
     return (left + 1 if left >= 0 else lo), (min(right_candidates) if right_candidates else hi)
 
 
@@ -705,7 +736,8 @@ class _Cues:
                 # located" is not).
                 before = kept.pop()
                 cue = (before[0], cue[1], before[2])
-            elif kept and len(gap) <= 2 and gap.isspace():
+            elif kept and len(gap) <= 2 and gap.isspace() and kept[-1][2] != REPORT:
+                # (a reporting verb is no auxiliary: "announced plans to" was announced)
                 before = kept.pop()
                 if before[2] == FUTURE_STRONG and cue[2] == FUTURE:
                     cue = (before[0], cue[1], FUTURE_STRONG)  # "will resume": the modal decides
@@ -715,8 +747,31 @@ class _Cues:
     def near(self, start: int, end: int) -> _Tense:
         """(PAST / FUTURE / None, distance) of the cue nearest to text[start:end] in its sentence."""
         lo, hi = _sentence_window(self.text, start, end)
+        if self.text.startswith(("'s", "’s"), end):
+            # "get around Wednesday's ruling", "Thursday's call": a possessive names an
+            # event; only a cue right before it ("after", "ahead of" aside) times it.
+            lo, hi = max(lo, start - _CLOSE_CUE), start
+        cues = self._between(lo, hi)
+        if _FRONTED_BEFORE.match(self.text, lo, start) and _FRONTED_AFTER.match(self.text, end, hi):
+            # "In January, American brought in ...", "On Friday, the leaders will meet":
+            # an expression that opens its sentence sets the time of the clause after
+            # the comma, whose verb decides (a reporting verb too: "On Monday, he said").
+            for c_start, c_end, kind in cues:
+                if c_start >= end:
+                    words = self.text[c_start:c_end].lower().split()
+                    if kind == FUTURE_STRONG or kind == FUTURE and len(words) > 1 and words[0][-1] == "s":
+                        # "will meet", and the present of a plan: "On Tuesday, the league
+                        # plans to hold ..." (not "On Friday, the government planned to",
+                        # nor the noun in "set aside vacation plans")
+                        return (FUTURE, 0, True)
+                    if kind != FUTURE:  # other weak future cues ("could") only weigh in
+                        return (PAST, 0, False)
+                    break
         best: tuple[int, str, bool] | None = None
-        for c_start, c_end, kind in self._between(lo, hi):
+        before: tuple[int, str] | None = None  # the nearest cue before the expression
+        for c_start, c_end, kind in cues:
+            if c_end <= start:
+                before = (start - c_end, kind)
             if start <= c_start < end:
                 continue  # the expression's own words ("last", "next") are handled by the rule
             if kind == REPORT:
@@ -733,6 +788,10 @@ class _Cues:
                 distance = c_start - end + 5
             if best is None or distance < best[0]:
                 best = (distance, kind, c_end <= start)
+        if before is not None and before[1] == FUTURE_STRONG:
+            # "Qantas will almost double its flights ... by August": a modal governs the
+            # rest of its clause, up to the next verb.
+            return (FUTURE, 0, True)
         if best is None:
             return (None, 1 << 30, False)
         if best[1] == FUTURE_STRONG:  # only a modal right before the expression decides outright
@@ -852,8 +911,12 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         # derived from it ("a year earlier" must not shift the next "year-ago" again).
         if rule.type == "DATE" and rule.value[0] in ("quarter", "rel") and _QUARTER.match(value):
             # ... and only one that has begun: a forecast for "the third quarter of next
-            # year" is not what "the year-ago period" of reported results compares with.
-            if anchor is None or (int(value[:4]), 3 * int(value[6]) - 2) <= (anchor.year, anchor.month):
+            # year" is not what "the year-ago period" of reported results compares with;
+            # nor is an outlook for the current quarter ("expect the trend to continue into
+            # the fourth quarter"), unless it "ended" (a fiscal quarter).
+            begun = (int(value[:4]), 3 * int(value[6]) - 2) <= (anchor.year, anchor.month) if anchor else True
+            ended = anchor is None or (int(value[:4]), 3 * int(value[6])) < (anchor.year, anchor.month)
+            if ended or begun and (_ENDED.match(text, end) or cues.near(start, end)[0] != FUTURE):
                 reference, reference_end = value, end
         elif (
             rule.type == "DURATION"

@@ -48,6 +48,7 @@ OPERATIONS = frozenset(
         "year_before",
         "period_of_year",
         "anaphor",
+        "anaphor_weekday",
         "week_of",
     }
 )
@@ -823,7 +824,9 @@ def load_tense_cues() -> tuple[
     """(cue regex, future cue words, words that look past but are not, strong cues, reporting verbs)."""
     data = load_json("temporal/tense.json")
     reporting = frozenset(w.lower() for w in data.get("reporting", []))
-    words = sorted({w.lower() for w in data["future"] + data["past"]} | reporting)
+    # Phrases listed as not_past ("next to") must be matched whole to be skipped whole.
+    phrases = {w.lower() for w in data["not_past"] if " " in w}
+    words = sorted({w.lower() for w in data["future"] + data["past"]} | reporting | phrases)
     alts = _expand_spaces(_trie_regex(words))
     # "'ll" is glued to its subject ("he'll"), so it needs no word boundary before it.
     regex = re.compile(r"['’]ll(?!\w)|(?<![\w'’])(?:" + alts + r"|[a-z]{2,}ed)(?!\w)", re.IGNORECASE)
