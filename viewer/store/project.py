@@ -604,11 +604,16 @@ class Project:
             "select ea.actor_id from event_actors ea join events e on e.id = ea.event_id where e.article_id = ?",
             [article_id, article_id, article_id])}
         actor_ids: dict[str, int] = {}
+        # a name the user gave to an actor of their own (an alias split out) is not taken back
+        theirs = {r[0]: r[1] for r in conn.execute(
+            "select aa.alias, aa.actor_id from actor_aliases aa join actors a on a.id = aa.actor_id "
+            "where a.user_edited = 1")}
         for actor in ex.actors:
             aid = self._actor_id(actor.name, actor.kind, actor.country, actor.role)
             actor_ids[actor.name] = aid
             db["actor_aliases"].insert_all(
-                [{"actor_id": aid, "alias": a} for a in {actor.name, *actor.aliases}], ignore=True
+                [{"actor_id": aid, "alias": a} for a in {actor.name, *actor.aliases} if theirs.get(a, aid) == aid],
+                ignore=True,
             )
 
         def actor_id(name: str) -> int:
