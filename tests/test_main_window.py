@@ -57,6 +57,14 @@ def test_setting_the_date_resolves_thursday_and_may(qtbot, window):
     assert len(window.timeline.data().t0) == window.project.counts()["events"] >= 3
 
 
+def test_hovering_an_event_shows_its_date_as_written_and_resolved(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    data = window.timeline.data()
+    row = next(i for i, e in enumerate(data.ids) if "phone" in window.project.event(int(e)).title.lower())
+    tip = window.timeline._tip_text(("event", row))
+    assert "“Thursday” → 2025-06-05" in tip and "Donald Trump" in tip and "1 source" in tip
+
+
 def test_date_prompt_from_banner(qtbot, window):
     drop(qtbot, window, [SAMPLE])
     window.banner_button.click()
