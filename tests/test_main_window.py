@@ -57,6 +57,14 @@ def test_setting_the_date_resolves_thursday_and_may(qtbot, window):
     assert len(window.timeline.data().t0) == window.project.counts()["events"] >= 3
 
 
+def test_hovering_an_event_shows_its_date_as_written_and_resolved(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    data = window.timeline.data()
+    row = next(i for i, e in enumerate(data.ids) if "phone" in window.project.event(int(e)).title.lower())
+    tip = window.timeline._tip_text(("event", row))
+    assert "“Thursday” → 2025-06-05" in tip and "Donald Trump" in tip and "1 source" in tip
+
+
 def test_date_prompt_from_banner(qtbot, window):
     drop(qtbot, window, [SAMPLE])
     window.banner_button.click()
@@ -404,6 +412,53 @@ def test_f2_renames_an_actor_in_place_and_undo_puts_the_name_back(qtbot, window,
     window.act_undo.trigger()
     assert "Donald Trump" in {a.name for a in window.project.actors()}
     assert "Donald J. Trump" not in {a.name for a in window.actors_model.rows()}
+
+
+def test_a_rename_in_the_panel_and_a_pattern_undo_and_redo_across_background_tagging(qtbot, window, tmp_path):
+    from workflow_fixtures import dump
+
+    from viewer.ui import undo
+
+    # two reports of the call: rows of the first are not the last ones in their tables, and its
+    # events lead the second's in one happening each
+    second = tmp_path / "second.txt"
+    second.write_text("Published: 2025-06-07\n\n" + SAMPLE.read_text(encoding="utf-8") + "\n\nA second report.",
+                      encoding="utf-8")
+    drop(qtbot, window, [dated_copy(tmp_path), second])
+    assert window.project.db.execute("select count(*) from events where merged_into is not null").fetchone()[0]
+    runs = []
+    window.retagger.finished.connect(runs.append)
+
+    def tagged_after(action) -> None:
+        n = len(runs)
+        action()
+        qtbot.waitUntil(lambda: len(runs) > n, timeout=60000)
+        assert not runs[-1].error and not runs[-1].cancelled
+
+    start = dump(window.project)
+    view = window.actors_view
+    view.setFocus()
+    view.setCurrentIndex(_cell(window, "actors", lambda a: a.name == "Donald Trump", 0))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    _type_into_editor(qtbot, view, "Donald J. Trump")
+    renamed = dump(window.project)
+    tagged_after(lambda: window.push(undo.AddPatternCommand, "tariffs", r"(?:phone )?calls?"))
+    both = dump(window.project)
+    assert both["event_issues"] != renamed["event_issues"]  # the pattern tagged something
+    # the articles were read again: the rows the rename and the extraction made are where they were
+    for table in ("actors", "actor_aliases", "mentions", "quotes"):
+        assert both[table] == renamed[table], table
+    assert [r[0] for r in both["events"]] == [r[0] for r in renamed["events"]]
+    tagged_after(window.act_undo.trigger)
+    assert dump(window.project) == renamed
+    window.act_undo.trigger()
+    assert dump(window.project) == start
+    assert "Donald Trump" in {a.name for a in window.actors_model.rows()}
+    window.act_redo.trigger()
+    assert dump(window.project) == renamed
+    tagged_after(window.act_redo.trigger)
+    assert dump(window.project) == both
+    assert "Donald J. Trump" in {a.name for a in window.actors_model.rows()}
 
 
 def test_double_click_edits_the_kind_but_opens_the_card_on_the_name(qtbot, window, tmp_path):

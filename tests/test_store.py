@@ -171,3 +171,69 @@ def test_a_failing_migration_leaves_no_half_schema(tmp_path, monkeypatch):
     assert "half_done" not in db.table_names()
     assert "never" not in db["events"].columns_dict
     assert "999_broken" not in {r["name"] for r in db["_migrations"].rows}
+
+
+def _ids(p, table):
+    return sorted(r[0] for r in p.db.execute(f"select id from {table}"))
+
+
+def test_re_extraction_updates_in_place_and_replaces_only_what_changed():
+    p = Project()
+    p.sync_issues([Issue("tariffs", "Tariffs", "#E69F00"), Issue("chips", "Chips", "#0072B2")])
+    aid = p.add_article(_article(published=date(2025, 6, 6)), _extraction()).article_id
+    before = {t: _ids(p, t) for t in ("events", "quotes", "mentions", "unresolved", "actors")}
+    call, deal = (r[0] for r in p.db.execute("select id from events order by start_offset"))
+    xi = p.db.execute("select id from actors where name = 'Xi Jinping'").fetchone()[0]
+    ex = _extraction()
+    ex.events[0].issues = ["chips", "tariffs"]  # re-tagged: its lane changes
+    ex.events[1].title = "Deal signed in May"  # reworded: same place, same row
+    ex.events[0].actors = ["Donald Trump"]  # Xi is no longer named anywhere in the article
+    ex.actors = ex.actors[:1]
+    ex.events.append(Event("Tariff talks", _tp(date(2025, 6, 1)), "total reset", 50, 61, ["Donald Trump"],
+                           ["tariffs"], "", 0, 0))
+    ex.quotes = ex.quotes[:1]  # "scare" is gone
+    p.replace_extraction(aid, ex)
+    assert sorted(p.event(call).issues) == ["chips", "tariffs"]
+    assert p.db.execute("select issue_id from events where id = ?", [call]).fetchone()[0] == "chips"
+    assert p.event(deal).title == "Deal signed in May"
+    assert p.event(call).actors == ["Donald Trump"]
+    [new] = set(_ids(p, "events")) - set(before["events"])
+    assert new > deal and p.event(new).title == "Tariff talks"
+    assert _ids(p, "quotes") == before["quotes"][:1]
+    assert _ids(p, "mentions") == before["mentions"] and _ids(p, "unresolved") == before["unresolved"]
+    # the orphan goes once the new extraction is in; an actor still named keeps its id
+    assert _ids(p, "actors") == [a for a in before["actors"] if a != xi]
+    # the same extraction again touches nothing
+    rows = {t: p.db.execute(f"select * from {t} order by 1").fetchall() for t in ("events", "quotes", "actors")}
+    p.replace_extraction(aid, ex)
+    assert {t: p.db.execute(f"select * from {t} order by 1").fetchall() for t in rows} == rows
+
+
+def test_user_deleted_hidden_verified_and_tagged_rows_survive_re_extraction():
+    from viewer.store import edits
+
+    p = Project()
+    p.sync_issues([Issue("tariffs", "Tariffs", "#E69F00"), Issue("chips", "Chips", "#0072B2")])
+    aid = p.add_article(_article(published=date(2025, 6, 6)), _extraction()).article_id
+    call, deal = (r[0] for r in p.db.execute("select id from events order by start_offset"))
+    edits.delete_events(p, [deal])
+    edits.set_verified(p, [call])
+    edits.edit_event(p, call, issues=["chips"])
+    edits.set_actors_hidden(p, [edits.find_actor(p, "Xi Jinping")])
+    edited = p.db.execute("select * from events").fetchall()
+    for published in (date(2025, 6, 6), date(2025, 6, 13)):
+        p.set_published(aid, published, _extraction())
+        assert p.db.execute("select * from events").fetchall() == edited  # the deal does not come back
+        assert p.event(call).issues == ["chips"] and p.event(call).verified
+        assert "Xi Jinping" not in {a.name for a in p.actors()}
+
+
+def test_the_tooltip_details_carry_the_date_as_written():
+    from viewer.store.columns import event_details
+
+    p = Project()
+    p.sync_issues([Issue("tariffs", "Tariffs", "#E69F00")])
+    p.add_article(_article(published=date(2025, 6, 6)), _extraction())
+    written = {event_details(p, r[0])["title"]: (event_details(p, r[0])["written"], event_details(p, r[0])["date"])
+               for r in p.db.execute("select id from events")}
+    assert written == {"Trump and Xi hold phone call": ("Thursday", "2025-06-05"), "Deal signed": ("May", "2025-05")}

@@ -120,7 +120,7 @@ def make_project() -> Project:
 def dump(p: Project) -> dict[str, list[tuple]]:
     """Every row of every table the workflow touches, for exact before/after comparisons."""
     tables = ["articles", "issues", "actors", "actor_aliases", "events", "event_actors", "event_issues",
-              "quotes", "mentions", "unresolved", "issue_patterns", "deleted_events", "saved_views"]
+              "quotes", "mentions", "unresolved", "issue_patterns", "deleted_events", "saved_views", "event_splits"]
     return {t: sorted(p.db.conn.execute(f"select * from [{t}]").fetchall(), key=repr) for t in tables}
 
 

@@ -354,15 +354,16 @@ def event_titles(project: Project, event_ids: Sequence[int]) -> dict[int, str]:
 
 
 def event_details(project: Project, event_id: int) -> dict:
-    """What a tooltip shows: title, date label, precision, actors, article title, source count."""
+    """What a tooltip shows: title, date label, the date as written, precision, actors, article
+    title, source count."""
     conn = project.db.conn
     row = conn.execute(
         "select e.title, e.t0, e.t1, e.precision, e.date_value, e.article_id, coalesce(a.title, ''), "
-        "e.issue_id from events e left join articles a on a.id = e.article_id where e.id = ?",
-        [int(event_id)]).fetchone()
+        "e.issue_id, coalesce(e.date_text, '') from events e left join articles a on a.id = e.article_id "
+        "where e.id = ?", [int(event_id)]).fetchone()
     if row is None:
         return {}
-    title, t0, t1, precision, value, article_id, article_title, issue_id = row
+    title, t0, t1, precision, value, article_id, article_title, issue_id, written = row
     # the happening as all its reports tell it: actors of every report, one source per article
     lead = project.leader_of(int(event_id))
     actors = [r[0] for r in conn.execute(
@@ -371,7 +372,7 @@ def event_details(project: Project, event_id: int) -> dict:
     sources = project.source_count(lead)
     start = seconds_to_date(t0)
     end = seconds_to_date(t1 - 1)
-    return {"id": int(event_id), "title": title or "", "date": value or start.isoformat(),
+    return {"id": int(event_id), "title": title or "", "date": value or start.isoformat(), "written": written,
             "start": start.isoformat(), "end": end.isoformat(), "precision": precision,
             "actors": actors, "article": article_title, "article_id": article_id,
             "sources": int(sources or 1), "issue": issue_id}

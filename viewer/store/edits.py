@@ -100,18 +100,24 @@ def _select(project: Project, table: str, where: str, params: Sequence[Any]) -> 
 
 
 def apply_change(project: Project, change: Change, side: str) -> None:
-    """Put the rows of ``side`` ("before" to undo, "after" to redo) back, in one transaction."""
+    """Put the rows of ``side`` ("before" to undo, "after" to redo) back, in one transaction.
+
+    A row the edit changed (on both sides) gets back only the columns the edit changed: what
+    happened to its other columns since (re-tagging or a new publication date re-extracting the
+    article) stays, and a row deleted since stays deleted. With nothing in between, that is the
+    very row of ``side``.
+    """
     if side not in ("before", "after"):
         raise ValueError(f"side must be 'before' or 'after', not {side!r}")
     conn = project.db.conn
     with project._transaction():
         # parents and children are swapped in any order; foreign keys are checked at commit
         conn.execute("pragma defer_foreign_keys = on")
+        targets = [_rebased(project, part, side) for part in change.parts]
         for part in reversed(change.parts):
             conn.execute(f"delete from [{part.table}] where rowid in (select value from json_each(?))",
                          [json.dumps(part.rowids())])
-        for part in change.parts:
-            rows = part.before if side == "before" else part.after
+        for part, rows in zip(change.parts, targets, strict=True):
             if not rows:
                 continue
             alias = _rowid_alias(project, part.table)
@@ -123,6 +129,27 @@ def apply_change(project: Project, change: Change, side: str) -> None:
                                    for r in rows])
     for what in change.notify:
         project._changed(what)
+
+
+def _rebased(project: Project, part: Part, side: str) -> list[dict[str, Any]]:
+    """The rows of ``part`` to write for ``side``: the recorded ones, except that a row on both
+    sides is the row as it is now with the edit's own column changes set to ``side``'s values."""
+    rows = part.before if side == "before" else part.after
+    other = {r["_rid"]: r for r in (part.after if side == "before" else part.before)}
+    both = [r["_rid"] for r in rows if r["_rid"] in other]
+    if not both:
+        return rows
+    now = {r["_rid"]: r for r in _select(project, part.table, "rowid in (select value from json_each(?))",
+                                         [json.dumps(both)])}
+    out = []
+    for r in rows:
+        theirs = other.get(r["_rid"])
+        if theirs is None:
+            out.append(r)
+        elif r["_rid"] in now:
+            current = now[r["_rid"]]
+            out.append({**current, **{c: v for c, v in r.items() if theirs.get(c) != v and c in current}})
+    return out
 
 
 class _Recorder:

@@ -350,6 +350,62 @@ def release_reports(conn: sqlite3.Connection, doomed: Iterable[int]) -> dict[int
             moved[lead] = new
     return moved
 
+#: the events columns extraction writes (besides the group, the user's marks and the id)
+_EVENT_COLUMNS = ("article_id", "title", "date_value", "date_end_value", "t0", "t1", "precision", "origin",
+                  "evidence", "start_offset", "end_offset", "date_text", "date_start", "date_end", "issue_id")
+
+
+def _named_in(name: str, ev: Event, mentions: list[tuple[int, int, str, int]],
+              actor_id: Callable[[str], int]) -> list[int]:
+    """The actors an event's ``name`` stands for: those its sentence's mentions of that name point
+    to (the user may have moved some to an actor of their own), else the actor of that name."""
+    inside = sorted({aid for s, e, n, aid in mentions if n == name and ev.start <= s and e <= ev.end})
+    return inside or [actor_id(name)]
+
+
+def _sync_links(conn: sqlite3.Connection, table: str, column: str, event_id: int, old: set, new: list) -> bool:
+    """Make an event's links in ``table`` the ``new`` ones, touching only those that differ
+    (a link that stays keeps its rowid). Returns whether anything changed."""
+    gone = old - set(new)
+    added = [v for v in new if v not in old]
+    if gone:
+        conn.execute(f"delete from {table} where event_id = ? and {column} in {_IN}",
+                     [event_id, json.dumps(sorted(gone))])
+    if added:
+        conn.executemany(f"insert or ignore into {table} (event_id, {column}) values (?, ?)",
+                         [(event_id, v) for v in added])
+    return bool(gone or added)
+
+
+def _sync_rows(conn: sqlite3.Connection, table: str, article_id: int, columns: tuple[str, ...],
+               rows: list[tuple], only: str = "1") -> None:
+    """Make the article's rows of ``table`` (those matching ``only``) the given ones, matching old
+    and new by (start_offset, end_offset): a row still there keeps its id and is updated only
+    where it differs, the others are deleted or inserted."""
+    a, b = columns.index("start_offset"), columns.index("end_offset")
+    old: dict[tuple, list[tuple]] = {}
+    for r in conn.execute(f"select id, {', '.join(columns)} from {table} where article_id = ? and {only} "
+                          "order by id", [article_id]):
+        old.setdefault((r[1 + a], r[1 + b]), []).append(r)
+    inserts, updates = [], []
+    for row in rows:
+        same_place = old.get((row[a], row[b]))
+        if not same_place:
+            inserts.append(row)
+            continue
+        prev = next((r for r in same_place if r[1:] == row), same_place[0])
+        same_place.remove(prev)
+        if prev[1:] != row:
+            updates.append((*row, prev[0]))
+    gone = [r[0] for rs in old.values() for r in rs]
+    if gone:
+        conn.execute(f"delete from {table} where id in {_IN}", [json.dumps(gone)])
+    if updates:
+        conn.executemany(f"update {table} set {', '.join(f'{c} = ?' for c in columns)} where id = ?", updates)
+    if inserts:
+        conn.executemany(f"insert into {table} (article_id, {', '.join(columns)}) "
+                         f"values (?, {', '.join('?' * len(columns))})", [(article_id, *r) for r in inserts])
+
 
 # ---------------------------------------------------------------- rows handed to views
 
@@ -534,13 +590,34 @@ class Project:
         ).last_pk
 
     def _insert_extraction(self, article_id: int, ex: Extraction) -> tuple[int, int]:
+        """Write what extraction found in an article over what an earlier extraction left there.
+
+        Each new row is matched to the article's row at the same place in the text (an event by
+        its sentence and date offsets, a quote, mention or unresolved date by its own offsets)
+        and that row is updated where it differs, so it keeps its id: undo records rows by id,
+        and a command further up the stack must find them again after re-tagging. Only rows
+        extraction no longer finds are deleted and only new ones inserted; what the user edited
+        or deleted stays as they left it. Returns (events, quotes) written.
+        """
         db = self.db
+        conn = db.conn
+        # actors this article named before: dropped at the end if nothing names them any more
+        was_named = {r[0] for r in conn.execute(
+            "select actor_id from mentions where article_id = ? union "
+            "select speaker_id from quotes where article_id = ? and speaker_id is not null union "
+            "select ea.actor_id from event_actors ea join events e on e.id = ea.event_id where e.article_id = ?",
+            [article_id, article_id, article_id])}
         actor_ids: dict[str, int] = {}
+        # a name the user gave to an actor of their own (an alias split out) is not taken back
+        theirs = {r[0]: r[1] for r in conn.execute(
+            "select aa.alias, aa.actor_id from actor_aliases aa join actors a on a.id = aa.actor_id "
+            "where a.user_edited = 1")}
         for actor in ex.actors:
             aid = self._actor_id(actor.name, actor.kind, actor.country, actor.role)
             actor_ids[actor.name] = aid
             db["actor_aliases"].insert_all(
-                [{"actor_id": aid, "alias": a} for a in {actor.name, *actor.aliases}], ignore=True
+                [{"actor_id": aid, "alias": a} for a in {actor.name, *actor.aliases} if theirs.get(a, aid) == aid],
+                ignore=True,
             )
 
         def actor_id(name: str) -> int:
@@ -557,83 +634,141 @@ class Project:
                 )
                 known_issues.add(issue.id)
 
+        mention_actors = self._write_mentions(article_id, ex, actor_id)
+        event_ids, fresh = self._write_events(article_id, ex, actor_id, mention_actors, known_issues)
+        # the same happening reported by another article: one event on the timeline, two sources
+        for eid in fresh:
+            merge_report(conn, eid)
+        self._write_quotes(article_id, ex, actor_id, event_ids)
+        _sync_rows(conn, "unresolved", article_id, ("text", "start_offset", "end_offset", "value"),
+                   [(u.text, u.start, u.end, u.value) for u in ex.unresolved])
+        self._drop_orphan_actors(was_named - set(actor_ids.values()))
+        return sum(1 for e in event_ids if e is not None), len(ex.quotes)
+
+    def _write_mentions(self, article_id: int, ex: Extraction,
+                        actor_id: Callable[[str], int]) -> list[tuple[int, int, str, int]]:
+        """The article's actor mentions, as (start, end, extracted name, actor id).
+
+        A mention the user moved to an actor of their own (splitting an alias out) keeps that
+        actor: extraction still gives the canonical name it was written for.
+        """
+        conn = self.db.conn
+        old = {(r[0], r[1]): r[2] for r in conn.execute(
+            "select m.start_offset, m.end_offset, m.actor_id from mentions m join actors a on a.id = m.actor_id "
+            "where m.article_id = ? and a.user_edited = 1", [article_id])}
+        out = []
+        for m in ex.actor_mentions:
+            aid = actor_id(m.name)
+            out.append((m.start, m.end, m.name, old.get((m.start, m.end), aid)))
+        _sync_rows(conn, "mentions", article_id, ("actor_id", "start_offset", "end_offset", "text"),
+                   [(aid, m.start, m.end, m.text) for m, (_s, _e, _n, aid) in zip(ex.actor_mentions, out,
+                                                                                  strict=True)])
+        return out
+
+    def _write_events(self, article_id: int, ex: Extraction, actor_id: Callable[[str], int],
+                      mentions: list[tuple[int, int, str, int]],
+                      known_issues: set[str]) -> tuple[list[int | None], list[int]]:
+        """Events in extraction order (None where the user deleted it) and the ones to merge anew."""
+        conn = self.db.conn
         # what the user deleted or corrected stays as they left it: skip the fresh copies
-        tombstones = {
-            (r["start_offset"], r["end_offset"], r["title"])
-            for r in db.query("select start_offset, end_offset, title from deleted_events where article_id = ?",
-                              [article_id])
-        }
-        kept = {
-            (r["start_offset"], r["end_offset"], r["date_start"]): r["id"]
-            for r in db.query("select id, start_offset, end_offset, date_start from events "
-                              "where article_id = ? and user_edited = 1", [article_id])
-        }
-        kept_quotes = {
-            (r["start_offset"], r["end_offset"])
-            for r in db.query("select start_offset, end_offset from quotes where article_id = ? and user_edited = 1",
-                              [article_id])
-        }
+        tombstones = {tuple(r) for r in conn.execute(
+            "select start_offset, end_offset, title from deleted_events where article_id = ?", [article_id])}
+        kept = {(r[1], r[2], r[3]): r[0] for r in conn.execute(
+            "select id, start_offset, end_offset, date_start from events where article_id = ? and user_edited = 1",
+            [article_id])}
+        cur = conn.execute(f"select id, merged_into, {', '.join(_EVENT_COLUMNS)} from events "
+                           "where article_id = ? and user_edited = 0 order by id", [article_id])
+        names = [d[0] for d in cur.description]
+        old: dict[tuple, list[dict]] = {}
+        for row in cur.fetchall():
+            r = dict(zip(names, row, strict=True))
+            old.setdefault((r["start_offset"], r["end_offset"], r["date_start"]), []).append(r)
+        links: dict[str, dict[int, set]] = {"event_actors": {}, "event_issues": {}}
+        for table, col in (("event_actors", "actor_id"), ("event_issues", "issue_id")):
+            for eid, value in conn.execute(f"select l.event_id, l.{col} from {table} l join events e on "
+                                           "e.id = l.event_id where e.article_id = ? and e.user_edited = 0",
+                                           [article_id]):
+                links[table].setdefault(eid, set()).add(value)
+
         event_ids: list[int | None] = []
         fresh: list[int] = []
+        changed: list[int] = []
         for ev in ex.events:
+            key = (ev.start, ev.end, ev.date_start)
             if (ev.start, ev.end, ev.title) in tombstones:
                 event_ids.append(None)
                 continue
-            if (ev.start, ev.end, ev.date_start) in kept:
-                event_ids.append(kept[(ev.start, ev.end, ev.date_start)])
+            if key in kept:
+                event_ids.append(kept[key])
                 continue
-            issues = [i for i in ev.issues if i in known_issues]
-            eid = db["events"].insert(
-                {
-                    "article_id": article_id, "title": ev.title,
+            issues = list(dict.fromkeys(i for i in ev.issues if i in known_issues))
+            actors = list(dict.fromkeys(a for n in dict.fromkeys(ev.actors)
+                                        for a in _named_in(n, ev, mentions, actor_id)))
+            cols = {"article_id": article_id, "title": ev.title,
                     "date_value": ev.when.value, "date_end_value": "",
                     "t0": day_seconds(ev.when.start), "t1": day_seconds(ev.when.end) + 86400.0,
                     "precision": ev.when.precision.value, "origin": ev.when.origin.value,
                     "evidence": ev.evidence, "start_offset": ev.start, "end_offset": ev.end,
                     "date_text": ev.date_text, "date_start": ev.date_start, "date_end": ev.date_end,
-                    "issue_id": issues[0] if issues else None, "user_edited": 0, "verified": 0,
-                }
-            ).last_pk
+                    "issue_id": issues[0] if issues else None}
+            same_place = old.get(key)
+            if same_place:
+                # two events of one sentence and date: the one with the same title first
+                prev = next((r for r in same_place if r["title"] == ev.title), same_place[0])
+                same_place.remove(prev)
+                eid = prev["id"]
+                diff = {k: v for k, v in cols.items() if prev[k] != v}
+                if diff:
+                    conn.execute(f"update events set {', '.join(f'[{k}] = ?' for k in diff)} where id = ?",
+                                 [*diff.values(), eid])
+                moved = [_sync_links(conn, "event_actors", "actor_id", eid, links["event_actors"].get(eid, set()),
+                                     actors),
+                         _sync_links(conn, "event_issues", "issue_id", eid, links["event_issues"].get(eid, set()),
+                                     issues)]
+                if diff or any(moved):
+                    changed.append(eid)
+            else:
+                eid = int(conn.execute(f"insert into events ({', '.join(cols)}, user_edited, verified) "
+                                       f"values ({', '.join('?' * len(cols))}, 0, 0)", list(cols.values())).lastrowid)
+                fresh.append(eid)
+                _sync_links(conn, "event_actors", "actor_id", eid, set(), actors)
+                _sync_links(conn, "event_issues", "issue_id", eid, set(), issues)
             event_ids.append(eid)
-            fresh.append(eid)
-            db["event_actors"].insert_all(
-                [{"event_id": eid, "actor_id": actor_id(n)} for n in dict.fromkeys(ev.actors)], ignore=True
-            )
-            db["event_issues"].insert_all(
-                [{"event_id": eid, "issue_id": i} for i in dict.fromkeys(issues)], ignore=True
-            )
-        # the same happening reported by another article: one event on the timeline, two sources
-        for eid in fresh:
-            merge_report(db.conn, eid)
-        db["quotes"].insert_all(
-            [
-                {
-                    "article_id": article_id, "text": q.text, "start_offset": q.start,
-                    "end_offset": q.end, "speaker_id": actor_id(q.speaker) if q.speaker else None,
-                    "event_id": event_ids[q.event_index]
-                    if q.event_index is not None and 0 <= q.event_index < len(event_ids) else None,
-                    "sentence_start": q.sentence_start, "sentence_end": q.sentence_end,
-                    "user_edited": 0,
-                }
-                for q in ex.quotes
-                if (q.start, q.end) not in kept_quotes
-            ]
-        )
-        db["mentions"].insert_all(
-            [
-                {"article_id": article_id, "actor_id": actor_id(m.name), "start_offset": m.start,
-                 "end_offset": m.end, "text": m.text}
-                for m in ex.actor_mentions
-            ]
-        )
-        db["unresolved"].insert_all(
-            [
-                {"article_id": article_id, "text": u.text, "start_offset": u.start,
-                 "end_offset": u.end, "value": u.value}
-                for u in ex.unresolved
-            ]
-        )
-        return sum(1 for e in event_ids if e is not None), len(ex.quotes)
+
+        doomed = [r["id"] for rows in old.values() for r in rows]
+        if doomed:
+            # a happening this article led stays on the timeline, led by another article's report
+            release_reports(conn, doomed)
+            j = json.dumps(doomed)
+            conn.execute(f"delete from event_actors where event_id in {_IN}", [j])
+            conn.execute(f"delete from event_issues where event_id in {_IN}", [j])
+            conn.execute(f"update quotes set event_id = null where event_id in {_IN}", [j])
+            conn.execute(f"delete from events where id in {_IN}", [j])
+        # an event whose date, wording, actors or issues changed is matched against the other
+        # articles again (from alone: its old group may no longer be the same happening)
+        for eid in changed:
+            if conn.execute("select merged_into from events where id = ?", [eid]).fetchone()[0] is None:
+                release_reports(conn, [eid])
+            else:
+                conn.execute("update events set merged_into = null where id = ?", [eid])
+        return event_ids, [*changed, *fresh]
+
+    def _write_quotes(self, article_id: int, ex: Extraction, actor_id: Callable[[str], int],
+                      event_ids: list[int | None]) -> None:
+        conn = self.db.conn
+        # a quote the user corrected stays as they left it
+        kept = {tuple(r) for r in conn.execute(
+            "select start_offset, end_offset from quotes where article_id = ? and user_edited = 1", [article_id])}
+        rows = []
+        for q in ex.quotes:
+            if (q.start, q.end) in kept:
+                continue
+            event = event_ids[q.event_index] if q.event_index is not None and 0 <= q.event_index < len(event_ids) \
+                else None
+            rows.append((q.text, q.start, q.end, actor_id(q.speaker) if q.speaker else None, event,
+                         q.sentence_start, q.sentence_end))
+        _sync_rows(conn, "quotes", article_id, ("text", "start_offset", "end_offset", "speaker_id", "event_id",
+                                                "sentence_start", "sentence_end"), rows, "user_edited = 0")
 
     def article_text(self, article_id: int) -> str:
         row = self.db["articles"].get(article_id)
@@ -660,46 +795,26 @@ class Project:
                 {"published": published.isoformat() if published else None,
                  "published_origin": origin if published else ""},
             )
-            self._delete_extracted(article_id)
             self._insert_extraction(article_id, extraction)
         self._changed("articles")
 
     def replace_extraction(self, article_id: int, extraction: Extraction) -> None:
-        """Replace what extraction made of an article (its date unchanged); user edits are kept."""
+        """Replace what extraction made of an article (its date unchanged); user edits are kept,
+        and so are the ids of the rows extraction finds again (see ``_insert_extraction``)."""
         with self._transaction():
-            self._delete_extracted(article_id)
             self._insert_extraction(article_id, extraction)
         self._changed("articles")
 
-    def _delete_extracted(self, article_id: int) -> None:
-        q = self.db.execute
-        # a happening this article led stays on the timeline, led by another article's report
-        release_reports(self.db.conn, [r[0] for r in q(
-            "select id from events where article_id = ? and user_edited = 0", [article_id])])
-        q("delete from event_actors where event_id in "
-          "(select id from events where article_id = ? and user_edited = 0)", [article_id])
-        q("delete from event_issues where event_id in "
-          "(select id from events where article_id = ? and user_edited = 0)", [article_id])
-        q("update quotes set event_id = null where event_id in "
-          "(select id from events where article_id = ? and user_edited = 0)", [article_id])
-        q("delete from events where article_id = ? and user_edited = 0", [article_id])
-        q("delete from quotes where article_id = ? and user_edited = 0", [article_id])
-        q("delete from mentions where article_id = ?", [article_id])
-        q("delete from unresolved where article_id = ?", [article_id])
-        self._drop_orphan_actors()
-
-    def _drop_orphan_actors(self) -> None:
-        self.db.execute(
-            "delete from actor_aliases where actor_id in (select id from actors where user_edited = 0) "
-            "and actor_id not in (select actor_id from mentions) "
-            "and actor_id not in (select actor_id from event_actors) "
-            "and actor_id not in (select speaker_id from quotes where speaker_id is not null)"
-        )
-        self.db.execute(
-            "delete from actors where user_edited = 0 and id not in (select actor_id from mentions) "
-            "and id not in (select actor_id from event_actors) "
-            "and id not in (select speaker_id from quotes where speaker_id is not null)"
-        )
+    def _drop_orphan_actors(self, candidates: Iterable[int]) -> None:
+        """Remove the actors among ``candidates`` that nothing names any more, unless the user edited them."""
+        conn = self.db.conn
+        gone = json.dumps([r[0] for r in conn.execute(
+            f"select id from actors a where id in {_IN} and user_edited = 0 "
+            "and not exists (select 1 from mentions m where m.actor_id = a.id) "
+            "and not exists (select 1 from event_actors x where x.actor_id = a.id) "
+            "and not exists (select 1 from quotes q where q.speaker_id = a.id)", [json.dumps(sorted(candidates))])])
+        conn.execute(f"delete from actor_aliases where actor_id in {_IN}", [gone])
+        conn.execute(f"delete from actors where id in {_IN}", [gone])
 
     # -- queries for the views
     def articles(self) -> list[ArticleRow]:

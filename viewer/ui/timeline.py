@@ -558,6 +558,9 @@ class TimelineView(QWidget):
             title = html.escape(info.get("title") or self.scene.title(row) or f"Event {eid}")
             prec = info.get("precision", "")
             when = html.escape(info.get("date") or _fmt_day(float(data.t0[row])))
+            # the date as the article writes it ("Thursday"), then what it resolved to
+            written = html.escape(info.get("written") or "")
+            when = f"“{written}” → {when}" if written and written != when else when
             lines = [f"<b>{title}</b>", f"{when}" + (f" <i>({prec})</i>" if prec and prec != "day" else "")]
             if info.get("actors"):
                 lines.append("Actors: " + html.escape(", ".join(info["actors"][:8])))
