@@ -1003,6 +1003,43 @@ def find_events(
     return EventBuilder(text, sentences, timexes, mentions, issues, anchor_known, attribution_spans, gender).build()
 
 
+# "acknowledged the talks are 'stalled' but said a meeting was planned": for whom a quote
+# speaks, "but" without a comma also ends a clause
+_BUT = re.compile(r"\s+but\s+")
+
+
+def owns_quote(
+    text: str, ev: Event, q_start: int, q_end: int, speaker: str | None, mentions: list[ActorMention]
+) -> bool:
+    """True when a quote of the event's sentence belongs to that event: the quote holds the
+    event's date ('"We will raise tariffs on Monday," Trump said'), stands in the clause of
+    that date, or its speaker is one of the event's actors named in that clause ("Trump said
+    on Monday ..."). A quote in another clause ("Bessent acknowledged the talks are 'stalled',
+    raising concerns over an agreement signed in May") tells of something else."""
+    if ev.date_start >= ev.end or ev.date_end <= ev.start:
+        return False  # an inherited date stands in another sentence: no clause to share
+    if q_start <= ev.date_start and ev.date_end <= q_end:
+        return True
+    cs, ce = _clause_bounds(text, ev.start, ev.end, ev.date_start)
+    for m in _BUT.finditer(text, cs, ce):
+        if m.end() <= ev.date_start:
+            cs = m.end()
+        elif m.start() >= ev.date_end:
+            ce = m.start()
+            break
+    if cs <= q_start and q_end <= ce:
+        return True
+    if speaker is None or speaker not in ev.actors:
+        return False
+    if any(m.name == speaker and cs <= m.start < ce and not (q_start <= m.start < q_end) for m in mentions):
+        return True
+    # "'...,' Lenz said, and on Monday she asked ...": he/she for the last person named
+    if re.search(r"\b(?:he|she|He|She)\b", text[cs:ce]):
+        last = [m for m in mentions if m.kind == "person" and m.end <= cs]
+        return bool(last) and last[-1].name == speaker
+    return False
+
+
 # --- the same happening across articles ----------------------------------------------
 
 _TITLE_STOP = frozenset("a an the of to in on at for and or with by from as is are was were be".split())
