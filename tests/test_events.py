@@ -322,6 +322,16 @@ def test_titles_and_non_events(text: str, expected: list[tuple[str, str]]) -> No
             [("2025-03-11", "Canada extends")],
         ),
         ("Washington called it coercion on Friday.", [("2025-03-14", "United States calls it coercion")]),
+        # every name of a listed subject; a gerund after a preposition is what is said, not done
+        (
+            "Japan, South Korea and the EU imposed duties on Chinese steel on Friday.",
+            [("2025-03-14", "Japan, South Korea and European Union impose duties on Chinese steel")],
+        ),
+        (
+            "Washington accused Beijing of breaching the truce on Tuesday.",
+            [("2025-03-11", "United States accuses Beijing of breaching the truce")],
+        ),
+        ("The EU called on Beijing to lift the curbs on Monday.", [("2025-03-10", "European Union calls on Beijing")]),
         # people are no antecedent of 'them'; the object of the first verb is not the second's subject
         (
             "Donald Trump met Xi Jinping on Monday and praised them on Tuesday.",

@@ -56,9 +56,10 @@ def test_speakers(doc: str, quote: str, speaker: str | None) -> None:
 @pytest.mark.parametrize(
     ("doc", "sentence", "expected"),
     [
-        # the dateline's date is the article's, the happening is Thursday's
+        # the dateline's date is the article's, the happening is Thursday's; "negotiators from
+        # Canada and Mexico" are both countries acting
         ("port-fees-talks", "ended two days of talks",
-         [("2025-08-14", "Mexico ends two days of talks without a deal")]),
+         [("2025-08-14", "Canada and Mexico end two days of talks without a deal")]),
         # two dated happenings in one sentence: two events
         ("port-fees-talks", "imposed a levy", [("2025-07-01", "Mexico imposes levy on Canadian grain"),
                                                ("2025-08-04", "Mexico suspends levy")]),

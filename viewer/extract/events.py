@@ -731,6 +731,14 @@ class EventBuilder:
                     return people
         return []
 
+    def _listed(self, people: list[ActorMention]) -> bool:
+        """The mentions form one list joined by commas and "and"/"or" ("Japan, South Korea and the EU")."""
+        from viewer.extract.actors import LIST_GLUE
+
+        return len(people) > 2 and all(
+            LIST_GLUE.fullmatch(self.text, a.end, b.start) for a, b in zip(people, people[1:], strict=False)
+        )
+
     def _title_names(self, people: list[ActorMention], limit: int = 2) -> list[str]:
         names: list[str] = []
         persons = [m for m in people if m.kind == "person"]
@@ -764,6 +772,7 @@ class EventBuilder:
                     len(prev2) == 2
                     and prev2[0] in _DETERMINERS
                     and prev2[1] not in self.v.auxiliaries
+                    and not ws[i - 1].group()[:1].isupper()  # "The EU called on ...": a name, then its verb
                     and (not nxt_w or nxt_w in _PREPOSITIONS)
                 )
             ):
@@ -791,6 +800,9 @@ class EventBuilder:
                 verbs.append((i, w, lw))
         if not verbs:
             return None
+        finite = [v for v in verbs if not (v[2].endswith("ing") and v[0] > 0 and ws[v[0] - 1].group() in _PREPOSITIONS)]
+        if finite:
+            verbs = finite  # "accuses Beijing of violating the deal": the gerund is what is said, not done
         # the verb nearest the date, preferring one before it ("X did Y on Monday")
         before = [v for v in verbs if v[1].start() < t.start]
         after = [v for v in verbs if v[1].start() >= t.end]
@@ -927,7 +939,8 @@ class EventBuilder:
                 found = self._person_for(pron.group(1), cs)
                 subj = [found] if found else []
         if subj:
-            names = self._title_names(subj)
+            # "Japan, South Korea and the EU impose ...": a listed subject keeps every name
+            names = self._title_names(subj, limit=3 if self._listed(subj) else 2)
             head = _join(names)
             plural = len(names) > 1
             tail = [
