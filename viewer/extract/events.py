@@ -280,6 +280,16 @@ def _looks_past(word: str, v: _Vocab) -> bool:
     return len(word) > 4 and word.endswith("ed") and "-" not in word and word not in _NOT_PAST and word not in v.states
 
 
+def _is_past(word: str, v: _Vocab) -> bool:
+    """A past form, irregular ("took") or regular ("rallied")."""
+    return word in v.irregular_past or _looks_past(word, v)
+
+
+def _is_verb(word: str, v: _Vocab) -> bool:
+    """A listed event or cue verb form, or a past form."""
+    return word in v.verbs or _is_past(word, v)
+
+
 def _lemma_of_past(word: str) -> str:
     if word.endswith("ied"):
         return word[:-3] + "y"
@@ -649,7 +659,7 @@ class EventBuilder:
             if any(w in _STOP_OBJECT or w in ("without", "with", "against", "over") for w in between):
                 return None  # "ended the talks on Thursday without a deal": the date does not name the deal
             # "today denounced the tariffs": a verb between makes the noun its object
-            if any(w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between):
+            if any(_is_verb(w, self.v) for w in between):
                 return None
             return m.group(2).lower()
         return None
@@ -807,7 +817,7 @@ class EventBuilder:
         before = [v for v in verbs if v[1].start() < t.start]
         after = [v for v in verbs if v[1].start() >= t.end]
         cand = before[-1] if before else after[0]
-        pasts = [v for v in verbs if v[2] in self.v.irregular_past or _looks_past(v[2], self.v)]
+        pasts = [v for v in verbs if _is_past(v[2], self.v)]
         if cand not in pasts and pasts and (self._noun_like(ws, cand[0]) or self._modifier_like(ws, cand[0])):
             # "tightened its export licensing rules in September": a plural noun next to
             # the date is no verb when the clause has a past-tense verb
@@ -860,7 +870,7 @@ class EventBuilder:
                 if (
                     lx.islower()
                     and lx not in self.v.auxiliaries
-                    and (lx in self.v.irregular_past or _looks_past(lx, self.v))
+                    and _is_past(lx, self.v)
                     and any(m.start > x.start() for m in subj)
                     and re.search(r"\b(?:and|but|then)\s+(?:\w+ly\s+)?$", text[x.end() : w.start()])
                 ):
@@ -1017,13 +1027,7 @@ class EventBuilder:
         nxt = words[1].lower() if len(words) > 1 else ""
         if reporting and nxt and number == "singular":
             return obj  # "said it continues to ...": "it" opens the reported clause
-        if nxt and (
-            nxt in self.v.auxiliaries
-            or nxt in _MODALS_TO
-            or nxt in self.v.verbs
-            or nxt in self.v.irregular_past
-            or _looks_past(nxt, self.v)
-        ):
+        if nxt and (nxt in self.v.auxiliaries or nxt in _MODALS_TO or _is_verb(nxt, self.v)):
             return obj  # "said it would require ...", "says it continues": the subject of a reported clause
         k = bisect.bisect_right([a for a, _ in self.sentences], s) - 1
         lo = self.sentences[k - 1][0] if k > 0 else s
@@ -1040,7 +1044,7 @@ class EventBuilder:
             lw = ws[i].group()
             if not lw.islower() or lw in self.v.auxiliaries:
                 continue
-            if not (lw in self.v.verbs or lw in self.v.irregular_past or _looks_past(lw, self.v)):
+            if not _is_verb(lw, self.v):
                 continue
             if self._modifier_like(ws, i) or (i > 0 and ws[i - 1].group().lower() in _DETERMINERS):
                 continue  # "new export controls", "the export ban": nouns
@@ -1087,7 +1091,7 @@ class EventBuilder:
             lw = w.group().lower()
             if lw.endswith("ly") or lw in ("just", "not", "also", "already", "still", "never", "now", "been"):
                 continue
-            return lw in self.v.irregular_past or _looks_past(lw, self.v) or lw.endswith("ing")
+            return _is_past(lw, self.v) or lw.endswith("ing")
         return False
 
     def _noun_like(self, ws: list[re.Match[str]], i: int) -> bool:
