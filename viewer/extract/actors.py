@@ -352,7 +352,7 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:in|to|at|into|across|throughout|inside|near|for|with|against|on|from|between|"
     r"among|toward|towards|visit|visited|visiting)\s+(?:the\s+)?$"
 )
-_PREV_WORDS = re.compile(r"([A-Za-z]+)\s+(?:([A-Za-z]+)\s+)?(?:the\s+)?$")
+_PREV_WORDS = re.compile(r"\b([A-Za-z]+)\s+(?:([A-Za-z]+)\s+)?(?:the\s+)?$")
 
 
 def _acted_upon(text: str, start: int, end: int, lex: Lexicon) -> bool:
