@@ -47,7 +47,8 @@ def test_finds_actor(text: str, name: str, kind: str) -> None:
 @pytest.mark.parametrize(
     ("text", "acting"),
     [
-        ("Beijing accused Washington of bad faith.", {"China"}),
+        # the object of an action between governments acts too
+        ("Beijing accused Washington of bad faith.", {"China", "United States"}),
         ("Washington and Beijing agreed to extend the pause.", {"United States", "China"}),
         ("Tokyo has asked for an exemption.", {"Japan"}),
         ("The tariffs were imposed by Ottawa last year.", {"Canada"}),
@@ -187,6 +188,32 @@ def test_the_government_of_the_country_named_in_the_sentence() -> None:
     ],
 )
 def test_countries_in_lists_appositions_and_after_modals(text: str, acting: set[str]) -> None:
+    governments = {n for n, k in names(text).items() if k == "government"}
+    assert governments == acting
+
+
+@pytest.mark.parametrize(
+    ("text", "acting"),
+    [
+        # a capital or country as the object of an action between parties is its government
+        ("Washington accuses Beijing of breaching the deal.", {"United States", "China"}),
+        ("Trump urged Tokyo to buy more American gas.", {"Japan"}),
+        ("The EU called on Beijing to lift the curbs.", {"European Union", "China"}),
+        # ... but a place stays a place, and a name that begins a longer name is no object
+        ("The delegation flew to Washington for talks in Beijing.", set()),
+        ("Beijing-based firms said little.", set()),
+        ("Trump told Kenya Television that the talks went well.", set()),
+        # a list acts, or does not, as a whole
+        ("Negotiators from Canada and Mexico met in Ottawa.", {"Canada", "Mexico"}),
+        ("Exports from Canada and Mexico rose in May.", set()),
+        ("Japan, South Korea and Taiwan imposed duties on steel.", {"Japan", "South Korea", "Taiwan"}),
+        ("Trump urged Japan and South Korea to buy more gas.", {"Japan", "South Korea"}),
+        ("The duties were imposed by the US, Canada and Mexico.", {"United States", "Canada", "Mexico"}),
+        # after a participle that names no happening only the name next to 'by' is the agent
+        ("The ships are aided by Britain, Australia and Canada.", {"United Kingdom"}),
+    ],
+)
+def test_objects_of_actions_and_lists_of_countries(text: str, acting: set[str]) -> None:
     governments = {n for n, k in names(text).items() if k == "government"}
     assert governments == acting
 

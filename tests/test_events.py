@@ -274,6 +274,75 @@ def test_titles_and_non_events(text: str, expected: list[tuple[str, str]]) -> No
     assert events(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an object cut at the word limit ends before its unfinished phrase, not inside it
+        (
+            "China's commerce ministry said on Friday it would require export licences for three rare metals.",
+            [("2025-03-14", "China's Ministry of Commerce says it would require export licences")],
+        ),
+        (
+            "General Motors closed down $1.875 at $44.875 in New York Stock Exchange trading yesterday.",
+            [("2025-03-13", "General Motors closes down $1.875 at $44.875")],
+        ),
+        # a phrase that ends within two words past the limit is kept whole
+        (
+            "Canada and Mexico ended two days of talks on Thursday without a deal on port fees.",
+            [("2025-03-13", "Canada and Mexico end two days of talks without a deal")],
+        ),
+        # a title too long for the list ends at a phrase boundary, with no ellipsis
+        (
+            "The European Union imposed provisional anti-dumping duties on Chinese electric vehicle batteries "
+            "on Monday.",
+            [("2025-03-10", "European Union imposes provisional anti-dumping duties")],
+        ),
+        # a closing-price line: the exchange in the opening phrase is no subject; amounts keep '$'
+        (
+            "In New York Stock Exchange composite trading yesterday, Coors closed at $35.50, down 50 cents.",
+            [("2025-03-13", "Coors closes at $35.50")],
+        ),
+        (
+            "In Nasdaq trading on Monday, Rivex Corp. shares rose $2 to $48.25.",
+            [("2025-03-10", "Rivex Corp. shares rise $2")],
+        ),
+        # a pronoun object by its antecedent: the noun object of an earlier verb, same number
+        (
+            "Mexico imposed a levy on Canadian grain on March 1 and suspended it on March 4.",
+            [("2025-03-01", "Mexico imposes levy on Canadian grain"), ("2025-03-04", "Mexico suspends levy")],
+        ),
+        (
+            "The US announced new export controls on Monday. China condemned them on Tuesday.",
+            [("2025-03-10", "United States announces new export controls"),
+             ("2025-03-11", "China condemns new export controls")],
+        ),
+        # no antecedent of that number: a bare pronoun object is left out, one with a complement stays
+        (
+            "Officials said the tariffs would stay. Canada extended them on Tuesday.",
+            [("2025-03-11", "Canada extends")],
+        ),
+        ("Washington called it coercion on Friday.", [("2025-03-14", "United States calls it coercion")]),
+        # every name of a listed subject; a gerund after a preposition is what is said, not done
+        (
+            "Japan, South Korea and the EU imposed duties on Chinese steel on Friday.",
+            [("2025-03-14", "Japan, South Korea and European Union impose duties on Chinese steel")],
+        ),
+        (
+            "Washington accused Beijing of breaching the truce on Tuesday.",
+            [("2025-03-11", "United States accuses Beijing of breaching the truce")],
+        ),
+        ("The EU called on Beijing to lift the curbs on Monday.", [("2025-03-10", "European Union calls on Beijing")]),
+        # people are no antecedent of 'them'; the object of the first verb is not the second's subject
+        (
+            "Donald Trump met Xi Jinping on Monday and praised them on Tuesday.",
+            [("2025-03-10", "Trump meets Xi"), ("2025-03-11", "Trump praises")],
+        ),
+    ],
+)
+def test_titles_read_as_whole_clauses(text: str, expected: list[tuple[str, str]]) -> None:
+    assert events(text) == expected
+
+
 def test_group_reference_takes_the_actors_and_inherits_the_date() -> None:
     text = (
         "President Donald Trump and President Lee Jae-myung met in Gyeongju on March 10. "

@@ -18,6 +18,7 @@ PUBLISHED = {
     "port-fees-talks": date(2025, 8, 15),
     "steel-post": date(2025, 8, 14),
     "rare-metals-licences": date(2025, 10, 3),
+    "solar-duties-dispute": date(2025, 9, 12),
 }
 
 
@@ -56,19 +57,20 @@ def test_speakers(doc: str, quote: str, speaker: str | None) -> None:
 @pytest.mark.parametrize(
     ("doc", "sentence", "expected"),
     [
-        # the dateline's date is the article's, the happening is Thursday's
+        # the dateline's date is the article's, the happening is Thursday's; "negotiators from
+        # Canada and Mexico" are both countries acting
         ("port-fees-talks", "ended two days of talks",
-         [("2025-08-14", "Mexico ends two days of talks without a deal")]),
+         [("2025-08-14", "Canada and Mexico end two days of talks without a deal")]),
         # two dated happenings in one sentence: two events
         ("port-fees-talks", "imposed a levy", [("2025-07-01", "Mexico imposes levy on Canadian grain"),
-                                               ("2025-08-04", "Mexico suspends it")]),
+                                               ("2025-08-04", "Mexico suspends levy")]),
         # the subject after a reporting verb is the reported clause's own
         ("steel-post", "a meeting was planned", [("2025-09", "Meeting planned")]),
         ("rare-metals-licences", "shipments fell", [("2025-04", "China restricts exports of the metals"),
                                                     ("2025-05", "Shipments fall 40 percent")]),
         # "require export licences": export is no verb; "this year" adds no second happening
         ("rare-metals-licences", "require export licences", [
-            ("2025-10-03", "China's Ministry of Commerce says it would require export licences for three"),
+            ("2025-10-03", "China's Ministry of Commerce says it would require export licences"),
             ("2025-11-01", "China's Ministry of Commerce requires export licences for three rare metals")]),
         # states and opinions with no time are no happenings
         ("port-fees-talks", "remains one of the hardest", []),
@@ -80,6 +82,45 @@ def test_events(doc: str, sentence: str, expected: list[tuple[str, str]]) -> Non
     _, ex = story(doc)
     got = [(e.when.label(), e.title) for e in ex.events if sentence in e.evidence]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("doc", "sentence", "expected"),
+    [
+        # the capital in the object is China's government too; a gerund after "of" is not the verb
+        ("solar-duties-dispute", "accused Beijing",
+         [("2025-09-11", "United States accuses Beijing of dumping solar panels below cost")]),
+        # a pronoun object by the noun object of the earlier verb
+        ("solar-duties-dispute", "extended them", [("2025-07", "India imposes provisional duties on Chinese panels"),
+                                                  ("2025-09-01", "India extends provisional duties")]),
+        # a closing-price line: the exchange is no subject, the amount keeps its '$'
+        ("solar-duties-dispute", "Helion Solar closed", [("2025-09-11", "Helion Solar closes at $18.40")]),
+    ],
+)
+def test_events_of_the_solar_story(doc: str, sentence: str, expected: list[tuple[str, str]]) -> None:
+    _, ex = story(doc)
+    assert [(e.when.label(), e.title) for e in ex.events if sentence in e.evidence] == expected
+
+
+def test_lists_of_countries_act_as_a_whole() -> None:
+    _, ex = story("solar-duties-dispute")
+    accusation = next(e for e in ex.events if "accused Beijing" in e.evidence)
+    assert {"United States", "China", "Japan", "South Korea", "European Union"} <= set(accusation.actors)
+
+
+@pytest.mark.parametrize(
+    ("quote", "event_title"),
+    [
+        # the quote holds its event's date
+        ("We will file our own case on Monday", "Whitcombe files own case"),
+        # 'baseless' answers the charges, not the talks set for October in the same sentence
+        ("baseless", None),
+    ],
+)
+def test_quotes_link_only_to_their_own_event(quote: str, event_title: str | None) -> None:
+    _, ex = story("solar-duties-dispute")
+    q = next(q for q in ex.quotes if q.text == quote)
+    assert (ex.events[q.event_index].title if q.event_index is not None else None) == event_title
 
 
 def test_dateline_date_is_not_an_event() -> None:

@@ -9,8 +9,10 @@ Sources of mentions, in order of trust:
 2. countries (resources/actors/countries.json): a country name or a metonym (capital,
    seat of power) is the country's government when it acts — the subject of a verb
    ("Beijing accuses", "China on Thursday expanded"), one of a list of subjects, the
-   agent of a passive ("by Washington"), or a possessive of an action ("Beijing's
-   decision"); "in China", "US-China trade" are places and modifiers, not actors;
+   agent of a passive ("by Washington"), a possessive of an action ("Beijing's
+   decision"), the object of an action between parties ("Washington accuses Beijing",
+   "negotiators from Canada", resources/actors/acting.json); a list ("Canada and Mexico")
+   acts or not as a whole; "in China", "US-China trade" are places and modifiers, not actors;
 3. templates (resources/actors/templates.json): "Chinese state media", "the Japanese
    government", "Kenyan police", built for every country;
 4. titles (resources/extract/titles.json) before a capitalised name: "Treasury
@@ -111,6 +113,9 @@ class Lexicon:
     verbs: frozenset[str]
     auxiliaries: frozenset[str]
     speech_regex: re.Pattern[str]
+    object_verbs: frozenset[str]  # forms of verbs whose object is an agent ("accuses Beijing")
+    object_phrasal: frozenset[tuple[str, str]]  # ("called", "on")
+    representatives: frozenset[str]  # "negotiators from Canada"
 
 
 def _alts(words: list[str]) -> str:
@@ -154,6 +159,7 @@ def lexicon() -> Lexicon:
     titles_data = load_json("extract/titles.json")
     orgs = load_json("extract/organisations.json")
     events = load_json("extract/events.json")
+    acting = load_json("actors/acting.json")
 
     entries: dict[str, Entry] = {}
     alias: dict[str, list[Entry]] = {}
@@ -280,6 +286,11 @@ def lexicon() -> Lexicon:
         verbs=verbs,
         auxiliaries=frozenset(events["auxiliaries"]),
         speech_regex=speech_regex,
+        object_verbs=frozenset(verb_forms(acting["object_verbs"])),
+        object_phrasal=frozenset(
+            (form, particle) for lemma, particle in acting["object_phrasal"] for form in verb_forms([lemma])
+        ),
+        representatives=frozenset(acting["representative_nouns"]),
     )
 
 
@@ -337,6 +348,46 @@ _ACT_AUX = frozenset(
 )
 
 
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|to|at|into|across|throughout|inside|near|for|with|against|on|from|between|"
+    r"among|toward|towards|visit|visited|visiting)\s+(?:the\s+)?$"
+)
+_PREV_WORDS = re.compile(r"\b([A-Za-z]+)\s+(?:([A-Za-z]+)\s+)?(?:the\s+)?$")
+
+
+def _acted_upon(text: str, start: int, end: int, lex: Lexicon) -> bool:
+    """The country at ``start`` is the object of an action between parties: "Washington
+    accuses Beijing of ...", "urged the US to ...", "called on Tokyo to ...", or what
+    "negotiators from" / "officials for" it do."""
+    m = _PREV_WORDS.search(text, max(0, start - 40), start)
+    if not m or re.match(r"(?:[’']s\b|\s+[A-Z])", text[end : end + 3]):
+        return False  # "told Kenya Television", "told Israel's Channel One": a longer name
+    second, last = (m.group(1), m.group(2)) if m.group(2) else ("", m.group(1))
+    if last in lex.object_verbs:
+        return True
+    if (second, last) in lex.object_phrasal:
+        return True
+    return last in ("from", "for") and second.lower() in lex.representatives
+
+
+def _coordinated(text: str, matches: list[re.Match[str]], lex: Lexicon) -> list[list[int]]:
+    """Runs of country names joined by commas, "and" or "or" ("Japan, South Korea and the
+    EU"), as indices into ``matches``; a single name is a run of one."""
+    runs: list[list[int]] = []
+    for i, m in enumerate(matches):
+        if m.group() not in lex.country_alias:
+            continue
+        if runs and runs[-1][-1] == i - 1 and LIST_GLUE.fullmatch(text, matches[i - 1].end(), m.start()):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+# what joins the names of a list: "Japan, South Korea and the EU"
+LIST_GLUE = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
+
+
 def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool:
     """True when the country/capital at [start, end) is the agent of an action."""
     before = text[max(0, start - 12) : start]
@@ -349,11 +400,7 @@ def _acts(text: str, start: int, end: int, lex: Lexicon, depth: int = 0) -> bool
         wide,
     ):
         return True  # "ruled by London", "orders from Washington"
-    if re.search(
-        r"\b(?:in|to|at|into|across|throughout|inside|near|for|with|against|on|from|between|"
-        r"among|toward|towards|visit|visited|visiting)\s+(?:the\s+)?$",
-        before,
-    ):
+    if _PLACE_BEFORE.search(before):
         return False  # a place: "ambassador to Greece said" is the ambassador speaking
     rest = text[end : end + 80]
     if rest[:2] in ("'s", "’s"):
@@ -498,7 +545,25 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         c = lex.country_alias.get(m.group())
         if c:
             first_seen.setdefault(c, m.start())
-    for m in matches:
+    # a list of countries acts, or does not, as a whole: the first name's context says whether
+    # the list is a place ("exports from Canada and Mexico"), any name's whether it acts
+    acting: dict[int, bool] = {}
+    for run in _coordinated(text, matches, lex):
+        first = matches[run[0]]
+        if _acted_upon(text, first.start(), first.end(), lex):
+            verdict = True
+        elif _acts(text, first.start(), first.end(), lex):
+            # the agent of a passive ("by A, B and C") is the whole list when the passive
+            # names a happening ("imposed by"); after "aided by" only the name next to it
+            by = re.search(r"\b([a-z]+)\s+by\s+(?:the\s+)?$", text[max(0, first.start() - 40) : first.start()])
+            verdict = True if by is None or by.group(1) in lex.verbs else None
+        elif _PLACE_BEFORE.search(text, max(0, first.start() - 12), first.start()):
+            verdict = False
+        else:
+            verdict = any(_acts(text, matches[k].start(), matches[k].end(), lex) for k in run[1:])
+        for k in run:
+            acting[k] = bool(verdict) if verdict is not None else k == run[0]
+    for mi, m in enumerate(matches):
         s, e, w = m.start(), m.end(), m.group()
         if w in lex.template:
             en = lex.template[w]
@@ -560,7 +625,7 @@ def find_actors(text: str, sentences: list[tuple[int, int]] | None = None) -> Ac
         if w in lex.country_alias:
             country = lex.country_alias[w]
             recent_countries.append((s, country))
-            if _acts(text, s, e, lex):
+            if acting.get(mi, False):
                 cands.append(_Cand(s, e, w, country, "government", country, priority=2))
             continue
 

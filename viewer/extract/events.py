@@ -35,7 +35,10 @@ from viewer.core.resources import load_json
 from viewer.core.timepoint import parse_value, span
 from viewer.extract.quotes import cue_forms, inflect, verb_forms
 
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-zÀ-ÖØ-öø-ž][A-Za-zÀ-ÖØ-öø-ž'’\-]*|\d[\d,.%]*")
+# an amount keeps its currency sign ("$35.50", "US$2 billion", "€40")
+_WORD = re.compile(
+    r"(?:[A-Z]{1,3})?[$€£¥]\d[\d,.]*%?|(?:[A-Z]\.){2,}|[A-Za-zÀ-ÖØ-öø-ž][A-Za-zÀ-ÖØ-öø-ž'’\-]*|[$€£¥]?\d[\d,.%]*"
+)
 # words that end the object of a title ("Canada imposes tariffs on steel | after ...")
 _STOP_OBJECT = frozenset(
     "during since after before as amid while when where which who that because despite following until "
@@ -49,6 +52,7 @@ _QUOTE_MARKS = re.compile(r"``|''|[“”\"]|(?<![A-Za-z])['‘’]|['‘’](?!
 _DATE_LEADS = frozenset("starting beginning effective".split())  # "a tariff starting Thursday"
 _ABBREV = "Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec"
 _MODALS_TO = frozenset("would will could can may might must should shall to".split())
+_AUX_VERBS = _MODALS_TO - {"to"} | frozenset("has have had is are was were be been being did does do".split())
 _ADVERBS = frozenset("almost nearly also just still even never already further then soon again".split())
 _DAY_WORDS = frozenset(
     "today yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday sunday".split()
@@ -97,6 +101,10 @@ class _Vocab:
     irregular_past: dict[str, str]  # past form -> lemma
     nominal_regex: re.Pattern[str]
     reporting: frozenset[str]  # cue forms and reporting verbs: a clause with its own subject follows
+    object_pronouns: dict[str, str]  # "it" -> "singular"
+    number_words: frozenset[str]
+    partitives: frozenset[str]
+    opening: re.Pattern[str]  # an opening prepositional phrase closed by a comma
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +147,12 @@ def vocab() -> _Vocab:
         irregular_past={f: lem for lem, fs in _irregular_table().items() for f in fs[1:3]},
         nominal_regex=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in nouns) + r")\b", re.IGNORECASE),
         reporting=frozenset(cue_forms()) | frozenset(verb_forms(data["reporting_verbs"])),
+        object_pronouns=data["object_pronouns"],
+        number_words=frozenset(data["number_words"]),
+        partitives=frozenset(data["partitive_words"]),
+        opening=re.compile(
+            r"\s*(?:" + "|".join(data["opening_prepositions"]) + r")\b[^,;:\"“”]{1,80},\s+", re.IGNORECASE
+        ),
     )
 
 
@@ -266,6 +280,16 @@ def _looks_past(word: str, v: _Vocab) -> bool:
     return len(word) > 4 and word.endswith("ed") and "-" not in word and word not in _NOT_PAST and word not in v.states
 
 
+def _is_past(word: str, v: _Vocab) -> bool:
+    """A past form, irregular ("took") or regular ("rallied")."""
+    return word in v.irregular_past or _looks_past(word, v)
+
+
+def _is_verb(word: str, v: _Vocab) -> bool:
+    """A listed event or cue verb form, or a past form."""
+    return word in v.verbs or _is_past(word, v)
+
+
 def _lemma_of_past(word: str) -> str:
     if word.endswith("ied"):
         return word[:-3] + "y"
@@ -301,7 +325,9 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
             continue  # "met Mr. Brandt", "Acme Corp. said": an abbreviation's dot
         stop = start + m_punct.start()
         break
-    for w in _words(text, start, stop):
+    words = _words(text, start, stop)
+    truncated = False
+    for n, w in enumerate(words):
         if skip and skip[0] <= w.start() < skip[1]:
             # the date itself is left out ("agreed on Monday to extend ..."), with the
             # preposition that introduced it
@@ -324,11 +350,65 @@ def _object_phrase(text: str, start: int, end: int, skip: tuple[int, int] | None
             continue
         out.append(w.group())
         if len(out) >= limit:
+            rest = [x.group() for x in words[n + 1 :] if not (skip and skip[0] <= x.start() < skip[1])]
+            ends = next(
+                (
+                    k
+                    for k, x in enumerate(rest)
+                    if x.lower() in _STOP_OBJECT or x.lower() in _DAY_WORDS or x in ("to", "and", "or", "but")
+                ),
+                len(rest),
+            )
+            if ends <= 2:
+                out.extend(rest[:ends])  # the phrase ends within two words: keep it whole
+            else:
+                # cut where a new phrase starts, the object is whole ("... without a deal | on port fees")
+                truncated = rest[0].lower() not in _PHRASE_OPENERS
             break
+    if truncated:
+        out = _phrase_boundary(out)
     # do not end on a dangling article or adjective-less determiner
     while out and out[-1].lower() in _TRAILING:
         out.pop()
     return " ".join(out)
+
+
+# words that open a phrase: an object may end before one and still read whole
+_PHRASE_OPENERS = _PREPOSITIONS | frozenset("and or without within through across toward towards via per".split())
+# a relative or reported clause starts with these ("the tariffs | they imposed")
+_CLAUSE_OPENERS = frozenset("he she it they we who which that whose whom".split())
+
+
+def _phrase_boundary(out: list[str]) -> list[str]:
+    """An object cut at the word limit ends before its last unfinished phrase, so the title
+    reads as a whole clause: "export licences for three" -> "export licences", "down $1.875
+    at $44.875 in New York" -> "down $1.875 at $44.875"."""
+    v = vocab()
+    # a reported clause keeps its verb: "says revised agreement with LIN would dilute ..." is
+    # cut after "would dilute", never before it
+    floor = max((k for k, x in enumerate(out) if x.lower() in _AUX_VERBS), default=0)
+    for k in range(len(out) - 1, floor, -1):
+        lw = out[k].lower()
+        prev = out[k - 1].lower()
+        if lw == "of" and prev in v.partitives:
+            continue  # "most of the tariffs": the phrase after "of" is the object itself
+        if (
+            lw in _PHRASE_OPENERS
+            or lw in v.number_words
+            or lw[:1].isdigit()
+            or lw in _CLAUSE_OPENERS
+            # "relatives living in ...": a participle after a noun opens a reduced relative
+            or (
+                lw.endswith("ing")
+                and len(lw) > 5
+                and out[k].islower()
+                and prev.endswith("s")
+                and prev not in v.verbs
+                and prev not in _PREPOSITIONS
+            )
+        ):
+            return out[:k]
+    return out
 
 
 def _noun_phrase_before(text: str, start: int, at: int, limit: int = 5) -> str:
@@ -579,7 +659,7 @@ class EventBuilder:
             if any(w in _STOP_OBJECT or w in ("without", "with", "against", "over") for w in between):
                 return None  # "ended the talks on Thursday without a deal": the date does not name the deal
             # "today denounced the tariffs": a verb between makes the noun its object
-            if any(w in self.v.verbs or w in self.v.irregular_past or _looks_past(w, self.v) for w in between):
+            if any(_is_verb(w, self.v) for w in between):
                 return None
             return m.group(2).lower()
         return None
@@ -661,6 +741,14 @@ class EventBuilder:
                     return people
         return []
 
+    def _listed(self, people: list[ActorMention]) -> bool:
+        """The mentions form one list joined by commas and "and"/"or" ("Japan, South Korea and the EU")."""
+        from viewer.extract.actors import LIST_GLUE
+
+        return len(people) > 2 and all(
+            LIST_GLUE.fullmatch(self.text, a.end, b.start) for a, b in zip(people, people[1:], strict=False)
+        )
+
     def _title_names(self, people: list[ActorMention], limit: int = 2) -> list[str]:
         names: list[str] = []
         persons = [m for m in people if m.kind == "person"]
@@ -694,6 +782,7 @@ class EventBuilder:
                     len(prev2) == 2
                     and prev2[0] in _DETERMINERS
                     and prev2[1] not in self.v.auxiliaries
+                    and not ws[i - 1].group()[:1].isupper()  # "The EU called on ...": a name, then its verb
                     and (not nxt_w or nxt_w in _PREPOSITIONS)
                 )
             ):
@@ -721,12 +810,15 @@ class EventBuilder:
                 verbs.append((i, w, lw))
         if not verbs:
             return None
+        finite = [v for v in verbs if not (v[2].endswith("ing") and v[0] > 0 and ws[v[0] - 1].group() in _PREPOSITIONS)]
+        if finite:
+            verbs = finite  # "accuses Beijing of violating the deal": the gerund is what is said, not done
         # the verb nearest the date, preferring one before it ("X did Y on Monday")
         before = [v for v in verbs if v[1].start() < t.start]
         after = [v for v in verbs if v[1].start() >= t.end]
         cand = before[-1] if before else after[0]
-        pasts = [v for v in verbs if v[2] in self.v.irregular_past or _looks_past(v[2], self.v)]
-        if cand not in pasts and pasts and self._noun_like(ws, cand[0]):
+        pasts = [v for v in verbs if _is_past(v[2], self.v)]
+        if cand not in pasts and pasts and (self._noun_like(ws, cand[0]) or self._modifier_like(ws, cand[0])):
             # "tightened its export licensing rules in September": a plural noun next to
             # the date is no verb when the clause has a past-tense verb
             cand = min(pasts, key=lambda v: abs(v[1].start() - t.start))
@@ -771,13 +863,34 @@ class EventBuilder:
                 subj = [m for m in subj if m.start >= x.end()]
                 np_from = x.end()
         if len(subj) > 1:
+            # "Trump met Xi on Monday and praised them": actors after an earlier verb of the
+            # clause are its objects; the subject of both verbs comes before it
+            for x in _words(text, subj[0].end, w.start()):
+                lx = x.group()
+                if (
+                    lx.islower()
+                    and lx not in self.v.auxiliaries
+                    and _is_past(lx, self.v)
+                    and any(m.start > x.start() for m in subj)
+                    and re.search(r"\b(?:and|but|then)\s+(?:\w+ly\s+)?$", text[x.end() : w.start()])
+                ):
+                    subj = [m for m in subj if m.start < x.start()]
+                    break
+        if len(subj) > 1:
             app = re.match(r"\s*,[^,;]{1,100},\s*", text[subj[0].end : w.start()])
             if app:
                 # "The Netherlands, home to toolmaker ASML, tightened ...": the apposition
                 # describes the subject; its actors do not act
                 hi = subj[0].end + app.end()
                 subj = [m for m in subj if not (subj[0].end <= m.start < hi)]
+        opening = self.v.opening.match(text, cs, w.start())
+        if opening:
+            # "In New York Stock Exchange composite trading yesterday, Coors closed ...": the
+            # opening phrase names a venue or a circumstance; the subject follows its comma
+            subj = [m for m in subj if m.start >= opening.end()]
+            np_from = max(np_from, opening.end())
         obj = self._shorten(_object_phrase(text, w.end(), ce, (t.start, t.end)), w.end(), ce)
+        obj = self._pronoun_object(obj, s, w.start(), lw in self.v.reporting)
         if lw in cue_forms() and not obj:
             # "Huang said last week that the company had ..." -> what was said
             rest = re.match(r"(?:\s+\S+){0,4}?\s+that\s+", text[w.end() : ce])
@@ -836,7 +949,8 @@ class EventBuilder:
                 found = self._person_for(pron.group(1), cs)
                 subj = [found] if found else []
         if subj:
-            names = self._title_names(subj)
+            # "Japan, South Korea and the EU impose ...": a listed subject keeps every name
+            names = self._title_names(subj, limit=3 if self._listed(subj) else 2)
             head = _join(names)
             plural = len(names) > 1
             tail = [
@@ -865,8 +979,11 @@ class EventBuilder:
         else:
             head = self._subject_np(np_from, w, i, ws)
             # the number of "exports from China" is that of "exports"
-            core = re.split(r"\s+(?:of|on|for|from)\s+", head)[0].lower()
+            core = re.split(r"\s+(?:of|on|for|from)\s+", head)[0]
             plural = core.endswith("s") and not core.endswith("ss")
+            last = core.split()[-1] if core else ""
+            if plural and last[:1].isupper() and text.rfind(last, s, w.start()) > s:
+                plural = False  # a capitalised name inside the sentence ("..., Coors closed"): one company
             if not head:
                 head = ""
         verb = _present(lemma, plural) if lw not in ("'s",) else lw
@@ -879,14 +996,94 @@ class EventBuilder:
             head = _join(self._title_names(people[:1]))
             plural = False
             verb = _present(lemma, plural)
-        title = " ".join(x for x in (head, verb, obj) if x)
         if not obj and lemma in self.v.states:
             return None
-        title = _QUOTE_MARKS.sub("", title)
-        title = re.sub(r"\s+", " ", title).strip()
+
+        def joined(obj: str) -> str:
+            title = _QUOTE_MARKS.sub("", " ".join(x for x in (head, verb, obj) if x))
+            return re.sub(r"\s+", " ", title).strip()
+
+        title = joined(obj)
+        words = obj.split()
+        while len(title) > 80 and len(words) > 1:
+            # too long: end the object before its last phrase, not in the middle of one
+            shorter = _phrase_boundary(words[:-1])
+            words = shorter if len(shorter) < len(words) - 1 else words[:-1]
+            while words and words[-1].lower() in _TRAILING:
+                words.pop()
+            title = joined(" ".join(words))
         if len(title) > 80:
             title = title[:77].rsplit(" ", 1)[0] + "…"
         return _cap(title)
+
+    def _pronoun_object(self, obj: str, s: int, verb_at: int, reporting: bool = False) -> str:
+        """'Mexico imposed a levy ... and suspended it': a pronoun object by its antecedent,
+        the noun object of an earlier verb of this sentence or the one before, of the same
+        number; with none, a bare pronoun object is left out of the title."""
+        words = obj.split()
+        if not words or words[0].lower() not in self.v.object_pronouns:
+            return obj
+        number = self.v.object_pronouns[words[0].lower()]
+        nxt = words[1].lower() if len(words) > 1 else ""
+        if reporting and nxt and number == "singular":
+            return obj  # "said it continues to ...": "it" opens the reported clause
+        if nxt and (nxt in self.v.auxiliaries or nxt in _MODALS_TO or _is_verb(nxt, self.v)):
+            return obj  # "said it would require ...", "says it continues": the subject of a reported clause
+        k = bisect.bisect_right([a for a, _ in self.sentences], s) - 1
+        lo = self.sentences[k - 1][0] if k > 0 else s
+        antecedent = self._noun_object_before(lo, verb_at, number)
+        if antecedent:
+            return " ".join([antecedent, *words[1:]])
+        # "calls it coercion" reads; "suspends it" alone does not
+        return obj if len(words) > 1 else ""
+
+    def _noun_object_before(self, lo: int, hi: int, number: str) -> str:
+        """The noun phrase object of the last verb in [lo, hi) whose head has ``number``."""
+        ws = _words(self.text, lo, hi)
+        for i in range(len(ws) - 1, -1, -1):
+            lw = ws[i].group()
+            if not lw.islower() or lw in self.v.auxiliaries:
+                continue
+            if not _is_verb(lw, self.v):
+                continue
+            if self._modifier_like(ws, i) or (i > 0 and ws[i - 1].group().lower() in _DETERMINERS):
+                continue  # "new export controls", "the export ban": nouns
+            np: list[str] = []
+            after = ""  # the word after the noun phrase
+            for j in range(i + 1, min(i + 7, len(ws))):
+                x = ws[j].group()
+                lx = x.lower()
+                after = lx
+                if re.search(r"[,;:.!?()\"“”]", self.text[ws[j - 1].end() : ws[j].start()]):
+                    break
+                if lx in _DETERMINERS:
+                    if np:
+                        break  # "left computer inventories | a further ...": another phrase
+                    continue
+                if (
+                    lx in _PREPOSITIONS
+                    or lx in _STOP_OBJECT
+                    or lx in ("and", "or", "to")
+                    or lx in _DAY_WORDS
+                    or lx in self.v.object_pronouns
+                    or lx in ("he", "she", "they", "we", "i", "you")
+                    or x[0].isdigit()
+                    or len(np) >= 4
+                ):
+                    break
+                np.append(x)
+            if after in self.v.auxiliaries or after in _MODALS_TO and after != "to":
+                continue  # "said the tariffs would ...": the subject of a reported clause
+            if not np or any(
+                m.kind == "person" and ws[i].end() <= m.start < ws[min(len(ws) - 1, i + len(np) + 1)].end()
+                for m in self._in(self.mentions, ws[i].end(), hi)
+            ):
+                continue
+            head = np[-1].lower()
+            plural = head.endswith("s") and not head.endswith("ss")
+            if plural == (number == "plural"):
+                return " ".join(np)
+        return ""
 
     def _verb_follows(self, ws: list[re.Match[str]], i: int) -> bool:
         """A verb form right after word ``i``, past an adverb or two ("had just ended")."""
@@ -894,7 +1091,7 @@ class EventBuilder:
             lw = w.group().lower()
             if lw.endswith("ly") or lw in ("just", "not", "also", "already", "still", "never", "now", "been"):
                 continue
-            return lw in self.v.irregular_past or _looks_past(lw, self.v) or lw.endswith("ing")
+            return _is_past(lw, self.v) or lw.endswith("ing")
         return False
 
     def _noun_like(self, ws: list[re.Match[str]], i: int) -> bool:
@@ -913,6 +1110,30 @@ class EventBuilder:
             and not lp.endswith("ly")
             and lp not in _TIME_WORDS
             and not any(m.start <= ws[i - 1].start() < m.end for m in self.mentions)
+        )
+
+    def _modifier_like(self, ws: list[re.Match[str]], i: int) -> bool:
+        """A base form between an adjective and a noun ("announced new export controls")
+        modifies the noun: no auxiliary, modal, pronoun or plural subject before it."""
+        if i == 0 or i + 1 >= len(ws):
+            return False
+        w, prev, nxt = ws[i].group(), ws[i - 1].group(), ws[i + 1].group()
+        lp = prev.lower()
+        return (
+            self.v.verbs.get(w) == w
+            and prev.islower()
+            and not lp.endswith(("s", "ly"))
+            and lp not in _STOP_OBJECT
+            and lp not in _PHRASE_OPENERS
+            and lp not in ("not", "never")
+            and lp not in self.v.auxiliaries
+            and lp not in _MODALS_TO
+            and lp not in _ADVERBS
+            and lp not in ("he", "she", "it", "they", "we", "i", "you", "who", "which", "that")
+            and nxt.islower()
+            and nxt not in _DETERMINERS
+            and nxt not in _PREPOSITIONS
+            and self.text[ws[i].end() : ws[i + 1].start()].isspace()
         )
 
     def _shorten(self, phrase: str, start: int, end: int) -> str:
@@ -1001,6 +1222,43 @@ def find_events(
     """Dated events of one article (see the module docstring for the rules); ``gender``
     (canonical name -> "m"/"f") lets he/she skip people of the other gender."""
     return EventBuilder(text, sentences, timexes, mentions, issues, anchor_known, attribution_spans, gender).build()
+
+
+# "acknowledged the talks are 'stalled' but said a meeting was planned": for whom a quote
+# speaks, "but" without a comma also ends a clause
+_BUT = re.compile(r"\s+but\s+")
+
+
+def owns_quote(
+    text: str, ev: Event, q_start: int, q_end: int, speaker: str | None, mentions: list[ActorMention]
+) -> bool:
+    """True when a quote of the event's sentence belongs to that event: the quote holds the
+    event's date ('"We will raise tariffs on Monday," Trump said'), stands in the clause of
+    that date, or its speaker is one of the event's actors named in that clause ("Trump said
+    on Monday ..."). A quote in another clause ("Bessent acknowledged the talks are 'stalled',
+    raising concerns over an agreement signed in May") tells of something else."""
+    if ev.date_start >= ev.end or ev.date_end <= ev.start:
+        return False  # an inherited date stands in another sentence: no clause to share
+    if q_start <= ev.date_start and ev.date_end <= q_end:
+        return True
+    cs, ce = _clause_bounds(text, ev.start, ev.end, ev.date_start)
+    for m in _BUT.finditer(text, cs, ce):
+        if m.end() <= ev.date_start:
+            cs = m.end()
+        elif m.start() >= ev.date_end:
+            ce = m.start()
+            break
+    if cs <= q_start and q_end <= ce:
+        return True
+    if speaker is None or speaker not in ev.actors:
+        return False
+    if any(m.name == speaker and cs <= m.start < ce and not (q_start <= m.start < q_end) for m in mentions):
+        return True
+    # "'...,' Lenz said, and on Monday she asked ...": he/she for the last person named
+    if re.search(r"\b(?:he|she|He|She)\b", text[cs:ce]):
+        last = [m for m in mentions if m.kind == "person" and m.end <= cs]
+        return bool(last) and last[-1].name == speaker
+    return False
 
 
 # --- the same happening across articles ----------------------------------------------

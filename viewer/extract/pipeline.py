@@ -17,7 +17,7 @@ from viewer.core.model import Article, Extraction, Issue, UnresolvedDate
 from viewer.core.resources import load_toml
 from viewer.extract import temporal
 from viewer.extract.actors import find_actors
-from viewer.extract.events import find_events
+from viewer.extract.events import find_events, owns_quote
 from viewer.extract.issues import find_issues, issue_index
 from viewer.extract.quotes import Context, find_quotes
 from viewer.extract.sentences import split_sentences
@@ -50,16 +50,16 @@ def extract(article: Article, extra_issue_paths: Iterable[str | Path] = ()) -> E
         text, sentences, timexes, actors.mentions, issue_mentions, anchor is not None, sources, qctx.gender
     )
 
-    # a quote belongs to the event of its sentence
-    by_start: dict[int, int] = {}
-    for i, ev in enumerate(events):
-        by_start.setdefault(ev.start, i)
-    ev_starts = sorted(by_start)
+    # a quote belongs to an event of its sentence only when it tells of it (owns_quote):
+    # the Quotes panel dates a linked quote by its event, an unlinked one by the article
+    ev_starts = [ev.start for ev in events]  # events come in text order
     for q in quotes:
         for pos in (q.start, q.sentence_start):
-            k = bisect.bisect_right(ev_starts, pos) - 1
-            if k >= 0 and pos < events[by_start[ev_starts[k]]].end:
-                q.event_index = by_start[ev_starts[k]]
+            k = bisect.bisect_right(ev_starts, pos)
+            here = [i for i in range(k) if events[i].start <= pos < events[i].end]
+            if here:
+                owns = (i for i in here if owns_quote(text, events[i], q.start, q.end, q.speaker, actors.mentions))
+                q.event_index = next(owns, None)
                 break
 
     unresolved: list[UnresolvedDate] = []
