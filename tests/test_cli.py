@@ -31,12 +31,28 @@ def test_extract_json_sample_with_published_date():
         assert text[e["start_offset"]:e["end_offset"]] == e["evidence"]
     for q in out["quotes"]:
         assert text[q["start_offset"]:q["end_offset"]] == q["text"]
+        assert q["sentence_start"] <= q["start_offset"] < q["end_offset"] <= q["sentence_end"]
+        assert q["event"] is None or 0 <= q["event"] < len(out["events"])
+    # a quote keeps the happening it belongs to: Bessent's "stalled" is his, not the May agreement's
+    by_text = {q["text"]: q for q in out["quotes"]}
+    assert by_text["stalled"]["event"] is None
     for a in out["actors"]:
         assert set(a) >= {"name", "kind", "country", "role", "aliases"}
         assert not a["role"] or all(a["role"] not in al for al in a["aliases"])  # roles stay out of names
     dates = {(e["date"], e["precision"]) for e in out["events"]}
     assert ("2025-06-05", "day") in dates and ("2025-05", "month") in dates
     assert "Also Read" not in text
+
+
+def test_extract_json_links_a_quote_to_its_event(tmp_path):
+    story = tmp_path / "levy.txt"
+    story.write_text("Levy plan\n\n\"We will raise tariffs on steel on Monday,\" President Donald Trump said.\n",
+                     encoding="utf-8")
+    out = json.loads(run("extract", story, "--published", "2025-06-06", "--json", check=True).stdout)
+    (q,) = out["quotes"]
+    assert q["speaker"] == "Donald Trump" and q["event"] is not None
+    ev = out["events"][q["event"]]
+    assert ev["date"] == "2025-06-09" and ev["start_offset"] <= q["start_offset"] < ev["end_offset"]
 
 
 def test_extract_json_without_date_invents_none():

@@ -155,7 +155,9 @@ def extraction_json(path: str, published: date | None, with_text: bool) -> dict:
                    for a in ex.actors],
         "issues": [{"id": i.id, "label": i.label} for i in ex.issues],
         "quotes": [
-            {"text": q.text, "speaker": q.speaker, "start_offset": q.start, "end_offset": q.end}
+            # "event" is the index into "events" of the happening the quote belongs to (null: none)
+            {"text": q.text, "speaker": q.speaker, "start_offset": q.start, "end_offset": q.end,
+             "sentence_start": q.sentence_start, "sentence_end": q.sentence_end, "event": q.event_index}
             for q in ex.quotes
         ],
         "unresolved": [
