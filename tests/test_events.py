@@ -423,3 +423,19 @@ def test_agentless_passive_in_a_later_clause_keeps_only_its_own_actors() -> None
     assert (ev.when.label(), ev.title) == ("2025-01", "Tariff agreement signed")
     assert ev.actors == []  # who signed is not said; Sokolova only spoke about it
     assert ev.issues
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the age of a thing is no date of the sentence's happening
+        ("Chinese officials visited the fabled 11th century temple with Treasury Secretary Scott Bessent.", []),
+        ("Canada scrapped its 1990s-era quota rules for steel imports last week.",
+         [("2025-W10", "Canada scraps 1990s-era quota rules for steel imports")]),
+        # after a preposition the period still times the happening
+        ("Japan imposed steel quotas in the 1990s.", [("1990", "Japan imposes steel quotas")]),
+        ("In the 1980s Japan restricted car exports to the United States.", [("1980", "Japan restricts car exports")]),
+    ],
+)
+def test_century_or_decade_describing_a_noun(text: str, expected: list[tuple[str, str]]) -> None:
+    assert events(text) == expected

@@ -37,7 +37,9 @@ from viewer.extract.quotes import cue_forms, inflect, verb_forms
 
 # an amount keeps its currency sign ("$35.50", "US$2 billion", "€40")
 _WORD = re.compile(
-    r"(?:[A-Z]{1,3})?[$€£¥]\d[\d,.]*%?|(?:[A-Z]\.){2,}|[A-Za-zÀ-ÖØ-öø-ž][A-Za-zÀ-ÖØ-öø-ž'’\-]*|[$€£¥]?\d[\d,.%]*"
+    r"(?:[A-Z]{1,3})?[$€£¥]\d[\d,.]*%?|(?:[A-Z]\.){2,}|[A-Za-zÀ-ÖØ-öø-ž][A-Za-zÀ-ÖØ-öø-ž'’\-]*"
+    # a number keeps a suffix that makes it one word ("1990s-era", "19th-century", "10-year")
+    r"|[$€£¥]?\d[\d,.%]*(?:[A-Za-z]+)?(?:-[A-Za-z0-9]+)*"
 )
 # words that end the object of a title ("Canada imposes tariffs on steel | after ...")
 _STOP_OBJECT = frozenset(
@@ -58,6 +60,8 @@ _DAY_WORDS = frozenset(
     "today yesterday tomorrow tonight monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+# a lowercase word right after a time expression, hyphen or space between ("century temple", "1990s-era")
+_MODIFIED_NOUN = re.compile(r"(?:-|\s+)([a-z]+)\b")
 # words between a subject and its verb that neither name nor number it ("Costello and Hill all voted")
 _QUANTIFIERS = frozenset("all both each together jointly".split())
 # particles that belong to a surname ("von der Leyen", "da Silva")
@@ -102,6 +106,7 @@ class _Vocab:
     nominal_regex: re.Pattern[str]
     reporting: frozenset[str]  # cue forms and reporting verbs: a clause with its own subject follows
     object_pronouns: dict[str, str]  # "it" -> "singular"
+    opening_words: frozenset[str]  # prepositions that open a phrase ("in", "during", "since")
     number_words: frozenset[str]
     partitives: frozenset[str]
     opening: re.Pattern[str]  # an opening prepositional phrase closed by a comma
@@ -150,6 +155,7 @@ def vocab() -> _Vocab:
         object_pronouns=data["object_pronouns"],
         number_words=frozenset(data["number_words"]),
         partitives=frozenset(data["partitive_words"]),
+        opening_words=frozenset(data["opening_prepositions"]),
         opening=re.compile(
             r"\s*(?:" + "|".join(data["opening_prepositions"]) + r")\b[^,;:\"“”]{1,80},\s+", re.IGNORECASE
         ),
@@ -541,6 +547,8 @@ class EventBuilder:
                     tp = timepoint_of(t, self.anchor_known)
                     if tp is None or tp.value in used_values:
                         continue
+                    if tp.precision in (Precision.DECADE, Precision.CENTURY) and self._describes_noun(t):
+                        continue  # "the fabled 11th century temple": the age of a thing, not a happening
                     self._verb_at = -1
                     ev = self._event_for(s, e, t, tp, actors, issues)
                     if ev is None or (self._verb_at in used_verbs and tp.precision is Precision.YEAR):
@@ -567,6 +575,16 @@ class EventBuilder:
             events.extend(made)
             prev_sentence_event = made[-1] if made else None
         return events
+
+    def _describes_noun(self, t) -> bool:
+        """The expression stands before a noun as its modifier ("an 11th century temple",
+        "1990s-era rules"), not after a preposition that would time a verb ("in the 1990s")."""
+        m = _MODIFIED_NOUN.match(self.text, t.end)
+        if m is None or m[1] in self.v.verbs or m[1] in self.v.past_forms or m[1] in self.v.auxiliaries:
+            return False  # "the 1990s saw ...": the decade is the subject of a verb
+        before = self.text[max(0, t.start - 40) : t.start].lower().split()
+        # "in the 1990s boom" still times what follows; "the fabled 11th century temple" does not
+        return not any(w in self.v.opening_words for w in before[-3:])
 
     def _pronoun_actor(self, s: int, e: int) -> list[str]:
         """'She also pledged ...': the person a subject pronoun stands for, so that the
