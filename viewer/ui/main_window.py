@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.store.columns import load_timeline
+from viewer.store.columns import build_timeline
 from viewer.store.edits import EditError
 from viewer.store.exchange import export_file
 from viewer.store.filters import (
@@ -75,8 +75,10 @@ from viewer.workflow import (
     APP_NAME,
     SAMPLE,
     IngestReport,
+    ProjectView,
     default_project_path,
     open_project,
+    read_view,
     retag_project,
     set_article_date,
 )
@@ -107,8 +109,10 @@ def _table(model: RowTableModel, name: str) -> tuple[QTableView, SortProxy]:
     proxy = _panel_view(view, model, name)
     view.verticalHeader().hide()
     view.setWordWrap(False)
-    # sizing columns from every row costs seconds on big panels; a sample of rows is enough
+    # sizing columns from every row costs seconds on big panels; a sample of rows is enough (a
+    # column's width is measured over the rows of the *vertical* header's precision)
     view.horizontalHeader().setResizeContentsPrecision(50)
+    view.verticalHeader().setResizeContentsPrecision(50)
     return view, proxy
 
 
@@ -240,7 +244,17 @@ class MainWindow(QMainWindow):
 
         self.runner = IngestRunner(self)
         self.runner.progress.connect(self._on_ingest_progress)
+        self.runner.partial.connect(self._on_ingest_partial)
+        self.runner.loaded.connect(self._on_ingest_loaded)
         self.runner.finished.connect(self._on_ingest_finished)
+        self._partial: tuple | None = None  # the latest timeline columns and counts from the worker
+        self._ingest_view: ProjectView | None = None  # what the worker read once its last file was stored
+        self._changes_seen = 0  # the window's own writes (total_changes) when the worker last saw the project
+        self._to_resize: list[QTableView] = []
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(0)
+        self._resize_timer.timeout.connect(self._resize_next_panel)
 
         self._build_actions()
         self._build_status()
@@ -543,32 +557,33 @@ class MainWindow(QMainWindow):
         self.open_project(target)
 
     # ------------------------------------------------------------ refresh
-    def refresh(self, fit: bool = False) -> None:
-        """Reload panels and timeline from the project."""
+    def refresh(self, fit: bool = False, view: ProjectView | None = None) -> None:
+        """Reload panels and timeline from the project (or from ``view``, read from it off this thread)."""
         if self.project is None:
             return
         p = self.project
-        self.actors_model.set_rows(p.actors())
-        issues = p.issues()
+        v = view if view is not None else read_view(p)
+        self.actors_model.set_rows(v.actors)
+        issues = v.issues
         self.issues_model.set_rows(issues)
-        self.quotes_model.set_rows(p.quotes())
+        self.quotes_model.set_rows(v.quotes)
         self._fill_quote_filters()
-        articles = p.articles()
+        articles = v.articles
         self.articles_model.set_rows(articles)
         self.timeline.set_issues([(i.id, i.label, i.colour) for i in issues])
         keep = None if fit else self.timeline.visible_range()
-        self.timeline.set_data(load_timeline(p, self.lane_combo.currentData() or "issue"))
+        self.timeline.set_data(build_timeline(p, v.columns, self.lane_combo.currentData() or "issue"))
         if self.filter_bar.filter().is_empty():
             self._event_filter = None
         else:
             self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
         self.timeline.set_event_filter(self._event_filter)
         self.details.reload()
-        if keep is not None and self.timeline_has_data() and keep[1] > keep[0]:
+        c = v.counts
+        if keep is not None and c["events"] and keep[1] > keep[0]:
             self.timeline.set_visible_range(*keep)
         else:
             self.timeline.fit()
-        c = p.counts()
         need = c["date_needed"]
         self.counts_label.setText(
             f"{c['articles']} articles · {c['events']} events · {c['quotes']} quotes · {c['actors']} actors"
@@ -599,15 +614,27 @@ class MainWindow(QMainWindow):
             f"{need} article{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a publication date "
             "— select it and click “Set date…”" if need else ""
         )
-        for v in (self.actors_view, self.quotes_view, self.articles_view):
-            v.resizeColumnsToContents()
-            v.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # name, kind and the counts fill the panel's width (at least 150 px for the name); the rest scrolls
-        h = self.actors_view.horizontalHeader()
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(0, max(150, self.actors_view.viewport().width()
-                               - sum(h.sectionSize(c) for c in range(1, 4))))
+        # measuring cells is most of a big panel's reload: one panel per turn of the event loop
+        self._to_resize = [self.actors_view, self.quotes_view, self.articles_view]
+        self._resize_timer.start()
         self.issues_view.expandAll()
+
+    def _resize_next_panel(self) -> None:
+        """Fit one panel's columns to their contents (the first column takes the width left)."""
+        if not self._to_resize:
+            return
+        v = self._to_resize.pop(0)
+        h = v.horizontalHeader()
+        for c in range(1, v.model().columnCount()):
+            v.resizeColumnToContents(c)
+        if v is self.actors_view:
+            # name, kind and the counts fill the panel's width (at least 150 px for the name); the rest scrolls
+            h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(0, max(150, v.viewport().width() - sum(h.sectionSize(c) for c in range(1, 4))))
+        else:
+            h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        if self._to_resize:
+            self._resize_timer.start()
 
     def timeline_has_data(self) -> bool:
         return bool(self.project and self.project.counts()["events"])
@@ -649,6 +676,8 @@ class MainWindow(QMainWindow):
         """Ingest files in the background; the window refreshes as files land."""
         if self.project is None:
             return
+        if not self.runner.busy():
+            self._changes_seen = self.project.db.conn.total_changes
         self.progress.setRange(0, 0)
         for w in (self.progress, self.current_file, self.cancel_button):
             w.show()
@@ -658,30 +687,41 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.current_file.setText(Path(current).name if current else "")
-        # show what has landed so far on the timeline, at most twice a second; the panels reload at the end
-        if done and not hasattr(self, "_refresh_timer"):
-            self._refresh_timer = QTimer(self)
-            self._refresh_timer.setSingleShot(True)
-            self._refresh_timer.timeout.connect(self._refresh_during_ingest)
-        if done and not self._refresh_timer.isActive():
-            self._refresh_timer.start(500)
+
+    def _on_ingest_partial(self, columns, counts: dict) -> None:
+        # the worker reads the timeline so far about twice a second; only the latest is shown, once
+        # the event loop is free, however many arrived while it was busy
+        if self._partial is None:
+            QTimer.singleShot(0, self._refresh_during_ingest)
+        self._partial = (columns, counts)
 
     def _refresh_during_ingest(self) -> None:
-        if self.project is None or not self.runner.busy():
+        """Show what has landed so far on the timeline; the panels reload at the end."""
+        partial, self._partial = self._partial, None
+        if self.project is None or partial is None or not self.runner.busy():
             return
-        # read-only while the worker writes: refreshing the cache would wait for its write lock
-        self.timeline.set_data(load_timeline(self.project, self.lane_combo.currentData() or "issue",
-                                             use_cache=False))
+        columns, c = partial
+        self.timeline.set_data(build_timeline(self.project, columns, self.lane_combo.currentData() or "issue"))
         self.timeline.fit()
-        c = self.project.counts()
         self.counts_label.setText(f"{c['articles']} articles · {c['events']} events · importing…")
+
+    def _on_ingest_loaded(self, view: ProjectView | None) -> None:
+        self._ingest_view = view
 
     def _on_ingest_finished(self, report: IngestReport) -> None:
         self.last_report = report
         if not self.runner.busy():
             for w in (self.progress, self.current_file, self.cancel_button):
                 w.hide()
-        self.refresh(fit=True)
+        view, self._ingest_view, self._partial = self._ingest_view, None, None
+        # the worker's view is the project as stored unless this window wrote to it meanwhile (an
+        # edit during the ingest) or now shows another project: then read it here
+        p = self.project
+        if view is None or p is None or view.path != p.path or p.db.conn.total_changes != self._changes_seen:
+            view = None
+        self.refresh(fit=True, view=view)
+        if p is not None:
+            self._changes_seen = p.db.conn.total_changes
         self.statusBar().showMessage(report.summary(), 15000)
         if report.count("refused") or (report.count("duplicate") and len(report.outcomes) > 1):
             # every file with its status and reason; refused ones can be retried from there
