@@ -313,8 +313,9 @@ def bench_gui(folder: Path, work: Path) -> dict:
     over = [g for g in gaps if g > 50]
     # name the files the worker was on during the worst stalls (the progress tick before the stall began)
     worst = sorted(range(len(gaps)), key=lambda i: -gaps[i])[:5]
+    busiest = [i for i in sorted(range(len(gaps)), key=lambda i: -gap_cpu[i])[:3] if i not in worst]
     stall_files = []
-    for i in worst:
+    for i in worst + busiest:
         began = gap_ends[i] - gaps[i]
         before = [f for t, f in ticks_at if t <= began]
         stall_files.append({"ms": gaps[i], "cpu_ms": round(gap_cpu[i], 1), "at_ms": began,

@@ -20,16 +20,52 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from viewer.workflow import FileOutcome, IngestReport, TimelineFeed, ingest_paths, open_project, read_view
 
 
+class QuietCollector:
+    """Keeps the cyclic garbage collector's long pauses off the window while an ingest runs.
+
+    A collection holds the interpreter on whichever thread allocates: a full one scans
+    every object of the process (the window's, the extraction rules'), tens of milliseconds
+    the UI thread cannot run. So what exists when an ingest starts is frozen out of
+    collections, automatic collection waits until the first file (which loads the rules)
+    is done, and after each file the young generations are collected (a bounded, short
+    pass) and what survives is frozen too: every collection during the ingest scans about
+    one file's objects. At the end everything is unfrozen and collectable as before.
+    """
+
+    def __init__(self) -> None:
+        self._was_enabled: bool | None = None
+
+    def begin(self) -> None:
+        if self._was_enabled is None:
+            self._was_enabled = gc.isenabled()
+        gc.disable()
+        gc.freeze()
+
+    def after_file(self, first: bool) -> None:
+        if not first:
+            gc.collect(1)
+        gc.freeze()
+        if first and self._was_enabled:
+            gc.enable()
+
+    def end(self) -> None:
+        gc.unfreeze()
+        if self._was_enabled:
+            gc.enable()
+        self._was_enabled = None
+
+
 class IngestWorker(QObject):
     progress = Signal(int, int, str)  # done, total, current file
     partial = Signal(object, object)  # Columns, counts: the timeline so far
     finished = Signal(object, object)  # IngestReport, ProjectView (None when it could not be read)
 
-    def __init__(self, project_path: Path, paths: list[str]) -> None:
+    def __init__(self, project_path: Path, paths: list[str], collector: QuietCollector | None = None) -> None:
         super().__init__()
         self.project_path = project_path
         self.paths = paths
         self._cancel = threading.Event()
+        self._collector = collector
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -42,8 +78,8 @@ class IngestWorker(QObject):
                 feed = TimelineFeed(project)
 
                 def progress(done: int, total: int, current: str) -> None:
-                    if done == 1:
-                        gc.freeze()  # the extraction rules, loaded by the first file (see IngestRunner.start)
+                    if done and self._collector is not None:
+                        self._collector.after_file(first=done == 1)
                     self.progress.emit(done, total, current)
                     update = feed.poll()
                     if update is not None:
@@ -74,6 +110,7 @@ class IngestRunner(QObject):
         self._thread: QThread | None = None
         self._worker: IngestWorker | None = None
         self._queue: list[tuple[Path, list[str]]] = []
+        self._collector = QuietCollector()
 
     def busy(self) -> bool:
         return self._thread is not None
@@ -85,14 +122,9 @@ class IngestRunner(QObject):
         if self._thread is not None:
             self._queue.append((project_path, paths))
             return
-        # A full collection of the cyclic garbage collector scans every object of the process while
-        # holding the interpreter, on whichever thread allocates: with the window's and the rules'
-        # objects that is tens of milliseconds the UI thread cannot run. While an ingest runs, what
-        # exists at its start (and the rules its first file loads) is frozen out of collections;
-        # the worker's own garbage is still collected, and everything is unfrozen when it ends.
-        gc.freeze()
+        self._collector.begin()
         thread = QThread()
-        worker = IngestWorker(project_path, paths)
+        worker = IngestWorker(project_path, paths, self._collector)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self.progress)
@@ -112,6 +144,9 @@ class IngestRunner(QObject):
     def wait(self, ms: int = 30000) -> None:
         if self._thread is not None:
             self._thread.wait(ms)
+            if self._thread.isFinished():
+                # a window closing waits here and may be gone before the finished signal arrives
+                self._collector.end()
 
     def _on_finished(self, report: IngestReport, view) -> None:
         thread = self._thread
@@ -125,4 +160,4 @@ class IngestRunner(QObject):
         if self._queue:
             self.start(*self._queue.pop(0))
         elif self._thread is None:
-            gc.unfreeze()
+            self._collector.end()
