@@ -217,3 +217,71 @@ def test_setting_a_date_after_an_ingest_still_reads_the_store(qtbot, window, tmp
     [art] = window.articles_model.rows()
     window.set_article_date(art.id, date(2025, 6, 6))
     assert_window_shows_the_store(window)
+
+
+# ---------------------------------------------------------------- big projects: columns read on another thread
+
+@pytest.fixture
+def big(monkeypatch):
+    """Every project counts as big: a stale timeline cache is read on the loader's thread."""
+    monkeypatch.setattr(main_window, "BACKGROUND_COLUMNS_ABOVE", 0)
+
+
+def stored_ids(window) -> np.ndarray:
+    return load_timeline(window.project, "issue", use_cache=False).ids
+
+
+def test_a_stale_cache_of_a_big_project_is_read_off_the_ui_thread(qtbot, window, tmp_path, big):
+    drop(qtbot, window, dated_articles(tmp_path / "in", 3))
+    p = window.project
+    before = window.timeline.data().ids.copy()
+    doomed = int(before[0])
+    p.db.conn.execute("delete from events where id = ?", [doomed])
+    p.db.conn.commit()
+    window.refresh()
+    # the timeline keeps what it showed until the loader's answer arrives
+    assert window._columns_request is not None and np.array_equal(window.timeline.data().ids, before)
+    qtbot.waitUntil(lambda: window._columns_request is None)
+    assert np.array_equal(window.timeline.data().ids, stored_ids(window)) and doomed not in window.timeline.data().ids
+    # the loader wrote the cache back: the next refresh reads it here, at once
+    window.refresh()
+    assert window._columns_request is None
+
+
+def test_opening_a_big_project_with_a_stale_cache_shows_it_once_read(qtbot, window, tmp_path, big):
+    from viewer.store.columns import invalidate
+
+    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
+    path = window.project_path
+    invalidate(window.project)
+    assert window.open_project(tmp_path / "empty.dateline")
+    assert window.open_project(path)
+    assert len(window.timeline.data().ids) == 0 and window.timeline.empty_message()[0] == "Reading the timeline…"
+    assert len(window.articles_model.rows()) == 2  # the panels do not wait for the timeline
+    qtbot.waitUntil(lambda: window._columns_request is None)
+    assert np.array_equal(window.timeline.data().ids, stored_ids(window)) and len(stored_ids(window)) > 0
+
+
+def test_a_read_overtaken_by_a_change_is_not_shown(qtbot, window, tmp_path, big):
+    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
+    p = window.project
+    # hold the loader's answers back to deliver them by hand
+    answers = []
+    window.columns_loader.loaded.disconnect(window._on_columns_loaded)
+    window.columns_loader.loaded.connect(lambda *a: answers.append(a))
+    p.db.conn.execute("delete from events where id = ?", [int(window.timeline.data().ids[0])])
+    p.db.conn.commit()
+    window.refresh()
+    qtbot.waitUntil(lambda: len(answers) == 1)
+    number, version, columns = answers[0]
+    p.db.conn.execute("delete from events where id = ?", [int(columns.ids[0])])
+    p.db.conn.commit()  # changed after the read began
+    window._on_columns_loaded(number, version, columns)
+    assert not np.array_equal(window.timeline.data().ids, columns.ids)  # not shown: asked again
+    assert window._columns_request is not None and window._columns_request[0] == number + 1
+    qtbot.waitUntil(lambda: len(answers) == 2)
+    window._on_columns_loaded(number, version, columns)  # a late answer to the old request: ignored
+    assert window._columns_request is not None
+    window._on_columns_loaded(*answers[1])
+    assert window._columns_request is None
+    assert np.array_equal(window.timeline.data().ids, stored_ids(window))

@@ -193,13 +193,13 @@ class ProjectView:
     quotes: list[QuoteRow]
     articles: list[ArticleRow]
     counts: dict[str, int]
-    columns: Columns
+    columns: Columns | None  # None: left to be read on another thread (see load_columns' defer_above)
 
 
-def read_view(project: Project) -> ProjectView:
+def read_view(project: Project, defer_above: int | None = None) -> ProjectView:
     """The project as the window shows it; the timeline columns come through (and refresh) the cache."""
     return ProjectView(project.path, project.actors(), project.issues(), project.quotes(), project.articles(),
-                       project.counts(), load_columns(project))
+                       project.counts(), load_columns(project, defer_above=defer_above))
 
 
 class TimelineFeed:

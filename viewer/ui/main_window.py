@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.store.columns import build_timeline
+from viewer.core.timeline_data import TimelineData
+from viewer.store.columns import Columns, build_timeline, data_version
 from viewer.store.edits import EditError
 from viewer.store.exchange import export_file
 from viewer.store.filters import (
@@ -55,6 +56,7 @@ from viewer.store.queries import actor_card, mention_spans
 from viewer.store.search import matching_event_ids
 from viewer.ui import undo
 from viewer.ui.actor_card import ActorCardDialog
+from viewer.ui.columns_loader import ColumnsLoader
 from viewer.ui.event_details import EventDetails
 from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
@@ -84,6 +86,8 @@ from viewer.workflow import (
 )
 
 ORG = "Dateline"
+#: a project of more events than this whose timeline cache is stale is read on another thread
+BACKGROUND_COLUMNS_ABOVE = 50_000
 
 
 def _panel_view(view, model, name: str) -> SortProxy:
@@ -251,6 +255,9 @@ class MainWindow(QMainWindow):
         self._ingest_view: ProjectView | None = None  # what the worker read once its last file was stored
         self._changes_seen = 0  # the window's own writes (total_changes) when the worker last saw the project
         self._to_resize: list[QTableView] = []
+        self.columns_loader = ColumnsLoader(self)
+        self.columns_loader.loaded.connect(self._on_columns_loaded)
+        self._columns_request: tuple[int, bool, Path | None] | None = None  # (number, fit, project) awaited
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(0)
@@ -562,7 +569,7 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return
         p = self.project
-        v = view if view is not None else read_view(p)
+        v = view if view is not None else read_view(p, defer_above=BACKGROUND_COLUMNS_ABOVE)
         self.actors_model.set_rows(v.actors)
         issues = v.issues
         self.issues_model.set_rows(issues)
@@ -571,19 +578,26 @@ class MainWindow(QMainWindow):
         articles = v.articles
         self.articles_model.set_rows(articles)
         self.timeline.set_issues([(i.id, i.label, i.colour) for i in issues])
-        keep = None if fit else self.timeline.visible_range()
-        self.timeline.set_data(build_timeline(p, v.columns, self.lane_combo.currentData() or "issue"))
         if self.filter_bar.filter().is_empty():
             self._event_filter = None
         else:
             self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
-        self.timeline.set_event_filter(self._event_filter)
-        self.details.reload()
         c = v.counts
-        if keep is not None and c["events"] and keep[1] > keep[0]:
-            self.timeline.set_visible_range(*keep)
+        if v.columns is not None:
+            self._columns_request = None
+            self._show_columns(v.columns, fit)
         else:
-            self.timeline.fit()
+            # a big project whose columns must be re-read: on another thread (one at a time; a read
+            # that began before a later change is asked again when it ends); until they arrive the
+            # timeline keeps what it shows (after an edit), or is empty (another project was shown)
+            request = self._columns_request
+            if request is None or request[2] != p.path:
+                request = (self.columns_loader.load(p.path), False, p.path)
+            self._columns_request = (request[0], request[1] or fit, p.path)
+            if fit:
+                self.timeline.set_data(TimelineData.empty(self.lane_combo.currentData() or "issue"))
+            self.timeline.set_event_filter(self._event_filter)
+        self.details.reload()
         need = c["date_needed"]
         self.counts_label.setText(
             f"{c['articles']} articles · {c['events']} events · {c['quotes']} quotes · {c['actors']} actors"
@@ -610,6 +624,8 @@ class MainWindow(QMainWindow):
         elif not c["events"]:
             self.timeline.set_empty_message("No dated events yet",
                                             "None of the articles names a date that can be placed")
+        elif v.columns is None:
+            self.timeline.set_empty_message("Reading the timeline…", f"{c['events']} events")
         self.date_needed_label.setText(
             f"{need} article{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a publication date "
             "— select it and click “Set date…”" if need else ""
@@ -618,6 +634,30 @@ class MainWindow(QMainWindow):
         self._to_resize = [self.actors_view, self.quotes_view, self.articles_view]
         self._resize_timer.start()
         self.issues_view.expandAll()
+
+    def _show_columns(self, columns: Columns, fit: bool) -> None:
+        """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
+        unless ``fit``."""
+        assert self.project is not None
+        keep = None if fit else self.timeline.visible_range()
+        self.timeline.set_data(build_timeline(self.project, columns, self.lane_combo.currentData() or "issue"))
+        self.timeline.set_event_filter(self._event_filter)
+        if keep is not None and len(self.timeline.data()) and keep[1] > keep[0]:
+            self.timeline.set_visible_range(*keep)
+        else:
+            self.timeline.fit()
+
+    def _on_columns_loaded(self, number: int, version: int, columns: Columns | None) -> None:
+        request = self._columns_request
+        if request is None or request[0] != number or self.project is None or request[2] != self.project.path:
+            return  # an answer nobody waits for any more (a newer read, or another project)
+        self._columns_request = None
+        if columns is None:
+            self.refresh(fit=request[1], view=read_view(self.project))  # could not be read there: here
+        elif version != data_version(self.project):
+            self.refresh(fit=request[1])  # changed while it was read: again (patched, or read there again)
+        else:
+            self._show_columns(columns, request[1])
 
     def _resize_next_panel(self) -> None:
         """Fit one panel's columns to their contents (the first column takes the width left)."""
@@ -701,8 +741,7 @@ class MainWindow(QMainWindow):
         if self.project is None or partial is None or not self.runner.busy():
             return
         columns, c = partial
-        self.timeline.set_data(build_timeline(self.project, columns, self.lane_combo.currentData() or "issue"))
-        self.timeline.fit()
+        self._show_columns(columns, fit=True)
         self.counts_label.setText(f"{c['articles']} articles · {c['events']} events · importing…")
 
     def _on_ingest_loaded(self, view: ProjectView | None) -> None:
@@ -1214,6 +1253,7 @@ class MainWindow(QMainWindow):
         s.setValue("state", self.saveState())
         self.runner.cancel()
         self.runner.wait(10000)
+        self.columns_loader.wait()
         if self.project is not None:
             self.project.close()
             self.project = None
