@@ -232,33 +232,22 @@ def bench_gui(folder: Path, work: Path) -> dict:
 
     # Wrap the UI-thread handlers to name what a stall was spent on.
     spent: dict[str, list[float]] = {"refresh": [], "progress": [], "update": []}
-    orig_refresh, orig_progress = window.refresh, window._on_ingest_progress
-    orig_update = window._refresh_during_ingest
 
-    def timed_update(*a, **k):
-        t = time.perf_counter()
-        try:
-            return orig_update(*a, **k)
-        finally:
-            spent["update"].append((time.perf_counter() - t) * 1000)
+    def timed(key: str, fn, before=None):
+        def run(*a, **k):
+            if before is not None:
+                before(*a)
+            t = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[key].append((time.perf_counter() - t) * 1000)
+        return run
 
-    def timed_refresh(*a, **k):
-        t = time.perf_counter()
-        try:
-            return orig_refresh(*a, **k)
-        finally:
-            spent["refresh"].append((time.perf_counter() - t) * 1000)
-
-    def timed_progress(*a, **k):
-        ticks_at.append((clock.elapsed(), a[2] if len(a) > 2 else ""))
-        t = time.perf_counter()
-        try:
-            return orig_progress(*a, **k)
-        finally:
-            spent["progress"].append((time.perf_counter() - t) * 1000)
-
-    window.refresh = timed_refresh
-    window._refresh_during_ingest = timed_update
+    timed_progress = timed("progress", window._on_ingest_progress,
+                           lambda *a: ticks_at.append((clock.elapsed(), a[2] if len(a) > 2 else "")))
+    window.refresh = timed("refresh", window.refresh)
+    window._refresh_during_ingest = timed("update", window._refresh_during_ingest)
     window.runner.progress.disconnect(window._on_ingest_progress)
     window.runner.progress.connect(timed_progress)
 
