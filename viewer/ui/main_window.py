@@ -738,7 +738,7 @@ class MainWindow(QMainWindow):
     def _refresh_during_ingest(self) -> None:
         """Show what has landed so far on the timeline; the panels reload at the end."""
         partial, self._partial = self._partial, None
-        if self.project is None or partial is None or not self.runner.busy():
+        if self.project is None or partial is None:  # none since the ingest ended (the final refresh drew it)
             return
         columns, c = partial
         self._show_columns(columns, fit=True)
