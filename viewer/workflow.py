@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +18,9 @@ from viewer.core.model import Article
 from viewer.extract.issues import load_taxonomy
 from viewer.extract.pipeline import extract
 from viewer.ingest import IngestError, collect_files, read_article
+from viewer.store.columns import Columns, data_version, load_columns
 from viewer.store.exchange import import_events_file, is_event_file
-from viewer.store.project import Project
+from viewer.store.project import ActorRow, ArticleRow, IssueRow, Project, QuoteRow
 
 APP_NAME = "Dateline"
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "us-china-trade-call.txt"
@@ -185,6 +187,64 @@ def ingest_paths(
     if progress is not None:
         progress(len(files), len(files), "")
     return report
+
+
+@dataclass
+class ProjectView:
+    """Everything the window's panels and timeline show of a project, read in one go.
+
+    The ingest worker reads it with its own connection once its last file is stored, so
+    that the window only swaps rows and arrays in instead of querying on the UI thread.
+    """
+
+    path: Path | None
+    actors: list[ActorRow]
+    issues: list[IssueRow]
+    quotes: list[QuoteRow]
+    articles: list[ArticleRow]
+    counts: dict[str, int]
+    columns: Columns | None  # None: left to be read on another thread (see load_columns' defer_above)
+
+
+def read_view(project: Project, defer_above: int | None = None) -> ProjectView:
+    """The project as the window shows it; the timeline columns come through (and refresh) the cache."""
+    return ProjectView(project.path, project.actors(), project.issues(), project.quotes(), project.articles(),
+                       project.counts(), load_columns(project, defer_above=defer_above))
+
+
+class TimelineFeed:
+    """The timeline so far, for a window watching an ingest: ``poll()`` after each file returns
+    fresh columns and counts when something changed and the last read is old enough, else None.
+
+    Reading patches the columnar cache with the events stored since the last read, so each read
+    costs about the new events; the interval stretches to ``cost_factor`` times the last read's
+    cost so that a huge project does not spend its ingest re-sorting its columns.
+    """
+
+    def __init__(self, project: Project, interval: float = 0.5, cost_factor: float = 4.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.project = project
+        self.interval = interval
+        self.cost_factor = cost_factor
+        self._clock = clock
+        self._next = clock() + interval
+        self._version = data_version(project)
+
+    def poll(self) -> tuple[Columns, dict[str, int]] | None:
+        now = self._clock()
+        if now < self._next:
+            return None
+        version = data_version(self.project)
+        if version == self._version:
+            self._next = now + self.interval
+            return None
+        t = time.perf_counter()
+        cols = load_columns(self.project)
+        counts = self.project.counts()
+        cost = time.perf_counter() - t
+        self._version = data_version(self.project)
+        self._next = self._clock() + max(self.interval, self.cost_factor * cost)
+        return cols, counts
 
 
 def set_article_date(project: Project, article_id: int, published: date | None) -> None:

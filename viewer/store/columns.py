@@ -250,10 +250,13 @@ def _patch(project: Project, cols: Columns, changed: np.ndarray) -> Columns:
     return _assemble(np.concatenate([old, rows]), np.concatenate([old_pairs, pairs]), issue_ids)
 
 
-def load_columns(project: Project, use_cache: bool = True) -> Columns:
+def load_columns(project: Project, use_cache: bool = True, defer_above: int | None = None) -> Columns | None:
     """The event columns: from the cache when current, patched when few events changed, else queried.
 
-    The result is written back as the new cache and the change log is trimmed.
+    The result is written back as the new cache and the change log is trimmed. With
+    ``defer_above``, a project of more events than that whose cache is not current is
+    not read here: None says so, and the caller reads it on another thread (a window
+    must not sort a million rows on its UI thread).
     """
     version, structure = _state(project)
     conn = project.db.conn
@@ -261,6 +264,9 @@ def load_columns(project: Project, use_cache: bool = True) -> Columns:
         return _query_columns(project)
     row = conn.execute("select version, structure, mark, data from _timeline_columns where name = 'columns'"
                        ).fetchone()
+    if defer_above is not None and (row is None or row[0] != version) and \
+            conn.execute("select count(*) from events").fetchone()[0] > defer_above:
+        return None
     mark = int(conn.execute("select coalesce(max(seq), 0) from _timeline_changes").fetchone()[0])
     cached = Columns.from_bytes(row[3]) if row is not None else None
     if cached is not None and row[0] == version:

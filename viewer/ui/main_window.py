@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.store.columns import load_timeline
+from viewer.core.timeline_data import TimelineData
+from viewer.store.columns import Columns, build_timeline, data_version
 from viewer.store.edits import EditError
 from viewer.store.exchange import export_file
 from viewer.store.filters import (
@@ -54,6 +55,7 @@ from viewer.store.queries import actor_card, mention_spans
 from viewer.store.search import matching_event_ids
 from viewer.ui import undo
 from viewer.ui.actor_card import ActorCardDialog
+from viewer.ui.columns_loader import ColumnsLoader
 from viewer.ui.event_details import EventDetails
 from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
@@ -77,12 +79,16 @@ from viewer.workflow import (
     APP_NAME,
     SAMPLE,
     IngestReport,
+    ProjectView,
     default_project_path,
     open_project,
+    read_view,
     set_article_date,
 )
 
 ORG = "Dateline"
+#: a project of more events than this whose timeline cache is stale is read on another thread
+BACKGROUND_COLUMNS_ABOVE = 50_000
 
 
 def _panel_view(view, model, name: str) -> SortProxy:
@@ -108,8 +114,10 @@ def _table(model: RowTableModel, name: str) -> tuple[PanelTableView, SortProxy]:
     proxy = _panel_view(view, model, name)
     view.verticalHeader().hide()
     view.setWordWrap(False)
-    # sizing columns from every row costs seconds on big panels; a sample of rows is enough
+    # sizing columns from every row costs seconds on big panels; a sample of rows is enough (a
+    # column's width is measured over the rows of the *vertical* header's precision)
     view.horizontalHeader().setResizeContentsPrecision(50)
+    view.verticalHeader().setResizeContentsPrecision(50)
     return view, proxy
 
 
@@ -244,10 +252,23 @@ class MainWindow(QMainWindow):
 
         self.runner = IngestRunner(self)
         self.runner.progress.connect(self._on_ingest_progress)
+        self.runner.partial.connect(self._on_ingest_partial)
+        self.runner.loaded.connect(self._on_ingest_loaded)
         self.runner.finished.connect(self._on_ingest_finished)
         self.retagger = RetagRunner(self)
         self.retagger.progress.connect(self._on_retag_progress)
         self.retagger.finished.connect(self._on_retag_finished)
+        self._partial: tuple | None = None  # the latest timeline columns and counts from the worker
+        self._ingest_view: ProjectView | None = None  # what the worker read once its last file was stored
+        self._changes_seen = 0  # the window's own writes (total_changes) when the worker last saw the project
+        self._to_resize: list[QTableView] = []
+        self.columns_loader = ColumnsLoader(self)
+        self.columns_loader.loaded.connect(self._on_columns_loaded)
+        self._columns_request: tuple[int, bool, Path | None] | None = None  # (number, fit, project) awaited
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(0)
+        self._resize_timer.timeout.connect(self._resize_next_panel)
 
         self._build_actions()
         self._build_status()
@@ -571,32 +592,40 @@ class MainWindow(QMainWindow):
         self.open_project(target)
 
     # ------------------------------------------------------------ refresh
-    def refresh(self, fit: bool = False) -> None:
-        """Reload panels and timeline from the project."""
+    def refresh(self, fit: bool = False, view: ProjectView | None = None) -> None:
+        """Reload panels and timeline from the project (or from ``view``, read from it off this thread)."""
         if self.project is None:
             return
         p = self.project
-        self.actors_model.set_rows(p.actors())
-        issues = p.issues()
+        v = view if view is not None else read_view(p, defer_above=BACKGROUND_COLUMNS_ABOVE)
+        self.actors_model.set_rows(v.actors)
+        issues = v.issues
         self.issues_model.set_rows(issues)
-        self.quotes_model.set_rows(p.quotes())
+        self.quotes_model.set_rows(v.quotes)
         self._fill_quote_filters()
-        articles = p.articles()
+        articles = v.articles
         self.articles_model.set_rows(articles)
         self.timeline.set_issues([(i.id, i.label, i.colour) for i in issues])
-        keep = None if fit else self.timeline.visible_range()
-        self.timeline.set_data(load_timeline(p, self.lane_combo.currentData() or "issue"))
         if self.filter_bar.filter().is_empty():
             self._event_filter = None
         else:
             self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
-        self.timeline.set_event_filter(self._event_filter)
-        self.details.reload()
-        if keep is not None and self.timeline_has_data() and keep[1] > keep[0]:
-            self.timeline.set_visible_range(*keep)
+        c = v.counts
+        if v.columns is not None:
+            self._columns_request = None
+            self._show_columns(v.columns, fit)
         else:
-            self.timeline.fit()
-        c = p.counts()
+            # a big project whose columns must be re-read: on another thread (one at a time; a read
+            # that began before a later change is asked again when it ends); until they arrive the
+            # timeline keeps what it shows (after an edit), or is empty (another project was shown)
+            request = self._columns_request
+            if request is None or request[2] != p.path:
+                request = (self.columns_loader.load(p.path), False, p.path)
+            self._columns_request = (request[0], request[1] or fit, p.path)
+            if fit:
+                self.timeline.set_data(TimelineData.empty(self.lane_combo.currentData() or "issue"))
+            self.timeline.set_event_filter(self._event_filter)
+        self.details.reload()
         need = c["date_needed"]
         self.counts_label.setText(
             f"{c['articles']} articles · {c['events']} events · {c['quotes']} quotes · {c['actors']} actors"
@@ -623,19 +652,57 @@ class MainWindow(QMainWindow):
         elif not c["events"]:
             self.timeline.set_empty_message("No dated events yet",
                                             "None of the articles names a date that can be placed")
+        elif v.columns is None:
+            self.timeline.set_empty_message("Reading the timeline…", f"{c['events']} events")
         self.date_needed_label.setText(
             f"{need} article{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a publication date "
             "— select it and click “Set date…”" if need else ""
         )
-        for v in (self.actors_view, self.quotes_view, self.articles_view):
-            v.resizeColumnsToContents()
-            v.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # name, kind and the counts fill the panel's width (at least 150 px for the name); the rest scrolls
-        h = self.actors_view.horizontalHeader()
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        h.resizeSection(0, max(150, self.actors_view.viewport().width()
-                               - sum(h.sectionSize(c) for c in range(1, 4))))
+        # measuring cells is most of a big panel's reload: one panel per turn of the event loop
+        self._to_resize = [self.actors_view, self.quotes_view, self.articles_view]
+        self._resize_timer.start()
         self.issues_view.expandAll()
+
+    def _show_columns(self, columns: Columns, fit: bool) -> None:
+        """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
+        unless ``fit``."""
+        assert self.project is not None
+        keep = None if fit else self.timeline.visible_range()
+        self.timeline.set_data(build_timeline(self.project, columns, self.lane_combo.currentData() or "issue"))
+        self.timeline.set_event_filter(self._event_filter)
+        if keep is not None and len(self.timeline.data()) and keep[1] > keep[0]:
+            self.timeline.set_visible_range(*keep)
+        else:
+            self.timeline.fit()
+
+    def _on_columns_loaded(self, number: int, version: int, columns: Columns | None) -> None:
+        request = self._columns_request
+        if request is None or request[0] != number or self.project is None or request[2] != self.project.path:
+            return  # an answer nobody waits for any more (a newer read, or another project)
+        self._columns_request = None
+        if columns is None:
+            self.refresh(fit=request[1], view=read_view(self.project))  # could not be read there: here
+        elif version != data_version(self.project):
+            self.refresh(fit=request[1])  # changed while it was read: again (patched, or read there again)
+        else:
+            self._show_columns(columns, request[1])
+
+    def _resize_next_panel(self) -> None:
+        """Fit one panel's columns to their contents (the first column takes the width left)."""
+        if not self._to_resize:
+            return
+        v = self._to_resize.pop(0)
+        h = v.horizontalHeader()
+        for c in range(1, v.model().columnCount()):
+            v.resizeColumnToContents(c)
+        if v is self.actors_view:
+            # name, kind and the counts fill the panel's width (at least 150 px for the name); the rest scrolls
+            h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(0, max(150, v.viewport().width() - sum(h.sectionSize(c) for c in range(1, 4))))
+        else:
+            h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        if self._to_resize:
+            self._resize_timer.start()
 
     def timeline_has_data(self) -> bool:
         return bool(self.project and self.project.counts()["events"])
@@ -677,6 +744,8 @@ class MainWindow(QMainWindow):
         """Ingest files in the background; the window refreshes as files land."""
         if self.project is None:
             return
+        if not self.runner.busy():
+            self._changes_seen = self.project.db.conn.total_changes
         self.progress.setRange(0, 0)
         for w in (self.progress, self.current_file, self.cancel_button):
             w.show()
@@ -686,30 +755,40 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.current_file.setText(Path(current).name if current else "")
-        # show what has landed so far on the timeline, at most twice a second; the panels reload at the end
-        if done and not hasattr(self, "_refresh_timer"):
-            self._refresh_timer = QTimer(self)
-            self._refresh_timer.setSingleShot(True)
-            self._refresh_timer.timeout.connect(self._refresh_during_ingest)
-        if done and not self._refresh_timer.isActive():
-            self._refresh_timer.start(500)
+
+    def _on_ingest_partial(self, columns, counts: dict) -> None:
+        # the worker reads the timeline so far about twice a second; only the latest is shown, once
+        # the event loop is free, however many arrived while it was busy
+        if self._partial is None:
+            QTimer.singleShot(0, self._refresh_during_ingest)
+        self._partial = (columns, counts)
 
     def _refresh_during_ingest(self) -> None:
-        if self.project is None or not self.runner.busy():
+        """Show what has landed so far on the timeline; the panels reload at the end."""
+        partial, self._partial = self._partial, None
+        if self.project is None or partial is None:  # none since the ingest ended (the final refresh drew it)
             return
-        # read-only while the worker writes: refreshing the cache would wait for its write lock
-        self.timeline.set_data(load_timeline(self.project, self.lane_combo.currentData() or "issue",
-                                             use_cache=False))
-        self.timeline.fit()
-        c = self.project.counts()
+        columns, c = partial
+        self._show_columns(columns, fit=True)
         self.counts_label.setText(f"{c['articles']} articles · {c['events']} events · importing…")
+
+    def _on_ingest_loaded(self, view: ProjectView | None) -> None:
+        self._ingest_view = view
 
     def _on_ingest_finished(self, report: IngestReport) -> None:
         self.last_report = report
         if not self.runner.busy():
             for w in (self.progress, self.current_file, self.cancel_button):
                 w.hide()
-        self.refresh(fit=True)
+        view, self._ingest_view, self._partial = self._ingest_view, None, None
+        # the worker's view is the project as stored unless this window wrote to it meanwhile (an
+        # edit during the ingest) or now shows another project: then read it here
+        p = self.project
+        if view is None or p is None or view.path != p.path or p.db.conn.total_changes != self._changes_seen:
+            view = None
+        self.refresh(fit=True, view=view)
+        if p is not None:
+            self._changes_seen = p.db.conn.total_changes
         self.statusBar().showMessage(report.summary(), 15000)
         if report.count("refused") or (report.count("duplicate") and len(report.outcomes) > 1):
             # every file with its status and reason; refused ones can be retried from there
@@ -1251,6 +1330,7 @@ class MainWindow(QMainWindow):
         self.runner.cancel()
         self.runner.wait(10000)
         self._stop_retag()
+        self.columns_loader.wait()
         if self.project is not None:
             self.project.close()
             self.project = None
