@@ -15,8 +15,9 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
+from viewer.ui.worker_thread import end_thread, start_in_thread
 from viewer.workflow import FileOutcome, IngestReport, TimelineFeed, ingest_paths, open_project, read_view
 
 
@@ -123,18 +124,11 @@ class IngestRunner(QObject):
             self._queue.append((project_path, paths))
             return
         self._collector.begin()
-        thread = QThread()
         worker = IngestWorker(project_path, paths, self._collector)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.progress.connect(self.progress)
         worker.partial.connect(self.partial)
-        worker.finished.connect(self._on_finished)
-        # Quit the thread's loop from the worker's own thread: a queued quit would need the UI
-        # thread, which may be the one blocked in wait() (closing the window during an ingest).
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread, self._worker = thread, worker
-        thread.start()
+        self._worker = worker
+        self._thread = start_in_thread(worker, self._on_finished)
 
     def cancel(self) -> None:
         self._queue.clear()
@@ -151,10 +145,7 @@ class IngestRunner(QObject):
     def _on_finished(self, report: IngestReport, view) -> None:
         thread = self._thread
         self._thread, self._worker = None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
+        end_thread(thread)
         self.loaded.emit(view)
         self.finished.emit(report)
         if self._queue:

@@ -11,9 +11,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from viewer.store.project import Project
+from viewer.ui.worker_thread import end_thread, start_in_thread
 from viewer.workflow import retag_project
 
 
@@ -87,16 +88,10 @@ class RetagRunner(QObject):
             assert self._worker is not None
             self._worker.cancel()
             return
-        thread = QThread()
         worker = RetagWorker(project_path)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.progress.connect(self.progress)
-        worker.finished.connect(self._on_finished)
-        # quit from the worker's own thread: the UI thread may be the one blocked in wait()
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread, self._worker = thread, worker
-        thread.start()
+        self._worker = worker
+        self._thread = start_in_thread(worker, self._on_finished)
 
     def cancel(self) -> None:
         """Stop the run (the articles done so far stay done) and any restart that was waiting."""
@@ -111,10 +106,7 @@ class RetagRunner(QObject):
     def _on_finished(self, result: RetagResult) -> None:
         thread = self._thread
         self._thread, self._worker = None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
+        end_thread(thread)
         again, self._again = self._again, None
         if again is not None:
             self.start(again)
