@@ -26,8 +26,8 @@ MUTED = {
 }
 
 
-def ids(text: str) -> set[str]:
-    return {m.issue_id for m in find_issues(text)}
+def ids(text: str, extra: list | None = None) -> set[str]:
+    return {m.issue_id for m in find_issues(text, extra or ())}
 
 
 def test_taxonomy_has_required_issues_with_palette_colours() -> None:
@@ -96,7 +96,7 @@ def test_children_share_their_parents_colour() -> None:
         ("New port fees on Chinese-built vessels take effect.", {"shipping"}),
         ("The yuan weakened against the dollar.", {"currency"}),
         ("The de minimis exemption for small parcels ended.", {"de_minimis", "tariffs"}),
-        ("They disagree on enforcement and transparency.", {"enforcement"}),
+        ("On tariffs they disagree about enforcement and transparency.", {"enforcement", "tariffs"}),
         ("A deal on TikTok is close.", {"tiktok", "trade_talks"}),
         ("Carmakers fear the new EV rules.", {"autos"}),
         # acronyms keep their case: "evs" or "who" in prose are not issues
@@ -106,6 +106,32 @@ def test_children_share_their_parents_colour() -> None:
 )
 def test_patterns(text: str, expected: set[str]) -> None:
     assert ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # words that name an issue only in a trade story: alone they name none
+        ("Police said the attack was retaliation for the arrests and violated a ceasefire.", set()),
+        ("The peace talks in Oslo ended with an agreement on prisoners.", set()),
+        ("Farmers watched the grain harvest; the vessels left port.", set()),
+        # beside a trade word they count, anywhere in the article
+        (
+            "Beijing raised tariffs on pork.\n\nThe retaliation violated the truce, farmers said.",
+            {"tariffs", "agriculture", "retaliatory_tariffs", "enforcement", "trade_truce",
+             "trade_talks"},
+        ),
+    ],
+)
+def test_weak_patterns_need_a_trade_story(text: str, expected: set[str]) -> None:
+    assert ids(text) == expected
+
+
+def test_user_files_add_weak_patterns(tmp_path) -> None:
+    extra = tmp_path / "mine.json"
+    extra.write_text('{"issues": [{"id": "shipping", "weak_patterns": ["tankers?"]}]}', encoding="utf-8")
+    assert ids("Tariffs rose. Tankers waited.", [extra]) == {"tariffs", "shipping"}
+    assert ids("Tankers waited.", [extra]) == set()
 
 
 def test_offsets_and_text() -> None:

@@ -5,6 +5,10 @@ except patterns written as an acronym (two capitals first: "WTO", "EVs?", "AI ch
 which keep their case so that "evs" or "who" in prose do not match. A mention of a
 child issue ("rare earths") also counts for its parent ("critical minerals").
 
+An issue's ``weak_patterns`` are words that name it only in a trade story ("talks",
+"retaliation", "violated"): they count in an article that also names some issue by one of
+its (strong) ``patterns``, so a crime report's "retaliation" is no trade dispute.
+
 Users extend the taxonomy with JSON files of the same format (``extra_paths``): a new
 id adds an issue, an existing id adds patterns (and may change label or colour).
 """
@@ -28,6 +32,7 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 class IssueRule:
     issue: Issue
     patterns: tuple[str, ...]
+    weak: tuple[str, ...] = ()
 
 
 def _read_extra(path: Path) -> list[dict]:
@@ -58,9 +63,11 @@ def _rules(extra_paths: tuple[str, ...]) -> list[IssueRule]:
                     "colour": it.get("colour", "#DDDDDD"),
                     "parent": it.get("parent"),
                     "patterns": list(it.get("patterns", [])),
+                    "weak_patterns": list(it.get("weak_patterns", [])),
                 }
             else:
-                cur["patterns"] = list(cur.get("patterns", [])) + list(it.get("patterns", []))
+                for k in ("patterns", "weak_patterns"):
+                    cur[k] = list(cur.get(k, [])) + list(it.get(k, []))
                 for k in ("label", "colour", "parent"):
                     if k in it:
                         cur[k] = it[k]
@@ -71,13 +78,14 @@ def _rules(extra_paths: tuple[str, ...]) -> list[IssueRule]:
             raise ResourceError(f"issue {it['id']}: colour {colour!r} is not #RRGGBB")
         if it.get("parent") and it["parent"] not in items:
             raise ResourceError(f"issue {it['id']}: unknown parent {it['parent']!r}")
-        for pat in it.get("patterns", []):
+        for pat in [*it.get("patterns", []), *it.get("weak_patterns", [])]:
             try:
                 re.compile(pat)
             except re.error as exc:
                 raise ResourceError(f"issue {it['id']}: bad pattern {pat!r}: {exc}") from exc
         rules.append(
-            IssueRule(Issue(it["id"], it["label"], colour.upper(), it.get("parent")), tuple(it["patterns"]))
+            IssueRule(Issue(it["id"], it["label"], colour.upper(), it.get("parent")), tuple(it["patterns"]),
+                      tuple(it.get("weak_patterns", ())))
         )
     return rules
 
@@ -143,6 +151,22 @@ def _combined(
     return fast_rx, build(slow), build(cs_parts), groups
 
 
+@lru_cache(maxsize=8)
+def _weak_combined(extra_paths: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One regex of every issue's weak patterns (matched on the lower-cased text), children first."""
+    parts: list[str] = []
+    groups: dict[str, str] = {}
+    ordered = sorted(_cached_rules(extra_paths), key=lambda r: 0 if r.issue.parent else 1)
+    for i, r in enumerate(ordered):
+        if r.weak:
+            groups[f"w{i}"] = r.issue.id
+            pats = sorted((_lower_pattern(p) for p in r.weak), key=len, reverse=True)
+            parts.append(f"(?P<w{i}>" + "|".join(f"(?:{p})" for p in pats) + ")")
+    if not parts:
+        return None, groups
+    return re.compile(r"\b(?:" + "|".join(parts) + r")(?![\w-])"), groups
+
+
 def _lower_pattern(p: str) -> str:
     # lower-case literal letters but keep escapes such as \W, \S, \B intact
     return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), p)
@@ -203,7 +227,7 @@ def find_issues(text: str, extra_paths: Iterable[str | Path] = ()) -> list[Issue
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     mentions: list[IssueMention] = []
 
-    def add(mt: re.Match[str]) -> None:
+    def add(mt: re.Match[str], groups: dict[str, str] = groups) -> None:
         iid: str | None = groups[mt.lastgroup or ""]
         while iid:
             mentions.append(IssueMention(mt.start(), mt.end(), iid, text[mt.start() : mt.end()]))
@@ -228,6 +252,10 @@ def find_issues(text: str, extra_paths: Iterable[str | Path] = ()) -> list[Issue
     if cs_rx is not None:
         for mt in cs_rx.finditer(text):
             add(mt)
+    weak_rx, weak_groups = _weak_combined(key)
+    if mentions and weak_rx is not None:
+        for mt in weak_rx.finditer(lower):
+            add(mt, weak_groups)
     # a slow-path and a fast-path pattern may find the same mention
     unique = {(m.start, m.end, m.issue_id): m for m in mentions}
     return sorted(unique.values(), key=lambda x: (x.start, x.end, x.issue_id))
