@@ -294,19 +294,28 @@ def test_an_old_project_is_migrated_with_rows_ids_indexes_triggers_and_search(tm
     assert Project(path).db.conn.execute("select count(*) from _migrations where name = ?", [STABLE]).fetchone()[0] == 1
 
 
+def _stored(path: Path) -> tuple[list, dict[str, list]]:
+    """The file's schema and every row of every table, read through a connection of its own."""
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("pragma integrity_check").fetchall() == [("ok",)]
+        schema = conn.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall()
+        rows = {name: sorted(conn.execute(f"select * from [{name}]").fetchall(), key=repr)
+                for kind, name, _tbl, _sql in schema if kind == "table"}
+        return schema, rows
+    finally:
+        conn.close()
+
+
 def test_a_migration_that_fails_half_way_leaves_the_old_schema(tmp_path, monkeypatch):
     path = tmp_path / "old.dateline"
     _old_project(path, monkeypatch)
-    conn = sqlite3.connect(path)
-    before = conn.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall()
-    conn.close()
+    before = _stored(path)
     # the last table is not there: every rebuild before it ran, then the migration fails
     monkeypatch.setattr("viewer.store.workflow_schema.STABLE_ID_TABLES", (*STABLE_ID_TABLES, "no_such_table"))
     with pytest.raises(ValueError, match="no_such_table"):
         Project(path)
-    conn = sqlite3.connect(path)
-    assert conn.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall() == before
-    conn.close()
+    assert _stored(path) == before
 
 
 _KILLED = """
@@ -327,17 +336,12 @@ Project(sys.argv[1])
 def test_a_process_killed_mid_migration_leaves_the_old_schema_and_the_next_open_finishes(tmp_path, monkeypatch):
     path = tmp_path / "old.dateline"
     _old_project(path, monkeypatch)
-    conn = sqlite3.connect(path)
-    before = conn.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall()
-    conn.close()
+    before = _stored(path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", _KILLED, str(path)], env=env, cwd=ROOT, capture_output=True,
                           timeout=120, check=False)
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
-    conn = sqlite3.connect(path)
-    assert conn.execute("pragma integrity_check").fetchall() == [("ok",)]
-    assert conn.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall() == before
-    conn.close()
+    assert _stored(path) == before
     p = Project(path)
     assert all("AUTOINCREMENT" in s.upper() for s in _integer_id_tables(p.db.conn).values())
     assert search.search(p, "Geneva").event_ids
