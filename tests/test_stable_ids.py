@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -345,3 +346,29 @@ def test_a_process_killed_mid_migration_leaves_the_old_schema_and_the_next_open_
     p = Project(path)
     assert all("AUTOINCREMENT" in s.upper() for s in _integer_id_tables(p.db.conn).values())
     assert search.search(p, "Geneva").event_ids
+
+
+def test_projects_opened_at_once_on_an_old_file_each_migrate_or_find_it_migrated(tmp_path, monkeypatch):
+    # the window and the ingest worker may open the file together: the one that waited for the
+    # write lock finds 005 done by the other instead of running it again
+    path = tmp_path / "old.dateline"
+    _old_project(path, monkeypatch)
+    start, errors, opened = threading.Barrier(4), [], []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            Project(path).close()
+            opened.append(True)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(opened) == 4
+    conn = sqlite3.connect(path)
+    assert conn.execute("select count(*) from _migrations where name = ?", [STABLE]).fetchone() == (1,)
+    conn.close()

@@ -149,15 +149,20 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    fn(db)
-                    db["_migrations"].insert({"name": name, "applied_at": _now()})
+                    # another connection (a second window, the ingest worker) may have run it while
+                    # this one waited for the write lock
+                    ran = conn.execute("select 1 from _migrations where name = ?", [name]).fetchone()
+                    if not ran:
+                        fn(db)
+                        db["_migrations"].insert({"name": name, "applied_at": _now()})
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
             finally:
                 conn.isolation_level = level
-            applied.append(name)
+            if not ran:
+                applied.append(name)
     finally:
         conn.execute(f"PRAGMA foreign_keys={'ON' if keys else 'OFF'}")
     return applied
