@@ -17,7 +17,7 @@ from viewer.core.model import Actor, Article, Event, Extraction, Issue, Origin, 
 from viewer.store import edits
 from viewer.store.columns import event_details, load_columns, load_timeline
 from viewer.store.edits import EditError, apply_change
-from viewer.store.project import MIGRATIONS, Project, migrate
+from viewer.store.project import Project, migrate
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -323,10 +323,10 @@ def test_migration_groups_the_events_of_an_older_project(tmp_path):
         conn.execute(f"drop index if exists {idx}")
     conn.execute("alter table events drop column merged_into")
     conn.execute("drop table event_splits")
-    conn.execute("delete from _migrations where name = '004_event_groups'")
+    # the migrations after 004 are forgotten too: they run again after it, as on an older file
+    conn.execute("delete from _migrations where name >= '004_event_groups'")
     conn.commit()
     p.close()
-    assert MIGRATIONS[-1][0] == "004_event_groups"
     again = Project(path)
     assert migrate(again.db) == []  # ran on open
     a = _id(again, PACT_TITLE_A)

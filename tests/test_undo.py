@@ -8,9 +8,17 @@ from datetime import date  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtGui import QUndoStack  # noqa: E402
-from workflow_fixtures import ISSUES, actor_id, dump, extraction_a, extraction_b, make_project  # noqa: E402
+from workflow_fixtures import (  # noqa: E402
+    ISSUES,
+    TEXT_A,
+    actor_id,
+    dump,
+    extraction_a,
+    extraction_b,
+    make_project,
+)
 
-from viewer.core.model import Origin, Precision, TimePoint  # noqa: E402
+from viewer.core.model import Article, Origin, Precision, TimePoint  # noqa: E402
 from viewer.store.edits import EditError  # noqa: E402
 from viewer.ui import undo  # noqa: E402
 
@@ -148,6 +156,26 @@ def test_the_stack_knows_when_it_crosses_a_change_of_tags(p, stack):
     assert undo.crosses_tag_change(stack, 3, 4) and undo.crosses_tag_change(stack, 4, 0)
     stack.clear()
     assert not undo.crosses_tag_change(stack, 4, 0)  # the commands are gone
+
+
+def test_undoing_a_delete_after_an_import_leaves_the_new_article_whole(p, stack):
+    # SQLite gave a new row the id of the deleted newest one, and the undo overwrote it
+    newest = p.db.conn.execute("select max(id) from events").fetchone()[0]
+    deleted = [r for r in dump(p)["events"] if r[0] == newest]
+    stack.push(undo.DeleteEventsCommand(p, [newest]))
+    c = Article(TEXT_A + " Officials said more talks would follow.", "Talks go on", "Wire Three",
+                "https://example.org/c", date(2025, 5, 14), "header", "/tmp/c.txt")
+    added = p.add_article(c, extraction_a()).article_id
+
+    def new_rows() -> dict[str, list[tuple]]:
+        return {t: p.db.conn.execute(f"select * from {t} where article_id = ? order by id", [added]).fetchall()
+                for t in ("events", "quotes", "mentions")}
+
+    imported, new = dump(p), new_rows()
+    assert len(new["events"]) == 2 and new["quotes"] and new["mentions"]
+    stack.undo()
+    assert new_rows() == new
+    assert sorted(dump(p)["events"], key=repr) == sorted(imported["events"] + deleted, key=repr)
 
 
 # ---------------------------------------------------------------- undo and redo across re-extraction

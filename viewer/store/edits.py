@@ -2,8 +2,11 @@
 
 Every edit function takes a :class:`~viewer.store.project.Project`, changes it in a
 single transaction and returns a :class:`Change`: the affected rows as they were
-before and after, keyed by rowid. :func:`apply_change` puts either side back, so
-undo and redo restore the very same rows (ids included) whatever the edit was.
+before and after, keyed by primary key. :func:`apply_change` puts either side back, so
+undo and redo restore the very same rows (ids included) whatever the edit was. A key
+names one row for the life of the project: integer ids are AUTOINCREMENT (never given
+to another row, see ``workflow_schema.STABLE_ID_TABLES``), other keys are the row's
+own values (a link, an issue's text id).
 That keeps the undo logic out of every edit: an edit only declares, before it
 writes, which rows it may touch (:meth:`_Recorder.watch`), and which rows it
 created (:meth:`_Recorder.created`).
@@ -38,13 +41,13 @@ class EditError(ValueError):
 
 @dataclass
 class Part:
-    """The rows of one table an edit touched: ``before`` and ``after`` (each with its ``_rid``)."""
+    """The rows of one table an edit touched: ``before`` and ``after`` (each with its key, ``_rid``)."""
 
     table: str
     before: list[dict[str, Any]] = field(default_factory=list)
     after: list[dict[str, Any]] = field(default_factory=list)
 
-    def rowids(self) -> list[int]:
+    def keys(self) -> list[Any]:
         return sorted({r["_rid"] for r in self.before} | {r["_rid"] for r in self.after})
 
 
@@ -69,7 +72,7 @@ class Change:
         """One change doing ``self`` then ``later`` (same tables and rows), or None if scopes differ."""
         if [p.table for p in self.parts] != [p.table for p in later.parts]:
             return None
-        if any(a.rowids() != b.rowids() for a, b in zip(self.parts, later.parts, strict=True)):
+        if any(a.keys() != b.keys() for a, b in zip(self.parts, later.parts, strict=True)):
             return None
         parts = [Part(a.table, a.before, b.after) for a, b in zip(self.parts, later.parts, strict=True)]
         return Change(later.label, parts, tuple(dict.fromkeys(self.notify + later.notify)), later.result)
@@ -79,24 +82,62 @@ def _canon(rows: list[dict[str, Any]], ignore: Sequence[str] = ()) -> list[tuple
     return sorted(tuple(sorted((k, v) for k, v in r.items() if k not in ignore)) for r in rows)
 
 
-_INT_PK_CACHE: dict[tuple[int, str], str | None] = {}
+@dataclass(frozen=True)
+class _Key:
+    """How a Change names the rows of one table: by primary key, never by a bare rowid, which
+    SQLite hands to the next new row once the top one is deleted (an undo putting the deleted
+    row back would then overwrite the new one).
+
+    An integer id is the rowid itself, kept as the int; any other key (the columns of a link
+    table's key, an issue's text id) is the JSON array of its values, made by SQLite so that
+    the same row always gives the same text.
+    """
+
+    columns: tuple[str, ...]
+    integer: bool
+
+    def expr(self) -> str:
+        cols = ", ".join(f"[{c}]" for c in self.columns)
+        return cols if self.integer else f"json_array({cols})"
+
+    def where(self) -> str:
+        """SQL for "the row's key is one of those in the JSON array bound here" (an index lookup)."""
+        if self.integer:
+            return f"[{self.columns[0]}] in {_IDS}"
+        cols = ", ".join(f"[{c}]" for c in self.columns)
+        parts = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(self.columns)))
+        return f"({cols}) in (select {parts} from json_each(?))"
+
+    def bind(self, keys: Iterable[Any]) -> str:
+        keys = list(keys)
+        return json.dumps(keys) if self.integer else "[" + ",".join(keys) + "]"
 
 
-def _rowid_alias(project: Project, table: str) -> str | None:
-    """The INTEGER PRIMARY KEY column of ``table`` (it is the rowid), or None."""
-    key = (id(project.db.conn), table)
-    if key not in _INT_PK_CACHE:
+_KEY_CACHE: dict[tuple[int, str], _Key] = {}
+
+
+def _key(project: Project, table: str) -> _Key:
+    cache = (id(project.db.conn), table)
+    if cache not in _KEY_CACHE:
         info = project.db.conn.execute(f"pragma table_info([{table}])").fetchall()
-        pks = [r for r in info if r[5]]
-        alias = pks[0][1] if len(pks) == 1 and str(pks[0][2]).upper() == "INTEGER" else None
-        _INT_PK_CACHE[key] = alias
-    return _INT_PK_CACHE[key]
+        pks = sorted((r for r in info if r[5]), key=lambda r: r[5])
+        if not pks:
+            raise ValueError(f"{table} has no primary key: an edit cannot name its rows")
+        integer = len(pks) == 1 and str(pks[0][2]).upper() == "INTEGER"
+        _KEY_CACHE[cache] = _Key(tuple(r[1] for r in pks), integer)
+    return _KEY_CACHE[cache]
 
 
 def _select(project: Project, table: str, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-    cur = project.db.conn.execute(f"select rowid as _rid, * from [{table}] where {where}", list(params))
+    cur = project.db.conn.execute(f"select {_key(project, table).expr()} as _rid, * from [{table}] where {where}",
+                                  list(params))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _select_keys(project: Project, table: str, keys: Iterable[Any]) -> list[dict[str, Any]]:
+    key = _key(project, table)
+    return _select(project, table, key.where(), [key.bind(keys)])
 
 
 def apply_change(project: Project, change: Change, side: str) -> None:
@@ -115,18 +156,16 @@ def apply_change(project: Project, change: Change, side: str) -> None:
         conn.execute("pragma defer_foreign_keys = on")
         targets = [_rebased(project, part, side) for part in change.parts]
         for part in reversed(change.parts):
-            conn.execute(f"delete from [{part.table}] where rowid in (select value from json_each(?))",
-                         [json.dumps(part.rowids())])
+            key = _key(project, part.table)
+            conn.execute(f"delete from [{part.table}] where {key.where()}", [key.bind(part.keys())])
         for part, rows in zip(change.parts, targets, strict=True):
             if not rows:
                 continue
-            alias = _rowid_alias(project, part.table)
+            # the key columns are among the row's own, so the row comes back under its key
             cols = [c for c in rows[0] if c != "_rid"]
-            names = cols if alias else ["rowid", *cols]
-            sql = (f"insert into [{part.table}] ({', '.join(f'[{c}]' for c in names)}) "
-                   f"values ({', '.join('?' * len(names))})")
-            conn.executemany(sql, [[r[c] for c in cols] if alias else [r["_rid"], *(r[c] for c in cols)]
-                                   for r in rows])
+            sql = (f"insert into [{part.table}] ({', '.join(f'[{c}]' for c in cols)}) "
+                   f"values ({', '.join('?' * len(cols))})")
+            conn.executemany(sql, [[r[c] for c in cols] for r in rows])
     for what in change.notify:
         project._changed(what)
 
@@ -139,8 +178,7 @@ def _rebased(project: Project, part: Part, side: str) -> list[dict[str, Any]]:
     both = [r["_rid"] for r in rows if r["_rid"] in other]
     if not both:
         return rows
-    now = {r["_rid"]: r for r in _select(project, part.table, "rowid in (select value from json_each(?))",
-                                         [json.dumps(both)])}
+    now = {r["_rid"]: r for r in _select_keys(project, part.table, both)}
     out = []
     for r in rows:
         theirs = other.get(r["_rid"])
@@ -172,16 +210,17 @@ class _Recorder:
         return self.watch(table, f"[{column}] in {_IDS}", [json.dumps(list(values))])
 
     def created(self, table: str, rowid: int) -> None:
-        """Declare a row the edit inserted (it did not exist before)."""
+        """Declare a row the edit inserted (it did not exist before), by the rowid it got."""
+        key = _key(self.project, table)
+        rid = rowid if key.integer else _one(self.project, f"select {key.expr()} from [{table}] where rowid = ?",
+                                             [rowid])
         part = self._parts.setdefault(table, Part(table))
-        part.after.append({"_rid": rowid})  # placeholder, replaced in finish()
+        part.after.append({"_rid": rid})  # placeholder, replaced in finish()
 
     def finish(self, label: str, notify: Sequence[str], result: Any = None) -> Change:
         parts = []
         for part in self._parts.values():
-            rids = part.rowids()
-            part.after = _select(self.project, part.table, "rowid in (select value from json_each(?))",
-                                 [json.dumps(rids)])
+            part.after = _select_keys(self.project, part.table, part.keys())
             parts.append(part)
         return Change(label, parts, tuple(notify), result)
 

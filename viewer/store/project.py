@@ -106,7 +106,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["unresolved"].create_index(["article_id"])
 
 
-from viewer.store.workflow_schema import m_event_groups, m_search, m_workflow  # noqa: E402 - issue 7 schema
+from viewer.store.workflow_schema import m_event_groups, m_search, m_stable_ids, m_workflow  # noqa: E402
 
 
 def _m004_event_groups(db: sqlite_utils.Database) -> None:
@@ -122,6 +122,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("002_workflow", m_workflow),
     ("003_search", m_search),
     ("004_event_groups", _m004_event_groups),
+    ("005_stable_ids", m_stable_ids),
 ]
 
 
@@ -132,25 +133,38 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     done = {r["name"] for r in db["_migrations"].rows}
     applied = []
     conn = db.conn
-    for name, fn in MIGRATIONS:
-        if name in done:
-            continue
-        # Python's sqlite3 commits before DDL in its default mode, so a migration that fails half
-        # way would leave half a schema; in autocommit mode our own BEGIN covers all of it.
-        level = conn.isolation_level
-        conn.isolation_level = None
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+    todo = [(name, fn) for name, fn in MIGRATIONS if name not in done]
+    if not todo:
+        return applied
+    # off while the schema changes (SQLite's table rebuild: dropping a parent table must not
+    # delete-check its children), back as it was after; only possible outside a transaction
+    keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        for name, fn in todo:
+            # Python's sqlite3 commits before DDL in its default mode, so a migration that fails half
+            # way would leave half a schema; in autocommit mode our own BEGIN covers all of it.
+            level = conn.isolation_level
+            conn.isolation_level = None
             try:
-                fn(db)
-                db["_migrations"].insert({"name": name, "applied_at": _now()})
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        finally:
-            conn.isolation_level = level
-        applied.append(name)
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    # another connection (a second window, the ingest worker) may have run it while
+                    # this one waited for the write lock
+                    ran = conn.execute("select 1 from _migrations where name = ?", [name]).fetchone()
+                    if not ran:
+                        fn(db)
+                        db["_migrations"].insert({"name": name, "applied_at": _now()})
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                conn.isolation_level = level
+            if not ran:
+                applied.append(name)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys={'ON' if keys else 'OFF'}")
     return applied
 
 
