@@ -36,6 +36,16 @@ def default_project_path() -> Path:
     return data_dir() / "default.dateline"
 
 
+def warm_up() -> None:
+    """Compile the extraction rules and import the readers' libraries once (a few seconds of
+    CPU): done on a thread when the window opens, it spares the first dropped files."""
+    from viewer.extract.pipeline import warm_up as warm_up_extraction
+    from viewer.ingest.readers import warm_up_readers
+
+    warm_up_readers()
+    warm_up_extraction()
+
+
 def open_project(path: str | Path | None) -> Project:
     """Open (creating if needed) a project and make the trade-issue taxonomy known to it."""
     project = Project(path)

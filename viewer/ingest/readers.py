@@ -75,3 +75,22 @@ READERS: dict[str, Callable[[Path], Article]] = {
     ".eml": _eml,
     ".rtf": _rtf,
 }
+
+
+# what the readers import on first use, heaviest first (trafilatura brings lxml, justext, courlan)
+_LIBRARIES = ("trafilatura", "htmldate", "pypdf", "docx", "charset_normalizer", "striprtf.striprtf")
+
+
+def warm_up_readers() -> list[str]:
+    """Import the readers' libraries now (a second or so), e.g. on a thread while the window
+    is idle, so that the first dropped page or PDF does not pay for it. Returns those that
+    could not be imported (their reader will say so for each file)."""
+    import importlib
+
+    missing = []
+    for name in _LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a broken optional library fails its files, not the app
+            missing.append(name)
+    return missing

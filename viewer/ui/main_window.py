@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -84,6 +85,7 @@ from viewer.workflow import (
     open_project,
     read_view,
     set_article_date,
+    warm_up,
 )
 
 ORG = "Dateline"
@@ -1346,6 +1348,20 @@ def _first_run_path() -> tuple[Path, bool]:
     return path, not path.exists()
 
 
+_warm_up_thread: threading.Thread | None = None
+
+
+def start_warm_up() -> threading.Thread:
+    """Once per process, on a daemon thread: compile the extraction rules and import the readers'
+    libraries while the window is idle, so the first drop does not pay for them on the worker
+    (whose first files otherwise hold the interpreter for up to a second, stalling the window)."""
+    global _warm_up_thread
+    if _warm_up_thread is None:
+        _warm_up_thread = threading.Thread(target=warm_up, name="dateline-warm-up", daemon=True)
+        _warm_up_thread.start()
+    return _warm_up_thread
+
+
 def run_app(project: str | None, paths: list[str], sample: bool, screenshot: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -1363,6 +1379,7 @@ def run_app(project: str | None, paths: list[str], sample: bool, screenshot: str
     window.show()
     if todo:
         window.ingest(todo)
+    QTimer.singleShot(500, start_warm_up)  # after the first paint
     if screenshot:
         def shoot() -> None:
             if window.runner.busy():
