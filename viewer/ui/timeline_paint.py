@@ -21,10 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
+from math import floor
 from time import perf_counter
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -33,6 +34,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QPolygonF,
+    QTransform,
 )
 
 from viewer.core.timeline_data import (
@@ -65,6 +67,7 @@ GRID = QColor("#E6E8EC")
 AXIS = QColor("#4A5260")
 TEXT = QColor("#1F2430")
 MUTED = QColor("#6B7280")
+MINOR_TICK = QColor("#9AA1AD")
 SELECT = QColor("#111111")
 HIGHLIGHT = QColor(255, 196, 0, 210)
 
@@ -688,7 +691,7 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
     _paint_lanes(p, scene, lay, frame, dpr, band, ticks)
     p.restore()
     _paint_header(p, scene, lay, dpr)
-    _paint_axis(p, scene, lay, ticks)
+    _paint_axis(p, scene, lay, ticks, dpr)
     if scene.show_overview:
         _paint_overview(p, scene, lay, dpr)
     if scene.show_legend:
@@ -712,6 +715,38 @@ def _paint_empty(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
                scene.empty_detail)
 
 
+def _vlines(p: QPainter, x: np.ndarray, y0: float, y1: float, colour: QColor, dpr: float) -> None:
+    """Vertical lines one logical pixel wide at ``x`` (on the columns a 1 px pen would cover), as
+    opaque rectangle fills: a drawn line is rasterised as one span per scanline (a thousand for a
+    grid line, blended in Qt's fill threads), a fill is one rectangle written row by row."""
+    if not x.size:
+        return
+    w = max(round(dpr), 1) / dpr
+    fill, rect = p.fillRect, QRectF
+    for xd in (np.floor(np.asarray(x, float) * dpr - (dpr - 1) / 2) / dpr).tolist():
+        fill(rect(xd, y0, w, y1 - y0), colour)
+
+
+def _int_blits(p: QPainter, dpr: float) -> bool:
+    """True when image positions may be given as whole pixels: no scaling, whole-pixel translation.
+
+    Qt then rounds a QPointF position to the nearest pixel anyway; passing the rounded ints
+    (:func:`_qround`) draws the same pixels without building a QPointF per blit, which costs
+    as much as the blit of a small sprite.
+    """
+    if dpr != 1.0:
+        return False
+    t = p.deviceTransform()
+    return t.type().value <= QTransform.TransformationType.TxTranslate.value and float(t.dx()).is_integer() \
+        and float(t.dy()).is_integer()
+
+
+def _qround(v: np.ndarray) -> np.ndarray:
+    """Round half away from zero, like Qt's qRound (positions of images drawn at a QPointF)."""
+    v = np.asarray(v, float)
+    return np.where(v >= 0, np.floor(v + 0.5), np.ceil(v - 0.5)).astype(np.int64)
+
+
 def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, dpr: float,
                  band: tuple[float, float] | None, ticks: AxisTicks) -> None:
     v0, v1 = scene.v0, scene.v1
@@ -731,10 +766,8 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
             sparse.append(r)
     _paint_density(p, scene, lay, frame, dense, dpr, band)
     # grid at major ticks, over the bars (light enough not to hide them)
-    p.setPen(QPen(GRID, 1))
-    # one call for all lines: per-call overhead dominates thin lines
-    p.drawLines([QLineF(x, plot.top(), x, plot.bottom())
-                 for x in (plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx).tolist()])
+    _vlines(p, plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, plot.top(), plot.bottom(),
+            GRID, dpr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_sparse_lanes(p, scene, lay, frame, sparse, dpr)
     _paint_marked(p, scene, lay, frame, dense, dpr)
@@ -815,12 +848,9 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     if buf is None or buf.size < h_dev * w_dev:
         buf = scene._bg_buf = np.empty(h_dev * w_dev, np.uint32)
     img = buf[: h_dev * w_dev].reshape(h_dev, w_dev)
-    img.fill(bg_rgb)
-    for r in lay.rows:
-        if r.k % 2:
-            a, b = int(round((r.y - full_top) * dpr)) - k0, int(round((r.y + r.h - full_top) * dpr)) - k0
-            if b > 0 and a < h_dev:
-                img[max(a, 0):min(b, h_dev)] = alt_rgb
+    # the bars first (they decide which rows they write), then every other row once with its
+    # lane's stripe colour: no pixel is written twice
+    written = []
     for r in rows:
         c = counts[r.k]
         y0 = int(round((r.y + (2 if r.collapsed else 5) - full_top) * dpr)) - k0
@@ -840,10 +870,38 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         # gathered row by row from the transposed table: contiguous writes, twice as fast as a transpose
         table_t = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg, transposed=True)
         np.take(table_t[lo - y0:hi - y0], h_int, axis=1, out=img[lo:hi])
+        written.append((lo, hi))
+    written.sort()
+    stripes = [(int(round((r.y - full_top) * dpr)) - k0, int(round((r.y + r.h - full_top) * dpr)) - k0,
+                alt_rgb if r.k % 2 else bg_rgb) for r in lay.rows]
+    edge = 0  # rows above are done
+    for a, b, col in stripes:
+        if a > edge:  # between or above the lanes: background
+            _fill_rows(img, edge, min(a, h_dev), bg_rgb, written)
+        a, b = max(a, edge), min(b, h_dev)
+        if b > a:
+            _fill_rows(img, a, b, col, written)
+        edge = max(edge, b)
+    if edge < h_dev:
+        _fill_rows(img, edge, h_dev, bg_rgb, written)
     qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_RGB32)
     qimg.setDevicePixelRatio(dpr)
     p.drawImage(QPointF(plot.left(), top), qimg)
     del qimg
+
+
+def _fill_rows(img: np.ndarray, a: int, b: int, colour: int, skip: list[tuple[int, int]]) -> None:
+    """Fill rows ``[a, b)`` of ``img`` with ``colour`` except the (sorted, disjoint) ranges ``skip``."""
+    for s0, s1 in skip:
+        if s1 <= a:
+            continue
+        if s0 >= b:
+            break
+        if s0 > a:
+            img[a:s0] = colour
+        a = max(a, s1)
+    if b > a:
+        img[a:b] = colour
 
 
 def _height_table(vmax: int, bh: int, _cache: dict = {}) -> np.ndarray:  # noqa: B006 (memo)
@@ -956,9 +1014,15 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
     mixed = np.minimum.reduceat(iss, first) != np.maximum.reduceat(iss, first)
     ckey = np.where(mixed, -2, iss[first])
     sprites = scene.sprites(dpr)
-    for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
-        sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
-        p.drawImage(QPointF(xj - sp[1], yj - sp[1]), sp[0])
+    draw = p.drawImage
+    if _int_blits(p, dpr):
+        for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
+            sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
+            draw(floor(xj - sp[1] + 0.5), floor(yj - sp[1] + 0.5), sp[0])
+    else:
+        for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
+            sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
+            draw(QPointF(xj - sp[1], yj - sp[1]), sp[0])
     # labels beside single markers, elided to stop before the next marker
     single = count == 1
     cand = np.flatnonzero(single)
@@ -985,46 +1049,65 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
 
 
 def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float | np.ndarray,
-                 rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None) -> None:
+                 rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None,
+                 colours: list[QColor] | None = None) -> None:
     """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width.
 
     Each title is rasterised once (per font and colour) into a cached image, then only
     blitted: panning redraws the same labels at new places and a blit is much cheaper than
     shaping text again. A shortened label blits the image up to the last character that
     fits, followed by an ellipsis image, so zooming never re-renders a title. Vector
-    outputs (SVG) draw real text instead.
+    outputs (SVG) draw real text instead. ``colours`` (one per label) overrides the pen's
+    colour, so labels of several colours take one call.
     """
     small = p.font().pixelSize() != FONT_PX
     fm = scene.fm_small if small else scene.fm
     tops = np.broadcast_to(np.asarray(cy, float) - fm.height() / 2, x.shape).tolist()
     full = scene.title_widths(rows, small) if full is None else full
     font = scene.small if small else scene.font
-    colour = p.pen().color()
+    cols = colours if colours is not None else [p.pen().color()] * len(tops)
     dpr = scene.label_dpr
     # the cache key's constant part, hoisted: this loop runs for every label on every paint
-    cache, px, rgba, fh, boxes = scene._label_cache, font.pixelSize(), colour.rgba(), fm.height(), frame.label_boxes
+    cache, px, fh, boxes = scene._label_cache, font.pixelSize(), fm.height(), frame.label_boxes
     if dpr is None:
-        for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(),
-                                       strict=True):
+        for xi, top, row, w, fw, col in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), cols,
+                                            strict=True):
             text = scene.title(row)
             if w + 0.5 < fw:
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
+            p.setPen(col)
             p.drawText(QPointF(xi, top + fm.ascent()), text)
             boxes.append((xi, top, w, fh, row))
         return
-    ell = scene.text_image("…", font, fm, colour, dpr)
-    ell_w = ell.width() / dpr - 1
+    ells: dict[int, QImage] = {}
+    ell_w = scene.text_image("…", font, fm, cols[0], dpr).width() / dpr - 1 if cols else 0.0
     draw, get, point, cut_at = p.drawImage, cache.get, QPointF, scene.cut_at
-    for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        img = get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, colour, dpr)
+    whole = _int_blits(p, dpr)
+    if whole:  # whole pixels (as Qt would round them): no QPointF / QRectF per label
+        xs, ts = _qround(x).tolist(), _qround(tops).tolist()
+    else:
+        xs, ts = x.tolist(), tops
+    for xi, top, xr, tr, row, w, fw, col in zip(x.tolist(), tops, xs, ts, rows.tolist(), widths.tolist(),
+                                                full.tolist(), cols, strict=True):
+        rgba = col.rgba()
+        img = get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, col, dpr)
         if img is None:
             continue  # over this frame's budget: drawn once idle time has rendered it
         if w + 0.5 < fw:  # fw: the exact width in this font; elide
             cut = cut_at(row, small, w - ell_w)
             if cut < 12:
                 continue
-            draw(point(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
-            draw(point(xi + cut, top), ell)
+            ell = ells.get(rgba)
+            if ell is None:
+                ell = ells[rgba] = scene.text_image("…", font, fm, col, dpr)
+            if whole:
+                draw(xr, tr, img, 0, 0, floor(cut + 0.5), -1)
+                draw(floor(xi + cut + 0.5), tr, ell)
+            else:
+                draw(point(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
+                draw(point(xi + cut, top), ell)
+        elif whole:
+            draw(xr, tr, img)
         else:
             draw(point(xi, top), img)
         boxes.append((xi, top, w, fh, row))
@@ -1150,16 +1233,10 @@ def _span_labels(p: QPainter, scene: TimelineScene, frame: Frame, srows: np.ndar
     if not pick_all.size:
         return
     p.setFont(scene.small)
-    c_iss = iss[pick_all]
-    if (c_iss == c_iss[0]).all():
-        p.setPen(scene.span_text_colour(int(c_iss[0])))
-        _draw_labels(p, scene, frame, start[pick_all], y[pick_all] + bar_h[pick_all] / 2, srows[pick_all],
-                     w[pick_all])
-        return
-    for c in np.unique(c_iss).tolist():
-        pick = pick_all[c_iss == c]
-        p.setPen(scene.span_text_colour(c))
-        _draw_labels(p, scene, frame, start[pick], y[pick] + bar_h[pick] / 2, srows[pick], w[pick])
+    # each in its issue's hue, all in one call
+    colours = [scene.span_text_colour(c) for c in iss[pick_all].tolist()]
+    _draw_labels(p, scene, frame, start[pick_all], y[pick_all] + bar_h[pick_all] / 2, srows[pick_all],
+                 w[pick_all], colours=colours)
 
 
 def _outline_spans(p: QPainter, scene: TimelineScene, srows: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -1276,8 +1353,7 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1
         cached = scene._header_cache = (key, pm)
     p.drawImage(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
                  QRectF(0, hdr.top() * dpr, hdr.width() * dpr, hdr.height() * dpr))
-    p.setPen(QPen(GRID, 1))
-    p.drawLine(QPointF(hdr.right() - 0.5, hdr.top()), QPointF(hdr.right() - 0.5, hdr.bottom()))
+    _vlines(p, np.array([hdr.right() - 0.5]), hdr.top(), hdr.bottom(), GRID, dpr)
 
 
 def _paint_header_into(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
@@ -1318,37 +1394,37 @@ def _paint_header_into(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     p.restore()
 
 
-def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks) -> None:
+def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks, dpr: float = 1.0) -> None:
     ax = lay.axis
     v0, v1 = scene.v0, scene.v1
     sx = ax.width() / (v1 - v0)
     p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), BG)
     p.setPen(QPen(AXIS, 1))
     p.drawLine(QPointF(ax.left(), ax.top() + 0.5), QPointF(ax.right(), ax.top() + 0.5))
-    p.setPen(QPen(QColor("#9AA1AD"), 1))
     top = ax.top()
-    p.drawLines([QLineF(x, top, x, top + 4) for x in (ax.left() + (np.asarray(ticks.minor) - v0) * sx).tolist()])
+    _vlines(p, ax.left() + (np.asarray(ticks.minor) - v0) * sx, top, top + 5, MINOR_TICK, dpr)
     p.setFont(scene.font)
     fm = scene.fm
     p.save()
     p.setClipRect(QRectF(ax.left(), ax.top(), ax.width(), ax.height()))
-    p.setPen(QPen(AXIS, 1))
-    lines = [QLineF(ax.left() + (t - v0) * sx, top, ax.left() + (t - v0) * sx, top + 8) for t, _l in ticks.major]
-    lines += [QLineF(ax.left() + (t - v0) * sx, top, ax.left() + (t - v0) * sx, top + 22)
-              for t, _l in ticks.context if t > v0]
-    p.drawLines(lines)
+    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, top, top + 9, AXIS, dpr)
+    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.context if t > v0]) - v0) * sx, top, top + 23, AXIS, dpr)
     p.setPen(TEXT)
     fmb = QFontMetricsF(scene.bold)
+    whole = _int_blits(p, dpr)
     for row, font, metrics, dy in ((ticks.major, scene.font, fm, 6), (ticks.context, scene.bold, fmb, 22)):
         p.setFont(font)
         for t, label in row:
             x = max(ax.left() + (t - v0) * sx, ax.left()) + 4
             if scene.label_dpr is None:
                 p.drawText(QPointF(x, ax.top() + dy + metrics.ascent()), label)
+                continue
+            # tick labels repeat ("Jun", "12", "2025"): rendered once, then blitted
+            img = scene.text_image(label, font, metrics, TEXT, scene.label_dpr)
+            if whole:
+                p.drawImage(floor(x + 0.5), floor(ax.top() + dy + 0.5), img)
             else:
-                # tick labels repeat ("Jun", "12", "2025"): rendered once, then blitted
-                p.drawImage(QPointF(x, ax.top() + dy), scene.text_image(label, font, metrics, TEXT,
-                                                                          scene.label_dpr))
+                p.drawImage(QPointF(x, ax.top() + dy), img)
     p.restore()
     # what one pixel means, for the person reading an export
     n_vis = scene.lanes.n_events()
@@ -1492,4 +1568,18 @@ def _paint_scroll_hint(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     frac = plot.height() / lay.content_h
     h = max(plot.height() * frac, 16)
     top = plot.top() + (plot.height() - h) * (scene.scroll_y / max(lay.content_h - plot.height(), 1))
-    p.fillRect(QRectF(plot.right() - 4, top, 3, h), QColor(0, 0, 0, 60))
+    if scene.label_dpr is None:  # vector output
+        p.fillRect(QRectF(plot.right() - 4, top, 3, h), QColor(0, 0, 0, 60))
+        return
+    # a translucent fill this tall is blended span by span (in Qt's fill threads); an image blit is
+    # one rectangle
+    dpr = scene.label_dpr
+    h_dev = max(int(round(h * dpr)), 1)
+    key = ("scroll_hint", h_dev, dpr)
+    img = scene._marker_cache.get(key)
+    if img is None:
+        img = QImage(max(int(round(3 * dpr)), 1), h_dev, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(QColor(0, 0, 0, 60))
+        img.setDevicePixelRatio(dpr)
+        scene._marker_cache[key] = img
+    p.drawImage(QPointF(plot.right() - 4, top), img)
