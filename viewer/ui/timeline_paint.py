@@ -60,18 +60,94 @@ from viewer.core.timeline_data import (
 
 #: Okabe–Ito, colour-blind safe; used when an issue has no colour of its own and for extra issues
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-NEUTRAL = "#5B6B7F"
-BG = QColor("#FFFFFF")
-LANE_ALT = QColor("#F7F8FA")
-GRID = QColor("#E6E8EC")
-AXIS = QColor("#4A5260")
-TEXT = QColor("#1F2430")
-MUTED = QColor("#6B7280")
-MINOR_TICK = QColor("#9AA1AD")
-SELECT = QColor("#111111")
-HIGHLIGHT = QColor(255, 196, 0, 210)
 
-OVERVIEW_BG = "#F3F4F6"
+
+@dataclass(frozen=True)
+class Theme:
+    """The canvas colours. :data:`LIGHT` for a light application palette and for reports,
+    :data:`DARK` when the palette's window colour is dark (see :func:`theme_for_palette`)."""
+
+    name: str
+    bg: QColor
+    lane_alt: QColor  # every other lane
+    grid: QColor
+    axis: QColor  # axis line and major ticks
+    minor_tick: QColor
+    text: QColor
+    muted: QColor  # counts, range, "Overview", collapse triangles
+    select: QColor  # selection outline
+    highlight: QColor
+    overview_bg: QColor
+    overview_bar: QColor
+    legend_bg: QColor
+    neutral: QColor  # lanes and events without an issue colour
+    cluster_mixed: QColor  # a cluster of several issues
+    window: QColor  # the overview's window frame
+    scroll_hint: QColor
+    #: issue colours darker than this contrast ratio against ``bg`` are lightened (same hue)
+    min_contrast: float = 1.0
+
+    @property
+    def dark(self) -> bool:
+        return self.bg.lightness() < 128
+
+    def issue_colour(self, c: QColor) -> QColor:
+        """``c`` as drawn on this background: lightened (hue kept) until it stands out enough."""
+        if _contrast(c, self.bg) >= self.min_contrast:
+            return QColor(c)
+        h, sat, light, a = c.getHslF()
+        lo, hi = light, 1.0
+        for _ in range(12):  # bisection on lightness: the least change that reaches the contrast
+            mid = (lo + hi) / 2
+            if _contrast(QColor.fromHslF(max(h, 0.0), sat, mid, a), self.bg) >= self.min_contrast:
+                hi = mid
+            else:
+                lo = mid
+        return QColor.fromHslF(max(h, 0.0), sat, hi, a)
+
+    def span_text(self, c: QColor) -> QColor:
+        """Span titles in the issue's hue, readable on its translucent bar: dark on light, light on dark."""
+        h, s, v, _ = c.getHsvF()
+        out = QColor()
+        if self.dark:
+            out.setHsvF(max(h, 0.0), min(1.0, s * 0.35), 0.93)
+        else:
+            out.setHsvF(max(h, 0.0), min(1.0, s * 0.9 + 0.1), min(v, 0.45))
+        return out
+
+
+def _luminance(c: QColor) -> float:
+    """WCAG relative luminance."""
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+LIGHT = Theme(
+    "light", bg=QColor("#FFFFFF"), lane_alt=QColor("#F7F8FA"), grid=QColor("#E6E8EC"), axis=QColor("#4A5260"),
+    minor_tick=QColor("#9AA1AD"), text=QColor("#1F2430"), muted=QColor("#6B7280"), select=QColor("#111111"),
+    highlight=QColor(255, 196, 0, 210), overview_bg=QColor("#F3F4F6"), overview_bar=QColor("#7C8798"),
+    legend_bg=QColor("#FAFBFC"), neutral=QColor("#5B6B7F"), cluster_mixed=QColor("#4B5563"),
+    window=QColor("#1F6FEB"), scroll_hint=QColor(0, 0, 0, 60))
+DARK = Theme(
+    "dark", bg=QColor("#1B1E24"), lane_alt=QColor("#22262D"), grid=QColor("#343A44"), axis=QColor("#A3ACB9"),
+    minor_tick=QColor("#5F6775"), text=QColor("#E6E9EF"), muted=QColor("#9BA3AF"), select=QColor("#F5F7FA"),
+    highlight=QColor(255, 196, 0, 210), overview_bg=QColor("#252932"), overview_bar=QColor("#8E98A8"),
+    legend_bg=QColor("#20242B"), neutral=QColor("#8A99AD"), cluster_mixed=QColor("#9CA3AF"),
+    window=QColor("#58A6FF"), scroll_hint=QColor(255, 255, 255, 70), min_contrast=3.0)
+# the light theme's colours under their old names (tests and callers compare pixels with them)
+BG, TEXT, MUTED, GRID = LIGHT.bg, LIGHT.text, LIGHT.muted, LIGHT.grid
+
+
+def theme_for_palette(window_colour: QColor) -> Theme:
+    """DARK when the application palette's window colour is dark, else LIGHT."""
+    return DARK if window_colour.lightness() < 128 else LIGHT
+
 HEADER_W = 168.0
 OVERVIEW_H = 34.0
 AXIS_H = 42.0
@@ -87,7 +163,6 @@ COLLAPSED_H = 16.0
 MARKER_D = 9.0
 CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
-CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues
 LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
 LABEL_MIN_W = 44.0  # a label shorter than this (after eliding) says too little: about five letters and "…"
 TITLE_BATCH = 12  # titles fetched from the store per screen paint; the rest in idle time (prefetch)
@@ -123,13 +198,14 @@ def _text_to_image(text: str, font: QFont, fm: QFontMetricsF, colour: QColor, dp
     return img
 
 
-def issue_colours(issues: list[tuple[str, str, str]], issue_ids: list[str]) -> list[QColor]:
-    """Colour per issue index of ``issue_ids``: the issue's own colour, else the Okabe–Ito palette."""
+def issue_colours(issues: list[tuple[str, str, str]], issue_ids: list[str], theme: Theme = LIGHT) -> list[QColor]:
+    """Colour per issue index of ``issue_ids``: the issue's own colour, else the Okabe–Ito palette,
+    as drawn on ``theme`` (a dark background lightens colours too dark to stand out)."""
     given = {iid: col for iid, _label, col in issues}
     out = []
     for n, iid in enumerate(issue_ids):
         c = QColor(given.get(iid) or "")
-        out.append(c if c.isValid() else QColor(OKABE_ITO[n % len(OKABE_ITO)]))
+        out.append(theme.issue_colour(c if c.isValid() else QColor(OKABE_ITO[n % len(OKABE_ITO)])))
     return out
 
 
@@ -233,6 +309,7 @@ class TimelineScene:
         self.fm = QFontMetricsF(self.font)
         self.fm_small = QFontMetricsF(self.small)
         self.colours: list[QColor] = []
+        self.theme: Theme = LIGHT
         self.lanes: LaneIndex = build_lanes(self.data)
         self.set_data(self.data)
 
@@ -249,7 +326,7 @@ class TimelineScene:
         self._sprites = {}
         self._badge_cache: dict[tuple, QImage] = {}
         self._overview_cache = None
-        self.colours = issue_colours(self.issues, data.issue_ids)
+        self.colours = issue_colours(self.issues, data.issue_ids, self.theme)
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
         self.rebuild_lanes()
@@ -258,10 +335,22 @@ class TimelineScene:
 
     def set_issues(self, issues: list[tuple[str, str, str]]) -> None:
         self.issues = list(issues)
-        self.colours = issue_colours(self.issues, self.data.issue_ids)
+        self.colours = issue_colours(self.issues, self.data.issue_ids, self.theme)
         self._overview_cache = None
         self._marker_cache.clear()
         self._sprites = {}
+
+    def set_theme(self, theme: Theme) -> None:
+        """Paint with ``theme`` from now on; every cached image made with the old colours is dropped."""
+        if theme is self.theme:
+            return
+        self.theme = theme
+        self._label_cache = {}
+        self._label_bytes = 0
+        self._text_cache.clear()
+        self._badge_cache = {}
+        self._header_cache = None
+        self.set_issues(self.issues)
 
     def rebuild_lanes(self) -> None:
         mask = issue_mask(self.data, self.issue_filter)
@@ -299,7 +388,7 @@ class TimelineScene:
 
     def lane_colour(self, k: int) -> QColor:
         iss = int(self.data.lane_issue[int(self.lanes.order[k])]) if self.data.lane_issue.size else -1
-        return QColor(self.colours[iss]) if 0 <= iss < len(self.colours) else QColor(NEUTRAL)
+        return QColor(self.colours[iss]) if 0 <= iss < len(self.colours) else QColor(self.theme.neutral)
 
     def is_collapsed(self, k: int) -> bool:
         return bool(self.collapsed) and self.lane_label(k) in self.collapsed
@@ -463,8 +552,8 @@ class TimelineScene:
         return got
 
     def make_sprite(self, ck: int, n: int, dpr: float) -> tuple[QImage, float]:
-        col = CLUSTER_MIXED if ck == -2 else (self.colours[ck] if 0 <= ck < len(self.colours)
-                                              else QColor(NEUTRAL))
+        col = self.theme.cluster_mixed if ck == -2 else (self.colours[ck] if 0 <= ck < len(self.colours)
+                                                         else self.theme.neutral)
         pm = self.marker_pixmap(col, MARKER_D, dpr) if n == 1 else self.badge_pixmap(col, n, dpr)
         sp = (pm, pm.width() / dpr / 2)
         self.sprites(dpr)[(ck, n)] = sp
@@ -487,7 +576,7 @@ class TimelineScene:
             pm.fill(0)
             p = QPainter(pm)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setPen(QPen(QColor(255, 255, 255), 1.5))
+            p.setPen(QPen(self.theme.bg, 1.5))  # a ring of background separates the badge from bars
             p.setBrush(colour)
             c = rad + 2
             p.drawEllipse(QPointF(c, c), rad, rad)
@@ -579,7 +668,7 @@ class TimelineScene:
         key = ("span", iss, len(self.colours))
         got = self._marker_cache.get(key)
         if got is None:
-            col = self.colours[iss] if 0 <= iss < len(self.colours) else QColor(NEUTRAL)
+            col = self.colours[iss] if 0 <= iss < len(self.colours) else self.theme.neutral
             fill = QColor(col)
             fill.setAlpha(70)
             edge = QColor(col)
@@ -590,11 +679,11 @@ class TimelineScene:
         return got
 
     def span_text_colour(self, iss: int) -> QColor:
-        """Span titles in the issue's hue, dark enough to read on the light bar (cached)."""
+        """Span titles in the issue's hue, readable on the translucent bar (cached)."""
         key = ("span_text", iss, len(self.colours))
         got = self._marker_cache.get(key)
         if got is None:
-            got = self._marker_cache[key] = _darker(_issue_colour(self, iss))
+            got = self._marker_cache[key] = self.theme.span_text(_issue_colour(self, iss))
         return got
 
     def span_edges(self, iss: int, dpr: float, length: float = 0.0) -> tuple[None, QImage]:
@@ -653,7 +742,7 @@ class TimelineScene:
             pm.fill(0)
             p = QPainter(pm)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setPen(QPen(ring if ring else QColor(255, 255, 255), 1.5 if ring is None else 2.0))
+            p.setPen(QPen(ring if ring else self.theme.bg, 1.5 if ring is None else 2.0))
             p.setBrush(colour)
             c = (diameter + 4) / 2
             p.drawEllipse(QPointF(c, c), diameter / 2, diameter / 2)
@@ -673,17 +762,18 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
     """
     lay = scene.layout(width, height)
     frame = Frame(lay)
+    bg = scene.theme.bg
     if scene.label_dpr is not None:
         scene.label_dpr = dpr
     if not len(scene.data):
-        p.fillRect(QRectF(0, 0, width, height), BG)
+        p.fillRect(QRectF(0, 0, width, height), bg)
         _paint_empty(p, scene, lay)
         return frame
     plot = lay.plot
     # the plot gets its own opaque fills (lane stripes, density buffer): fill only the rest
-    p.fillRect(QRectF(0, 0, width, plot.top()), BG)
-    p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), BG)
-    p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), BG)
+    p.fillRect(QRectF(0, 0, width, plot.top()), bg)
+    p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), bg)
+    p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), bg)
     ticks = axis_ticks(scene.v0, scene.v1, plot.width(), scene.text_width)
     frame.ticks = ticks
     p.save()
@@ -704,7 +794,7 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
 def _paint_empty(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     f = ui_font(18)
     p.setFont(f)
-    p.setPen(MUTED)
+    p.setPen(scene.theme.muted)
     # the title across the middle, the detail (may be several lines) below it
     title_r = QRectF(24, 0, lay.width - 48, lay.height / 2 + 6)
     p.drawText(title_r, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap,
@@ -767,7 +857,7 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
     _paint_density(p, scene, lay, frame, dense, dpr, band)
     # grid at major ticks, over the bars (light enough not to hide them)
     _vlines(p, plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, plot.top(), plot.bottom(),
-            GRID, dpr)
+            scene.theme.grid, dpr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_sparse_lanes(p, scene, lay, frame, sparse, dpr)
     _paint_marked(p, scene, lay, frame, dense, dpr)
@@ -810,8 +900,9 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     frame.density = bucket_counts
     frame.density_per_pixel = col_bucket is None
     frame.density_dpr = dpr
-    bg_rgb = (BG.rgb() & 0xFFFFFF) | 0xFF000000
-    alt_rgb = (LANE_ALT.rgb() & 0xFFFFFF) | 0xFF000000
+    th = scene.theme
+    bg_rgb = (th.bg.rgb() & 0xFFFFFF) | 0xFF000000
+    alt_rgb = (th.lane_alt.rgb() & 0xFFFFFF) | 0xFF000000
     vmax = max((int(c.max()) for c in counts.values() if c.size), default=0)
     # the buffer covers the plot, or only its part inside the band being painted
     top, bottom = plot.top(), plot.bottom()
@@ -832,9 +923,9 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     segs, last = [], 0
     for r in lay.rows:
         a, b = int(round((r.y - full_top) * dpr)), int(round((r.y + r.h - full_top) * dpr))
-        segs.append((max(a, 0), min(b, h_all), LANE_ALT if r.k % 2 else BG))
+        segs.append((max(a, 0), min(b, h_all), th.lane_alt if r.k % 2 else th.bg))
         last = max(last, b)
-    segs.append((max(last, 0), h_all, BG))
+    segs.append((max(last, 0), h_all, th.bg))
     for a, b, col in segs:
         for s0, s1 in ((a, min(b, k0)), (max(a, k1), b)):
             if s1 > s0:
@@ -866,7 +957,7 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
             if hi <= lo:
                 continue
         # one lookup per column: the whole bar pattern for each possible height
-        bg = LANE_ALT if r.k % 2 else BG
+        bg = th.lane_alt if r.k % 2 else th.bg
         # gathered row by row from the transposed table: contiguous writes, twice as fast as a transpose
         table_t = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg, transposed=True)
         np.take(table_t[lo - y0:hi - y0], h_int, axis=1, out=img[lo:hi])
@@ -1042,7 +1133,7 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         chosen, starts, granted = place_labels_flip(xco[cand], tw, lefts, rights, obstacles=obst,
                                                     obstacle_ends=obst_end, min_width=LABEL_MIN_W)
         p.setFont(scene.font)
-        p.setPen(TEXT)
+        p.setPen(scene.theme.text)
         _draw_labels(p, scene, frame, starts - lane_off[chosen], c_cy[cand[chosen]], crow[chosen], granted,
                      tw[chosen])
     _outline_rows(p, scene, prow, x, cys[lane_no])
@@ -1243,7 +1334,8 @@ def _outline_spans(p: QPainter, scene: TimelineScene, srows: np.ndarray, a: np.n
                    y: np.ndarray, h: float | np.ndarray, shown: np.ndarray) -> None:
     """Highlight halo and selection outline around span bars, like around markers."""
     hh = np.broadcast_to(np.asarray(h, float), a.shape)
-    for rows, pen in ((scene.highlight_rows, QPen(HIGHLIGHT, 3)), (scene.selected_rows, QPen(SELECT, 1.5))):
+    th = scene.theme
+    for rows, pen in ((scene.highlight_rows, QPen(th.highlight, 3)), (scene.selected_rows, QPen(th.select, 1.5))):
         if not rows.size:
             continue
         hit = np.flatnonzero(np.isin(srows, rows) & shown)
@@ -1271,8 +1363,9 @@ def _outline_rows(p: QPainter, scene: TimelineScene, prow: np.ndarray, x: np.nda
                   cy: float | np.ndarray) -> None:
     """Rings around highlighted and selected markers among ``prow`` at ``x`` (and ``cy``, per row or one)."""
     cya = np.broadcast_to(np.asarray(cy, float), x.shape)
-    for rows, pen, rad in ((scene.highlight_rows, QPen(HIGHLIGHT, 4), MARKER_D / 2 + 3),
-                           (scene.selected_rows, QPen(SELECT, 2), MARKER_D / 2 + 2.5)):
+    th = scene.theme
+    for rows, pen, rad in ((scene.highlight_rows, QPen(th.highlight, 4), MARKER_D / 2 + 3),
+                           (scene.selected_rows, QPen(th.select, 2), MARKER_D / 2 + 2.5)):
         if not rows.size:
             continue
         hit = np.isin(prow, rows)
@@ -1315,19 +1408,11 @@ def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, 
 
 
 def _issue_colour(scene: TimelineScene, iss: int) -> QColor:
-    return scene.colours[iss] if 0 <= iss < len(scene.colours) else QColor(NEUTRAL)
+    return scene.colours[iss] if 0 <= iss < len(scene.colours) else scene.theme.neutral
 
 
 def _row_colour(scene: TimelineScene, row: int) -> QColor:
     return _issue_colour(scene, int(scene.data.issue[row]))
-
-
-def _darker(c: QColor) -> QColor:
-    # span labels in the issue's hue, dark enough to read on the light bar
-    h, s, v, _ = c.getHsvF()
-    out = QColor()
-    out.setHsvF(max(h, 0.0), min(1.0, s * 0.9 + 0.1), min(v, 0.45))
-    return out
 
 
 def _badge_text(c: QColor) -> QColor:
@@ -1339,13 +1424,13 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1
     """Lane names and counts; they do not depend on the time window, so they are cached as a pixmap."""
     hdr = lay.header
     key = (id(scene.lanes), len(scene.lanes), tuple((r.k, r.y, r.h, r.collapsed) for r in lay.rows),
-           hdr.height(), dpr, len(scene.colours), tuple(c.rgba() for c in scene.colours[:64]))
+           hdr.height(), dpr, len(scene.colours), tuple(c.rgba() for c in scene.colours[:64]), scene.theme.name)
     cached = scene._header_cache
     if cached is None or cached[0] != key:
         pm = QImage(int(np.ceil(hdr.width() * dpr)), int(np.ceil((hdr.bottom()) * dpr)),
                     QImage.Format.Format_ARGB32_Premultiplied)
         pm.setDevicePixelRatio(dpr)
-        pm.fill(BG.rgba())
+        pm.fill(scene.theme.bg.rgba())
         hp = QPainter(pm)
         hp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         _paint_header_into(hp, scene, lay)
@@ -1353,14 +1438,15 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1
         cached = scene._header_cache = (key, pm)
     p.drawImage(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
                  QRectF(0, hdr.top() * dpr, hdr.width() * dpr, hdr.height() * dpr))
-    _vlines(p, np.array([hdr.right() - 0.5]), hdr.top(), hdr.bottom(), GRID, dpr)
+    _vlines(p, np.array([hdr.right() - 0.5]), hdr.top(), hdr.bottom(), scene.theme.grid, dpr)
 
 
 def _paint_header_into(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     hdr = lay.header
+    th = scene.theme
     for r in lay.rows:
         if r.k % 2:
-            p.fillRect(QRectF(0, r.y, hdr.width(), r.h), LANE_ALT)
+            p.fillRect(QRectF(0, r.y, hdr.width(), r.h), th.lane_alt)
     p.save()
     p.setClipRect(hdr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -1373,22 +1459,22 @@ def _paint_header_into(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
         tri = QPolygonF([QPointF(tx, ty - 4), QPointF(tx + 6, ty), QPointF(tx, ty + 4)]) if r.collapsed \
             else QPolygonF([QPointF(tx - 1, ty - 3), QPointF(tx + 7, ty - 3), QPointF(tx + 3, ty + 2)])
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(MUTED)
+        p.setBrush(th.muted)
         p.drawPolygon(tri)
         label = scene.lane_label(r.k)
         n = int(scene.lanes.counts[r.k])
         if r.collapsed or r.h < LANE_H - 4:
             p.setFont(scene.small)
-            p.setPen(TEXT)
+            p.setPen(th.text)
             text = scene.fm_small.elidedText(f"{label}  ({n:,})", Qt.TextElideMode.ElideRight, hdr.width() - 30)
             p.drawText(QRectF(22, r.y, hdr.width() - 28, r.h), Qt.AlignmentFlag.AlignVCenter, text)
         else:
             p.setFont(scene.font)
-            p.setPen(TEXT)
+            p.setPen(th.text)
             text = scene.fm.elidedText(label, Qt.TextElideMode.ElideRight, hdr.width() - 30)
             p.drawText(QRectF(22, r.y + 3, hdr.width() - 28, 16), Qt.AlignmentFlag.AlignVCenter, text)
             p.setFont(scene.small)
-            p.setPen(MUTED)
+            p.setPen(th.muted)
             p.drawText(QRectF(22, r.y + 18, hdr.width() - 28, 14), Qt.AlignmentFlag.AlignVCenter,
                        f"{n:,} event{'s' if n != 1 else ''}")
     p.restore()
@@ -1398,18 +1484,19 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
     ax = lay.axis
     v0, v1 = scene.v0, scene.v1
     sx = ax.width() / (v1 - v0)
-    p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), BG)
-    p.setPen(QPen(AXIS, 1))
+    th = scene.theme
+    p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), th.bg)
+    p.setPen(QPen(th.axis, 1))
     p.drawLine(QPointF(ax.left(), ax.top() + 0.5), QPointF(ax.right(), ax.top() + 0.5))
     top = ax.top()
-    _vlines(p, ax.left() + (np.asarray(ticks.minor) - v0) * sx, top, top + 5, MINOR_TICK, dpr)
+    _vlines(p, ax.left() + (np.asarray(ticks.minor) - v0) * sx, top, top + 5, th.minor_tick, dpr)
     p.setFont(scene.font)
     fm = scene.fm
     p.save()
     p.setClipRect(QRectF(ax.left(), ax.top(), ax.width(), ax.height()))
-    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, top, top + 9, AXIS, dpr)
-    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.context if t > v0]) - v0) * sx, top, top + 23, AXIS, dpr)
-    p.setPen(TEXT)
+    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, top, top + 9, th.axis, dpr)
+    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.context if t > v0]) - v0) * sx, top, top + 23, th.axis, dpr)
+    p.setPen(th.text)
     fmb = QFontMetricsF(scene.bold)
     whole = _int_blits(p, dpr)
     for row, font, metrics, dy in ((ticks.major, scene.font, fm, 6), (ticks.context, scene.bold, fmb, 22)):
@@ -1420,7 +1507,7 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
                 p.drawText(QPointF(x, ax.top() + dy + metrics.ascent()), label)
                 continue
             # tick labels repeat ("Jun", "12", "2025"): rendered once, then blitted
-            img = scene.text_image(label, font, metrics, TEXT, scene.label_dpr)
+            img = scene.text_image(label, font, metrics, th.text, scene.label_dpr)
             if whole:
                 p.drawImage(floor(x + 0.5), floor(ax.top() + dy + 0.5), img)
             else:
@@ -1431,12 +1518,12 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
     lines = (range_label(v0, v1), f"{n_vis:,} event{'s' if n_vis != 1 else ''}")
     if scene.label_dpr is None:
         p.setFont(scene.small)
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         for dy, text in zip((4, 20), lines, strict=True):
             p.drawText(QRectF(8, ax.top() + dy, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft, text)
     else:  # blitted like the tick labels (shaping text on every frame costs more than the blit)
         for dy, text in zip((4, 20), lines, strict=True):
-            p.drawImage(QPointF(8, ax.top() + dy), scene.text_image(text, scene.small, scene.fm_small, MUTED,
+            p.drawImage(QPointF(8, ax.top() + dy), scene.text_image(text, scene.small, scene.fm_small, th.muted,
                                                                     scene.label_dpr))
 
 
@@ -1456,10 +1543,11 @@ def range_label(v0: float, v1: float) -> str:
 def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) -> None:
     ov = lay.overview
     lo, hi = overview_range(scene)
-    key = (int(ov.width() * dpr), int(ov.height() * dpr), lo, hi, id(scene.lanes), len(scene.data))
+    th = scene.theme
+    key = (int(ov.width() * dpr), int(ov.height() * dpr), lo, hi, id(scene.lanes), len(scene.data), th.name)
     if scene._overview_cache is None or scene._overview_cache[0] != key:
         scene._overview_cache = (key, _overview_image(scene, ov, lo, hi, dpr))
-    p.fillRect(ov, QColor(OVERVIEW_BG))
+    p.fillRect(ov, th.overview_bg)
     p.drawImage(ov.topLeft(), scene._overview_cache[1])
     sx = ov.width() / (hi - lo)
     a = ov.left() + (scene.v0 - lo) * sx
@@ -1468,24 +1556,27 @@ def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) 
     if b - a < 4:
         m = (a + b) / 2
         a, b = m - 2, m + 2
-    shade = QColor(255, 255, 255, 150)
+    shade = QColor(th.bg)  # outside the window: veiled in the background colour
+    shade.setAlpha(150)
     p.fillRect(QRectF(ov.left(), ov.top(), max(a - ov.left(), 0), ov.height()), shade)
     p.fillRect(QRectF(b, ov.top(), max(ov.right() - b, 0), ov.height()), shade)
     # the window: a tint and a 2 px frame of plain fills (an antialiased rounded outline cost a
     # millisecond per frame)
     a, b = np.floor(a), np.ceil(b)
-    edge = QColor("#1F6FEB")
-    p.fillRect(QRectF(a, ov.top(), b - a, ov.height()), QColor(31, 111, 235, 28))
+    edge = th.window
+    tint = QColor(edge)
+    tint.setAlpha(28)
+    p.fillRect(QRectF(a, ov.top(), b - a, ov.height()), tint)
     p.fillRect(QRectF(a, ov.top(), b - a, 2), edge)
     p.fillRect(QRectF(a, ov.bottom() - 2, b - a, 2), edge)
     p.fillRect(QRectF(a, ov.top(), 2, ov.height()), edge)
     p.fillRect(QRectF(b - 2, ov.top(), 2, ov.height()), edge)
     if scene.label_dpr is None:
         p.setFont(scene.small)
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         p.drawText(QRectF(8, ov.top(), HEADER_W - 16, ov.height()), Qt.AlignmentFlag.AlignVCenter, "Overview")
     else:  # the same words every frame: rendered once
-        img = scene.text_image("Overview", scene.small, scene.fm_small, MUTED, scene.label_dpr)
+        img = scene.text_image("Overview", scene.small, scene.fm_small, th.muted, scene.label_dpr)
         p.drawImage(QPointF(8, ov.center().y() - scene.fm_small.height() / 2), img)
 
 
@@ -1506,8 +1597,8 @@ def _overview_image(scene: TimelineScene, ov: QRectF, lo: float, hi: float, dpr:
     rows = np.arange(h)[:, None]
     mask = rows >= (h - hts)[None, :]
     # opaque (composited over the strip's background): drawing it each paint is a plain copy
-    bg = QColor(OVERVIEW_BG)
-    bar = _over(QColor("#7C8798"), np.array([200]), bg)[0]
+    bg = scene.theme.overview_bg
+    bar = _over(scene.theme.overview_bar, np.array([200]), bg)[0]
     img = np.where(mask, bar, _over(bg, np.array([255]), bg)[0]).astype(np.uint32)
     q = QImage(img.data, w, h, w * 4, QImage.Format.Format_RGB32).copy()
     q.setDevicePixelRatio(dpr)
@@ -1516,8 +1607,9 @@ def _overview_image(scene: TimelineScene, ov: QRectF, lo: float, hi: float, dpr:
 
 def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     lg = lay.legend
-    p.fillRect(lg, QColor("#FAFBFC"))
-    p.setPen(QPen(GRID, 1))
+    th = scene.theme
+    p.fillRect(lg, th.legend_bg)
+    p.setPen(QPen(th.grid, 1))
     p.drawLine(QPointF(0, lg.top() + 0.5), QPointF(lay.width, lg.top() + 0.5))
     p.setFont(scene.font)
     x, y = 12.0, lg.top() + 6
@@ -1527,24 +1619,24 @@ def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
         w = 14 + 6 + scene.fm.horizontalAdvance(label) + 18
         if x + w > right and x > 12:
             x, y = 12.0, y + LEGEND_ROW_H
-        p.setPen(QPen(QColor(255, 255, 255), 1))
+        p.setPen(QPen(th.bg, 1))
         p.setBrush(col)
         p.drawEllipse(QPointF(x + 6, y + LEGEND_ROW_H / 2 - 2), 5.5, 5.5)
-        p.setPen(TEXT)
+        p.setPen(th.text)
         p.drawText(QRectF(x + 18, y, w, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter, label)
         x += w
     # how precision is drawn: a dot is a day, a dashed translucent bar a month/quarter/year span
     key_w = 250.0
     if lay.width > key_w + 200:
         kx, ky = lay.width - key_w, lg.top() + 6
-        p.setPen(QPen(QColor(255, 255, 255), 1))
-        p.setBrush(QColor(NEUTRAL))
+        p.setPen(QPen(th.bg, 1))
+        p.setBrush(th.neutral)
         p.drawEllipse(QPointF(kx + 6, ky + LEGEND_ROW_H / 2 - 2), 4.5, 4.5)
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         p.drawText(QRectF(kx + 16, ky, 40, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter, "day")
-        fill = QColor(NEUTRAL)
+        fill = QColor(th.neutral)
         fill.setAlpha(70)
-        edge = QColor(NEUTRAL)
+        edge = QColor(th.neutral)
         edge.setAlpha(200)
         if scene.label_dpr is None:  # vector output: a real dashed outline
             p.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
@@ -1556,7 +1648,7 @@ def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
             p.drawImage(QPointF(kx + 56, ky + LEGEND_ROW_H / 2 - 8), body, QRectF(0, 0, 34 * dpr, body.height()))
             vs = scene.span_edges(-1, dpr, 0.0)[1]
             p.drawImage(QPointF(kx + 89, ky + LEGEND_ROW_H / 2 - 8), vs, QRectF(0, 0, vs.width(), 12 * dpr))
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         p.drawText(QRectF(kx + 96, ky, key_w - 100, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter,
                    "month / quarter / year")
     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -1569,17 +1661,17 @@ def _paint_scroll_hint(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     h = max(plot.height() * frac, 16)
     top = plot.top() + (plot.height() - h) * (scene.scroll_y / max(lay.content_h - plot.height(), 1))
     if scene.label_dpr is None:  # vector output
-        p.fillRect(QRectF(plot.right() - 4, top, 3, h), QColor(0, 0, 0, 60))
+        p.fillRect(QRectF(plot.right() - 4, top, 3, h), scene.theme.scroll_hint)
         return
     # a translucent fill this tall is blended span by span (in Qt's fill threads); an image blit is
     # one rectangle
     dpr = scene.label_dpr
     h_dev = max(int(round(h * dpr)), 1)
-    key = ("scroll_hint", h_dev, dpr)
+    key = ("scroll_hint", h_dev, dpr, scene.theme.name)
     img = scene._marker_cache.get(key)
     if img is None:
         img = QImage(max(int(round(3 * dpr)), 1), h_dev, QImage.Format.Format_ARGB32_Premultiplied)
-        img.fill(QColor(0, 0, 0, 60))
+        img.fill(scene.theme.scroll_hint)
         img.setDevicePixelRatio(dpr)
         scene._marker_cache[key] = img
     p.drawImage(QPointF(plot.right() - 4, top), img)
