@@ -411,6 +411,8 @@ class TimelineView(QWidget):
                 self._idle.start()
             elif not self._followup.isActive():
                 self._followup.start()
+        if self.scene.has_lookahead():
+            self._idle.start()
 
     def _follow_palette(self) -> None:
         """Paint light or dark like the rest of the application (its palette's window colour)."""
@@ -426,8 +428,8 @@ class TimelineView(QWidget):
     def _on_idle(self) -> None:
         if self.scene.prefetch(IDLE_SLICE):
             self._idle.start()  # more to do: yield to pending input first, then continue
-        else:
-            self.update()
+        elif self.scene.incomplete:
+            self.update()  # the labels the last paint left out are ready
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self._update_vbar()

@@ -166,6 +166,7 @@ CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
 LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
 LABEL_MIN_W = 44.0  # a label shorter than this (after eliding) says too little: about five letters and "…"
 TITLE_BATCH = 12  # titles fetched from the store per screen paint; the rest in idle time (prefetch)
+LOOKAHEAD_ROWS = 256  # events just outside the view (or inside its clusters) whose labels idle time prepares
 OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
@@ -298,6 +299,9 @@ class TimelineScene:
         self._pending_titles: list[np.ndarray] = []
         self._pending_labels: dict[tuple, tuple[int, bool, int]] = {}
         self._titles_left = TITLE_BATCH  # titles one budgeted paint may still fetch
+        # events the next frames will likely label (just beyond the edges, inside clusters a zoom
+        # splits): idle time prepares their titles and images after what the paint left out
+        self._lookahead: list[np.ndarray] = []
         self.incomplete = False
         self._win_cache: dict[int, tuple] = {}
         self._sprites: dict[float, dict] = {}
@@ -468,10 +472,23 @@ class TimelineScene:
         """Start a budgeted paint: only what this paint leaves out is worth preparing later."""
         self._pending_titles = []
         self._pending_labels = {}
+        self._lookahead = []
         self._titles_left = TITLE_BATCH
 
     def has_pending(self) -> bool:
         return bool(self._pending_titles or self._pending_labels)
+
+    def has_lookahead(self) -> bool:
+        return bool(self._lookahead)
+
+    def look_ahead(self, rows: np.ndarray) -> None:
+        """Note point events a following frame (pan or zoom step) will likely label; budgeted
+        (screen) paints only, at most 2 x LOOKAHEAD_ROWS of them, in the order noted."""
+        if self.label_budget is None or not rows.size or self.data.titles is None:
+            return
+        left = 2 * LOOKAHEAD_ROWS - sum(a.size for a in self._lookahead)
+        if left > 0:
+            self._lookahead.insert(0, rows[:left])  # prefetch pops from the end: first noted, first done
 
     def prefetch(self, seconds: float) -> bool:
         """Fetch the titles and render the label images the last budgeted paint left out, for about
@@ -493,10 +510,25 @@ class TimelineScene:
                     font, fm = (self.small, self.fm_small) if small else (self.font, self.fm)
                     self.label_image(row, font, fm, QColor.fromRgba(rgba), key[3])
                 if perf_counter() > deadline:
+                    return True
+            # then the look-ahead: titles and images (normal font, as marker labels) of events
+            # the next frames will likely show, so a pan or zoom step finds them ready
+            dpr = self.label_dpr
+            while self._lookahead and dpr is not None:
+                rows = self._lookahead.pop()
+                if rows.size > TITLE_BATCH:
+                    self._lookahead.append(rows[TITLE_BATCH:])
+                    rows = rows[:TITLE_BATCH]
+                self.ensure_titles(rows)
+                colour = self.theme.text
+                for row in rows.tolist():
+                    if self._titles.get(row) and (row, FONT_PX, colour.rgba(), dpr) not in self._label_cache:
+                        self.label_image(row, self.font, self.fm, colour, dpr)
+                if perf_counter() > deadline:
                     break
         finally:
             self.label_budget = budget
-        return self.has_pending()
+        return self.has_pending() or self.has_lookahead()
 
     def cut_at(self, row: int, small: bool, width: float) -> float:
         """Where to cut the title of ``row`` so it ends at a character boundary no later than ``width``.
@@ -1076,7 +1108,12 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         pts, pt0, sps = scene.lane_window(r.k, v0, v1)
         span_parts.append(sps[(data.t0[sps] < v1) & (data.t1[sps] > v0)] if sps.size else sps)
         # points: clustered markers at the middle of their day
-        parts.append(pts[np.searchsorted(pt0, v0 - DAY / 2 - pad):np.searchsorted(pt0, v1 + pad)])
+        i0, i1 = np.searchsorted(pt0, (v0 - DAY / 2 - pad, v1 + pad))
+        parts.append(pts[i0:i1])
+        if scene.label_budget is not None:
+            # the events a pan brings in next, nearest to either edge first, a fair share per lane
+            k = max(LOOKAHEAD_ROWS // (2 * len(rows)), 4)
+            scene.look_ahead(np.concatenate([pts[i1:i1 + k], pts[max(i0 - k, 0):i0][::-1]]))
     # spans first, below the markers
     _paint_spans(p, scene, frame, rows, span_parts, left, right, v0, sx, dpr)
     sizes = np.array([q.size for q in parts])
@@ -1100,6 +1137,9 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         if b > a:
             frame.markers[r.k] = (xc[a:b], first[a:b] - p_bounds[j], count[a:b], ext[a:b],
                                   prow[p_bounds[j]:p_bounds[j + 1]])
+    if scene.label_budget is not None:
+        # events inside clusters: a zoom step in splits them and labels some
+        scene.look_ahead(prow[np.repeat(count > 1, count)][:LOOKAHEAD_ROWS])
     iss = data.issue[prow]
     # sprite key per cluster: its issue (or -2 when the cluster mixes issues) and its size
     mixed = np.minimum.reduceat(iss, first) != np.maximum.reduceat(iss, first)
