@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
-from tests.test_timeline_fixtures import DAY, ISSUES, T2025, make_data
+from tests.test_timeline_fixtures import ISSUES
+from tests.test_timeline_view import make_view, spread_data
 from viewer.ui.export import make_export_scene, render_image
 from viewer.ui.timeline import TimelineView
 from viewer.ui.timeline_paint import DARK, LIGHT, _contrast, theme_for_palette
@@ -39,12 +40,8 @@ def app_palette(qapp):
 
 @pytest.fixture
 def view(qtbot):
-    v = TimelineView()
-    qtbot.addWidget(v)
-    v.resize(900, 360)
-    v.set_issues(ISSUES)
-    n = 12
-    v.set_data(make_data([T2025 + (i * 20) * DAY for i in range(n)], issue=[i % 3 for i in range(n)]))
+    v = make_view(qtbot, 900, 360)
+    v.set_data(spread_data(12, 240))
     v.show()
     qtbot.waitExposed(v)
     return v
