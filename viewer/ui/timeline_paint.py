@@ -514,16 +514,21 @@ class TimelineScene:
             # then the look-ahead: titles and images (normal font, as marker labels) of events
             # the next frames will likely show, so a pan or zoom step finds them ready
             dpr = self.label_dpr
+            colour = self.theme.text
             while self._lookahead and dpr is not None:
                 rows = self._lookahead.pop()
                 if rows.size > TITLE_BATCH:
                     self._lookahead.append(rows[TITLE_BATCH:])
                     rows = rows[:TITLE_BATCH]
-                self.ensure_titles(rows)
-                colour = self.theme.text
-                for row in rows.tolist():
+                self.ensure_titles(rows)  # one query for the batch
+                for i, row in enumerate(rows.tolist()):
                     if self._titles.get(row) and (row, FONT_PX, colour.rgba(), dpr) not in self._label_cache:
                         self.label_image(row, self.font, self.fm, colour, dpr)
+                        if perf_counter() > deadline:
+                            # keep the slice short (input waits for it): the rest of the batch next time
+                            if i + 1 < rows.size:
+                                self._lookahead.append(rows[i + 1:])
+                            return True
                 if perf_counter() > deadline:
                     break
         finally:
