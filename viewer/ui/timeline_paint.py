@@ -308,6 +308,7 @@ class TimelineScene:
         # events the next frames will likely label (just beyond the edges, inside clusters a zoom
         # splits): idle time prepares their titles and images after what the paint left out
         self._lookahead: list[np.ndarray] = []
+        self._lookahead_n = 0  # rows noted by the current paint
         self.incomplete = False
         self._win_cache: dict[int, tuple] = {}
         self._sprites: dict[float, dict] = {}
@@ -479,6 +480,7 @@ class TimelineScene:
         self._pending_titles = []
         self._pending_labels = {}
         self._lookahead = []
+        self._lookahead_n = 0
         self._titles_left = TITLE_BATCH
 
     def has_pending(self) -> bool:
@@ -492,9 +494,10 @@ class TimelineScene:
         (screen) paints only, at most 2 x LOOKAHEAD_ROWS of them, in the order noted."""
         if self.label_budget is None or not rows.size or self.data.titles is None:
             return
-        left = 2 * LOOKAHEAD_ROWS - sum(a.size for a in self._lookahead)
+        left = 2 * LOOKAHEAD_ROWS - self._lookahead_n
         if left > 0:
             self._lookahead.insert(0, rows[:left])  # prefetch pops from the end: first noted, first done
+            self._lookahead_n += min(left, rows.size)
 
     def prefetch(self, seconds: float) -> bool:
         """Fetch the titles and render the label images the last budgeted paint left out, for about
