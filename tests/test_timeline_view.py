@@ -17,13 +17,17 @@ from viewer.ui.timeline import TimelineView
 from viewer.ui.timeline_paint import TEXT
 
 
-@pytest.fixture
-def view(qtbot):
+def make_view(qtbot, width: int = 1000, height: int = 420) -> TimelineView:
     v = TimelineView()
     qtbot.addWidget(v)
-    v.resize(1000, 420)
+    v.resize(width, height)
     v.set_issues(ISSUES)
     return v
+
+
+@pytest.fixture
+def view(qtbot):
+    return make_view(qtbot)
 
 
 def spread_data(n: int = 30, days: int = 300) -> TimelineData:
@@ -496,3 +500,24 @@ def test_empty_message_is_drawn(view):
     assert inked(waiting, *title_rows) > 30 and inked(waiting, *detail_rows) > 20
     # the longer title takes more ink than the short one: the text set is the text drawn
     assert inked(waiting, *title_rows) > inked(drop, *title_rows)
+
+
+def test_idle_time_prepares_the_labels_a_pan_brings_in(view, qtbot):
+    view.set_data(spread_data(90, 900))
+    span = 200 * DAY
+    view.set_visible_range(T2025 + 100 * DAY, T2025 + 100 * DAY + span)
+    for _ in range(10):  # paints and idle turns, as the event loop runs them, until the view is complete
+        view.render_offscreen(1.0, complete=False)
+        qtbot.waitUntil(lambda: not view._idle.isActive())
+        if not view.scene.incomplete:
+            break
+    asked: list[int] = []
+    titles = view.scene.data.titles
+    view.scene.data.titles = lambda ids: (asked.extend(ids), titles(ids))[1]
+    before = {row for _r, row in view.frame().labels}
+    view.pan(0.15)
+    view.render_offscreen(1.0, complete=False)
+    drawn = {row for _r, row in view.frame().labels}
+    # the pan shows new labels, whose titles and images idle time had ready: nothing fetched, none left out
+    assert drawn - before
+    assert asked == [] and not view.scene.incomplete

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 
@@ -171,7 +172,13 @@ class LaneIndex:
                     got = self._grid["pos"] = (edges, np.clip(np.ceil((edges - g0) / gw), 0,
                                                               GRID_BINS).astype(np.intp))
                 return np.diff(cum[got[1]])
-        return np.diff(np.searchsorted(self.start[a:b], edges, "left"))
+        s = self.start[a:b]
+        if edges.size > 2 and s.size:
+            # search only the starts between the first and last edge: a zoomed-in view looks at a
+            # small, cache-friendly part of a big lane
+            i, j = np.searchsorted(s, (edges[0], edges[-1]), "left")
+            s = s[i:j]
+        return np.diff(np.searchsorted(s, edges, "left"))
 
     def _grid_origin(self) -> tuple[float, float]:
         got = self._grid.get("origin")
@@ -593,7 +600,9 @@ def _fields(t: float) -> dict[str, str]:
             "d": str(d.day), "Wd": _WEEKDAYS[d.weekday()], "H": f"{d.hour:02d}"}
 
 
+@lru_cache(maxsize=4096)
 def _fmt(fmt: str, t: float) -> str:
+    # memoised: panning labels the same ticks on every frame
     return fmt.format(**_fields(t))
 
 

@@ -24,7 +24,9 @@ from viewer.ui.timeline_paint import (
     COLLAPSED_H,
     HEADER_W,
     LANE_H,
+    LIGHT,
     OVERVIEW_H,
+    Theme,
     TimelineScene,
     paint_timeline,
 )
@@ -42,9 +44,14 @@ def make_export_scene(data: TimelineData, issues: list[tuple[str, str, str]], wi
                       t0: float | None = None, t1: float | None = None, highlight: Iterable[int] = (),
                       legend: bool = True, overview: bool = False,
                       issue_filter: set[str] | None = None, collapsed: set[str] | None = None,
-                      event_filter: Iterable[int] | None = None) -> TimelineScene:
-    """A scene for export: the range given (whole range by default), lanes squeezed to fit the height."""
+                      event_filter: Iterable[int] | None = None, theme: Theme = LIGHT) -> TimelineScene:
+    """A scene for export: the range given (whole range by default), lanes squeezed to fit the height.
+
+    Light by default whatever the screen shows: an export goes into reports and slides, which
+    are printed or shown on white pages; ``theme`` DARK matches a dark screen.
+    """
     scene = TimelineScene(data, issues)
+    scene.set_theme(theme)
     scene.show_legend = legend
     scene.show_overview = overview
     if issue_filter is not None or event_filter is not None:
@@ -96,7 +103,7 @@ def render_bands(scene: TimelineScene, width: int, height: int, scale: float = 1
     for y0 in range(0, h_dev, band_rows):
         rows = min(band_rows, h_dev - y0)
         img = QImage(w_dev, rows, QImage.Format.Format_RGB32)
-        img.fill(0xFFFFFFFF)
+        img.fill(scene.theme.bg)
         p = QPainter(img)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         p.translate(0, -y0)
@@ -178,7 +185,7 @@ def export_png(data: TimelineData, issues: list[tuple[str, str, str]], path: str
                height: int, scale: float = 1.0, t0: float | None = None, t1: float | None = None,
                lane_mode: str = "issue", highlight: Iterable[int] = (), legend: bool = True,
                overview: bool = False, issue_filter: set[str] | None = None, band_rows: int | None = None,
-               event_filter: Iterable[int] | None = None) -> None:
+               event_filter: Iterable[int] | None = None, theme: Theme = LIGHT) -> None:
     """Write the timeline as a PNG of ``width`` x ``height`` logical pixels times ``scale``.
 
     ``t0``/``t1`` (seconds) choose the range; both None means the whole range.
@@ -189,7 +196,7 @@ def export_png(data: TimelineData, issues: list[tuple[str, str, str]], path: str
     if lane_mode != data.lane_mode and len(data):
         raise ExportError(f"export lanes {lane_mode!r}: the data was loaded with lanes {data.lane_mode!r}")
     scene = make_export_scene(data, issues, width, height, t0, t1, highlight, legend, overview, issue_filter,
-                              event_filter=event_filter)
+                              event_filter=event_filter, theme=theme)
     write_png(scene, path, width, height, scale, band_rows)
 
 

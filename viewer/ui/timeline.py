@@ -29,13 +29,22 @@ from PySide6.QtGui import (
     QNativeGestureEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
 from viewer.core.timeline_data import DAY, LANE_MODES, TimelineData, clamp_range, x_to_time
-from viewer.ui.timeline_paint import Frame, LaneRow, TimelineScene, marker_row, overview_range, paint_timeline
+from viewer.ui.timeline_paint import (
+    Frame,
+    LaneRow,
+    TimelineScene,
+    marker_row,
+    overview_range,
+    paint_timeline,
+    theme_for_palette,
+)
 
 WHEEL_STEP = 1.0015  # zoom factor per wheel angle unit (one notch = 120 units ~ 1.2x)
 PAN_KEY_FRACTION = 0.1
@@ -92,6 +101,7 @@ class TimelineView(QWidget):
         self._idle.setSingleShot(True)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._on_idle)
+        self._follow_palette()
 
     # ------------------------------------------------------------ public API
     def set_data(self, data: TimelineData, keep_range: bool | None = None) -> None:
@@ -401,12 +411,25 @@ class TimelineView(QWidget):
                 self._idle.start()
             elif not self._followup.isActive():
                 self._followup.start()
+        if self.scene.has_lookahead():
+            self._idle.start()
+
+    def _follow_palette(self) -> None:
+        """Paint light or dark like the rest of the application (its palette's window colour)."""
+        self.scene.set_theme(theme_for_palette(self.palette().color(QPalette.ColorRole.Window)))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # the system switched between light and dark (or the app set a palette): repaint in kind
+            self._follow_palette()
+            self.update()
+        super().changeEvent(event)
 
     def _on_idle(self) -> None:
         if self.scene.prefetch(IDLE_SLICE):
             self._idle.start()  # more to do: yield to pending input first, then continue
-        else:
-            self.update()
+        elif self.scene.incomplete:
+            self.update()  # the labels the last paint left out are ready
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self._update_vbar()

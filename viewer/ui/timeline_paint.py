@@ -11,7 +11,13 @@ draws a scene into any QPainter of a given logical size and returns a
 Speed: per lane, the visible slice comes from binary searches (LaneIndex); lanes
 denser than their pixels become per-pixel count bars, written for all lanes into
 one numpy ARGB buffer and drawn with a single ``drawImage``; sparse lanes draw
-pre-rendered marker images, clustered so markers never overlap.
+pre-rendered marker images, clustered so markers never overlap. Python calls into Qt
+are the main cost of a frame, so tall thin shapes are opaque fills or image blits (a
+drawn line or translucent fill is blended one scanline at a time), blits take whole
+pixels when nothing is scaled, and idle time prepares the labels the next pan or zoom
+step will show.
+
+Colours come from a :class:`Theme`: light, or dark when the application palette is.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
+from math import floor
 from time import perf_counter
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -33,6 +40,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QPolygonF,
+    QTransform,
 )
 
 from viewer.core.timeline_data import (
@@ -58,17 +66,94 @@ from viewer.core.timeline_data import (
 
 #: Okabe–Ito, colour-blind safe; used when an issue has no colour of its own and for extra issues
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-NEUTRAL = "#5B6B7F"
-BG = QColor("#FFFFFF")
-LANE_ALT = QColor("#F7F8FA")
-GRID = QColor("#E6E8EC")
-AXIS = QColor("#4A5260")
-TEXT = QColor("#1F2430")
-MUTED = QColor("#6B7280")
-SELECT = QColor("#111111")
-HIGHLIGHT = QColor(255, 196, 0, 210)
 
-OVERVIEW_BG = "#F3F4F6"
+
+@dataclass(frozen=True)
+class Theme:
+    """The canvas colours. :data:`LIGHT` for a light application palette and for reports,
+    :data:`DARK` when the palette's window colour is dark (see :func:`theme_for_palette`)."""
+
+    name: str
+    bg: QColor
+    lane_alt: QColor  # every other lane
+    grid: QColor
+    axis: QColor  # axis line and major ticks
+    minor_tick: QColor
+    text: QColor
+    muted: QColor  # counts, range, "Overview", collapse triangles
+    select: QColor  # selection outline
+    highlight: QColor
+    overview_bg: QColor
+    overview_bar: QColor
+    legend_bg: QColor
+    neutral: QColor  # lanes and events without an issue colour
+    cluster_mixed: QColor  # a cluster of several issues
+    window: QColor  # the overview's window frame
+    scroll_hint: QColor
+    #: issue colours darker than this contrast ratio against ``bg`` are lightened (same hue)
+    min_contrast: float = 1.0
+
+    @property
+    def dark(self) -> bool:
+        return self.bg.lightness() < 128
+
+    def issue_colour(self, c: QColor) -> QColor:
+        """``c`` as drawn on this background: lightened (hue kept) until it stands out enough."""
+        if _contrast(c, self.bg) >= self.min_contrast:
+            return QColor(c)
+        h, sat, light, a = c.getHslF()
+        lo, hi = light, 1.0
+        for _ in range(12):  # bisection on lightness: the least change that reaches the contrast
+            mid = (lo + hi) / 2
+            if _contrast(QColor.fromHslF(max(h, 0.0), sat, mid, a), self.bg) >= self.min_contrast:
+                hi = mid
+            else:
+                lo = mid
+        return QColor.fromHslF(max(h, 0.0), sat, hi, a)
+
+    def span_text(self, c: QColor) -> QColor:
+        """Span titles in the issue's hue, readable on its translucent bar: dark on light, light on dark."""
+        h, s, v, _ = c.getHsvF()
+        out = QColor()
+        if self.dark:
+            out.setHsvF(max(h, 0.0), min(1.0, s * 0.35), 0.93)
+        else:
+            out.setHsvF(max(h, 0.0), min(1.0, s * 0.9 + 0.1), min(v, 0.45))
+        return out
+
+
+def _luminance(c: QColor) -> float:
+    """WCAG relative luminance."""
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+LIGHT = Theme(
+    "light", bg=QColor("#FFFFFF"), lane_alt=QColor("#F7F8FA"), grid=QColor("#E6E8EC"), axis=QColor("#4A5260"),
+    minor_tick=QColor("#9AA1AD"), text=QColor("#1F2430"), muted=QColor("#6B7280"), select=QColor("#111111"),
+    highlight=QColor(255, 196, 0, 210), overview_bg=QColor("#F3F4F6"), overview_bar=QColor("#7C8798"),
+    legend_bg=QColor("#FAFBFC"), neutral=QColor("#5B6B7F"), cluster_mixed=QColor("#4B5563"),
+    window=QColor("#1F6FEB"), scroll_hint=QColor(0, 0, 0, 60))
+DARK = Theme(
+    "dark", bg=QColor("#1B1E24"), lane_alt=QColor("#22262D"), grid=QColor("#343A44"), axis=QColor("#A3ACB9"),
+    minor_tick=QColor("#5F6775"), text=QColor("#E6E9EF"), muted=QColor("#9BA3AF"), select=QColor("#F5F7FA"),
+    highlight=QColor(255, 196, 0, 210), overview_bg=QColor("#252932"), overview_bar=QColor("#8E98A8"),
+    legend_bg=QColor("#20242B"), neutral=QColor("#8A99AD"), cluster_mixed=QColor("#9CA3AF"),
+    window=QColor("#58A6FF"), scroll_hint=QColor(255, 255, 255, 70), min_contrast=3.0)
+# the light theme's colours under their old names (tests and callers compare pixels with them)
+BG, TEXT, MUTED, GRID = LIGHT.bg, LIGHT.text, LIGHT.muted, LIGHT.grid
+
+
+def theme_for_palette(window_colour: QColor) -> Theme:
+    """DARK when the application palette's window colour is dark, else LIGHT."""
+    return DARK if window_colour.lightness() < 128 else LIGHT
+
 HEADER_W = 168.0
 OVERVIEW_H = 34.0
 AXIS_H = 42.0
@@ -84,10 +169,10 @@ COLLAPSED_H = 16.0
 MARKER_D = 9.0
 CLUSTER_D = 17.0
 CLUSTER_GAP = 11.0  # markers closer than this (px) merge into a cluster
-CLUSTER_MIXED = QColor("#4B5563")  # cluster of several issues
 LABEL_CACHE_BYTES = 24 << 20  # rendered titles kept for reuse
 LABEL_MIN_W = 44.0  # a label shorter than this (after eliding) says too little: about five letters and "…"
 TITLE_BATCH = 12  # titles fetched from the store per screen paint; the rest in idle time (prefetch)
+LOOKAHEAD_ROWS = 256  # events just outside the view (or inside its clusters) whose labels idle time prepares
 OFF = 1e7  # x offset per lane when all lanes' markers are processed as one sorted array
 LEGEND_ROW_H = 22.0
 FONT_PX = 12
@@ -120,13 +205,14 @@ def _text_to_image(text: str, font: QFont, fm: QFontMetricsF, colour: QColor, dp
     return img
 
 
-def issue_colours(issues: list[tuple[str, str, str]], issue_ids: list[str]) -> list[QColor]:
-    """Colour per issue index of ``issue_ids``: the issue's own colour, else the Okabe–Ito palette."""
+def issue_colours(issues: list[tuple[str, str, str]], issue_ids: list[str], theme: Theme = LIGHT) -> list[QColor]:
+    """Colour per issue index of ``issue_ids``: the issue's own colour, else the Okabe–Ito palette,
+    as drawn on ``theme`` (a dark background lightens colours too dark to stand out)."""
     given = {iid: col for iid, _label, col in issues}
     out = []
     for n, iid in enumerate(issue_ids):
         c = QColor(given.get(iid) or "")
-        out.append(c if c.isValid() else QColor(OKABE_ITO[n % len(OKABE_ITO)]))
+        out.append(theme.issue_colour(c if c.isValid() else QColor(OKABE_ITO[n % len(OKABE_ITO)])))
     return out
 
 
@@ -219,6 +305,10 @@ class TimelineScene:
         self._pending_titles: list[np.ndarray] = []
         self._pending_labels: dict[tuple, tuple[int, bool, int]] = {}
         self._titles_left = TITLE_BATCH  # titles one budgeted paint may still fetch
+        # events the next frames will likely label (just beyond the edges, inside clusters a zoom
+        # splits): idle time prepares their titles and images after what the paint left out
+        self._lookahead: list[np.ndarray] = []
+        self._lookahead_n = 0  # rows noted by the current paint
         self.incomplete = False
         self._win_cache: dict[int, tuple] = {}
         self._sprites: dict[float, dict] = {}
@@ -230,6 +320,7 @@ class TimelineScene:
         self.fm = QFontMetricsF(self.font)
         self.fm_small = QFontMetricsF(self.small)
         self.colours: list[QColor] = []
+        self.theme: Theme = LIGHT
         self.lanes: LaneIndex = build_lanes(self.data)
         self.set_data(self.data)
 
@@ -246,7 +337,7 @@ class TimelineScene:
         self._sprites = {}
         self._badge_cache: dict[tuple, QImage] = {}
         self._overview_cache = None
-        self.colours = issue_colours(self.issues, data.issue_ids)
+        self.colours = issue_colours(self.issues, data.issue_ids, self.theme)
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
         self.rebuild_lanes()
@@ -255,10 +346,22 @@ class TimelineScene:
 
     def set_issues(self, issues: list[tuple[str, str, str]]) -> None:
         self.issues = list(issues)
-        self.colours = issue_colours(self.issues, self.data.issue_ids)
+        self.colours = issue_colours(self.issues, self.data.issue_ids, self.theme)
         self._overview_cache = None
         self._marker_cache.clear()
         self._sprites = {}
+
+    def set_theme(self, theme: Theme) -> None:
+        """Paint with ``theme`` from now on; every cached image made with the old colours is dropped."""
+        if theme is self.theme:
+            return
+        self.theme = theme
+        self._label_cache = {}
+        self._label_bytes = 0
+        self._text_cache.clear()
+        self._badge_cache = {}
+        self._header_cache = None
+        self.set_issues(self.issues)
 
     def rebuild_lanes(self) -> None:
         mask = issue_mask(self.data, self.issue_filter)
@@ -296,7 +399,7 @@ class TimelineScene:
 
     def lane_colour(self, k: int) -> QColor:
         iss = int(self.data.lane_issue[int(self.lanes.order[k])]) if self.data.lane_issue.size else -1
-        return QColor(self.colours[iss]) if 0 <= iss < len(self.colours) else QColor(NEUTRAL)
+        return QColor(self.colours[iss]) if 0 <= iss < len(self.colours) else QColor(self.theme.neutral)
 
     def is_collapsed(self, k: int) -> bool:
         return bool(self.collapsed) and self.lane_label(k) in self.collapsed
@@ -376,10 +479,25 @@ class TimelineScene:
         """Start a budgeted paint: only what this paint leaves out is worth preparing later."""
         self._pending_titles = []
         self._pending_labels = {}
+        self._lookahead = []
+        self._lookahead_n = 0
         self._titles_left = TITLE_BATCH
 
     def has_pending(self) -> bool:
         return bool(self._pending_titles or self._pending_labels)
+
+    def has_lookahead(self) -> bool:
+        return bool(self._lookahead)
+
+    def look_ahead(self, rows: np.ndarray) -> None:
+        """Note point events a following frame (pan or zoom step) will likely label; budgeted
+        (screen) paints only, at most 2 x LOOKAHEAD_ROWS of them, in the order noted."""
+        if self.label_budget is None or not rows.size or self.data.titles is None:
+            return
+        left = 2 * LOOKAHEAD_ROWS - self._lookahead_n
+        if left > 0:
+            self._lookahead.insert(0, rows[:left])  # prefetch pops from the end: first noted, first done
+            self._lookahead_n += min(left, rows.size)
 
     def prefetch(self, seconds: float) -> bool:
         """Fetch the titles and render the label images the last budgeted paint left out, for about
@@ -401,10 +519,30 @@ class TimelineScene:
                     font, fm = (self.small, self.fm_small) if small else (self.font, self.fm)
                     self.label_image(row, font, fm, QColor.fromRgba(rgba), key[3])
                 if perf_counter() > deadline:
+                    return True
+            # then the look-ahead: titles and images (normal font, as marker labels) of events
+            # the next frames will likely show, so a pan or zoom step finds them ready
+            dpr = self.label_dpr
+            colour = self.theme.text
+            while self._lookahead and dpr is not None:
+                rows = self._lookahead.pop()
+                if rows.size > TITLE_BATCH:
+                    self._lookahead.append(rows[TITLE_BATCH:])
+                    rows = rows[:TITLE_BATCH]
+                self.ensure_titles(rows)  # one query for the batch
+                for i, row in enumerate(rows.tolist()):
+                    if self._titles.get(row) and (row, FONT_PX, colour.rgba(), dpr) not in self._label_cache:
+                        self.label_image(row, self.font, self.fm, colour, dpr)
+                        if perf_counter() > deadline:
+                            # keep the slice short (input waits for it): the rest of the batch next time
+                            if i + 1 < rows.size:
+                                self._lookahead.append(rows[i + 1:])
+                            return True
+                if perf_counter() > deadline:
                     break
         finally:
             self.label_budget = budget
-        return self.has_pending()
+        return self.has_pending() or self.has_lookahead()
 
     def cut_at(self, row: int, small: bool, width: float) -> float:
         """Where to cut the title of ``row`` so it ends at a character boundary no later than ``width``.
@@ -460,8 +598,8 @@ class TimelineScene:
         return got
 
     def make_sprite(self, ck: int, n: int, dpr: float) -> tuple[QImage, float]:
-        col = CLUSTER_MIXED if ck == -2 else (self.colours[ck] if 0 <= ck < len(self.colours)
-                                              else QColor(NEUTRAL))
+        col = self.theme.cluster_mixed if ck == -2 else (self.colours[ck] if 0 <= ck < len(self.colours)
+                                                         else self.theme.neutral)
         pm = self.marker_pixmap(col, MARKER_D, dpr) if n == 1 else self.badge_pixmap(col, n, dpr)
         sp = (pm, pm.width() / dpr / 2)
         self.sprites(dpr)[(ck, n)] = sp
@@ -484,7 +622,7 @@ class TimelineScene:
             pm.fill(0)
             p = QPainter(pm)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setPen(QPen(QColor(255, 255, 255), 1.5))
+            p.setPen(QPen(self.theme.bg, 1.5))  # a ring of background separates the badge from bars
             p.setBrush(colour)
             c = rad + 2
             p.drawEllipse(QPointF(c, c), rad, rad)
@@ -576,7 +714,7 @@ class TimelineScene:
         key = ("span", iss, len(self.colours))
         got = self._marker_cache.get(key)
         if got is None:
-            col = self.colours[iss] if 0 <= iss < len(self.colours) else QColor(NEUTRAL)
+            col = self.colours[iss] if 0 <= iss < len(self.colours) else self.theme.neutral
             fill = QColor(col)
             fill.setAlpha(70)
             edge = QColor(col)
@@ -587,11 +725,11 @@ class TimelineScene:
         return got
 
     def span_text_colour(self, iss: int) -> QColor:
-        """Span titles in the issue's hue, dark enough to read on the light bar (cached)."""
+        """Span titles in the issue's hue, readable on the translucent bar (cached)."""
         key = ("span_text", iss, len(self.colours))
         got = self._marker_cache.get(key)
         if got is None:
-            got = self._marker_cache[key] = _darker(_issue_colour(self, iss))
+            got = self._marker_cache[key] = self.theme.span_text(_issue_colour(self, iss))
         return got
 
     def span_edges(self, iss: int, dpr: float, length: float = 0.0) -> tuple[None, QImage]:
@@ -650,7 +788,7 @@ class TimelineScene:
             pm.fill(0)
             p = QPainter(pm)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setPen(QPen(ring if ring else QColor(255, 255, 255), 1.5 if ring is None else 2.0))
+            p.setPen(QPen(ring if ring else self.theme.bg, 1.5 if ring is None else 2.0))
             p.setBrush(colour)
             c = (diameter + 4) / 2
             p.drawEllipse(QPointF(c, c), diameter / 2, diameter / 2)
@@ -670,17 +808,18 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
     """
     lay = scene.layout(width, height)
     frame = Frame(lay)
+    bg = scene.theme.bg
     if scene.label_dpr is not None:
         scene.label_dpr = dpr
     if not len(scene.data):
-        p.fillRect(QRectF(0, 0, width, height), BG)
+        p.fillRect(QRectF(0, 0, width, height), bg)
         _paint_empty(p, scene, lay)
         return frame
     plot = lay.plot
     # the plot gets its own opaque fills (lane stripes, density buffer): fill only the rest
-    p.fillRect(QRectF(0, 0, width, plot.top()), BG)
-    p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), BG)
-    p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), BG)
+    p.fillRect(QRectF(0, 0, width, plot.top()), bg)
+    p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), bg)
+    p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), bg)
     ticks = axis_ticks(scene.v0, scene.v1, plot.width(), scene.text_width)
     frame.ticks = ticks
     p.save()
@@ -688,7 +827,7 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
     _paint_lanes(p, scene, lay, frame, dpr, band, ticks)
     p.restore()
     _paint_header(p, scene, lay, dpr)
-    _paint_axis(p, scene, lay, ticks)
+    _paint_axis(p, scene, lay, ticks, dpr)
     if scene.show_overview:
         _paint_overview(p, scene, lay, dpr)
     if scene.show_legend:
@@ -701,7 +840,7 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
 def _paint_empty(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     f = ui_font(18)
     p.setFont(f)
-    p.setPen(MUTED)
+    p.setPen(scene.theme.muted)
     # the title across the middle, the detail (may be several lines) below it
     title_r = QRectF(24, 0, lay.width - 48, lay.height / 2 + 6)
     p.drawText(title_r, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap,
@@ -710,6 +849,38 @@ def _paint_empty(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     p.drawText(QRectF(24, lay.height / 2 + 16, lay.width - 48, lay.height / 2 - 16),
                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
                scene.empty_detail)
+
+
+def _vlines(p: QPainter, x: np.ndarray, y0: float, y1: float, colour: QColor, dpr: float) -> None:
+    """Vertical lines one logical pixel wide at ``x`` (on the columns a 1 px pen would cover), as
+    opaque rectangle fills: a drawn line is rasterised as one span per scanline (a thousand for a
+    grid line, blended in Qt's fill threads), a fill is one rectangle written row by row."""
+    if not x.size:
+        return
+    w = max(round(dpr), 1) / dpr
+    fill, rect = p.fillRect, QRectF
+    for xd in (np.floor(np.asarray(x, float) * dpr - (dpr - 1) / 2) / dpr).tolist():
+        fill(rect(xd, y0, w, y1 - y0), colour)
+
+
+def _int_blits(p: QPainter, dpr: float) -> bool:
+    """True when image positions may be given as whole pixels: no scaling, whole-pixel translation.
+
+    Qt then rounds a QPointF position to the nearest pixel anyway; passing the rounded ints
+    (:func:`_qround`) draws the same pixels without building a QPointF per blit, which costs
+    as much as the blit of a small sprite.
+    """
+    if dpr != 1.0:
+        return False
+    t = p.deviceTransform()
+    return t.type().value <= QTransform.TransformationType.TxTranslate.value and float(t.dx()).is_integer() \
+        and float(t.dy()).is_integer()
+
+
+def _qround(v: np.ndarray) -> np.ndarray:
+    """Round half away from zero, like Qt's qRound (positions of images drawn at a QPointF)."""
+    v = np.asarray(v, float)
+    return np.where(v >= 0, np.floor(v + 0.5), np.ceil(v - 0.5)).astype(np.int64)
 
 
 def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, dpr: float,
@@ -731,10 +902,8 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
             sparse.append(r)
     _paint_density(p, scene, lay, frame, dense, dpr, band)
     # grid at major ticks, over the bars (light enough not to hide them)
-    p.setPen(QPen(GRID, 1))
-    # one call for all lines: per-call overhead dominates thin lines
-    p.drawLines([QLineF(x, plot.top(), x, plot.bottom())
-                 for x in (plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx).tolist()])
+    _vlines(p, plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, plot.top(), plot.bottom(),
+            scene.theme.grid, dpr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_sparse_lanes(p, scene, lay, frame, sparse, dpr)
     _paint_marked(p, scene, lay, frame, dense, dpr)
@@ -777,8 +946,9 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     frame.density = bucket_counts
     frame.density_per_pixel = col_bucket is None
     frame.density_dpr = dpr
-    bg_rgb = (BG.rgb() & 0xFFFFFF) | 0xFF000000
-    alt_rgb = (LANE_ALT.rgb() & 0xFFFFFF) | 0xFF000000
+    th = scene.theme
+    bg_rgb = (th.bg.rgb() & 0xFFFFFF) | 0xFF000000
+    alt_rgb = (th.lane_alt.rgb() & 0xFFFFFF) | 0xFF000000
     vmax = max((int(c.max()) for c in counts.values() if c.size), default=0)
     # the buffer covers the plot, or only its part inside the band being painted
     top, bottom = plot.top(), plot.bottom()
@@ -799,9 +969,9 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     segs, last = [], 0
     for r in lay.rows:
         a, b = int(round((r.y - full_top) * dpr)), int(round((r.y + r.h - full_top) * dpr))
-        segs.append((max(a, 0), min(b, h_all), LANE_ALT if r.k % 2 else BG))
+        segs.append((max(a, 0), min(b, h_all), th.lane_alt if r.k % 2 else th.bg))
         last = max(last, b)
-    segs.append((max(last, 0), h_all, BG))
+    segs.append((max(last, 0), h_all, th.bg))
     for a, b, col in segs:
         for s0, s1 in ((a, min(b, k0)), (max(a, k1), b)):
             if s1 > s0:
@@ -815,12 +985,9 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     if buf is None or buf.size < h_dev * w_dev:
         buf = scene._bg_buf = np.empty(h_dev * w_dev, np.uint32)
     img = buf[: h_dev * w_dev].reshape(h_dev, w_dev)
-    img.fill(bg_rgb)
-    for r in lay.rows:
-        if r.k % 2:
-            a, b = int(round((r.y - full_top) * dpr)) - k0, int(round((r.y + r.h - full_top) * dpr)) - k0
-            if b > 0 and a < h_dev:
-                img[max(a, 0):min(b, h_dev)] = alt_rgb
+    # the bars first (they decide which rows they write), then every other row once with its
+    # lane's stripe colour: no pixel is written twice
+    written = []
     for r in rows:
         c = counts[r.k]
         y0 = int(round((r.y + (2 if r.collapsed else 5) - full_top) * dpr)) - k0
@@ -836,14 +1003,42 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
             if hi <= lo:
                 continue
         # one lookup per column: the whole bar pattern for each possible height
-        bg = LANE_ALT if r.k % 2 else BG
+        bg = th.lane_alt if r.k % 2 else th.bg
         # gathered row by row from the transposed table: contiguous writes, twice as fast as a transpose
         table_t = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg, transposed=True)
         np.take(table_t[lo - y0:hi - y0], h_int, axis=1, out=img[lo:hi])
+        written.append((lo, hi))
+    written.sort()
+    stripes = [(int(round((r.y - full_top) * dpr)) - k0, int(round((r.y + r.h - full_top) * dpr)) - k0,
+                alt_rgb if r.k % 2 else bg_rgb) for r in lay.rows]
+    edge = 0  # rows above are done
+    for a, b, col in stripes:
+        if a > edge:  # between or above the lanes: background
+            _fill_rows(img, edge, min(a, h_dev), bg_rgb, written)
+        a, b = max(a, edge), min(b, h_dev)
+        if b > a:
+            _fill_rows(img, a, b, col, written)
+        edge = max(edge, b)
+    if edge < h_dev:
+        _fill_rows(img, edge, h_dev, bg_rgb, written)
     qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_RGB32)
     qimg.setDevicePixelRatio(dpr)
     p.drawImage(QPointF(plot.left(), top), qimg)
     del qimg
+
+
+def _fill_rows(img: np.ndarray, a: int, b: int, colour: int, skip: list[tuple[int, int]]) -> None:
+    """Fill rows ``[a, b)`` of ``img`` with ``colour`` except the (sorted, disjoint) ranges ``skip``."""
+    for s0, s1 in skip:
+        if s1 <= a:
+            continue
+        if s0 >= b:
+            break
+        if s0 > a:
+            img[a:s0] = colour
+        a = max(a, s1)
+    if b > a:
+        img[a:b] = colour
 
 
 def _height_table(vmax: int, bh: int, _cache: dict = {}) -> np.ndarray:  # noqa: B006 (memo)
@@ -927,7 +1122,12 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         pts, pt0, sps = scene.lane_window(r.k, v0, v1)
         span_parts.append(sps[(data.t0[sps] < v1) & (data.t1[sps] > v0)] if sps.size else sps)
         # points: clustered markers at the middle of their day
-        parts.append(pts[np.searchsorted(pt0, v0 - DAY / 2 - pad):np.searchsorted(pt0, v1 + pad)])
+        i0, i1 = np.searchsorted(pt0, (v0 - DAY / 2 - pad, v1 + pad))
+        parts.append(pts[i0:i1])
+        if scene.label_budget is not None:
+            # the events a pan brings in next, nearest to either edge first, a fair share per lane
+            k = max(LOOKAHEAD_ROWS // (2 * len(rows)), 4)
+            scene.look_ahead(np.concatenate([pts[i1:i1 + k], pts[max(i0 - k, 0):i0][::-1]]))
     # spans first, below the markers
     _paint_spans(p, scene, frame, rows, span_parts, left, right, v0, sx, dpr)
     sizes = np.array([q.size for q in parts])
@@ -951,14 +1151,23 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         if b > a:
             frame.markers[r.k] = (xc[a:b], first[a:b] - p_bounds[j], count[a:b], ext[a:b],
                                   prow[p_bounds[j]:p_bounds[j + 1]])
+    if scene.label_budget is not None:
+        # events inside clusters: a zoom step in splits them and labels some
+        scene.look_ahead(prow[np.repeat(count > 1, count)][:LOOKAHEAD_ROWS])
     iss = data.issue[prow]
     # sprite key per cluster: its issue (or -2 when the cluster mixes issues) and its size
     mixed = np.minimum.reduceat(iss, first) != np.maximum.reduceat(iss, first)
     ckey = np.where(mixed, -2, iss[first])
     sprites = scene.sprites(dpr)
-    for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
-        sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
-        p.drawImage(QPointF(xj - sp[1], yj - sp[1]), sp[0])
+    draw = p.drawImage
+    if _int_blits(p, dpr):
+        for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
+            sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
+            draw(floor(xj - sp[1] + 0.5), floor(yj - sp[1] + 0.5), sp[0])
+    else:
+        for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
+            sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
+            draw(QPointF(xj - sp[1], yj - sp[1]), sp[0])
     # labels beside single markers, elided to stop before the next marker
     single = count == 1
     cand = np.flatnonzero(single)
@@ -978,53 +1187,72 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         chosen, starts, granted = place_labels_flip(xco[cand], tw, lefts, rights, obstacles=obst,
                                                     obstacle_ends=obst_end, min_width=LABEL_MIN_W)
         p.setFont(scene.font)
-        p.setPen(TEXT)
+        p.setPen(scene.theme.text)
         _draw_labels(p, scene, frame, starts - lane_off[chosen], c_cy[cand[chosen]], crow[chosen], granted,
                      tw[chosen])
     _outline_rows(p, scene, prow, x, cys[lane_no])
 
 
 def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float | np.ndarray,
-                 rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None) -> None:
+                 rows: np.ndarray, widths: np.ndarray, full: np.ndarray | None = None,
+                 colours: list[QColor] | None = None) -> None:
     """Draw titles starting at ``x`` centred on ``cy``, eliding those granted less than their width.
 
     Each title is rasterised once (per font and colour) into a cached image, then only
     blitted: panning redraws the same labels at new places and a blit is much cheaper than
     shaping text again. A shortened label blits the image up to the last character that
     fits, followed by an ellipsis image, so zooming never re-renders a title. Vector
-    outputs (SVG) draw real text instead.
+    outputs (SVG) draw real text instead. ``colours`` (one per label) overrides the pen's
+    colour, so labels of several colours take one call.
     """
     small = p.font().pixelSize() != FONT_PX
     fm = scene.fm_small if small else scene.fm
     tops = np.broadcast_to(np.asarray(cy, float) - fm.height() / 2, x.shape).tolist()
     full = scene.title_widths(rows, small) if full is None else full
     font = scene.small if small else scene.font
-    colour = p.pen().color()
+    cols = colours if colours is not None else [p.pen().color()] * len(tops)
     dpr = scene.label_dpr
     # the cache key's constant part, hoisted: this loop runs for every label on every paint
-    cache, px, rgba, fh, boxes = scene._label_cache, font.pixelSize(), colour.rgba(), fm.height(), frame.label_boxes
+    cache, px, fh, boxes = scene._label_cache, font.pixelSize(), fm.height(), frame.label_boxes
     if dpr is None:
-        for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(),
-                                       strict=True):
+        for xi, top, row, w, fw, col in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), cols,
+                                            strict=True):
             text = scene.title(row)
             if w + 0.5 < fw:
                 text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
+            p.setPen(col)
             p.drawText(QPointF(xi, top + fm.ascent()), text)
             boxes.append((xi, top, w, fh, row))
         return
-    ell = scene.text_image("…", font, fm, colour, dpr)
-    ell_w = ell.width() / dpr - 1
+    ells: dict[int, QImage] = {}
+    ell_w = scene.text_image("…", font, fm, cols[0], dpr).width() / dpr - 1 if cols else 0.0
     draw, get, point, cut_at = p.drawImage, cache.get, QPointF, scene.cut_at
-    for xi, top, row, w, fw in zip(x.tolist(), tops, rows.tolist(), widths.tolist(), full.tolist(), strict=True):
-        img = get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, colour, dpr)
+    whole = _int_blits(p, dpr)
+    if whole:  # whole pixels (as Qt would round them): no QPointF / QRectF per label
+        xs, ts = _qround(x).tolist(), _qround(tops).tolist()
+    else:
+        xs, ts = x.tolist(), tops
+    for xi, top, xr, tr, row, w, fw, col in zip(x.tolist(), tops, xs, ts, rows.tolist(), widths.tolist(),
+                                                full.tolist(), cols, strict=True):
+        rgba = col.rgba()
+        img = get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, col, dpr)
         if img is None:
             continue  # over this frame's budget: drawn once idle time has rendered it
         if w + 0.5 < fw:  # fw: the exact width in this font; elide
             cut = cut_at(row, small, w - ell_w)
             if cut < 12:
                 continue
-            draw(point(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
-            draw(point(xi + cut, top), ell)
+            ell = ells.get(rgba)
+            if ell is None:
+                ell = ells[rgba] = scene.text_image("…", font, fm, col, dpr)
+            if whole:
+                draw(xr, tr, img, 0, 0, floor(cut + 0.5), -1)
+                draw(floor(xi + cut + 0.5), tr, ell)
+            else:
+                draw(point(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
+                draw(point(xi + cut, top), ell)
+        elif whole:
+            draw(xr, tr, img)
         else:
             draw(point(xi, top), img)
         boxes.append((xi, top, w, fh, row))
@@ -1150,23 +1378,18 @@ def _span_labels(p: QPainter, scene: TimelineScene, frame: Frame, srows: np.ndar
     if not pick_all.size:
         return
     p.setFont(scene.small)
-    c_iss = iss[pick_all]
-    if (c_iss == c_iss[0]).all():
-        p.setPen(scene.span_text_colour(int(c_iss[0])))
-        _draw_labels(p, scene, frame, start[pick_all], y[pick_all] + bar_h[pick_all] / 2, srows[pick_all],
-                     w[pick_all])
-        return
-    for c in np.unique(c_iss).tolist():
-        pick = pick_all[c_iss == c]
-        p.setPen(scene.span_text_colour(c))
-        _draw_labels(p, scene, frame, start[pick], y[pick] + bar_h[pick] / 2, srows[pick], w[pick])
+    # each in its issue's hue, all in one call
+    colours = [scene.span_text_colour(c) for c in iss[pick_all].tolist()]
+    _draw_labels(p, scene, frame, start[pick_all], y[pick_all] + bar_h[pick_all] / 2, srows[pick_all],
+                 w[pick_all], colours=colours)
 
 
 def _outline_spans(p: QPainter, scene: TimelineScene, srows: np.ndarray, a: np.ndarray, b: np.ndarray,
                    y: np.ndarray, h: float | np.ndarray, shown: np.ndarray) -> None:
     """Highlight halo and selection outline around span bars, like around markers."""
     hh = np.broadcast_to(np.asarray(h, float), a.shape)
-    for rows, pen in ((scene.highlight_rows, QPen(HIGHLIGHT, 3)), (scene.selected_rows, QPen(SELECT, 1.5))):
+    th = scene.theme
+    for rows, pen in ((scene.highlight_rows, QPen(th.highlight, 3)), (scene.selected_rows, QPen(th.select, 1.5))):
         if not rows.size:
             continue
         hit = np.flatnonzero(np.isin(srows, rows) & shown)
@@ -1194,8 +1417,9 @@ def _outline_rows(p: QPainter, scene: TimelineScene, prow: np.ndarray, x: np.nda
                   cy: float | np.ndarray) -> None:
     """Rings around highlighted and selected markers among ``prow`` at ``x`` (and ``cy``, per row or one)."""
     cya = np.broadcast_to(np.asarray(cy, float), x.shape)
-    for rows, pen, rad in ((scene.highlight_rows, QPen(HIGHLIGHT, 4), MARKER_D / 2 + 3),
-                           (scene.selected_rows, QPen(SELECT, 2), MARKER_D / 2 + 2.5)):
+    th = scene.theme
+    for rows, pen, rad in ((scene.highlight_rows, QPen(th.highlight, 4), MARKER_D / 2 + 3),
+                           (scene.selected_rows, QPen(th.select, 2), MARKER_D / 2 + 2.5)):
         if not rows.size:
             continue
         hit = np.isin(prow, rows)
@@ -1238,19 +1462,11 @@ def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, 
 
 
 def _issue_colour(scene: TimelineScene, iss: int) -> QColor:
-    return scene.colours[iss] if 0 <= iss < len(scene.colours) else QColor(NEUTRAL)
+    return scene.colours[iss] if 0 <= iss < len(scene.colours) else scene.theme.neutral
 
 
 def _row_colour(scene: TimelineScene, row: int) -> QColor:
     return _issue_colour(scene, int(scene.data.issue[row]))
-
-
-def _darker(c: QColor) -> QColor:
-    # span labels in the issue's hue, dark enough to read on the light bar
-    h, s, v, _ = c.getHsvF()
-    out = QColor()
-    out.setHsvF(max(h, 0.0), min(1.0, s * 0.9 + 0.1), min(v, 0.45))
-    return out
 
 
 def _badge_text(c: QColor) -> QColor:
@@ -1262,13 +1478,13 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1
     """Lane names and counts; they do not depend on the time window, so they are cached as a pixmap."""
     hdr = lay.header
     key = (id(scene.lanes), len(scene.lanes), tuple((r.k, r.y, r.h, r.collapsed) for r in lay.rows),
-           hdr.height(), dpr, len(scene.colours), tuple(c.rgba() for c in scene.colours[:64]))
+           hdr.height(), dpr, len(scene.colours), tuple(c.rgba() for c in scene.colours[:64]), scene.theme.name)
     cached = scene._header_cache
     if cached is None or cached[0] != key:
         pm = QImage(int(np.ceil(hdr.width() * dpr)), int(np.ceil((hdr.bottom()) * dpr)),
                     QImage.Format.Format_ARGB32_Premultiplied)
         pm.setDevicePixelRatio(dpr)
-        pm.fill(BG.rgba())
+        pm.fill(scene.theme.bg.rgba())
         hp = QPainter(pm)
         hp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         _paint_header_into(hp, scene, lay)
@@ -1276,15 +1492,15 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1
         cached = scene._header_cache = (key, pm)
     p.drawImage(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
                  QRectF(0, hdr.top() * dpr, hdr.width() * dpr, hdr.height() * dpr))
-    p.setPen(QPen(GRID, 1))
-    p.drawLine(QPointF(hdr.right() - 0.5, hdr.top()), QPointF(hdr.right() - 0.5, hdr.bottom()))
+    _vlines(p, np.array([hdr.right() - 0.5]), hdr.top(), hdr.bottom(), scene.theme.grid, dpr)
 
 
 def _paint_header_into(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     hdr = lay.header
+    th = scene.theme
     for r in lay.rows:
         if r.k % 2:
-            p.fillRect(QRectF(0, r.y, hdr.width(), r.h), LANE_ALT)
+            p.fillRect(QRectF(0, r.y, hdr.width(), r.h), th.lane_alt)
     p.save()
     p.setClipRect(hdr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -1297,70 +1513,71 @@ def _paint_header_into(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
         tri = QPolygonF([QPointF(tx, ty - 4), QPointF(tx + 6, ty), QPointF(tx, ty + 4)]) if r.collapsed \
             else QPolygonF([QPointF(tx - 1, ty - 3), QPointF(tx + 7, ty - 3), QPointF(tx + 3, ty + 2)])
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(MUTED)
+        p.setBrush(th.muted)
         p.drawPolygon(tri)
         label = scene.lane_label(r.k)
         n = int(scene.lanes.counts[r.k])
         if r.collapsed or r.h < LANE_H - 4:
             p.setFont(scene.small)
-            p.setPen(TEXT)
+            p.setPen(th.text)
             text = scene.fm_small.elidedText(f"{label}  ({n:,})", Qt.TextElideMode.ElideRight, hdr.width() - 30)
             p.drawText(QRectF(22, r.y, hdr.width() - 28, r.h), Qt.AlignmentFlag.AlignVCenter, text)
         else:
             p.setFont(scene.font)
-            p.setPen(TEXT)
+            p.setPen(th.text)
             text = scene.fm.elidedText(label, Qt.TextElideMode.ElideRight, hdr.width() - 30)
             p.drawText(QRectF(22, r.y + 3, hdr.width() - 28, 16), Qt.AlignmentFlag.AlignVCenter, text)
             p.setFont(scene.small)
-            p.setPen(MUTED)
+            p.setPen(th.muted)
             p.drawText(QRectF(22, r.y + 18, hdr.width() - 28, 14), Qt.AlignmentFlag.AlignVCenter,
                        f"{n:,} event{'s' if n != 1 else ''}")
     p.restore()
 
 
-def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks) -> None:
+def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks, dpr: float = 1.0) -> None:
     ax = lay.axis
     v0, v1 = scene.v0, scene.v1
     sx = ax.width() / (v1 - v0)
-    p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), BG)
-    p.setPen(QPen(AXIS, 1))
+    th = scene.theme
+    p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), th.bg)
+    p.setPen(QPen(th.axis, 1))
     p.drawLine(QPointF(ax.left(), ax.top() + 0.5), QPointF(ax.right(), ax.top() + 0.5))
-    p.setPen(QPen(QColor("#9AA1AD"), 1))
     top = ax.top()
-    p.drawLines([QLineF(x, top, x, top + 4) for x in (ax.left() + (np.asarray(ticks.minor) - v0) * sx).tolist()])
+    _vlines(p, ax.left() + (np.asarray(ticks.minor) - v0) * sx, top, top + 5, th.minor_tick, dpr)
     p.setFont(scene.font)
     fm = scene.fm
     p.save()
     p.setClipRect(QRectF(ax.left(), ax.top(), ax.width(), ax.height()))
-    p.setPen(QPen(AXIS, 1))
-    lines = [QLineF(ax.left() + (t - v0) * sx, top, ax.left() + (t - v0) * sx, top + 8) for t, _l in ticks.major]
-    lines += [QLineF(ax.left() + (t - v0) * sx, top, ax.left() + (t - v0) * sx, top + 22)
-              for t, _l in ticks.context if t > v0]
-    p.drawLines(lines)
-    p.setPen(TEXT)
+    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, top, top + 9, th.axis, dpr)
+    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.context if t > v0]) - v0) * sx, top, top + 23, th.axis, dpr)
+    p.setPen(th.text)
     fmb = QFontMetricsF(scene.bold)
+    whole = _int_blits(p, dpr)
     for row, font, metrics, dy in ((ticks.major, scene.font, fm, 6), (ticks.context, scene.bold, fmb, 22)):
         p.setFont(font)
         for t, label in row:
             x = max(ax.left() + (t - v0) * sx, ax.left()) + 4
             if scene.label_dpr is None:
                 p.drawText(QPointF(x, ax.top() + dy + metrics.ascent()), label)
+                continue
+            # tick labels repeat ("Jun", "12", "2025"): rendered once, then blitted
+            img = scene.text_image(label, font, metrics, th.text, scene.label_dpr)
+            if whole:
+                p.drawImage(floor(x + 0.5), floor(ax.top() + dy + 0.5), img)
             else:
-                # tick labels repeat ("Jun", "12", "2025"): rendered once, then blitted
-                p.drawImage(QPointF(x, ax.top() + dy), scene.text_image(label, font, metrics, TEXT,
-                                                                          scene.label_dpr))
+                p.drawImage(QPointF(x, ax.top() + dy), img)
     p.restore()
     # what one pixel means, for the person reading an export
     n_vis = scene.lanes.n_events()
     lines = (range_label(v0, v1), f"{n_vis:,} event{'s' if n_vis != 1 else ''}")
     if scene.label_dpr is None:
         p.setFont(scene.small)
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         for dy, text in zip((4, 20), lines, strict=True):
             p.drawText(QRectF(8, ax.top() + dy, HEADER_W - 16, 16), Qt.AlignmentFlag.AlignLeft, text)
     else:  # blitted like the tick labels (shaping text on every frame costs more than the blit)
         for dy, text in zip((4, 20), lines, strict=True):
-            p.drawImage(QPointF(8, ax.top() + dy), scene.text_image(text, scene.small, scene.fm_small, MUTED,
+            p.drawImage(QPointF(8, ax.top() + dy), scene.text_image(text, scene.small, scene.fm_small, th.muted,
                                                                     scene.label_dpr))
 
 
@@ -1380,10 +1597,11 @@ def range_label(v0: float, v1: float) -> str:
 def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) -> None:
     ov = lay.overview
     lo, hi = overview_range(scene)
-    key = (int(ov.width() * dpr), int(ov.height() * dpr), lo, hi, id(scene.lanes), len(scene.data))
+    th = scene.theme
+    key = (int(ov.width() * dpr), int(ov.height() * dpr), lo, hi, id(scene.lanes), len(scene.data), th.name)
     if scene._overview_cache is None or scene._overview_cache[0] != key:
         scene._overview_cache = (key, _overview_image(scene, ov, lo, hi, dpr))
-    p.fillRect(ov, QColor(OVERVIEW_BG))
+    p.fillRect(ov, th.overview_bg)
     p.drawImage(ov.topLeft(), scene._overview_cache[1])
     sx = ov.width() / (hi - lo)
     a = ov.left() + (scene.v0 - lo) * sx
@@ -1392,24 +1610,27 @@ def _paint_overview(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float) 
     if b - a < 4:
         m = (a + b) / 2
         a, b = m - 2, m + 2
-    shade = QColor(255, 255, 255, 150)
+    shade = QColor(th.bg)  # outside the window: veiled in the background colour
+    shade.setAlpha(150)
     p.fillRect(QRectF(ov.left(), ov.top(), max(a - ov.left(), 0), ov.height()), shade)
     p.fillRect(QRectF(b, ov.top(), max(ov.right() - b, 0), ov.height()), shade)
     # the window: a tint and a 2 px frame of plain fills (an antialiased rounded outline cost a
     # millisecond per frame)
     a, b = np.floor(a), np.ceil(b)
-    edge = QColor("#1F6FEB")
-    p.fillRect(QRectF(a, ov.top(), b - a, ov.height()), QColor(31, 111, 235, 28))
+    edge = th.window
+    tint = QColor(edge)
+    tint.setAlpha(28)
+    p.fillRect(QRectF(a, ov.top(), b - a, ov.height()), tint)
     p.fillRect(QRectF(a, ov.top(), b - a, 2), edge)
     p.fillRect(QRectF(a, ov.bottom() - 2, b - a, 2), edge)
     p.fillRect(QRectF(a, ov.top(), 2, ov.height()), edge)
     p.fillRect(QRectF(b - 2, ov.top(), 2, ov.height()), edge)
     if scene.label_dpr is None:
         p.setFont(scene.small)
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         p.drawText(QRectF(8, ov.top(), HEADER_W - 16, ov.height()), Qt.AlignmentFlag.AlignVCenter, "Overview")
     else:  # the same words every frame: rendered once
-        img = scene.text_image("Overview", scene.small, scene.fm_small, MUTED, scene.label_dpr)
+        img = scene.text_image("Overview", scene.small, scene.fm_small, th.muted, scene.label_dpr)
         p.drawImage(QPointF(8, ov.center().y() - scene.fm_small.height() / 2), img)
 
 
@@ -1430,8 +1651,8 @@ def _overview_image(scene: TimelineScene, ov: QRectF, lo: float, hi: float, dpr:
     rows = np.arange(h)[:, None]
     mask = rows >= (h - hts)[None, :]
     # opaque (composited over the strip's background): drawing it each paint is a plain copy
-    bg = QColor(OVERVIEW_BG)
-    bar = _over(QColor("#7C8798"), np.array([200]), bg)[0]
+    bg = scene.theme.overview_bg
+    bar = _over(scene.theme.overview_bar, np.array([200]), bg)[0]
     img = np.where(mask, bar, _over(bg, np.array([255]), bg)[0]).astype(np.uint32)
     q = QImage(img.data, w, h, w * 4, QImage.Format.Format_RGB32).copy()
     q.setDevicePixelRatio(dpr)
@@ -1440,8 +1661,9 @@ def _overview_image(scene: TimelineScene, ov: QRectF, lo: float, hi: float, dpr:
 
 def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     lg = lay.legend
-    p.fillRect(lg, QColor("#FAFBFC"))
-    p.setPen(QPen(GRID, 1))
+    th = scene.theme
+    p.fillRect(lg, th.legend_bg)
+    p.setPen(QPen(th.grid, 1))
     p.drawLine(QPointF(0, lg.top() + 0.5), QPointF(lay.width, lg.top() + 0.5))
     p.setFont(scene.font)
     x, y = 12.0, lg.top() + 6
@@ -1451,24 +1673,24 @@ def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
         w = 14 + 6 + scene.fm.horizontalAdvance(label) + 18
         if x + w > right and x > 12:
             x, y = 12.0, y + LEGEND_ROW_H
-        p.setPen(QPen(QColor(255, 255, 255), 1))
+        p.setPen(QPen(th.bg, 1))
         p.setBrush(col)
         p.drawEllipse(QPointF(x + 6, y + LEGEND_ROW_H / 2 - 2), 5.5, 5.5)
-        p.setPen(TEXT)
+        p.setPen(th.text)
         p.drawText(QRectF(x + 18, y, w, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter, label)
         x += w
     # how precision is drawn: a dot is a day, a dashed translucent bar a month/quarter/year span
     key_w = 250.0
     if lay.width > key_w + 200:
         kx, ky = lay.width - key_w, lg.top() + 6
-        p.setPen(QPen(QColor(255, 255, 255), 1))
-        p.setBrush(QColor(NEUTRAL))
+        p.setPen(QPen(th.bg, 1))
+        p.setBrush(th.neutral)
         p.drawEllipse(QPointF(kx + 6, ky + LEGEND_ROW_H / 2 - 2), 4.5, 4.5)
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         p.drawText(QRectF(kx + 16, ky, 40, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter, "day")
-        fill = QColor(NEUTRAL)
+        fill = QColor(th.neutral)
         fill.setAlpha(70)
-        edge = QColor(NEUTRAL)
+        edge = QColor(th.neutral)
         edge.setAlpha(200)
         if scene.label_dpr is None:  # vector output: a real dashed outline
             p.setPen(QPen(edge, 1.0, Qt.PenStyle.DashLine))
@@ -1480,7 +1702,7 @@ def _paint_legend(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
             p.drawImage(QPointF(kx + 56, ky + LEGEND_ROW_H / 2 - 8), body, QRectF(0, 0, 34 * dpr, body.height()))
             vs = scene.span_edges(-1, dpr, 0.0)[1]
             p.drawImage(QPointF(kx + 89, ky + LEGEND_ROW_H / 2 - 8), vs, QRectF(0, 0, vs.width(), 12 * dpr))
-        p.setPen(MUTED)
+        p.setPen(th.muted)
         p.drawText(QRectF(kx + 96, ky, key_w - 100, LEGEND_ROW_H - 4), Qt.AlignmentFlag.AlignVCenter,
                    "month / quarter / year")
     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -1492,4 +1714,18 @@ def _paint_scroll_hint(p: QPainter, scene: TimelineScene, lay: Layout) -> None:
     frac = plot.height() / lay.content_h
     h = max(plot.height() * frac, 16)
     top = plot.top() + (plot.height() - h) * (scene.scroll_y / max(lay.content_h - plot.height(), 1))
-    p.fillRect(QRectF(plot.right() - 4, top, 3, h), QColor(0, 0, 0, 60))
+    if scene.label_dpr is None:  # vector output
+        p.fillRect(QRectF(plot.right() - 4, top, 3, h), scene.theme.scroll_hint)
+        return
+    # a translucent fill this tall is blended span by span (in Qt's fill threads); an image blit is
+    # one rectangle
+    dpr = scene.label_dpr
+    h_dev = max(int(round(h * dpr)), 1)
+    key = ("scroll_hint", h_dev, dpr, scene.theme.name)
+    img = scene._marker_cache.get(key)
+    if img is None:
+        img = QImage(max(int(round(3 * dpr)), 1), h_dev, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(scene.theme.scroll_hint)
+        img.setDevicePixelRatio(dpr)
+        scene._marker_cache[key] = img
+    p.drawImage(QPointF(plot.right() - 4, top), img)
