@@ -125,9 +125,10 @@ def test_after_a_drop_every_panel_and_the_timeline_show_the_stored_data(qtbot, w
     assert_window_shows_the_store(window)
     assert gc.get_freeze_count() == 0 and gc.isenabled()  # the collector is as the ingest found it
     qtbot.waitUntil(lambda: not window._to_resize)  # columns are sized one panel per event-loop turn
-    h = window.actors_view.horizontalHeader()
-    assert h.sectionSize(0) == max(150, window.actors_view.viewport().width()
-                                   - sum(h.sectionSize(c) for c in range(1, 4)))
+    # the first column (name, quote, title) takes what the columns kept in view leave
+    for view, in_view in ((window.actors_view, 4), (window.quotes_view, 3), (window.articles_view, 6)):
+        h, vw = view.horizontalHeader(), view.viewport().width()
+        assert h.sectionSize(0) == max(150, vw - sum(h.sectionSize(c) for c in range(1, in_view)))
 
 
 def test_a_stale_view_from_the_worker_is_never_shown(qtbot, window, tmp_path):

@@ -111,6 +111,12 @@ def _panel_view(view, model, name: str) -> SortProxy:
     return proxy
 
 
+def first_column_width(view: QTableView, in_view: int) -> int:
+    """Width of a panel's first column: what the next ``in_view - 1`` columns leave, at least 150 px."""
+    h = view.horizontalHeader()
+    return max(150, view.viewport().width() - sum(h.sectionSize(c) for c in range(1, in_view)))
+
+
 def _table(model: RowTableModel, name: str) -> tuple[PanelTableView, SortProxy]:
     view = PanelTableView()
     proxy = _panel_view(view, model, name)
@@ -264,6 +270,9 @@ class MainWindow(QMainWindow):
         self._ingest_view: ProjectView | None = None  # what the worker read once its last file was stored
         self._changes_seen = 0  # the window's own writes (total_changes) when the worker last saw the project
         self._to_resize: list[QTableView] = []
+        # columns a panel keeps in view: actor name, kind, events, quotes; quote, speaker, date; all of an article
+        self._in_view = {self.actors_view: 4, self.quotes_view: 3,
+                         self.articles_view: self.articles_model.columnCount()}
         self.columns_loader = ColumnsLoader(self)
         self.columns_loader.loaded.connect(self._on_columns_loaded)
         self._columns_request: tuple[int, bool, Path | None] | None = None  # (number, fit, project) awaited
@@ -697,12 +706,10 @@ class MainWindow(QMainWindow):
         h = v.horizontalHeader()
         for c in range(1, v.model().columnCount()):
             v.resizeColumnToContents(c)
-        if v is self.actors_view:
-            # name, kind and the counts fill the panel's width (at least 150 px for the name); the rest scrolls
-            h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-            h.resizeSection(0, max(150, v.viewport().width() - sum(h.sectionSize(c) for c in range(1, 4))))
-        else:
-            h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # the first column (actor name, quote, title) is what a row is read by: it takes the width the
+        # columns that must stay in view leave (at least 150 px); the others scroll
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        h.resizeSection(0, first_column_width(v, self._in_view[v]))
         if self._to_resize:
             self._resize_timer.start()
 
