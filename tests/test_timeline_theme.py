@@ -122,3 +122,34 @@ def test_theme_for_palette_threshold():
     assert theme_for_palette(QColor("#7A7A7A")) is DARK
     assert theme_for_palette(QColor("#858585")) is LIGHT
     assert theme_for_palette(QColor("#FFFFFF")) is LIGHT
+
+
+def test_warnings_and_highlights_keep_dark_ink_in_a_dark_theme(app_palette, qtbot, tmp_path, monkeypatch):
+    """The date banner is yellow and the source marks are light: their text must not take the
+    dark theme's light text colour."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextCursor
+
+    from viewer.ui.main_window import MainWindow
+
+    app_palette(_palette("#202124", "#E8EAED"))  # the system is dark when the window opens
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    window = MainWindow(tmp_path / "p.dateline")
+    qtbot.addWidget(window)
+    window.show()
+    window.banner_label.setText("An article waits for a publication date")
+    window.banner.show()
+    qtbot.waitExposed(window)
+    bar = window.banner.grab().toImage()
+    g = window.banner_label.geometry()
+    assert _lightness(bar, g.right() - 2, g.center().y()) > 200  # the bar stays yellow
+    darkest = min(_lightness(bar, x, y) for x in range(g.left(), g.right(), 2) for y in range(g.top(), g.bottom()))
+    assert darkest < 90  # dark letters on the yellow bar
+
+    text = "Intro. The call took place on Thursday. More."
+    window.source_view.show_article(1, "t", text, evidence=(7, 39))
+    cur = QTextCursor(window.source_view.text.document())
+    cur.setPosition(20)
+    ink = cur.charFormat().foreground()
+    assert ink.style() != Qt.BrushStyle.NoBrush and ink.color().lightness() < 60
+    assert cur.charFormat().background().color().lightness() > 180

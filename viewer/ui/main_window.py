@@ -313,7 +313,9 @@ class MainWindow(QMainWindow):
         """A bar over the timeline while articles wait for a publication date."""
         self.banner = QWidget()
         self.banner.setObjectName("date-banner")
-        self.banner.setStyleSheet("#date-banner { background: #FFF4CE; border-bottom: 1px solid #E0C060; }")
+        # a yellow warning bar keeps dark text in a dark theme too (the palette's text would be light)
+        self.banner.setStyleSheet("#date-banner { background: #FFF4CE; border-bottom: 1px solid #E0C060; } "
+                                  "#date-banner QLabel { color: #3A3000; }")
         lay = QHBoxLayout(self.banner)
         lay.setContentsMargins(10, 4, 10, 4)
         self.banner_label = QLabel()

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 EVIDENCE_BG = "#FFE58F"
 FOCUS_BG = "#FFB454"
 MARK_BG = "#F8C8C0"  # unresolved relative dates
+# a highlighter pen: dark ink on the light marks in a light and a dark theme alike
+MARKED_TEXT = "#1A1A1A"
 
 
 class SourceView(QWidget):
@@ -59,6 +61,7 @@ class SourceView(QWidget):
             cur.setPosition(doc_pos(b), QTextCursor.MoveMode.KeepAnchor)
             fmt = QTextCharFormat()
             fmt.setBackground(_colour(colour))
+            fmt.setForeground(_colour(MARKED_TEXT))
             cur.mergeCharFormat(fmt)
         first = evidence or (marks[0] if marks else None)
         if first is not None:
