@@ -250,13 +250,10 @@ def _patch(project: Project, cols: Columns, changed: np.ndarray) -> Columns:
     return _assemble(np.concatenate([old, rows]), np.concatenate([old_pairs, pairs]), issue_ids)
 
 
-def load_columns(project: Project, use_cache: bool = True, defer_above: int | None = None) -> Columns | None:
+def load_columns(project: Project, use_cache: bool = True) -> Columns:
     """The event columns: from the cache when current, patched when few events changed, else queried.
 
-    The result is written back as the new cache and the change log is trimmed. With
-    ``defer_above``, a project of more events than that whose cache is not current is
-    not read here: None says so, and the caller reads it on another thread (a window
-    must not sort a million rows on its UI thread).
+    The result is written back as the new cache and the change log is trimmed.
     """
     version, structure = _state(project)
     conn = project.db.conn
@@ -264,9 +261,6 @@ def load_columns(project: Project, use_cache: bool = True, defer_above: int | No
         return _query_columns(project)
     row = conn.execute("select version, structure, mark, data from _timeline_columns where name = 'columns'"
                        ).fetchone()
-    if defer_above is not None and (row is None or row[0] != version) and \
-            conn.execute("select count(*) from events").fetchone()[0] > defer_above:
-        return None
     mark = int(conn.execute("select coalesce(max(seq), 0) from _timeline_changes").fetchone()[0])
     cached = Columns.from_bytes(row[3]) if row is not None else None
     if cached is not None and row[0] == version:
@@ -287,6 +281,25 @@ def load_columns(project: Project, use_cache: bool = True, defer_above: int | No
     conn.execute("delete from _timeline_changes where seq <= ?", [mark])
     conn.commit()
     return cols
+
+
+def actor_spans(project: Project, cols: Columns) -> dict[int, tuple[float, float]]:
+    """``Project.actor_spans()`` (each actor's first start and last end, every report counted) from
+    current columns: the events the timeline shows are in memory already, only the reports grouped
+    under them are asked of the file. A join of every link row with its event costs about a second
+    at a million events; this, a tenth of that."""
+    spans: dict[int, tuple[float, float]] = {}
+    if cols.actor_id.size:
+        actors, which = np.unique(cols.actor_id, return_inverse=True)
+        lo = np.full(actors.size, np.inf)
+        hi = np.full(actors.size, -np.inf)
+        np.minimum.at(lo, which, cols.t0[cols.actor_event])
+        np.maximum.at(hi, which, cols.t1[cols.actor_event])
+        spans = dict(zip(actors.tolist(), zip(lo.tolist(), hi.tolist(), strict=True), strict=True))
+    for actor, (t0, t1) in project.actor_spans(grouped_only=True).items():
+        a0, a1 = spans.get(actor, (t0, t1))
+        spans[actor] = (min(a0, t0), max(a1, t1))
+    return spans
 
 
 # ---------------------------------------------------------------- lanes
