@@ -211,6 +211,7 @@ def read_view(project: Project, use_cache: bool = True) -> ProjectView:
     (``use_cache`` False: read from the events, the cache left alone), and give the actors their
     first and last dates (far cheaper than asking the file for them)."""
     columns = load_columns(project, use_cache)
+    columns.id_order()  # sorted on the reading thread (the ingest worker's, the loader's), not the window's
     return ProjectView(project.path, project.actors(actor_spans(project, columns)), project.issues(),
                        project.quotes(), project.articles(), project.counts(), columns)
 

@@ -158,6 +158,14 @@ class Columns:
     actor_event: np.ndarray  # int32 row index
     actor_id: np.ndarray  # int64 actor id
     issue_ids: list[str] = field(default_factory=list)
+    _id_order: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def id_order(self) -> np.ndarray:
+        """The row order that sorts ``ids`` (how ``TimelineData.index_of`` finds rows by id).
+        Memoised: a thread that reads the columns pays for the sort, not the window that draws them."""
+        if self._id_order is None:
+            self._id_order = np.argsort(self.ids, kind="stable")
+        return self._id_order
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -347,7 +355,7 @@ def build_timeline(project: Project, cols: Columns, lane_mode: str) -> TimelineD
     return TimelineData(
         ids=cols.ids, t0=cols.t0, t1=cols.t1, precision=cols.precision, issue=cols.issue,
         lane_event=lane_event, lane_of=lane_of, lane_labels=lane_labels, lane_issue=lane_issue,
-        lane_mode=lane_mode, issue_ids=list(cols.issue_ids),
+        lane_mode=lane_mode, issue_ids=list(cols.issue_ids), _id_order=cols.id_order(),
         catch_all=len(lane_labels) - 1 if lane_mode in ("issue", "actor") else -1,
         titles=lambda ids: event_titles(project, ids),
         details=lambda eid: event_details(project, eid),
