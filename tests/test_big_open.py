@@ -107,6 +107,15 @@ def held(window) -> list:
     return answers
 
 
+def read_held(qtbot, window, tmp_path, articles: int) -> list:
+    """A project of ``articles`` articles read again on the loader's thread, its answer held (``[0]``)."""
+    drop(qtbot, window, dated_articles(tmp_path / "in", articles))
+    answers = held(window)
+    window.refresh()
+    qtbot.waitUntil(lambda: len(answers) == 1)
+    return answers
+
+
 def test_opening_a_big_project_shows_the_window_at_once_and_the_store_once_read(qtbot, window, tmp_path, big,
                                                                                 no_ui_reads):
     drop(qtbot, window, dated_articles(tmp_path / "in", 3))
@@ -130,10 +139,7 @@ def test_opening_a_big_project_shows_the_window_at_once_and_the_store_once_read(
 
 
 def test_the_rows_come_sorted_as_the_panels_show_them(qtbot, window, tmp_path, big):
-    drop(qtbot, window, dated_articles(tmp_path / "in", 4))
-    answers = held(window)
-    window.refresh()
-    qtbot.waitUntil(lambda: len(answers) == 1)
+    answers = read_held(qtbot, window, tmp_path, 4)
     # the Articles panel is sorted by title meanwhile: its rows, sorted on the thread by date, are sorted again
     window.articles_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     window._on_view_loaded(*answers[0])
@@ -146,10 +152,7 @@ def test_the_rows_come_sorted_as_the_panels_show_them(qtbot, window, tmp_path, b
 
 
 def test_an_edit_during_a_read_wins_over_its_answer(qtbot, window, tmp_path, big):
-    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
-    answers = held(window)
-    window.refresh()
-    qtbot.waitUntil(lambda: len(answers) == 1)
+    answers = read_held(qtbot, window, tmp_path, 2)
     bessent = next(a for a in window.actors_model.rows() if a.name == "Scott Bessent")
     # the rename lands after the read began: its refresh marks that read as old
     assert window.push(undo.RenameActorCommand, bessent.id, "Treasury Secretary Bessent") is not None
@@ -173,10 +176,7 @@ def test_an_edit_during_a_read_wins_over_its_answer(qtbot, window, tmp_path, big
 
 
 def test_an_answer_for_another_project_is_never_shown(qtbot, window, tmp_path, big):
-    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
-    answers = held(window)
-    window.refresh()
-    qtbot.waitUntil(lambda: len(answers) == 1)
+    answers = read_held(qtbot, window, tmp_path, 2)
     assert window.open_project(tmp_path / "empty.dateline")  # no events: read at once, here
     assert not window.loading()
     window._on_view_loaded(*answers[0])  # the first project's rows
@@ -185,10 +185,7 @@ def test_an_answer_for_another_project_is_never_shown(qtbot, window, tmp_path, b
 
 
 def test_a_view_swapped_in_from_an_ingest_cancels_an_older_read(qtbot, window, tmp_path, big):
-    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
-    answers = held(window)
-    window.refresh()
-    qtbot.waitUntil(lambda: len(answers) == 1)
+    answers = read_held(qtbot, window, tmp_path, 2)
     window.refresh(view=read_view(window.project))  # e.g. the ingest worker's, read after its last file
     assert not window.loading()
     window._on_view_loaded(*answers[0])  # began before it: dropped
