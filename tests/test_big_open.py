@@ -208,3 +208,21 @@ def test_lanes_change_from_the_columns_shown_without_reading_again(qtbot, window
     assert window.loading()
     qtbot.waitUntil(lambda: not window.loading())
     assert_window_shows_the_store(window)
+
+
+def test_an_event_made_during_a_read_is_selected_once_the_timeline_has_it(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 2)
+    p = window.project
+    art = p.db.conn.execute("select min(id) from articles").fetchone()[0]
+    p.db.conn.execute("insert into events (article_id, title, t0, t1, precision) values (?, 'By hand', 0, 86400, "
+                      "'day')", [art])
+    p.db.conn.commit()
+    eid = p.db.conn.execute("select max(id) from events").fetchone()[0]
+    window._on_event_created(eid)  # its refresh marks the held read as old
+    assert window.timeline.selected_events() == []
+    window._on_view_loaded(*answers[0])
+    qtbot.waitUntil(lambda: len(answers) == 2)
+    window._on_view_loaded(*answers[1])
+    qtbot.waitUntil(lambda: not window.loading())
+    assert window.timeline.selected_events() == [eid]
+    assert_window_shows_the_store(window)

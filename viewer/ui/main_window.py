@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         self.details.eventCreated.connect(self._on_event_created)
         self.details.sourceRequested.connect(lambda a, st, en: self.show_source(a, (st, en)))
         self.details.errorOccurred.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.details.eventSplit.connect(lambda e: self.timeline.select_events({e}))
+        self.details.eventSplit.connect(lambda e: self._select_when_shown({e}))
 
         self.docks: dict[str, QDockWidget] = {}
         self._add_dock("Actors", self._with_search(self.actors_view, self.actors_proxy, "Search actors…"),
@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
         self._shown_path: Path | None = None  # the project whose rows the panels show
         self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
         self._next_columns: tuple[Path | None, Columns, bool] | None = None  # waiting for the next turn
+        self._select_later: set[int] = set()  # events to select once the timeline has them
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(0)
@@ -662,6 +663,7 @@ class MainWindow(QMainWindow):
             view.set_placeholder("Loading…")
         self._shown_path = self.project.path
         self._columns = self._next_columns = None
+        self._select_later = set()
         self._fill_quote_filters()
         self.timeline.set_data(TimelineData.empty(self.lane_combo.currentData() or "issue"))
         self.timeline.set_empty_message("Reading the timeline…", "")
@@ -770,6 +772,9 @@ class MainWindow(QMainWindow):
             self.timeline.set_visible_range(*keep)
         else:
             self.timeline.fit()
+        if self._select_later and not self.loading():
+            chosen, self._select_later = self._select_later, set()
+            self.timeline.select_events(chosen)
 
     def _resize_next_panel(self) -> None:
         """Fit one panel's columns to their contents (the first column takes the width left)."""
@@ -1323,7 +1328,14 @@ class MainWindow(QMainWindow):
 
     def _on_event_created(self, event_id: int) -> None:
         self.refresh()
-        self.timeline.select_events({event_id})
+        self._select_when_shown({event_id})
+
+    def _select_when_shown(self, event_ids: set[int]) -> None:
+        """Select events on the timeline now, or once the read in flight has put them there."""
+        if self.loading():
+            self._select_later = set(event_ids)
+        else:
+            self.timeline.select_events(event_ids)
 
     def _on_quote_selection(self) -> None:
         if self._syncing or self.project is None:
