@@ -204,16 +204,18 @@ class ProjectView:
     articles: list[ArticleRow]
     counts: dict[str, int]
     columns: Columns
+    version: int = -1  # the data version (columns.data_version) when the read began; -1: not known
 
 
 def read_view(project: Project, use_cache: bool = True) -> ProjectView:
     """The project as the window shows it; the timeline columns come through (and refresh) the cache
     (``use_cache`` False: read from the events, the cache left alone), and give the actors their
     first and last dates (far cheaper than asking the file for them)."""
+    version = data_version(project)
     columns = load_columns(project, use_cache)
     columns.id_order()  # sorted on the reading thread (the ingest worker's, the loader's), not the window's
     return ProjectView(project.path, project.actors(actor_spans(project, columns)), project.issues(),
-                       project.quotes(), project.articles(), project.counts(), columns)
+                       project.quotes(), project.articles(), project.counts(), columns, version)
 
 
 class TimelineFeed:

@@ -705,7 +705,7 @@ class MainWindow(QMainWindow):
         else:
             self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
         c = v.counts
-        self._columns = (data_version(p), v.columns)
+        self._columns = (v.version, v.columns)
         if later:
             self._next_columns = (p.path, v.columns, fit)
             QTimer.singleShot(0, self._show_next_columns)
