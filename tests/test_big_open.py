@@ -69,6 +69,14 @@ def test_actor_spans_from_the_columns_are_those_of_every_report():
     assert p.actors(spans) == p.actors()
 
 
+def test_actor_spans_with_far_apart_actor_ids():
+    p, (a, b, c, d) = grouped_project()
+    p.db.conn.execute("update actors set id = 10000000 where id = ?", [b])  # past the dense table
+    p.db.conn.execute("update event_actors set actor_id = 10000000 where actor_id = ?", [b])
+    p.db.conn.commit()
+    assert actor_spans(p, load_columns(p)) == p.actor_spans() and 10000000 in p.actor_spans()
+
+
 def test_actor_spans_of_a_project_without_links():
     p = Project()
     insert_actors_bulk(p, [("A", "person")])
