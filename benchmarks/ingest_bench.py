@@ -27,7 +27,6 @@ Usage: .venv/bin/python benchmarks/ingest_bench.py [--files 1000] [--skip-cli] [
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import random
@@ -254,17 +253,6 @@ def bench_gui(folder: Path, work: Path) -> dict:
     beat = Heartbeat(5)
     clock = beat.clock
     ticks_at: list[tuple[int, str]] = []  # (ms, file the worker was starting)
-    # a collection of the cyclic garbage collector holds the interpreter on whichever thread runs it
-    gc_ms: list[float] = []
-    gc_start = [0.0]
-
-    def on_gc(phase: str, info: dict) -> None:
-        if phase == "start":
-            gc_start[0] = time.perf_counter()
-        else:
-            gc_ms.append((time.perf_counter() - gc_start[0]) * 1000)
-
-    gc.callbacks.append(on_gc)
     reports: list = []
     window.runner.finished.connect(reports.append)
     beat.start()
@@ -280,7 +268,7 @@ def bench_gui(folder: Path, work: Path) -> dict:
         app.processEvents()
         time.sleep(0.001)
     beat.stop()
-    gc.callbacks.remove(on_gc)
+    gc_ms = beat.gc_ms
     report = reports[0]
     window.close()
     gaps, gap_cpu, gap_ends = beat.gaps, beat.gap_cpu, beat.gap_ends

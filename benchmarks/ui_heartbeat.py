@@ -5,11 +5,13 @@ time the event loop could not run (no input, no paint). On a shared machine a ga
 counts the time the process waited for a core (or the UI thread for the interpreter lock),
 so the UI thread's own CPU time within each gap is kept beside it: the work the window did,
 whatever the machine's load. Work done before the first tick (a window's constructor) is
-part of the first gap: ``start()`` before it begins.
+part of the first gap: ``start()`` before it begins. A collection of the cyclic garbage
+collector holds the interpreter on whichever thread runs it: each one is timed too (``gc_ms``).
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 
@@ -18,7 +20,8 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 
 class Heartbeat:
     """``start()``, run the event loop, ``stop()``; then ``gaps`` (ms), ``gap_cpu`` (ms) and
-    ``gap_ends`` (ms since start) describe every interval between two ticks."""
+    ``gap_ends`` (ms since start) describe every interval between two ticks; ``gc_ms`` (ms) and
+    ``gc_at`` (ms since start) every garbage collection meanwhile, on any thread."""
 
     def __init__(self, interval_ms: int = 5) -> None:
         self.gaps: list[float] = []
@@ -30,14 +33,27 @@ class Heartbeat:
         self._timer.timeout.connect(self._tick)
         self._last = 0
         self._last_cpu = 0.0
+        self.gc_ms: list[float] = []
+        self.gc_at: list[int] = []
+        self._gc_start = 0.0
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.gc_ms.append((time.perf_counter() - self._gc_start) * 1000)
+            self.gc_at.append(self.clock.elapsed())
 
     def start(self) -> None:
         self.clock.start()
         self._last, self._last_cpu = 0, time.thread_time()
+        gc.callbacks.append(self._on_gc)
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
 
     def elapsed(self) -> int:
         """Milliseconds since ``start()``."""

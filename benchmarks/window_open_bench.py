@@ -13,7 +13,8 @@ hold every row of the store and the timeline has painted its events. Measured:
   rows as the store has (counted after the run);
 - timeline: the first finished paint of the timeline with all its events;
 - the longest gap of a 5 ms heartbeat on the UI thread (benchmarks/ui_heartbeat.py), the
-  constructor included, with the UI thread's CPU time within that gap;
+  constructor included, with the UI thread's CPU time within that gap, and the longest
+  garbage collection (on any thread: it holds the interpreter);
 - RSS at the end.
 
 ``--first-open FILE`` first copies FILE (a project written before the latest migrations)
@@ -156,6 +157,8 @@ def open_once(path: Path) -> dict:
         "longest_stall_cpu_ms": round(beat.gap_cpu[worst[0]], 1) if worst else None,
         "longest_stall_at_ms": beat.gap_ends[worst[0]] - beat.gaps[worst[0]] if worst else None,
         "stalls_over_100ms": beat.over(100), "median_tick_ms": beat.median(), "total_ms": total_ms,
+        "gc_ms_max": round(max(beat.gc_ms, default=0), 1),
+        "gc_ms_max_at": beat.gc_at[beat.gc_ms.index(max(beat.gc_ms))] if beat.gc_ms else None,
         "rss_mb": round(rss), "rss_before_mb": round(rss0), "events": events, "cache_current": cache_current,
         "migrations": pending, "version": version, "rows": want,
     }
