@@ -27,7 +27,6 @@ Usage: .venv/bin/python benchmarks/ingest_bench.py [--files 1000] [--skip-cli] [
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import random
@@ -220,9 +219,9 @@ def bench_gui(folder: Path, work: Path, cold: bool = False) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["XDG_DATA_HOME"] = str(work)
     os.environ.setdefault("XDG_CONFIG_HOME", str(work / "config"))
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.ui_heartbeat import Heartbeat
     from viewer.ui.main_window import MainWindow, start_warm_up
 
     app = QApplication.instance() or QApplication([])
@@ -256,39 +255,12 @@ def bench_gui(folder: Path, work: Path, cold: bool = False) -> dict:
     window.runner.progress.disconnect(window._on_ingest_progress)
     window.runner.progress.connect(timed_progress)
 
-    gaps: list[float] = []
-    gap_cpu: list[float] = []  # the UI thread's own CPU time (ms) within each gap
-    gap_ends: list[int] = []
+    beat = Heartbeat(5)
+    clock = beat.clock
     ticks_at: list[tuple[int, str]] = []  # (ms, file the worker was starting)
-    clock = QElapsedTimer()
-    ticker = QTimer()
-    ticker.setInterval(5)
-    last = [0]
-    last_cpu = [time.thread_time()]
-
-    def tick() -> None:
-        now, cpu = clock.elapsed(), time.thread_time()
-        gaps.append(now - last[0])
-        gap_cpu.append((cpu - last_cpu[0]) * 1000)
-        gap_ends.append(now)
-        last[0], last_cpu[0] = now, cpu
-
-    ticker.timeout.connect(tick)
-    # a collection of the cyclic garbage collector holds the interpreter on whichever thread runs it
-    gc_ms: list[float] = []
-    gc_start = [0.0]
-
-    def on_gc(phase: str, info: dict) -> None:
-        if phase == "start":
-            gc_start[0] = time.perf_counter()
-        else:
-            gc_ms.append((time.perf_counter() - gc_start[0]) * 1000)
-
-    gc.callbacks.append(on_gc)
     reports: list = []
     window.runner.finished.connect(reports.append)
-    clock.start()
-    ticker.start()
+    beat.start()
     t0 = time.perf_counter()
     window.ingest([str(folder)])
     while not reports:
@@ -300,13 +272,13 @@ def bench_gui(folder: Path, work: Path, cold: bool = False) -> dict:
     while time.perf_counter() < end:
         app.processEvents()
         time.sleep(0.001)
-    ticker.stop()
-    gc.callbacks.remove(on_gc)
+    beat.stop()
+    gc_ms = beat.gc_ms
     report = reports[0]
     window.close()
-    over = [g for g in gaps if g > 50]
+    gaps, gap_cpu, gap_ends = beat.gaps, beat.gap_cpu, beat.gap_ends
     # name the files the worker was on during the worst stalls (the progress tick before the stall began)
-    worst = sorted(range(len(gaps)), key=lambda i: -gaps[i])[:5]
+    worst = beat.worst(5)
     busiest = [i for i in sorted(range(len(gaps)), key=lambda i: -gap_cpu[i])[:3] if i not in worst]
     stall_files = []
     for i in worst + busiest:
@@ -318,11 +290,11 @@ def bench_gui(folder: Path, work: Path, cold: bool = False) -> dict:
     return {
         "seconds": round(dt, 2), "files_per_second": round(report.count("imported") / dt, 1),
         "imported": report.count("imported"), "refused": report.count("refused"),
-        "longest_stall_ms": max(gaps) if gaps else None,
-        "stalls_over_50ms": len(over), "ticks": len(gaps),
-        "longest_stall_cpu_ms": round(max(gap_cpu), 1) if gap_cpu else None,
-        "stalls_over_50ms_cpu": sum(1 for c in gap_cpu if c > 50),
-        "median_tick_ms": statistics.median(gaps) if gaps else None,
+        "longest_stall_ms": beat.longest(),
+        "stalls_over_50ms": beat.over(50), "ticks": len(gaps),
+        "longest_stall_cpu_ms": beat.longest_cpu(),
+        "stalls_over_50ms_cpu": beat.over(50, cpu=True),
+        "median_tick_ms": beat.median(),
         "refresh_calls": len(spent["refresh"]),
         "refresh_ms_max": round(max(spent["refresh"], default=0), 1),
         "refresh_ms_median": round(statistics.median(spent["refresh"]) if spent["refresh"] else 0, 1),

@@ -220,47 +220,38 @@ def test_setting_a_date_after_an_ingest_still_reads_the_store(qtbot, window, tmp
     assert_window_shows_the_store(window)
 
 
-# ---------------------------------------------------------------- big projects: columns read on another thread
+# ---------------------------------------------------------------- big projects: read on another thread
+# (opening one, and edits during a read: tests/test_big_open.py)
 
 @pytest.fixture
 def big(monkeypatch):
-    """Every project counts as big: a stale timeline cache is read on the loader's thread."""
-    monkeypatch.setattr(main_window, "BACKGROUND_COLUMNS_ABOVE", 0)
+    """Every project counts as big: panels and timeline are read on the loader's thread."""
+    monkeypatch.setattr(main_window, "BACKGROUND_ABOVE", 0)
 
 
 def stored_ids(window) -> np.ndarray:
     return load_timeline(window.project, "issue", use_cache=False).ids
 
 
-def test_a_stale_cache_of_a_big_project_is_read_off_the_ui_thread(qtbot, window, tmp_path, big):
+def test_a_stale_cache_of_a_big_project_is_read_off_the_ui_thread(qtbot, window, tmp_path, big, monkeypatch):
     drop(qtbot, window, dated_articles(tmp_path / "in", 3))
     p = window.project
     before = window.timeline.data().ids.copy()
     doomed = int(before[0])
     p.db.conn.execute("delete from events where id = ?", [doomed])
     p.db.conn.commit()
+    here = []
+    monkeypatch.setattr(main_window, "read_view", lambda p: here.append(p) or read_view(p))
     window.refresh()
     # the timeline keeps what it showed until the loader's answer arrives
-    assert window._columns_request is not None and np.array_equal(window.timeline.data().ids, before)
-    qtbot.waitUntil(lambda: window._columns_request is None)
+    assert window.loading() and np.array_equal(window.timeline.data().ids, before)
+    qtbot.waitUntil(lambda: not window.loading())
+    assert here == []  # nothing was read on the UI thread
     assert np.array_equal(window.timeline.data().ids, stored_ids(window)) and doomed not in window.timeline.data().ids
-    # the loader wrote the cache back: the next refresh reads it here, at once
-    window.refresh()
-    assert window._columns_request is None
-
-
-def test_opening_a_big_project_with_a_stale_cache_shows_it_once_read(qtbot, window, tmp_path, big):
-    from viewer.store.columns import invalidate
-
-    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
-    path = window.project_path
-    invalidate(window.project)
-    assert window.open_project(tmp_path / "empty.dateline")
-    assert window.open_project(path)
-    assert len(window.timeline.data().ids) == 0 and window.timeline.empty_message()[0] == "Reading the timeline…"
-    assert len(window.articles_model.rows()) == 2  # the panels do not wait for the timeline
-    qtbot.waitUntil(lambda: window._columns_request is None)
-    assert np.array_equal(window.timeline.data().ids, stored_ids(window)) and len(stored_ids(window)) > 0
+    # the loader wrote the cache back: it is current for the next reader
+    assert p.db.conn.execute("select c.version = s.version from _timeline_columns c, _timeline_state s "
+                             "where c.name = 'columns'").fetchone() == (1,)
+    assert_window_shows_the_store(window)
 
 
 def test_a_read_overtaken_by_a_change_is_not_shown(qtbot, window, tmp_path, big):
@@ -268,21 +259,23 @@ def test_a_read_overtaken_by_a_change_is_not_shown(qtbot, window, tmp_path, big)
     p = window.project
     # hold the loader's answers back to deliver them by hand
     answers = []
-    window.columns_loader.loaded.disconnect(window._on_columns_loaded)
-    window.columns_loader.loaded.connect(lambda *a: answers.append(a))
+    window.view_loader.loaded.disconnect(window._on_view_loaded)
+    window.view_loader.loaded.connect(lambda *a: answers.append(a))
     p.db.conn.execute("delete from events where id = ?", [int(window.timeline.data().ids[0])])
     p.db.conn.commit()
     window.refresh()
     qtbot.waitUntil(lambda: len(answers) == 1)
-    number, version, columns = answers[0]
-    p.db.conn.execute("delete from events where id = ?", [int(columns.ids[0])])
-    p.db.conn.commit()  # changed after the read began
-    window._on_columns_loaded(number, version, columns)
-    assert not np.array_equal(window.timeline.data().ids, columns.ids)  # not shown: asked again
-    assert window._columns_request is not None and window._columns_request[0] == number + 1
+    number, view, prepared = answers[0]
+    p.db.conn.execute("delete from events where id = ?", [int(view.columns.ids[0])])
+    p.db.conn.commit()
+    window.refresh()  # changed after the read began: that read is not shown, the project is read again
+    window._on_view_loaded(number, view, prepared)
+    assert not np.array_equal(window.timeline.data().ids, view.columns.ids)
+    assert window._view_request is not None and window._view_request.number == number + 1
     qtbot.waitUntil(lambda: len(answers) == 2)
-    window._on_columns_loaded(number, version, columns)  # a late answer to the old request: ignored
-    assert window._columns_request is not None
-    window._on_columns_loaded(*answers[1])
-    assert window._columns_request is None
+    window._on_view_loaded(number, view, prepared)  # a late answer to the old request: ignored
+    assert window._view_request is not None
+    window._on_view_loaded(*answers[1])
+    qtbot.waitUntil(lambda: not window.loading())
     assert np.array_equal(window.timeline.data().ids, stored_ids(window))
+    assert_window_shows_the_store(window)

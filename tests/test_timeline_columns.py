@@ -80,6 +80,7 @@ def test_lanes_per_mode(project, mode, lanes):
 def _same(a, b) -> None:
     for name in ("ids", "t0", "t1", "precision", "issue", "article"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert a.issue_ids == b.issue_ids
     pa = sorted(zip(a.ids[a.actor_event].tolist(), a.actor_id.tolist(), strict=True))
     pb = sorted(zip(b.ids[b.actor_event].tolist(), b.actor_id.tolist(), strict=True))
     assert pa == pb
@@ -102,11 +103,12 @@ def test_cache_used_until_data_changes(project, monkeypatch):
     project.db.conn.commit()
     moved = load_timeline(project)
     assert calls == [1] and moved.t0[-1] == day_seconds(date(2025, 6, 30))
-    # a change to the issues shifts issue indices: rebuild
+    # a change to the issues' order shifts issue indices: mapped to the new order, no rebuild
     project.db.execute("update issues set position = -1 where id = 'rare-earths'")
     project.db.conn.commit()
     reordered = load_timeline(project)
-    assert calls == [1, 1] and reordered.issue_ids == ["rare-earths", "tariffs"]
+    assert calls == [1] and reordered.issue_ids == ["rare-earths", "tariffs"]
+    assert reordered.issue.tolist() == load_timeline(project, use_cache=False).issue.tolist()
 
 
 def test_patched_cache_equals_a_rebuild(project):
@@ -220,3 +222,70 @@ def test_missing_or_stale_cache_tables_are_rebuilt(project, damage):
     assert columns.data_version(project) >= 0
     eid, moved = _move_first_event_a_year(project)
     assert load_timeline(project, "issue").t0[load_timeline(project, "issue").index_of([eid])[0]] == moved
+
+
+# ---------------------------------------------------------------- issues: only their list and order matter
+
+ISSUE_CHANGES = [
+    ("a colour", "update issues set colour = '#000000' where id = 'tariffs'", False),
+    ("a parent", "update issues set parent = 'tariffs' where id = 'rare-earths'", False),
+    ("a user's mark", "update issues set user_edited = 1 where id = 'tariffs'", False),
+    ("the order", "update issues set position = -1 where id = 'rare-earths'", True),
+    ("a label (it orders issues of one position)", "update issues set label = 'Aaa', position = 0", True),
+    ("an issue added first", "insert into issues (id, label, colour, position) values ('chips', 'Chips', "
+     "'#111111', -5)", True),
+    ("an issue removed", "delete from issues where id = 'tariffs'", True),
+    ("an id changed", "update issues set id = 'duties' where id = 'tariffs'", True),
+]
+
+
+@pytest.mark.parametrize("what, sql, seen", ISSUE_CHANGES, ids=[c[0] for c in ISSUE_CHANGES])
+def test_a_change_to_the_issues_never_rebuilds_the_columns(project, monkeypatch, what, sql, seen):
+    columns.load_columns(project)
+    version = columns.data_version(project)
+    calls = []
+    real = columns._query_columns
+    monkeypatch.setattr(columns, "_query_columns", lambda p: calls.append(1) or real(p))
+    project.db.execute(sql)
+    project.db.conn.commit()
+    assert (columns.data_version(project) != version) == seen, what
+    got = columns.load_columns(project)
+    assert calls == [], what
+    _same(got, columns.load_columns(project, use_cache=False))
+
+
+def test_an_event_whose_issue_is_added_later_gets_its_number(project):
+    conn = project.db.conn
+    conn.execute("update events set issue_id = 'chips' where title = 'Undated talk'")
+    conn.commit()
+    eid = conn.execute("select id from events where title = 'Undated talk'").fetchone()[0]
+    before = columns.load_columns(project)
+    assert before.issue[before.ids.tolist().index(eid)] == -1  # no such issue yet
+    conn.execute("insert into issues (id, label, colour, position) values ('chips', 'Chips', '#111111', 0)")
+    conn.commit()
+    after = columns.load_columns(project)
+    _same(after, columns.load_columns(project, use_cache=False))
+    assert after.issue_ids[after.issue[after.ids.tolist().index(eid)]] == "chips"
+
+
+def test_issue_triggers_of_an_older_dateline_are_replaced_and_its_cache_kept(project, monkeypatch):
+    columns.load_columns(project)
+    conn = project.db.conn
+    # as an older Dateline made them: any update of an issue asked for a rebuild
+    for op in ("insert", "update", "delete"):
+        conn.execute(f"drop trigger _tl{columns.SCHEMA_TAG}_issues_{op}")
+        conn.execute(f"create trigger _tl{columns.SCHEMA_TAG}_issues_{op} after {op} on issues begin update "
+                     "_timeline_state set version = version + 1, structure = structure + 1 where id = 1; end")
+    conn.commit()
+    version = columns.data_version(project)  # the store looks at its triggers
+    assert "update of id, position, label" in conn.execute(
+        "select sql from sqlite_master where name = ?", [f"_tl{columns.SCHEMA_TAG}_issues_update"]).fetchone()[0]
+    calls = []
+    real = columns._query_columns
+    monkeypatch.setattr(columns, "_query_columns", lambda p: calls.append(1) or real(p))
+    conn.execute("update issues set colour = '#000000'")
+    conn.execute("insert into issues (id, label, colour, position) values ('chips', 'Chips', '#111111', 9)")
+    conn.commit()
+    got = columns.load_columns(project)
+    assert calls == [] and columns.data_version(project) == version + 1  # the insert only
+    _same(got, columns.load_columns(project, use_cache=False))

@@ -18,7 +18,7 @@ from viewer.core.model import Article
 from viewer.extract.issues import load_taxonomy
 from viewer.extract.pipeline import extract
 from viewer.ingest import IngestError, collect_files, read_article
-from viewer.store.columns import Columns, data_version, load_columns
+from viewer.store.columns import Columns, actor_spans, data_version, load_columns
 from viewer.store.exchange import import_events_file, is_event_file
 from viewer.store.project import ActorRow, ArticleRow, IssueRow, Project, QuoteRow
 
@@ -213,13 +213,19 @@ class ProjectView:
     quotes: list[QuoteRow]
     articles: list[ArticleRow]
     counts: dict[str, int]
-    columns: Columns | None  # None: left to be read on another thread (see load_columns' defer_above)
+    columns: Columns
+    version: int = -1  # the data version (columns.data_version) when the read began; -1: not known
 
 
-def read_view(project: Project, defer_above: int | None = None) -> ProjectView:
-    """The project as the window shows it; the timeline columns come through (and refresh) the cache."""
-    return ProjectView(project.path, project.actors(), project.issues(), project.quotes(), project.articles(),
-                       project.counts(), load_columns(project, defer_above=defer_above))
+def read_view(project: Project, use_cache: bool = True) -> ProjectView:
+    """The project as the window shows it; the timeline columns come through (and refresh) the cache
+    (``use_cache`` False: read from the events, the cache left alone), and give the actors their
+    first and last dates (far cheaper than asking the file for them)."""
+    version = data_version(project)
+    columns = load_columns(project, use_cache)
+    columns.id_order()  # sorted on the reading thread (the ingest worker's, the loader's), not the window's
+    return ProjectView(project.path, project.actors(actor_spans(project, columns)), project.issues(),
+                       project.quotes(), project.articles(), project.counts(), columns, version)
 
 
 class TimelineFeed:

@@ -27,7 +27,7 @@ import json
 import sqlite3
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -80,8 +80,10 @@ def ensure_cache_schema(project: Project) -> None:
     Idempotent. Every statement that changes what the timeline shows bumps
     ``version`` (so a stale cache is never used) and logs the event ids it
     touched (so the cache can be patched instead of rebuilt); a change to the
-    issues also bumps ``structure`` (issue indices shift: rebuild). Bulk loads
-    switch ``logging`` off and bump both counters once at the end.
+    issues' list or order (an issue added or removed, an id, position or label
+    changed; not a colour) bumps ``version`` only: the cached issue numbers are
+    mapped to the new list (see ``load_columns``). Bulk loads switch ``logging`` off
+    and bump ``structure`` too, which means "rebuild".
 
     These tables are a cache, outside the migrations: when any piece is missing or
     of another layout (a project written or last changed by an older Dateline, which
@@ -90,6 +92,7 @@ def ensure_cache_schema(project: Project) -> None:
     """
     conn = project.db.conn
     if _cache_schema_ok(conn):
+        _issue_triggers(conn)
         return
     for (name,) in conn.execute("select name from sqlite_master where type = 'trigger' and name like "
                                 "'\\_tl%' escape '\\'").fetchall():
@@ -115,11 +118,31 @@ def ensure_cache_schema(project: Project) -> None:
         for op, body in bodies.items():
             conn.execute(f"create trigger _tl{SCHEMA_TAG}_{table}_{op} after {op} on {table} "
                          f"{on} begin {body} end")
-    for op in ("insert", "update", "delete"):
-        conn.execute(f"create trigger _tl{SCHEMA_TAG}_issues_{op} after {op} on issues begin "
-                     "update _timeline_state set version = version + 1, structure = structure + 1 where id = 1; "
-                     "end")
+    _issue_triggers(conn)
     conn.commit()
+
+
+#: what the issues' triggers watch: the list ``select id from issues order by position, label``
+#: numbers each event's issue; a colour, a parent or a user's mark changes none of the arrays
+_ISSUE_TRIGGERS = {
+    f"_tl{SCHEMA_TAG}_issues_{op}": f"create trigger _tl{SCHEMA_TAG}_issues_{op} after {on} on issues begin "
+                                    "update _timeline_state set version = version + 1 where id = 1; end"
+    for op, on in (("insert", "insert"), ("delete", "delete"), ("update", "update of id, position, label"))
+}
+
+
+def _issue_triggers(conn: sqlite3.Connection) -> None:
+    """Make the issues' triggers those of ``_ISSUE_TRIGGERS``. An older Dateline's fired on any
+    update and asked for a rebuild; replaced, the cache stays as it is (the new ones miss no
+    change the arrays depend on, and ``load_columns`` maps the issue numbers when the list changed)."""
+    stored = dict(conn.execute("select name, sql from sqlite_master where type = 'trigger' and name in "
+                               f"({', '.join('?' * len(_ISSUE_TRIGGERS))})", list(_ISSUE_TRIGGERS)).fetchall())
+    stale = [name for name, sql in _ISSUE_TRIGGERS.items() if stored.get(name) != sql]
+    for name in stale:
+        conn.execute(f'drop trigger if exists "{name}"')
+        conn.execute(_ISSUE_TRIGGERS[name])
+    if stale:
+        conn.commit()
 
 
 def _state(project: Project) -> tuple[int, int]:
@@ -158,6 +181,14 @@ class Columns:
     actor_event: np.ndarray  # int32 row index
     actor_id: np.ndarray  # int64 actor id
     issue_ids: list[str] = field(default_factory=list)
+    _id_order: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def id_order(self) -> np.ndarray:
+        """The row order that sorts ``ids`` (how ``TimelineData.index_of`` finds rows by id).
+        Memoised: a thread that reads the columns pays for the sort, not the window that draws them."""
+        if self._id_order is None:
+            self._id_order = np.argsort(self.ids, kind="stable")
+        return self._id_order
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -237,6 +268,8 @@ def _query_columns(project: Project) -> Columns:
 def _patch(project: Project, cols: Columns, changed: np.ndarray) -> Columns:
     """Cached columns with the rows of ``changed`` event ids replaced by their current state."""
     rows, pairs, issue_ids = _query_rows(project, changed)
+    if issue_ids != cols.issue_ids:
+        cols = _renumber_issues(cols, issue_ids)  # the cached rows numbered by the list the new ones are
     keep = ~np.isin(cols.ids, changed)
     old = np.empty(int(keep.sum()), _ROW_DTYPE)
     for name, col in (("id", cols.ids), ("t0", cols.t0), ("t1", cols.t1), ("p", cols.precision),
@@ -250,13 +283,17 @@ def _patch(project: Project, cols: Columns, changed: np.ndarray) -> Columns:
     return _assemble(np.concatenate([old, rows]), np.concatenate([old_pairs, pairs]), issue_ids)
 
 
-def load_columns(project: Project, use_cache: bool = True, defer_above: int | None = None) -> Columns | None:
+def _renumber_issues(cols: Columns, issue_ids: list[str]) -> Columns:
+    """``cols`` with each event's issue number taken from the list ``issue_ids`` (-1: no longer there)."""
+    now = {iid: n for n, iid in enumerate(issue_ids)}
+    table = np.array([now.get(iid, -1) for iid in cols.issue_ids] + [-1], np.int16)  # [-1]: none stays none
+    return replace(cols, issue=table[cols.issue], issue_ids=list(issue_ids))
+
+
+def load_columns(project: Project, use_cache: bool = True) -> Columns:
     """The event columns: from the cache when current, patched when few events changed, else queried.
 
-    The result is written back as the new cache and the change log is trimmed. With
-    ``defer_above``, a project of more events than that whose cache is not current is
-    not read here: None says so, and the caller reads it on another thread (a window
-    must not sort a million rows on its UI thread).
+    The result is written back as the new cache and the change log is trimmed.
     """
     version, structure = _state(project)
     conn = project.db.conn
@@ -264,9 +301,6 @@ def load_columns(project: Project, use_cache: bool = True, defer_above: int | No
         return _query_columns(project)
     row = conn.execute("select version, structure, mark, data from _timeline_columns where name = 'columns'"
                        ).fetchone()
-    if defer_above is not None and (row is None or row[0] != version) and \
-            conn.execute("select count(*) from events").fetchone()[0] > defer_above:
-        return None
     mark = int(conn.execute("select coalesce(max(seq), 0) from _timeline_changes").fetchone()[0])
     cached = Columns.from_bytes(row[3]) if row is not None else None
     if cached is not None and row[0] == version:
@@ -276,6 +310,10 @@ def load_columns(project: Project, use_cache: bool = True, defer_above: int | No
         changed = np.fromiter((r[0] for r in conn.execute(
             "select distinct event_id from _timeline_changes where seq > ? and seq <= ?", [row[2], mark])),
             dtype=np.int64)
+        if cached.issue_ids != [r[0] for r in conn.execute("select id from issues order by position, label")]:
+            # an issue added, removed or moved: ``_patch`` maps the cached numbers to the new list, and
+            # the events of no issue known then are read again (theirs may be the one just added)
+            changed = np.union1d(changed, cached.ids[cached.issue < 0])
         if changed.size <= max(1000, cached.ids.size * PATCH_MAX_SHARE):
             cols = _patch(project, cached, changed)
     if cols is None:
@@ -287,6 +325,31 @@ def load_columns(project: Project, use_cache: bool = True, defer_above: int | No
     conn.execute("delete from _timeline_changes where seq <= ?", [mark])
     conn.commit()
     return cols
+
+
+def actor_spans(project: Project, cols: Columns) -> dict[int, tuple[float, float]]:
+    """``Project.actor_spans()`` (each actor's first start and last end, every report counted) from
+    current columns: the events the timeline shows are in memory already, only the reports grouped
+    under them are asked of the file. A join of every link row with its event costs about a second
+    at a million events; this, a tenth of that."""
+    spans: dict[int, tuple[float, float]] = {}
+    if cols.actor_id.size:
+        # actor ids are a table's row ids, about as many as the actors: one slot per id, no sort
+        # (a sort of the pairs, np.unique, costs five times as much); far-apart ids are numbered first
+        dense = 0 <= int(cols.actor_id.min()) and int(cols.actor_id.max()) < 8 * cols.actor_id.size + 65536
+        actors, which = (None, cols.actor_id) if dense else np.unique(cols.actor_id, return_inverse=True)
+        slots = int(cols.actor_id.max()) + 1 if dense else actors.size
+        lo = np.full(slots, np.inf)
+        hi = np.full(slots, -np.inf)
+        np.minimum.at(lo, which, cols.t0[cols.actor_event])
+        np.maximum.at(hi, which, cols.t1[cols.actor_event])
+        used = np.flatnonzero(np.isfinite(lo))
+        ids = used if actors is None else actors[used]
+        spans = dict(zip(ids.tolist(), zip(lo[used].tolist(), hi[used].tolist(), strict=True), strict=True))
+    for actor, (t0, t1) in project.actor_spans(grouped_only=True).items():
+        a0, a1 = spans.get(actor, (t0, t1))
+        spans[actor] = (min(a0, t0), max(a1, t1))
+    return spans
 
 
 # ---------------------------------------------------------------- lanes
@@ -334,7 +397,7 @@ def build_timeline(project: Project, cols: Columns, lane_mode: str) -> TimelineD
     return TimelineData(
         ids=cols.ids, t0=cols.t0, t1=cols.t1, precision=cols.precision, issue=cols.issue,
         lane_event=lane_event, lane_of=lane_of, lane_labels=lane_labels, lane_issue=lane_issue,
-        lane_mode=lane_mode, issue_ids=list(cols.issue_ids),
+        lane_mode=lane_mode, issue_ids=list(cols.issue_ids), _id_order=cols.id_order(),
         catch_all=len(lane_labels) - 1 if lane_mode in ("issue", "actor") else -1,
         titles=lambda ids: event_titles(project, ids),
         details=lambda eid: event_details(project, eid),

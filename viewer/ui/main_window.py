@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -56,7 +57,7 @@ from viewer.store.queries import actor_card, mention_spans
 from viewer.store.search import matching_event_ids
 from viewer.ui import undo
 from viewer.ui.actor_card import ActorCardDialog
-from viewer.ui.columns_loader import ColumnsLoader
+from viewer.ui.columns_loader import ViewLoader
 from viewer.ui.event_details import EventDetails
 from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
@@ -72,6 +73,8 @@ from viewer.ui.qt_models import (
     QuotesModel,
     RowTableModel,
     SortProxy,
+    SortSpec,
+    sort_rows,
 )
 from viewer.ui.retag_worker import RetagResult, RetagRunner
 from viewer.ui.source_view import SourceView
@@ -89,8 +92,21 @@ from viewer.workflow import (
 )
 
 ORG = "Dateline"
-#: a project of more events than this whose timeline cache is stale is read on another thread
-BACKGROUND_COLUMNS_ABOVE = 50_000
+#: a project of more events than this is read on another thread (panels and timeline): the window
+#: shows what it has, or "Loading…", until the rows arrive (at 20,000 events a read takes ~0.1 s)
+BACKGROUND_ABOVE = 20_000
+#: the table panels whose rows the reading thread sorts as the view shows them (model attribute, view's field)
+_SORTED_PANELS = (("actors_model", "actors"), ("quotes_model", "quotes"), ("articles_model", "articles"))
+
+
+@dataclass(frozen=True)
+class _ViewRequest:
+    """A read of the project on the loader's thread that the window waits for."""
+
+    number: int
+    fit: bool
+    path: Path | None
+    again: bool = False  # the window asked to refresh after this read began: its answer may be old
 
 
 def _panel_view(view, model, name: str) -> SortProxy:
@@ -237,7 +253,7 @@ class MainWindow(QMainWindow):
         self.details.eventCreated.connect(self._on_event_created)
         self.details.sourceRequested.connect(lambda a, st, en: self.show_source(a, (st, en)))
         self.details.errorOccurred.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.details.eventSplit.connect(lambda e: self.timeline.select_events({e}))
+        self.details.eventSplit.connect(lambda e: self._select_when_shown({e}))
 
         self.docks: dict[str, QDockWidget] = {}
         self._add_dock("Actors", self._with_search(self.actors_view, self.actors_proxy, "Search actors…"),
@@ -273,9 +289,13 @@ class MainWindow(QMainWindow):
         # columns a panel keeps in view: actor name, kind, events, quotes; quote, speaker, date; all of an article
         self._in_view = {self.actors_view: 4, self.quotes_view: 3,
                          self.articles_view: self.articles_model.columnCount()}
-        self.columns_loader = ColumnsLoader(self)
-        self.columns_loader.loaded.connect(self._on_columns_loaded)
-        self._columns_request: tuple[int, bool, Path | None] | None = None  # (number, fit, project) awaited
+        self.view_loader = ViewLoader(self)
+        self.view_loader.loaded.connect(self._on_view_loaded)
+        self._view_request: _ViewRequest | None = None  # the read awaited
+        self._shown_path: Path | None = None  # the project whose rows the panels show
+        self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
+        self._next_columns: tuple[Path | None, Columns, bool] | None = None  # waiting for the next turn
+        self._select_later: set[int] = set()  # events to select once the timeline has them
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(0)
@@ -606,38 +626,105 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ refresh
     def refresh(self, fit: bool = False, view: ProjectView | None = None) -> None:
-        """Reload panels and timeline from the project (or from ``view``, read from it off this thread)."""
+        """Reload panels and timeline from the project (or from ``view``, read from it off this thread).
+
+        A big project is read on the loader's thread (``_read_in_background``); a smaller one here."""
         if self.project is None:
             return
+        if view is None and self._big():
+            self._read_in_background(fit)
+            return
+        self._view_request = None  # a read in flight began before this one: its answer is older
+        self._show_view(view if view is not None else read_view(self.project), fit)
+
+    def _big(self) -> bool:
+        assert self.project is not None
+        return self.project.db.execute("select count(*) from events").fetchone()[0] > BACKGROUND_ABOVE
+
+    def _read_in_background(self, fit: bool) -> None:
+        """One read at a time: a refresh asked while one runs marks it ``again``; its answer is then
+        dropped and the project read anew, so what the window shows last is never older than the
+        last change it was told of. Until the rows come the panels keep what they show (after an
+        edit), or say "Loading…" (another project was shown)."""
         p = self.project
-        v = view if view is not None else read_view(p, defer_above=BACKGROUND_COLUMNS_ABOVE)
-        self.actors_model.set_rows(v.actors)
+        assert p is not None
+        request = self._view_request
+        if request is not None and request.path == p.path:
+            self._view_request = replace(request, fit=request.fit or fit, again=True)
+            return
+        self._view_request = _ViewRequest(self.view_loader.load(p.path, self._row_sorter()), fit, p.path)
+        if self._shown_path != p.path:
+            self._show_loading()
+
+    def _row_sorter(self):
+        """What the loader's thread runs on the rows it read: each table panel's rows in the panel's
+        order of now ({view field: (order, rows)}); a panel sorted otherwise meanwhile sorts again."""
+        specs = {field: (getattr(self, model).columns, getattr(self, model).sort_spec())
+                 for model, field in _SORTED_PANELS}
+
+        def prepare(view: ProjectView) -> dict[str, tuple[SortSpec, list]]:
+            return {field: (spec, sort_rows(columns, spec, getattr(view, field)))
+                    for field, (columns, spec) in specs.items()}
+        return prepare
+
+    def _show_loading(self) -> None:
+        """Another project's rows must not stay on screen while this one is read."""
+        assert self.project is not None
+        for model in (self.actors_model, self.issues_model, self.quotes_model, self.articles_model):
+            model.set_rows([])
+        for view in self._panel_views():
+            view.set_placeholder("Loading…")
+        self._shown_path = self.project.path
+        self._columns = self._next_columns = None
+        self._select_later = set()
+        self._fill_quote_filters()
+        self.timeline.set_data(TimelineData.empty(self.lane_combo.currentData() or "issue"))
+        self.timeline.set_empty_message("Reading the timeline…", "")
+        self.counts_label.setText(f"Loading {self.project_path.name}…")
+        self.banner.hide()
+        self.date_needed_label.setText("")
+
+    def _on_view_loaded(self, number: int, view: ProjectView | None, prepared) -> None:
+        request = self._view_request
+        if request is None or request.number != number or self.project is None or request.path != self.project.path:
+            return  # an answer nobody waits for any more (a newer read, or another project)
+        self._view_request = None
+        if request.again:
+            self._read_in_background(request.fit)  # the project changed while it was read: again
+        elif view is None:
+            self._show_view(read_view(self.project), request.fit)  # could not be read there: here
+        else:
+            self._show_view(view, request.fit, prepared, later=True)
+
+    def _show_view(self, v: ProjectView, fit: bool, prepared: dict | None = None, later: bool = False) -> None:
+        """Put ``v`` in the panels and on the timeline (``prepared``: rows sorted by ``_row_sorter``;
+        ``later``: the timeline in the next turn of the event loop, so that the two swaps are two
+        short waits of the window instead of one long one)."""
+        p = self.project
+        assert p is not None
+        self._shown_path = p.path
+        for view in self._panel_views():
+            view.set_placeholder("")
+        for model, field in _SORTED_PANELS:
+            spec, rows = (prepared or {}).get(field, ("unsorted", getattr(v, field)))
+            getattr(self, model).set_rows(rows, sorted_by=spec)
         issues = v.issues
         self.issues_model.set_rows(issues)
-        self.quotes_model.set_rows(v.quotes)
         self._fill_quote_filters()
         articles = v.articles
-        self.articles_model.set_rows(articles)
         self.timeline.set_issues([(i.id, i.label, i.colour) for i in issues])
         if self.filter_bar.filter().is_empty():
             self._event_filter = None
         else:
             self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
         c = v.counts
-        if v.columns is not None:
-            self._columns_request = None
-            self._show_columns(v.columns, fit)
+        self._columns = (v.version, v.columns)
+        if later:
+            self._next_columns = (p.path, v.columns, fit)
+            QTimer.singleShot(0, self._show_next_columns)
         else:
-            # a big project whose columns must be re-read: on another thread (one at a time; a read
-            # that began before a later change is asked again when it ends); until they arrive the
-            # timeline keeps what it shows (after an edit), or is empty (another project was shown)
-            request = self._columns_request
-            if request is None or request[2] != p.path:
-                request = (self.columns_loader.load(p.path), False, p.path)
-            self._columns_request = (request[0], request[1] or fit, p.path)
-            if fit:
-                self.timeline.set_data(TimelineData.empty(self.lane_combo.currentData() or "issue"))
-            self.timeline.set_event_filter(self._event_filter)
+            self._next_columns = None
+            self._show_columns(v.columns, fit)
         self.details.reload()
         need = c["date_needed"]
         self.counts_label.setText(
@@ -665,8 +752,6 @@ class MainWindow(QMainWindow):
         elif not c["events"]:
             self.timeline.set_empty_message("No dated events yet",
                                             "None of the articles names a date that can be placed")
-        elif v.columns is None:
-            self.timeline.set_empty_message("Reading the timeline…", f"{c['events']} events")
         self.date_needed_label.setText(
             f"{need} article{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a publication date "
             "— select it and click “Set date…”" if need else ""
@@ -676,29 +761,33 @@ class MainWindow(QMainWindow):
         self._resize_timer.start()
         self.issues_view.expandAll()
 
+    def _panel_views(self) -> tuple[PanelTableView | PanelTreeView, ...]:
+        return (self.actors_view, self.issues_view, self.quotes_view, self.articles_view)
+
+    def loading(self) -> bool:
+        """True while a read of the project on the loader's thread, or its timeline, is still to be shown."""
+        return self._view_request is not None or self._next_columns is not None
+
+    def _show_next_columns(self) -> None:
+        waiting, self._next_columns = self._next_columns, None
+        if waiting is not None and self.project is not None and waiting[0] == self.project.path:
+            self._show_columns(waiting[1], waiting[2])
+
     def _show_columns(self, columns: Columns, fit: bool) -> None:
         """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
         unless ``fit``."""
         assert self.project is not None
         keep = None if fit else self.timeline.visible_range()
         self.timeline.set_data(build_timeline(self.project, columns, self.lane_combo.currentData() or "issue"))
-        self.timeline.set_event_filter(self._event_filter)
+        if self._event_filter is not None or self.timeline.event_filter() is not None:
+            self.timeline.set_event_filter(self._event_filter)  # (each call sorts the lanes again)
         if keep is not None and len(self.timeline.data()) and keep[1] > keep[0]:
             self.timeline.set_visible_range(*keep)
         else:
             self.timeline.fit()
-
-    def _on_columns_loaded(self, number: int, version: int, columns: Columns | None) -> None:
-        request = self._columns_request
-        if request is None or request[0] != number or self.project is None or request[2] != self.project.path:
-            return  # an answer nobody waits for any more (a newer read, or another project)
-        self._columns_request = None
-        if columns is None:
-            self.refresh(fit=request[1], view=read_view(self.project))  # could not be read there: here
-        elif version != data_version(self.project):
-            self.refresh(fit=request[1])  # changed while it was read: again (patched, or read there again)
-        else:
-            self._show_columns(columns, request[1])
+        if self._select_later and not self.loading():
+            chosen, self._select_later = self._select_later, set()
+            self.timeline.select_events(chosen)
 
     def _resize_next_panel(self) -> None:
         """Fit one panel's columns to their contents (the first column takes the width left)."""
@@ -719,7 +808,12 @@ class MainWindow(QMainWindow):
         return bool(self.project and self.project.counts()["events"])
 
     def _on_lane_mode(self) -> None:
-        self.refresh(fit=False)
+        """Lanes by another key: the columns drawn already serve while the project is as they were."""
+        if self.project is not None and self._columns is not None and self._next_columns is None \
+                and self._columns[0] == data_version(self.project):
+            self._show_columns(self._columns[1], fit=False)
+        else:
+            self.refresh(fit=False)
 
     # ------------------------------------------------------------ ingest
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -1245,7 +1339,14 @@ class MainWindow(QMainWindow):
 
     def _on_event_created(self, event_id: int) -> None:
         self.refresh()
-        self.timeline.select_events({event_id})
+        self._select_when_shown({event_id})
+
+    def _select_when_shown(self, event_ids: set[int]) -> None:
+        """Select events on the timeline now, or once the read in flight has put them there."""
+        if self.loading():
+            self._select_later = set(event_ids)
+        else:
+            self.timeline.select_events(event_ids)
 
     def _on_quote_selection(self) -> None:
         if self._syncing or self.project is None:
@@ -1341,7 +1442,7 @@ class MainWindow(QMainWindow):
         self.runner.cancel()
         self.runner.wait(10000)
         self._stop_retag()
-        self.columns_loader.wait()
+        self.view_loader.wait()
         if self.project is not None:
             self.project.close()
             self.project = None

@@ -7,6 +7,9 @@ article), so it starts an edit only in the columns a view names in
 name); elsewhere it emits ``opened``. F2 edits the current cell, or the row's first
 editable cell when the current one is not (F2 on a quote corrects its speaker).
 What an edit does is the model's business (viewer/ui/qt_models.py: undoable commands).
+
+An empty panel can say why it is empty (``set_placeholder``: "Loading…" while a big project
+is read on another thread).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableView, QTreeView
 
 _Trigger = QAbstractItemView.EditTrigger
@@ -24,6 +27,24 @@ class _InPlace:
     """Shared by the table and the tree (mixed in before the Qt class)."""
 
     double_click_columns: frozenset[int] = frozenset()
+    _placeholder = ""
+
+    def set_placeholder(self, text: str) -> None:
+        """What the panel says while it has no rows ("" nothing)."""
+        self._placeholder = text
+        self.viewport().update()
+
+    def placeholder(self) -> str:
+        return self._placeholder
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        model = self.model()
+        if self._placeholder and (model is None or model.rowCount() == 0):
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self._placeholder)
+            painter.end()
 
     def _setup_in_place(self) -> None:
         self.setEditTriggers(_Trigger.DoubleClicked | _Trigger.EditKeyPressed)

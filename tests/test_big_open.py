@@ -1,0 +1,236 @@
+"""Opening a big project: everything the window shows is read on the loader's thread
+(viewer/ui/columns_loader.py) and equals the store once it arrives; an edit made while a
+read is in flight is never lost to that read's older answer.
+
+The store side first: the actors' first and last dates taken from the timeline columns
+(``columns.actor_spans``) are those of the SQL over every report, grouped ones included.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+import viewer.ui.main_window as main_window
+from tests.test_ingest_refresh import assert_window_shows_the_store, dated_articles, stored_ids
+from tests.test_main_window import drop
+from viewer.core.model import Issue
+from viewer.store.columns import (
+    BulkEvent,
+    actor_spans,
+    insert_actors_bulk,
+    insert_articles_bulk,
+    insert_events_bulk,
+    load_columns,
+)
+from viewer.store.project import Project, day_seconds
+from viewer.ui import undo
+from viewer.workflow import read_view
+
+DAY = 86400.0
+
+
+def grouped_project() -> tuple[Project, list[int]]:
+    """Six events, two of them reports grouped under another event (merged_into), with actors that
+    only the grouped reports name and dates only they reach."""
+    from datetime import date
+
+    p = Project()
+    p.sync_issues([Issue("tariffs", "Tariffs", "#CC6677")])
+    a, b, c, d = insert_actors_bulk(p, [("A", "person"), ("B", "person"), ("C", "government"), ("D", "person")])
+    art = insert_articles_bulk(p, ["one", "two"])
+    jun = day_seconds(date(2025, 6, 1))
+    insert_events_bulk(p, [
+        BulkEvent(art[0], "leader", jun + 10 * DAY, jun + 11 * DAY, "day", "tariffs", (a, b)),
+        BulkEvent(art[1], "member, coarser", jun, jun + 30 * DAY, "month", "tariffs", (b, c)),
+        BulkEvent(art[0], "alone", jun + 40 * DAY, jun + 41 * DAY, "day", None, (a,)),
+        BulkEvent(art[1], "alone too", jun - 5 * DAY, jun - 4 * DAY, "day", None, ()),
+        BulkEvent(art[0], "another leader", jun + 50 * DAY, jun + 51 * DAY, "day", None, (d,)),
+        BulkEvent(art[1], "its member", jun + 50 * DAY, jun + 51 * DAY, "day", None, (d, c)),
+    ])
+    ids = [r[0] for r in p.db.conn.execute("select id from events order by id")]
+    p.db.conn.execute("update events set merged_into = ? where id = ?", [ids[0], ids[1]])
+    p.db.conn.execute("update events set merged_into = ? where id = ?", [ids[4], ids[5]])
+    p.db.conn.commit()
+    return p, [a, b, c, d]
+
+
+def test_actor_spans_from_the_columns_are_those_of_every_report():
+    p, (a, b, c, d) = grouped_project()
+    cols = load_columns(p)
+    assert set(cols.ids.tolist()) == {r[0] for r in p.db.conn.execute("select id from events where merged_into "
+                                                                      "is null")}  # members are not drawn
+    spans = actor_spans(p, cols)
+    assert spans == p.actor_spans()
+    jun = min(t for t, _ in spans.values())
+    # C is named by grouped reports only; B's first day comes from the coarser member report
+    assert spans[c][0] == spans[b][0] == jun and c not in set(cols.actor_id.tolist())
+    assert p.actors(spans) == p.actors()
+
+
+def test_actor_spans_with_far_apart_actor_ids():
+    p, (a, b, c, d) = grouped_project()
+    p.db.conn.execute("update actors set id = 10000000 where id = ?", [b])  # past the dense table
+    p.db.conn.execute("update event_actors set actor_id = 10000000 where actor_id = ?", [b])
+    p.db.conn.commit()
+    assert actor_spans(p, load_columns(p)) == p.actor_spans() and 10000000 in p.actor_spans()
+
+
+def test_actor_spans_of_a_project_without_links():
+    p = Project()
+    insert_actors_bulk(p, [("A", "person")])
+    assert actor_spans(p, load_columns(p)) == p.actor_spans() == {}
+    assert p.actors(actor_spans(p, load_columns(p))) == p.actors()
+
+
+def test_read_view_of_a_grouped_project_is_the_stores():
+    p, _ = grouped_project()
+    v = read_view(p)
+    assert v.actors == p.actors() and v.articles == p.articles() and v.issues == p.issues()
+    assert np.array_equal(v.columns.id_order(), np.argsort(v.columns.ids, kind="stable"))
+
+
+# ---------------------------------------------------------------- the window
+
+@pytest.fixture
+def big(monkeypatch):
+    """Every project counts as big: panels and timeline are read on the loader's thread."""
+    monkeypatch.setattr(main_window, "BACKGROUND_ABOVE", 0)
+
+
+@pytest.fixture
+def no_ui_reads(monkeypatch):
+    """Every read of the whole project the window makes on its own thread."""
+    here: list = []
+    monkeypatch.setattr(main_window, "read_view", lambda p: here.append(p) or read_view(p))
+    return here
+
+
+def held(window) -> list:
+    """The loader's answers, kept back to be delivered by hand."""
+    answers: list = []
+    window.view_loader.loaded.disconnect(window._on_view_loaded)
+    window.view_loader.loaded.connect(lambda *a: answers.append(a))
+    return answers
+
+
+def read_held(qtbot, window, tmp_path, articles: int) -> list:
+    """A project of ``articles`` articles read again on the loader's thread, its answer held (``[0]``)."""
+    drop(qtbot, window, dated_articles(tmp_path / "in", articles))
+    answers = held(window)
+    window.refresh()
+    qtbot.waitUntil(lambda: len(answers) == 1)
+    return answers
+
+
+def test_opening_a_big_project_shows_the_window_at_once_and_the_store_once_read(qtbot, window, tmp_path, big,
+                                                                                no_ui_reads):
+    drop(qtbot, window, dated_articles(tmp_path / "in", 3))
+    path = window.project_path
+    assert window.open_project(tmp_path / "other.dateline")
+    qtbot.waitUntil(lambda: not window.loading())
+    no_ui_reads.clear()
+    answers = held(window)
+    assert window.open_project(path)
+    # nothing of the other project stays; the panels and the timeline say they are loading
+    for view in (window.actors_view, window.issues_view, window.quotes_view, window.articles_view):
+        assert view.model().rowCount() == 0 and view.placeholder() == "Loading…"
+    assert len(window.timeline.data().ids) == 0 and window.timeline.empty_message()[0] == "Reading the timeline…"
+    assert window.counts_label.text() == f"Loading {path.name}…" and window.loading()
+    qtbot.waitUntil(lambda: len(answers) == 1)
+    window._on_view_loaded(*answers[0])
+    assert window.articles_model.rows() and window.articles_view.placeholder() == ""
+    qtbot.waitUntil(lambda: not window.loading())  # the timeline comes a turn of the event loop later
+    assert no_ui_reads == []
+    assert_window_shows_the_store(window)
+
+
+def test_the_rows_come_sorted_as_the_panels_show_them(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 4)
+    # the Articles panel is sorted by title meanwhile: its rows, sorted on the thread by date, are sorted again
+    window.articles_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    window._on_view_loaded(*answers[0])
+    for model in (window.actors_model, window.quotes_model, window.articles_model):
+        assert model.rows() == model._sorted(list(model.rows())), type(model).__name__
+    titles = [a.title or a.path for a in window.articles_model.rows()]
+    assert titles == sorted(titles, key=str.casefold, reverse=True)
+    qtbot.waitUntil(lambda: not window.loading())
+    assert_window_shows_the_store(window)
+
+
+def test_an_edit_during_a_read_wins_over_its_answer(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 2)
+    bessent = next(a for a in window.actors_model.rows() if a.name == "Scott Bessent")
+    # the rename lands after the read began: its refresh marks that read as old
+    assert window.push(undo.RenameActorCommand, bessent.id, "Treasury Secretary Bessent") is not None
+    window._on_view_loaded(*answers[0])
+    # not shown: read again
+    assert window.loading() and window._view_request.number == answers[0][0] + 1
+    assert "Scott Bessent" in {a.name for a in window.actors_model.rows()}
+    qtbot.waitUntil(lambda: len(answers) == 2)
+    window._on_view_loaded(*answers[1])
+    qtbot.waitUntil(lambda: not window.loading())
+    names = {a.name for a in window.actors_model.rows()}
+    assert "Treasury Secretary Bessent" in names and "Scott Bessent" not in names
+    assert_window_shows_the_store(window)
+    # undo while a read is in flight: the undone name is what stays
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: len(answers) == 3)
+    window._on_view_loaded(*answers[2])
+    qtbot.waitUntil(lambda: not window.loading())
+    assert "Scott Bessent" in {a.name for a in window.actors_model.rows()}
+    assert_window_shows_the_store(window)
+
+
+def test_an_answer_for_another_project_is_never_shown(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 2)
+    assert window.open_project(tmp_path / "empty.dateline")  # no events: read at once, here
+    assert not window.loading()
+    window._on_view_loaded(*answers[0])  # the first project's rows
+    assert window.articles_model.rows() == [] and len(window.timeline.data().ids) == 0
+    assert window.articles_view.placeholder() == "" and not window.loading()
+
+
+def test_a_view_swapped_in_from_an_ingest_cancels_an_older_read(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 2)
+    window.refresh(view=read_view(window.project))  # e.g. the ingest worker's, read after its last file
+    assert not window.loading()
+    window._on_view_loaded(*answers[0])  # began before it: dropped
+    assert not window.loading()
+    assert_window_shows_the_store(window)
+
+
+def test_lanes_change_from_the_columns_shown_without_reading_again(qtbot, window, tmp_path, big, no_ui_reads):
+    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.loading())
+    window.lane_combo.setCurrentIndex(window.lane_combo.findData("actor"))
+    assert not window.loading() and no_ui_reads == []
+    assert window.timeline.data().lane_mode == "actor"
+    assert np.array_equal(np.sort(window.timeline.data().ids), np.sort(stored_ids(window)))
+    # after a change, the lanes wait for the project to be read again
+    window.project.db.conn.execute("delete from events where id = ?", [int(window.timeline.data().ids[0])])
+    window.project.db.conn.commit()
+    window.lane_combo.setCurrentIndex(window.lane_combo.findData("issue"))
+    assert window.loading()
+    qtbot.waitUntil(lambda: not window.loading())
+    assert_window_shows_the_store(window)
+
+
+def test_an_event_made_during_a_read_is_selected_once_the_timeline_has_it(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 2)
+    p = window.project
+    art = p.db.conn.execute("select min(id) from articles").fetchone()[0]
+    p.db.conn.execute("insert into events (article_id, title, t0, t1, precision) values (?, 'By hand', 0, 86400, "
+                      "'day')", [art])
+    p.db.conn.commit()
+    eid = p.db.conn.execute("select max(id) from events").fetchone()[0]
+    window._on_event_created(eid)  # its refresh marks the held read as old
+    assert window.timeline.selected_events() == []
+    window._on_view_loaded(*answers[0])
+    qtbot.waitUntil(lambda: len(answers) == 2)
+    window._on_view_loaded(*answers[1])
+    qtbot.waitUntil(lambda: not window.loading())
+    assert window.timeline.selected_events() == [eid]
+    assert_window_shows_the_store(window)
