@@ -121,7 +121,14 @@ def dump(p: Project) -> dict[str, list[tuple]]:
     """Every row of every table the workflow touches, for exact before/after comparisons."""
     tables = ["articles", "issues", "actors", "actor_aliases", "events", "event_actors", "event_issues",
               "quotes", "mentions", "unresolved", "issue_patterns", "deleted_events", "saved_views", "event_splits"]
-    return {t: sorted(p.db.conn.execute(f"select * from [{t}]").fetchall(), key=repr) for t in tables}
+    out = {}
+    for t in tables:
+        cur = p.db.conn.execute(f"select * from [{t}]")
+        # when a row was added is the wall clock's: two projects built a second apart differ there
+        clock = [i for i, d in enumerate(cur.description) if d[0] == "added_at"]
+        rows = [tuple(None if i in clock else v for i, v in enumerate(r)) for r in cur.fetchall()]
+        out[t] = sorted(rows, key=repr)
+    return out
 
 
 def actor_id(p: Project, name: str) -> int:
