@@ -24,8 +24,8 @@ from viewer.workflow import ProjectView, read_view
 class ViewLoader(QObject):
     """``load(path, prepare)`` returns a request number; ``loaded(number, view, prepared)`` follows on
     the UI thread: the :class:`~viewer.workflow.ProjectView` read (None: it could not be read) and
-    what ``prepare(view)`` returned, run on the reading thread too (e.g. the rows sorted as the
-    panels show them).
+    what ``prepare(view, project)`` returned, run on the reading thread too with the thread's
+    project still open (e.g. the rows sorted as the panels show them, the timeline and its lanes).
 
     Only the newest request matters to the window: it drops answers to older ones.
     """
@@ -37,7 +37,7 @@ class ViewLoader(QObject):
         self._requests = 0
         self._threads: list[threading.Thread] = []
 
-    def load(self, path: Path, prepare: Callable[[ProjectView], Any] | None = None) -> int:
+    def load(self, path: Path, prepare: Callable[[ProjectView, Project], Any] | None = None) -> int:
         self._requests += 1
         thread = threading.Thread(target=self._run, args=(Path(path), self._requests, prepare), daemon=True,
                                   name=f"view-{self._requests}")
@@ -53,7 +53,7 @@ class ViewLoader(QObject):
         for t in self._threads:
             t.join(seconds)
 
-    def _run(self, path: Path, number: int, prepare: Callable[[ProjectView], Any] | None) -> None:
+    def _run(self, path: Path, number: int, prepare: Callable[[ProjectView, Project], Any] | None) -> None:
         view, prepared = None, None
         try:
             project = Project(path)
@@ -62,10 +62,10 @@ class ViewLoader(QObject):
                     view = read_view(project)
                 except sqlite3.OperationalError:  # the cache could not be written (an ingest holds the file)
                     view = read_view(project, use_cache=False)
+                if prepare is not None:
+                    prepared = prepare(view, project)
             finally:
                 project.close()
-            if prepare is not None:
-                prepared = prepare(view)
         except (ProjectError, OSError, sqlite3.Error):
             view, prepared = None, None
         try:
