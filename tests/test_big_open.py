@@ -234,3 +234,32 @@ def test_an_event_made_during_a_read_is_selected_once_the_timeline_has_it(qtbot,
     qtbot.waitUntil(lambda: not window.loading())
     assert window.timeline.selected_events() == [eid]
     assert_window_shows_the_store(window)
+
+
+def test_the_timeline_and_its_lanes_come_built_from_the_loaders_thread(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 3)
+    prepared = answers[0][2]
+    window._on_view_loaded(*answers[0])
+    qtbot.waitUntil(lambda: not window.loading())
+    data = window.timeline.data()
+    assert window.timeline.scene.lanes is prepared.lanes and data.ids is prepared.timeline.ids
+    assert data.lane_mode == window.lane_combo.currentData()
+    # the titles are read through the window's project (the thread's is closed by now)
+    p = window.project
+    want = dict(p.db.conn.execute("select id, title from events where id in (?, ?, ?)",
+                                  [int(i) for i in data.ids[:3]]))
+    assert data.titles(data.ids[:3].tolist()) == want and all(want.values())
+    assert_window_shows_the_store(window)
+
+
+def test_lanes_built_on_the_thread_for_another_lane_mode_are_built_again(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 3)
+    window.lane_combo.setCurrentIndex(window.lane_combo.findData("actor"))  # while the read is held
+    prepared = answers[0][2]
+    assert prepared.timeline.lane_mode == "issue"
+    window._on_view_loaded(*answers[0])
+    qtbot.waitUntil(lambda: not window.loading())
+    data = window.timeline.data()
+    assert data.lane_mode == "actor" and window.timeline.scene.lanes is not prepared.lanes
+    assert window.timeline.scene.lanes.serves(data)
+    assert_window_shows_the_store(window)
