@@ -110,10 +110,9 @@ class _ViewRequest:
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    """What the loader's thread makes of its read besides the read, so that the window only swaps it in."""
+class _Built:
+    """The timeline the loader's thread built of its read, so that the window only swaps it in."""
 
-    rows: dict[str, tuple[SortSpec, list]]  # by view field: a table panel's order then, and its rows so
     timeline: TimelineData  # in the lane mode of the request (titles read through the thread's project)
     lanes: LaneIndex  # build_lanes(timeline): the lanes with no filter
 
@@ -300,11 +299,13 @@ class MainWindow(QMainWindow):
                          self.articles_view: self.articles_model.columnCount()}
         self.view_loader = ViewLoader(self)
         self.view_loader.loaded.connect(self._on_view_loaded)
+        self.view_loader.loaded_later.connect(self._on_timeline_built)
         self._view_request: _ViewRequest | None = None  # the read awaited
         self._shown_path: Path | None = None  # the project whose rows the panels show
         self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
-        # waiting for the next turn: (path, columns, fit, what the loader's thread built of them)
-        self._next_columns: tuple[Path | None, Columns, bool, _Prepared | None] | None = None
+        # waiting for the timeline the loader's thread builds of them: (path, columns, fit, request number)
+        self._next_columns: tuple[Path | None, Columns, bool, int] | None = None
+        self._built: tuple[int, _Built | None] | None = None  # the thread's last timeline, by request number
         self._select_later: set[int] = set()  # events to select once the timeline has them
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
@@ -662,23 +663,26 @@ class MainWindow(QMainWindow):
         if request is not None and request.path == p.path:
             self._view_request = replace(request, fit=request.fit or fit, again=True)
             return
-        self._view_request = _ViewRequest(self.view_loader.load(p.path, self._preparer()), fit, p.path)
+        self._view_request = _ViewRequest(self.view_loader.load(p.path, *self._preparers()), fit, p.path)
         if self._shown_path != p.path:
             self._show_loading()
 
-    def _preparer(self):
+    def _preparers(self):
         """What the loader's thread runs on what it read: each table panel's rows in the panel's order
-        of now (a panel sorted otherwise meanwhile sorts again), the timeline in the lane mode of now
-        and its lanes (another lane mode or a filter meanwhile: built again when shown)."""
+        of now (a panel sorted otherwise meanwhile sorts again); once they are sent, the timeline in the
+        lane mode of now and its lanes (another lane mode or a filter meanwhile: built again here)."""
         specs = {field: (getattr(self, model).columns, getattr(self, model).sort_spec())
                  for model, field in _SORTED_PANELS}
         mode = self._lane_mode()
 
-        def prepare(view: ProjectView, project: Project) -> _Prepared:
+        def prepare(view: ProjectView, project: Project) -> dict[str, tuple[SortSpec, list]]:
+            return {field: (spec, sort_rows(columns, spec, getattr(view, field)))
+                    for field, (columns, spec) in specs.items()}
+
+        def build(view: ProjectView, project: Project) -> _Built:
             timeline = build_timeline(project, view.columns, mode)
-            return _Prepared({field: (spec, sort_rows(columns, spec, getattr(view, field)))
-                              for field, (columns, spec) in specs.items()}, timeline, build_lanes(timeline))
-        return prepare
+            return _Built(timeline, build_lanes(timeline))
+        return prepare, build
 
     def _lane_mode(self) -> str:
         return self.lane_combo.currentData() or "issue"
@@ -710,20 +714,21 @@ class MainWindow(QMainWindow):
         elif view is None:
             self._show_view(read_view(self.project), request.fit)  # could not be read there: here
         else:
-            self._show_view(view, request.fit, prepared, later=True)
+            self._show_view(view, request.fit, prepared, later=number)
 
-    def _show_view(self, v: ProjectView, fit: bool, prepared: _Prepared | None = None, later: bool = False
+    def _show_view(self, v: ProjectView, fit: bool, prepared: dict | None = None, later: int | None = None
                    ) -> None:
-        """Put ``v`` in the panels and on the timeline (``prepared``: what ``_preparer`` made of it;
-        ``later``: the timeline in the next turn of the event loop, so that the two swaps are two
-        short waits of the window instead of one long one)."""
+        """Put ``v`` in the panels and on the timeline (``prepared``: rows sorted by ``_preparers``;
+        ``later``: the number of the loader's request that read ``v``: the timeline once the thread has
+        built it, in another turn of the event loop, so that the two swaps are two short waits of the
+        window instead of one long one)."""
         p = self.project
         assert p is not None
         self._shown_path = p.path
         for view in self._panel_views():
             view.set_placeholder("")
         for model, field in _SORTED_PANELS:
-            spec, rows = (prepared.rows if prepared else {}).get(field, ("unsorted", getattr(v, field)))
+            spec, rows = (prepared or {}).get(field, ("unsorted", getattr(v, field)))
             getattr(self, model).set_rows(rows, sorted_by=spec)
         issues = v.issues
         self.issues_model.set_rows(issues)
@@ -736,12 +741,13 @@ class MainWindow(QMainWindow):
             self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
         c = v.counts
         self._columns = (v.version, v.columns)
-        if later:
-            self._next_columns = (p.path, v.columns, fit, prepared)
-            QTimer.singleShot(0, self._show_next_columns)
+        if later is not None:
+            self._next_columns = (p.path, v.columns, fit, later)
+            if self._built is not None and self._built[0] == later:
+                QTimer.singleShot(0, self._show_next_columns)
         else:
             self._next_columns = None
-            self._show_columns(v.columns, fit, prepared)
+            self._show_columns(v.columns, fit)
         self.details.reload()
         need = c["date_needed"]
         self.counts_label.setText(
@@ -785,20 +791,30 @@ class MainWindow(QMainWindow):
         """True while a read of the project on the loader's thread, or its timeline, is still to be shown."""
         return self._view_request is not None or self._next_columns is not None
 
-    def _show_next_columns(self) -> None:
-        waiting, self._next_columns = self._next_columns, None
-        if waiting is not None and self.project is not None and waiting[0] == self.project.path:
-            self._show_columns(*waiting[1:])
+    def _on_timeline_built(self, number: int, built: _Built | None) -> None:
+        """The loader's thread built the timeline of request ``number`` (None: it could not); it may
+        come before the window has shown that request's rows (they are held in tests)."""
+        self._built = (number, built)
+        if self._next_columns is not None and self._next_columns[3] == number:
+            QTimer.singleShot(0, self._show_next_columns)
 
-    def _show_columns(self, columns: Columns, fit: bool, prepared: _Prepared | None = None) -> None:
+    def _show_next_columns(self) -> None:
+        waiting, built = self._next_columns, self._built
+        if waiting is None or built is None or built[0] != waiting[3]:
+            return  # not built yet (or already shown)
+        self._next_columns = self._built = None
+        if self.project is not None and waiting[0] == self.project.path:
+            self._show_columns(waiting[1], waiting[2], built[1])
+
+    def _show_columns(self, columns: Columns, fit: bool, built: _Built | None = None) -> None:
         """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
-        unless ``fit``. ``prepared``: the timeline and lanes the loader's thread built of them, swapped
-        in when it is of these columns in this lane mode (else they are built here)."""
+        unless ``fit``. ``built``: the timeline and lanes the loader's thread made of them, swapped in
+        when it is of these columns in this lane mode (else they are built here)."""
         assert self.project is not None
         keep = None if fit else self.timeline.visible_range()
         mode = self._lane_mode()
-        if prepared is not None and prepared.timeline.ids is columns.ids and prepared.timeline.lane_mode == mode:
-            self.timeline.set_data(read_through(prepared.timeline, self.project), lanes=prepared.lanes)
+        if built is not None and built.timeline.ids is columns.ids and built.timeline.lane_mode == mode:
+            self.timeline.set_data(read_through(built.timeline, self.project), lanes=built.lanes)
         else:
             self.timeline.set_data(build_timeline(self.project, columns, mode))
         if self._event_filter is not None or self.timeline.event_filter() is not None:
