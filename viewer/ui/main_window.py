@@ -793,9 +793,12 @@ class MainWindow(QMainWindow):
 
     def _on_timeline_built(self, number: int, built: _Built | None) -> None:
         """The loader's thread built the timeline of request ``number`` (None: it could not); it may
-        come before the window has shown that request's rows (they are held in tests)."""
-        self._built = (number, built)
-        if self._next_columns is not None and self._next_columns[3] == number:
+        come before the window has shown that request's rows (they are held in tests). Kept only while
+        that request is awaited: an older read's timeline is large and never shown."""
+        waiting = self._next_columns is not None and self._next_columns[3] == number
+        if waiting or (self._view_request is not None and self._view_request.number == number):
+            self._built = (number, built)
+        if waiting:
             QTimer.singleShot(0, self._show_next_columns)
 
     def _show_next_columns(self) -> None:
