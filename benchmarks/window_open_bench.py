@@ -15,6 +15,8 @@ hold every row of the store and the timeline has painted its events. Measured:
 - the longest gap of a 5 ms heartbeat on the UI thread (benchmarks/ui_heartbeat.py), the
   constructor included, with the UI thread's CPU time within that gap, and the longest
   garbage collection (on any thread: it holds the interpreter);
+- the longest of those gaps that began once the window had painted ("after paint"): a
+  window on screen that does not answer (the constructor's gap is before anything shows);
 - RSS at the end.
 
 ``--first-open FILE`` first copies FILE (a project written before the latest migrations)
@@ -150,12 +152,16 @@ def open_once(path: Path) -> dict:
     panels_ms = max(filled_at.values()) if len(filled_at) == len(want) else None
     full = [ms for ms, n in shown if n == events]
     worst = beat.worst(1)
+    shown_at = paints.get("window")
+    after_paint = [g for g, end in zip(beat.gaps, beat.gap_ends, strict=True)
+                   if shown_at is not None and shown_at >= 0 and end - g >= shown_at]
     return {
         "constructor_ms": round(constructor_ms), "first_paint_ms": paints.get("window"),
         "panels_ms": panels_ms, "timeline_set_ms": full[0] if full else None,
         "timeline_paint_ms": paints.get("timeline"), "longest_stall_ms": beat.longest(),
         "longest_stall_cpu_ms": round(beat.gap_cpu[worst[0]], 1) if worst else None,
         "longest_stall_at_ms": beat.gap_ends[worst[0]] - beat.gaps[worst[0]] if worst else None,
+        "stall_after_paint_ms": max(after_paint, default=None),
         "stalls_over_100ms": beat.over(100), "median_tick_ms": beat.median(), "total_ms": total_ms,
         "gc_ms_max": round(max(beat.gc_ms, default=0), 1),
         "gc_ms_max_at": beat.gc_at[beat.gc_ms.index(max(beat.gc_ms))] if beat.gc_ms else None,
@@ -195,6 +201,7 @@ def _line(label: str, r: dict) -> str:
 
     return (f"{label:<14}{ms(r['constructor_ms']):>9}{ms(r['first_paint_ms']):>8}{ms(r['panels_ms']):>8}"
             f"{ms(r['timeline_paint_ms']):>10}{r['longest_stall_ms']:>9}{r['longest_stall_cpu_ms']:>9.0f}"
+            f"{'-' if r['stall_after_paint_ms'] is None else r['stall_after_paint_ms']:>13}"
             f"{r['stalls_over_100ms']:>7}{r['rss_mb']:>7}  cache {'current' if r['cache_current'] else 'stale'}"
             + (f", migrations {', '.join(r['migrations'])}" if r["migrations"] else ""))
 
@@ -227,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Dateline window open: {results[-1][1]['events']:,} events ({path.name}), 1400x900 offscreen, "
               f"{time.strftime('%Y-%m-%d')}; seconds from MainWindow(path)")
         print(f"{'':<14}{'ctor s':>9}{'paint':>8}{'panels':>8}{'timeline':>10}{'stall ms':>9}{'cpu ms':>9}"
-              f"{'>100':>7}{'RSS MB':>7}")
+              f"{'after paint':>13}{'>100':>7}{'RSS MB':>7}")
         for label, r in results:
             print(_line(label, r))
         steady = [r for label, r in results if label != "first open"]
@@ -237,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             return statistics.median(vals) if vals else None
 
         summary = {k: med(k) for k in ("constructor_ms", "first_paint_ms", "panels_ms", "timeline_paint_ms",
-                                       "longest_stall_ms", "longest_stall_cpu_ms", "rss_mb")}
+                                       "longest_stall_ms", "longest_stall_cpu_ms", "stall_after_paint_ms",
+                                       "rss_mb")}
         print(f"{'median':<14}" + "  ".join(f"{k} {v}" for k, v in summary.items()))
         out = {"events": results[-1][1]["events"], "steady": summary,
                "runs": [{"label": label, **r} for label, r in results]}

@@ -234,3 +234,54 @@ def test_an_event_made_during_a_read_is_selected_once_the_timeline_has_it(qtbot,
     qtbot.waitUntil(lambda: not window.loading())
     assert window.timeline.selected_events() == [eid]
     assert_window_shows_the_store(window)
+
+
+def built_on_the_thread(qtbot, window, number: int):
+    """The timeline and lanes the loader's thread built for request ``number`` (it follows the rows)."""
+    qtbot.waitUntil(lambda: window._built is not None and window._built[0] == number)
+    assert window._built[1] is not None
+    return window._built[1]
+
+
+def test_the_timeline_and_its_lanes_come_built_from_the_loaders_thread(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 3)
+    built = built_on_the_thread(qtbot, window, answers[0][0])
+    window._on_view_loaded(*answers[0])
+    assert window.loading()  # the rows are shown, the timeline waits for a turn of the event loop
+    qtbot.waitUntil(lambda: not window.loading())
+    data = window.timeline.data()
+    assert window.timeline.scene.lanes is built.lanes and data.ids is built.timeline.ids
+    assert data.lane_mode == window.lane_combo.currentData()
+    # the titles are read through the window's project (the thread's is closed by now)
+    p = window.project
+    want = dict(p.db.conn.execute("select id, title from events where id in (?, ?, ?)",
+                                  [int(i) for i in data.ids[:3]]))
+    assert data.titles(data.ids[:3].tolist()) == want and all(want.values())
+    assert_window_shows_the_store(window)
+
+
+def test_lanes_built_on_the_thread_for_another_lane_mode_are_built_again(qtbot, window, tmp_path, big):
+    answers = read_held(qtbot, window, tmp_path, 3)
+    window.lane_combo.setCurrentIndex(window.lane_combo.findData("actor"))  # while the read is held
+    built = built_on_the_thread(qtbot, window, answers[0][0])
+    assert built.timeline.lane_mode == "issue"
+    window._on_view_loaded(*answers[0])
+    qtbot.waitUntil(lambda: not window.loading())
+    data = window.timeline.data()
+    assert data.lane_mode == "actor" and window.timeline.scene.lanes is not built.lanes
+    assert window.timeline.scene.lanes.serves(data)
+    assert_window_shows_the_store(window)
+
+
+def test_a_timeline_the_thread_could_not_build_is_built_here(qtbot, window, tmp_path, big):
+    window.view_loader.loaded_later.disconnect(window._on_timeline_built)
+    answers = read_held(qtbot, window, tmp_path, 3)
+    window._on_view_loaded(*answers[0])
+    assert window.loading()  # the timeline waits for the thread
+    window._on_timeline_built(answers[0][0] - 1, None)  # an older request's: not this one's, not kept
+    qtbot.wait(20)
+    assert window.loading() and window._built is None
+    window._on_timeline_built(answers[0][0], None)
+    qtbot.waitUntil(lambda: not window.loading())
+    assert window.timeline.scene.lanes.serves(window.timeline.data())
+    assert_window_shows_the_store(window)

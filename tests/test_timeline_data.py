@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -97,6 +99,21 @@ def test_lanes_busiest_first_and_filter_drops_empty_lanes():
     filtered = build_lanes(data, issue_mask(data, {"i0", "i2"}))
     assert [data.lane_labels[i] for i in filtered.order] == ["Issue 2", "Issue 0"]
     assert issue_mask(data, None) is None
+
+
+@pytest.mark.parametrize("other, serves", [
+    (lambda d: d, True),
+    (lambda d: replace(d, titles=lambda ids: {}), True),  # the same columns read through another project
+    (lambda d: replace(d, lane_of=d.lane_of.copy()), False),  # another load: new columns, even if equal
+    (lambda d: replace(d, lane_labels=list(d.lane_labels)), False),
+    (lambda d: replace(d, t1=d.t1 + DAY), False),
+    (lambda d: replace(d, catch_all=0), False),  # another lane is last among equals
+    (lambda d: replace(d, lane_mode="article", lane_event=d.lane_event.copy()), False),
+])
+def test_a_lane_index_serves_only_the_data_it_was_built_from_unmasked(other, serves):
+    data = make_data(DAYS[:6], issue=[1, 1, 1, 0, 2, -1])
+    assert build_lanes(data).serves(other(data)) is serves
+    assert not build_lanes(data, np.ones(len(data), bool)).serves(other(data))
 
 
 def test_index_of_maps_ids_to_rows():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import fields, replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -12,7 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QWheelEvent
 
 from tests.test_timeline_fixtures import DAY, ISSUES, T2025, M, make_data
-from viewer.core.timeline_data import MIN_PX_PER_EVENT, TimelineData
+from viewer.core.timeline_data import MIN_PX_PER_EVENT, LaneIndex, TimelineData, build_lanes
 from viewer.ui.timeline import TimelineView
 from viewer.ui.timeline_paint import TEXT
 
@@ -521,3 +522,64 @@ def test_idle_time_prepares_the_labels_a_pan_brings_in(view, qtbot):
     # the pan shows new labels, whose titles and images idle time had ready: nothing fetched, none left out
     assert drawn - before
     assert asked == [] and not view.scene.incomplete
+
+
+# ---------------------------------------------------------------- lanes built elsewhere (the loader's thread)
+
+def _mixed_data() -> TimelineData:
+    """Points and spans over three issues and the catch-all lane, some lanes busier than others."""
+    n = 60
+    t0 = [T2025 + (i * 7 % 50) * DAY for i in range(n)]
+    prec = [M if i % 5 == 0 else 1 for i in range(n)]
+    t1 = [t + (30 * DAY if p == M else DAY) for t, p in zip(t0, prec, strict=True)]
+    issue = [-1 if i % 11 == 0 else i % 3 if i % 4 else 0 for i in range(n)]
+    return make_data(t0, precision=prec, t1=t1, issue=issue)
+
+
+def _assert_same_lanes(a: LaneIndex, b: LaneIndex) -> None:
+    arrays = [f.name for f in fields(LaneIndex) if isinstance(getattr(a, f.name), np.ndarray)]
+    assert len(arrays) >= 12
+    for name in arrays:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and np.array_equal(x, y), name
+
+
+def test_prebuilt_lanes_give_the_scene_built_here(qtbot):
+    data = _mixed_data()
+    here, there = make_view(qtbot), make_view(qtbot)
+    here.set_data(data)
+    prebuilt = build_lanes(data)
+    # the window shows the loader's data read through its own project: a copy sharing the columns
+    there.set_data(replace(data, titles=data.titles), lanes=prebuilt)
+    assert there.scene.lanes is prebuilt
+    _assert_same_lanes(there.scene.lanes, here.scene.lanes)
+    assert there.visible_range() == here.visible_range()
+    assert there.render_offscreen(1.0) == here.render_offscreen(1.0)
+
+
+def _other_lane_mode(data: TimelineData) -> TimelineData:
+    """The same events in one lane per event (as the article mode of a project of one-event articles)."""
+    n = len(data)
+    return replace(data, lane_mode="article", lane_event=np.arange(n, dtype=np.int32),
+                   lane_of=np.arange(n, dtype=np.int32), lane_labels=[f"Article {i}" for i in range(n)],
+                   lane_issue=np.full(n, -1, np.int16), catch_all=-1)
+
+
+@pytest.mark.parametrize("case", ["other lane mode", "other data", "built with a mask", "issue filter set",
+                                  "event filter set"])
+def test_prebuilt_lanes_that_do_not_fit_are_built_again(qtbot, case):
+    data = _mixed_data()
+    prebuilt = {"other lane mode": lambda: build_lanes(_other_lane_mode(data)),
+                "other data": lambda: build_lanes(_mixed_data()),
+                "built with a mask": lambda: build_lanes(data, data.issue != 1)}.get(case, lambda: build_lanes(data))()
+    here, there = make_view(qtbot), make_view(qtbot)
+    for v in (here, there):
+        if case == "issue filter set":
+            v.set_issue_filter({"i0", "i2"})
+        if case == "event filter set":
+            v.set_event_filter(data.ids[::3].tolist())
+    here.set_data(data)
+    there.set_data(data, lanes=prebuilt)
+    assert there.scene.lanes is not prebuilt
+    _assert_same_lanes(there.scene.lanes, here.scene.lanes)
+    assert there.render_offscreen(1.0) == here.render_offscreen(1.0)

@@ -218,6 +218,17 @@ class LaneIndex:
 
     _t0: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     _grid: dict = field(default_factory=dict, repr=False)
+    # what it was built from (the data's lane arrays and labels) and whether a mask kept only some events
+    _source: tuple = field(default=(), repr=False)
+    _masked: bool = field(default=False, repr=False)
+
+    def serves(self, data: TimelineData) -> bool:
+        """True when this index is ``build_lanes(data)`` with no mask: built from these very columns
+        (a copy of the data with other ``titles`` shares them), so the view may use it as it is."""
+        if self._masked or not self._source:
+            return False
+        *arrays, catch_all = _lane_source(data)
+        return catch_all == self._source[-1] and all(a is b for a, b in zip(self._source, arrays, strict=False))
 
 
 def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> LaneIndex:
@@ -273,7 +284,13 @@ def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> Lan
     lane_groups = np.searchsorted(group_lane, np.arange(order.size + 1)).astype(np.int64)
     return LaneIndex(order, counts_all[order] if order.size else np.empty(0, np.int64), ptr, idx, start,
                      point, s_idx.astype(np.int32), span_t0, span_t1, group_lane, group_ptr, group_maxdur,
-                     lane_groups, data.t0)
+                     lane_groups, data.t0, _source=_lane_source(data), _masked=event_mask is not None)
+
+
+def _lane_source(data: TimelineData) -> tuple:
+    """Everything :func:`build_lanes` reads from ``data``: the columns (compared by identity: data is
+    never changed in place, a reload builds new columns), then the catch-all lane."""
+    return data.lane_event, data.lane_of, data.lane_labels, data.t0, data.t1, data.precision, data.catch_all
 
 
 def issue_mask(data: TimelineData, issue_ids: set[str] | None) -> np.ndarray | None:

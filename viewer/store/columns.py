@@ -394,14 +394,19 @@ def build_timeline(project: Project, cols: Columns, lane_mode: str) -> TimelineD
         o = np.argsort(lane_event, kind="stable")
         lane_event, lane_of = lane_event[o], lane_of[o]
         lane_issue = np.full(len(lane_labels), -1, np.int16)
-    return TimelineData(
+    return read_through(TimelineData(
         ids=cols.ids, t0=cols.t0, t1=cols.t1, precision=cols.precision, issue=cols.issue,
         lane_event=lane_event, lane_of=lane_of, lane_labels=lane_labels, lane_issue=lane_issue,
         lane_mode=lane_mode, issue_ids=list(cols.issue_ids), _id_order=cols.id_order(),
         catch_all=len(lane_labels) - 1 if lane_mode in ("issue", "actor") else -1,
-        titles=lambda ids: event_titles(project, ids),
-        details=lambda eid: event_details(project, eid),
-    )
+    ), project)
+
+
+def read_through(data: TimelineData, project: Project) -> TimelineData:
+    """``data`` (sharing its columns) with titles and details read from ``project``: a timeline
+    built on another thread's connection is shown with the window's."""
+    return replace(data, titles=lambda ids: event_titles(project, ids),
+                   details=lambda eid: event_details(project, eid))
 
 
 def load_timeline(project: Project, lane_mode: str = "issue", use_cache: bool = True) -> TimelineData:

@@ -17,29 +17,38 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from viewer.store.columns import ColumnsError
 from viewer.store.project import Project, ProjectError
 from viewer.workflow import ProjectView, read_view
 
+#: what a read, or the work on it, may fail with: the window then reads (or builds) on its own thread
+_FAILURES = (ProjectError, ColumnsError, OSError, sqlite3.Error)
+
 
 class ViewLoader(QObject):
-    """``load(path, prepare)`` returns a request number; ``loaded(number, view, prepared)`` follows on
-    the UI thread: the :class:`~viewer.workflow.ProjectView` read (None: it could not be read) and
-    what ``prepare(view)`` returned, run on the reading thread too (e.g. the rows sorted as the
-    panels show them).
+    """``load(path, prepare, later)`` returns a request number; ``loaded(number, view, prepared)``
+    follows on the UI thread: the :class:`~viewer.workflow.ProjectView` read (None: it could not be
+    read) and what ``prepare(view, project)`` returned, run on the reading thread too with the
+    thread's project open (e.g. the rows sorted as the panels show them). Then, the view read,
+    ``later(view, project)`` runs there as well and ``loaded_later(number, result)`` brings its
+    result (None: it failed): work the window needs a moment after the view (the timeline and
+    its lanes), so that it does not hold the panels back.
 
     Only the newest request matters to the window: it drops answers to older ones.
     """
 
     loaded = Signal(int, object, object)  # request number, ProjectView or None, prepare's result
+    loaded_later = Signal(int, object)  # request number, later's result or None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._requests = 0
         self._threads: list[threading.Thread] = []
 
-    def load(self, path: Path, prepare: Callable[[ProjectView], Any] | None = None) -> int:
+    def load(self, path: Path, prepare: Callable[[ProjectView, Project], Any] | None = None,
+             later: Callable[[ProjectView, Project], Any] | None = None) -> int:
         self._requests += 1
-        thread = threading.Thread(target=self._run, args=(Path(path), self._requests, prepare), daemon=True,
+        thread = threading.Thread(target=self._run, args=(Path(path), self._requests, prepare, later), daemon=True,
                                   name=f"view-{self._requests}")
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
@@ -53,22 +62,36 @@ class ViewLoader(QObject):
         for t in self._threads:
             t.join(seconds)
 
-    def _run(self, path: Path, number: int, prepare: Callable[[ProjectView], Any] | None) -> None:
-        view, prepared = None, None
+    def _run(self, path: Path, number: int, prepare: Callable[[ProjectView, Project], Any] | None,
+             later: Callable[[ProjectView, Project], Any] | None) -> None:
+        view, prepared, project = None, None, None
         try:
-            project = Project(path)
             try:
+                project = Project(path)
                 try:
                     view = read_view(project)
                 except sqlite3.OperationalError:  # the cache could not be written (an ingest holds the file)
                     view = read_view(project, use_cache=False)
-            finally:
+                if prepare is not None:
+                    prepared = prepare(view, project)
+            except _FAILURES:
+                view, prepared = None, None
+            if not self._emit(self.loaded, number, view, prepared) or view is None or later is None:
+                return
+            assert project is not None
+            try:
+                result = later(view, project)
+            except _FAILURES:
+                result = None
+            self._emit(self.loaded_later, number, result)
+        finally:
+            if project is not None:
                 project.close()
-            if prepare is not None:
-                prepared = prepare(view)
-        except (ProjectError, OSError, sqlite3.Error):
-            view, prepared = None, None
+
+    @staticmethod
+    def _emit(signal, *args) -> bool:
         try:
-            self.loaded.emit(number, view, prepared)
+            signal.emit(*args)
         except RuntimeError:  # the window, and this loader with it, is gone
-            pass
+            return False
+        return True

@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.core.timeline_data import TimelineData
-from viewer.store.columns import Columns, build_timeline, data_version
+from viewer.core.timeline_data import LaneIndex, TimelineData, build_lanes
+from viewer.store.columns import Columns, build_timeline, data_version, read_through
 from viewer.store.edits import EditError
 from viewer.store.exchange import export_file
 from viewer.store.filters import (
@@ -107,6 +107,14 @@ class _ViewRequest:
     fit: bool
     path: Path | None
     again: bool = False  # the window asked to refresh after this read began: its answer may be old
+
+
+@dataclass(frozen=True)
+class _Built:
+    """The timeline the loader's thread built of its read, so that the window only swaps it in."""
+
+    timeline: TimelineData  # in the lane mode of the request (titles read through the thread's project)
+    lanes: LaneIndex  # build_lanes(timeline): the lanes with no filter
 
 
 def _panel_view(view, model, name: str) -> SortProxy:
@@ -291,10 +299,13 @@ class MainWindow(QMainWindow):
                          self.articles_view: self.articles_model.columnCount()}
         self.view_loader = ViewLoader(self)
         self.view_loader.loaded.connect(self._on_view_loaded)
+        self.view_loader.loaded_later.connect(self._on_timeline_built)
         self._view_request: _ViewRequest | None = None  # the read awaited
         self._shown_path: Path | None = None  # the project whose rows the panels show
         self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
-        self._next_columns: tuple[Path | None, Columns, bool] | None = None  # waiting for the next turn
+        # waiting for the timeline the loader's thread builds of them: (path, columns, fit, request number)
+        self._next_columns: tuple[Path | None, Columns, bool, int] | None = None
+        self._built: tuple[int, _Built | None] | None = None  # the thread's last timeline, by request number
         self._select_later: set[int] = set()  # events to select once the timeline has them
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
@@ -652,20 +663,29 @@ class MainWindow(QMainWindow):
         if request is not None and request.path == p.path:
             self._view_request = replace(request, fit=request.fit or fit, again=True)
             return
-        self._view_request = _ViewRequest(self.view_loader.load(p.path, self._row_sorter()), fit, p.path)
+        self._view_request = _ViewRequest(self.view_loader.load(p.path, *self._preparers()), fit, p.path)
         if self._shown_path != p.path:
             self._show_loading()
 
-    def _row_sorter(self):
-        """What the loader's thread runs on the rows it read: each table panel's rows in the panel's
-        order of now ({view field: (order, rows)}); a panel sorted otherwise meanwhile sorts again."""
+    def _preparers(self):
+        """What the loader's thread runs on what it read: each table panel's rows in the panel's order
+        of now (a panel sorted otherwise meanwhile sorts again); once they are sent, the timeline in the
+        lane mode of now and its lanes (another lane mode or a filter meanwhile: built again here)."""
         specs = {field: (getattr(self, model).columns, getattr(self, model).sort_spec())
                  for model, field in _SORTED_PANELS}
+        mode = self._lane_mode()
 
-        def prepare(view: ProjectView) -> dict[str, tuple[SortSpec, list]]:
+        def prepare(view: ProjectView, project: Project) -> dict[str, tuple[SortSpec, list]]:
             return {field: (spec, sort_rows(columns, spec, getattr(view, field)))
                     for field, (columns, spec) in specs.items()}
-        return prepare
+
+        def build(view: ProjectView, project: Project) -> _Built:
+            timeline = build_timeline(project, view.columns, mode)
+            return _Built(timeline, build_lanes(timeline))
+        return prepare, build
+
+    def _lane_mode(self) -> str:
+        return self.lane_combo.currentData() or "issue"
 
     def _show_loading(self) -> None:
         """Another project's rows must not stay on screen while this one is read."""
@@ -678,7 +698,7 @@ class MainWindow(QMainWindow):
         self._columns = self._next_columns = None
         self._select_later = set()
         self._fill_quote_filters()
-        self.timeline.set_data(TimelineData.empty(self.lane_combo.currentData() or "issue"))
+        self.timeline.set_data(TimelineData.empty(self._lane_mode()))
         self.timeline.set_empty_message("Reading the timeline…", "")
         self.counts_label.setText(f"Loading {self.project_path.name}…")
         self.banner.hide()
@@ -694,12 +714,14 @@ class MainWindow(QMainWindow):
         elif view is None:
             self._show_view(read_view(self.project), request.fit)  # could not be read there: here
         else:
-            self._show_view(view, request.fit, prepared, later=True)
+            self._show_view(view, request.fit, prepared, later=number)
 
-    def _show_view(self, v: ProjectView, fit: bool, prepared: dict | None = None, later: bool = False) -> None:
-        """Put ``v`` in the panels and on the timeline (``prepared``: rows sorted by ``_row_sorter``;
-        ``later``: the timeline in the next turn of the event loop, so that the two swaps are two
-        short waits of the window instead of one long one)."""
+    def _show_view(self, v: ProjectView, fit: bool, prepared: dict | None = None, later: int | None = None
+                   ) -> None:
+        """Put ``v`` in the panels and on the timeline (``prepared``: rows sorted by ``_preparers``;
+        ``later``: the number of the loader's request that read ``v``: the timeline once the thread has
+        built it, in another turn of the event loop, so that the two swaps are two short waits of the
+        window instead of one long one)."""
         p = self.project
         assert p is not None
         self._shown_path = p.path
@@ -719,9 +741,10 @@ class MainWindow(QMainWindow):
             self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
         c = v.counts
         self._columns = (v.version, v.columns)
-        if later:
-            self._next_columns = (p.path, v.columns, fit)
-            QTimer.singleShot(0, self._show_next_columns)
+        if later is not None:
+            self._next_columns = (p.path, v.columns, fit, later)
+            if self._built is not None and self._built[0] == later:
+                QTimer.singleShot(0, self._show_next_columns)
         else:
             self._next_columns = None
             self._show_columns(v.columns, fit)
@@ -768,17 +791,35 @@ class MainWindow(QMainWindow):
         """True while a read of the project on the loader's thread, or its timeline, is still to be shown."""
         return self._view_request is not None or self._next_columns is not None
 
-    def _show_next_columns(self) -> None:
-        waiting, self._next_columns = self._next_columns, None
-        if waiting is not None and self.project is not None and waiting[0] == self.project.path:
-            self._show_columns(waiting[1], waiting[2])
+    def _on_timeline_built(self, number: int, built: _Built | None) -> None:
+        """The loader's thread built the timeline of request ``number`` (None: it could not); it may
+        come before the window has shown that request's rows (they are held in tests). Kept only while
+        that request is awaited: an older read's timeline is large and never shown."""
+        waiting = self._next_columns is not None and self._next_columns[3] == number
+        if waiting or (self._view_request is not None and self._view_request.number == number):
+            self._built = (number, built)
+        if waiting:
+            QTimer.singleShot(0, self._show_next_columns)
 
-    def _show_columns(self, columns: Columns, fit: bool) -> None:
+    def _show_next_columns(self) -> None:
+        waiting, built = self._next_columns, self._built
+        if waiting is None or built is None or built[0] != waiting[3]:
+            return  # not built yet (or already shown)
+        self._next_columns = self._built = None
+        if self.project is not None and waiting[0] == self.project.path:
+            self._show_columns(waiting[1], waiting[2], built[1])
+
+    def _show_columns(self, columns: Columns, fit: bool, built: _Built | None = None) -> None:
         """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
-        unless ``fit``."""
+        unless ``fit``. ``built``: the timeline and lanes the loader's thread made of them, swapped in
+        when it is of these columns in this lane mode (else they are built here)."""
         assert self.project is not None
         keep = None if fit else self.timeline.visible_range()
-        self.timeline.set_data(build_timeline(self.project, columns, self.lane_combo.currentData() or "issue"))
+        mode = self._lane_mode()
+        if built is not None and built.timeline.ids is columns.ids and built.timeline.lane_mode == mode:
+            self.timeline.set_data(read_through(built.timeline, self.project), lanes=built.lanes)
+        else:
+            self.timeline.set_data(build_timeline(self.project, columns, mode))
         if self._event_filter is not None or self.timeline.event_filter() is not None:
             self.timeline.set_event_filter(self._event_filter)  # (each call sorts the lanes again)
         if keep is not None and len(self.timeline.data()) and keep[1] > keep[0]:
@@ -1047,7 +1088,7 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, "Save view", "Name of this view (filters, lanes and range):")
         if not ok or not name.strip():
             return
-        view = SavedView(name.strip(), self.filter_bar.filter(), self.lane_combo.currentData() or "issue",
+        view = SavedView(name.strip(), self.filter_bar.filter(), self._lane_mode(),
                          *self.timeline.visible_range())
         try:
             save_view(self.project, view)
@@ -1410,7 +1451,7 @@ class MainWindow(QMainWindow):
         t0, t1 = (None, None) if whole else self.timeline.visible_range()
         issues = [(i.id, i.label, i.colour) for i in self.issues_model.rows()]
         export_png(self.timeline.data(), issues, path, width, height, scale, t0, t1,
-                   lane_mode=self.lane_combo.currentData() or "issue", event_filter=self._event_filter)
+                   lane_mode=self._lane_mode(), event_filter=self._event_filter)
 
     def _export_as(self, fmt: str) -> None:
         if self.project is None:

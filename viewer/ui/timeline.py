@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
-from viewer.core.timeline_data import DAY, LANE_MODES, TimelineData, clamp_range, x_to_time
+from viewer.core.timeline_data import DAY, LANE_MODES, LaneIndex, TimelineData, clamp_range, x_to_time
 from viewer.ui.timeline_paint import (
     Frame,
     LaneRow,
@@ -104,11 +104,14 @@ class TimelineView(QWidget):
         self._follow_palette()
 
     # ------------------------------------------------------------ public API
-    def set_data(self, data: TimelineData, keep_range: bool | None = None) -> None:
+    def set_data(self, data: TimelineData, keep_range: bool | None = None, lanes: LaneIndex | None = None
+                 ) -> None:
         """Show ``data`` (from ``viewer.store.columns.load_timeline``).
 
         ``keep_range`` None: keep the current window when the old data was not
         empty and overlaps the new range (an ingest adding events), else fit.
+        ``lanes``: ``build_lanes(data)`` made off this thread; used unless a filter is set (then,
+        or when it was built from other data, the lanes are built here as without it).
         """
         old = self.scene.data
         if keep_range is None:
@@ -120,7 +123,7 @@ class TimelineView(QWidget):
             self.scene.collapsed.clear()
             self.scene.scroll_y = 0.0
         self._lane_mode = data.lane_mode
-        self.scene.set_data(data, keep_range=keep_range)
+        self.scene.set_data(data, keep_range=keep_range, lanes=lanes)
         if not keep_range:
             self._fit_scene()  # again, now that the lanes (and so the plot) are known
         self.scene.set_selected(selected)

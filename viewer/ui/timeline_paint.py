@@ -325,7 +325,9 @@ class TimelineScene:
         self.set_data(self.data)
 
     # -- state changes (each rebuilds only what depends on it)
-    def set_data(self, data: TimelineData, keep_range: bool = False) -> None:
+    def set_data(self, data: TimelineData, keep_range: bool = False, lanes: LaneIndex | None = None) -> None:
+        """Show ``data``; ``lanes``: its lane index built elsewhere (e.g. on a loader thread), used
+        when it is ``build_lanes(data)`` and no filter is set, else the lanes are built here."""
         self.data = data
         self._titles.clear()
         self._title_w = np.full(len(data), np.nan, np.float32)
@@ -340,7 +342,10 @@ class TimelineScene:
         self.colours = issue_colours(self.issues, data.issue_ids, self.theme)
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
-        self.rebuild_lanes()
+        if lanes is not None and self.issue_filter is None and self.event_filter is None and lanes.serves(data):
+            self.lanes = lanes
+        else:
+            self.rebuild_lanes()
         if not keep_range:
             self.fit()
 
