@@ -583,3 +583,25 @@ def test_prebuilt_lanes_that_do_not_fit_are_built_again(qtbot, case):
     assert there.scene.lanes is not prebuilt
     _assert_same_lanes(there.scene.lanes, here.scene.lanes)
     assert there.render_offscreen(1.0) == here.render_offscreen(1.0)
+
+
+def test_new_data_is_kept_out_of_collections_but_recent_garbage_is_not(view):
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    gc.unfreeze()
+    try:
+        junk = Node()
+        junk.me = junk  # a cycle: only the cyclic collector frees it
+        gone = weakref.ref(junk)
+        del junk
+        data = spread_data(20, 100)
+        view.set_data(data)
+        assert gc.get_freeze_count() > 0  # what the view holds is out of the collector's full passes
+        assert gone() is None  # collected before the freeze, never frozen for good
+        assert not any(o is data for o in gc.get_objects())  # frozen objects are not tracked as young
+    finally:
+        gc.unfreeze()

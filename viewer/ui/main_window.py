@@ -1503,12 +1503,14 @@ _warm_up_thread: threading.Thread | None = None
 
 
 def start_warm_up() -> threading.Thread:
-    """Once per process, on a daemon thread: compile the extraction rules and import the readers'
+    """Once per process, on a thread: compile the extraction rules and import the readers'
     libraries while the window is idle, so the first drop does not pay for them on the worker
     (whose first files otherwise hold the interpreter for up to a second, stalling the window)."""
     global _warm_up_thread
     if _warm_up_thread is None:
-        _warm_up_thread = threading.Thread(target=warm_up, name="dateline-warm-up", daemon=True)
+        # not a daemon: a process that ends while it imports (lxml, pypdf) waits for it instead of
+        # tearing the imports down half done
+        _warm_up_thread = threading.Thread(target=warm_up, name="dateline-warm-up")
         _warm_up_thread.start()
     return _warm_up_thread
 

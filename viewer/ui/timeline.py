@@ -129,6 +129,12 @@ class TimelineView(QWidget):
         self.scene.set_selected(selected)
         self.scene.set_highlight(highlight)
         self._after_change(range_changed=True)
+        # What exists now (the window, the data, the rules) lives on: keep it out of the cyclic
+        # collector's passes. A full pass otherwise scans all of it in the middle of a zoom step,
+        # several ms about one frame in twenty; frames' own garbage is still collected. The young
+        # generations are collected first (a short pass) so that no recent garbage is frozen.
+        gc.collect(1)
+        gc.freeze()
 
     def data(self) -> TimelineData:
         return self.scene.data
