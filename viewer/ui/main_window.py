@@ -845,9 +845,6 @@ class MainWindow(QMainWindow):
         if self._to_resize:
             self._resize_timer.start()
 
-    def timeline_has_data(self) -> bool:
-        return bool(self.project and self.project.counts()["events"])
-
     def _on_lane_mode(self) -> None:
         """Lanes by another key: the columns drawn already serve while the project is as they were."""
         if self.project is not None and self._columns is not None and self._next_columns is None \
