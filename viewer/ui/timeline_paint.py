@@ -23,6 +23,7 @@ Colours come from a :class:`Theme`: light, or dark when the application palette 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -860,12 +861,17 @@ def _vlines(p: QPainter, x: np.ndarray, y0: float, y1: float, colour: QColor, dp
     """Vertical lines one logical pixel wide at ``x`` (on the columns a 1 px pen would cover), as
     opaque rectangle fills: a drawn line is rasterised as one span per scanline (a thousand for a
     grid line, blended in Qt's fill threads), a fill is one rectangle written row by row."""
-    if not x.size:
+    if not x.size or y1 <= y0:
         return
     w = max(round(dpr), 1) / dpr
     fill, rect = p.fillRect, QRectF
     for xd in (np.floor(np.asarray(x, float) * dpr - (dpr - 1) / 2) / dpr).tolist():
         fill(rect(xd, y0, w, y1 - y0), colour)
+
+
+# Raster shortcuts (whole-pixel blits, ticks and grid written into numpy buffers) that must give the
+# same pixels as plain QPainter calls; tests switch them off to compare the two
+FAST_RASTER = True
 
 
 def _int_blits(p: QPainter, dpr: float) -> bool:
@@ -875,7 +881,7 @@ def _int_blits(p: QPainter, dpr: float) -> bool:
     (:func:`_qround`) draws the same pixels without building a QPointF per blit, which costs
     as much as the blit of a small sprite.
     """
-    if dpr != 1.0:
+    if dpr != 1.0 or not FAST_RASTER:
         return False
     t = p.deviceTransform()
     return t.type().value <= QTransform.TransformationType.TxTranslate.value and float(t.dx()).is_integer() \
@@ -905,10 +911,15 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
             dense.append(r)
         else:
             sparse.append(r)
-    _paint_density(p, scene, lay, frame, dense, dpr, band)
-    # grid at major ticks, over the bars (light enough not to hide them)
-    _vlines(p, plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, plot.top(), plot.bottom(),
-            scene.theme.grid, dpr)
+    # grid at major ticks, over the bars (light enough not to hide them): written into the density
+    # buffer where there is one, filled elsewhere
+    grid_x = plot.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx
+    done = _paint_density(p, scene, lay, frame, dense, dpr, band, grid_x)
+    if done is None:
+        _vlines(p, grid_x, plot.top(), plot.bottom(), scene.theme.grid, dpr)
+    else:
+        _vlines(p, grid_x, plot.top(), done[0], scene.theme.grid, dpr)
+        _vlines(p, grid_x, done[1], plot.bottom(), scene.theme.grid, dpr)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_sparse_lanes(p, scene, lay, frame, sparse, dpr)
     _paint_marked(p, scene, lay, frame, dense, dpr)
@@ -916,10 +927,13 @@ def _paint_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, d
 
 
 def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
-                   dpr: float, band: tuple[float, float] | None = None) -> None:
+                   dpr: float, band: tuple[float, float] | None = None,
+                   grid_x: np.ndarray | None = None) -> tuple[float, float] | None:
     """The plot background: lane stripes plus per-pixel counts of every dense lane as bars.
 
-    One opaque buffer filled with numpy, one drawImage (a plain copy, no blending).
+    One opaque buffer filled with numpy, one drawImage (a plain copy, no blending). Grid lines at
+    ``grid_x`` (opaque grid colour) are written into the buffer too; returns the logical y range
+    the buffer covered (the grid is drawn there), or None when there was no buffer.
     """
     plot = lay.plot
     w_dev = max(int(round(plot.width() * dpr)), 1)
@@ -939,14 +953,19 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         q_edges = scene.v0 + spp * np.arange(w_dev + 1) - DAY / 2
         col_bucket = None
     bucket_counts = {r.k: scene.lanes.density(r.k, q_edges) for r in rows}
-    if col_bucket is None:
-        counts = bucket_counts
-    else:
-        counts = {}
-        for k, bc in bucket_counts.items():
-            c = bc[np.clip(col_bucket, 0, bc.size - 1)]
-            c[gap] = 0
-            counts[k] = c
+    vmax = 0
+    counts = bucket_counts
+    if rows:
+        # every lane's buckets in one array: the per-column lookup, the day gaps and the maximum are
+        # one numpy call each for all lanes, not one per lane
+        c2 = np.stack(list(bucket_counts.values()))
+        if col_bucket is not None:
+            c2 = c2[:, np.clip(col_bucket, 0, c2.shape[1] - 1)]
+            c2[:, gap] = 0
+            counts = dict(zip(bucket_counts, c2, strict=True))
+        lane_max = dict(zip(bucket_counts, (c2.max(axis=1) if c2.size else np.zeros(len(rows), int)).tolist(),
+                            strict=True))
+        vmax = max(lane_max.values())
     frame.density_edges = q_edges
     frame.density = bucket_counts
     frame.density_per_pixel = col_bucket is None
@@ -954,7 +973,6 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     th = scene.theme
     bg_rgb = (th.bg.rgb() & 0xFFFFFF) | 0xFF000000
     alt_rgb = (th.lane_alt.rgb() & 0xFFFFFF) | 0xFF000000
-    vmax = max((int(c.max()) for c in counts.values() if c.size), default=0)
     # the buffer covers the plot, or only its part inside the band being painted
     top, bottom = plot.top(), plot.bottom()
     if band is not None:
@@ -1001,10 +1019,12 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         lo, hi = max(y0, 0), min(y1, h_dev)
         if bh <= 0 or hi <= lo:
             continue
-        h_int = _height_table(vmax, bh)[c]
+        heights = _height_table(vmax, bh)
+        h_int = heights[c]
         if not r.collapsed:
-            # rows above the tallest bar stay background: write only the rows bars reach
-            lo = max(lo, y0 + bh - int(h_int.max()) if h_int.size else hi)
+            # rows above the tallest bar stay background: write only the rows bars reach (heights
+            # grow with the count, so the tallest bar is the lane's largest count)
+            lo = max(lo, y0 + bh - int(heights[lane_max[r.k]]) if h_int.size else hi)
             if hi <= lo:
                 continue
         # one lookup per column: the whole bar pattern for each possible height
@@ -1026,10 +1046,18 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         edge = max(edge, b)
     if edge < h_dev:
         _fill_rows(img, edge, h_dev, bg_rgb, written)
+    covered = None
+    left_dev = plot.left() * dpr
+    whole_rows = left_dev.is_integer() and float(top * dpr).is_integer()
+    if FAST_RASTER and grid_x is not None and th.grid.alpha() == 255 and whole_rows:
+        cols = _tick_columns(grid_x, dpr) - int(left_dev)
+        img[:, cols[(cols >= 0) & (cols < w_dev)]] = (th.grid.rgb() & 0xFFFFFF) | 0xFF000000
+        covered = (top, top + h_dev / dpr)
     qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_RGB32)
     qimg.setDevicePixelRatio(dpr)
     p.drawImage(QPointF(plot.left(), top), qimg)
     del qimg
+    return covered
 
 
 def _fill_rows(img: np.ndarray, a: int, b: int, colour: int, skip: list[tuple[int, int]]) -> None:
@@ -1163,16 +1191,7 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
     # sprite key per cluster: its issue (or -2 when the cluster mixes issues) and its size
     mixed = np.minimum.reduceat(iss, first) != np.maximum.reduceat(iss, first)
     ckey = np.where(mixed, -2, iss[first])
-    sprites = scene.sprites(dpr)
-    draw = p.drawImage
-    if _int_blits(p, dpr):
-        for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
-            sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
-            draw(floor(xj - sp[1] + 0.5), floor(yj - sp[1] + 0.5), sp[0])
-    else:
-        for xj, yj, ck, n in zip(xc.tolist(), c_cy.tolist(), ckey.tolist(), count.tolist(), strict=True):
-            sp = sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr)
-            draw(QPointF(xj - sp[1], yj - sp[1]), sp[0])
+    _blit_sprites(p, scene, xc, c_cy, ckey, count, dpr)
     # labels beside single markers, elided to stop before the next marker
     single = count == 1
     cand = np.flatnonzero(single)
@@ -1196,6 +1215,32 @@ def _paint_sparse_lanes(p: QPainter, scene: TimelineScene, lay: Layout, frame: F
         _draw_labels(p, scene, frame, starts - lane_off[chosen], c_cy[cand[chosen]], crow[chosen], granted,
                      tw[chosen])
     _outline_rows(p, scene, prow, x, cys[lane_no])
+
+
+def _blit_sprites(p: QPainter, scene: TimelineScene, xc: np.ndarray, cy: np.ndarray, ckey: np.ndarray,
+                  count: np.ndarray, dpr: float) -> None:
+    """Marker and badge sprites centred at ``(xc, cy)``: a few hundred a frame at a busy zoom level.
+
+    The sprite of each distinct (issue, count) is looked up once; positions are computed in
+    numpy, and the blits run as one ``map`` over prepared lists, so each marker costs only its
+    call into Qt (a Python loop with a lookup and arithmetic per marker cost as much again).
+    """
+    if not xc.size:
+        return
+    keys = ckey.astype(np.int64) * (1 << 32) + count
+    uniq, inv = np.unique(keys, return_inverse=True)
+    sprites = scene.sprites(dpr)
+    got = []
+    for key in uniq.tolist():
+        ck, n = key >> 32, key & 0xFFFFFFFF
+        got.append(sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr))
+    half = np.array([g[1] for g in got])[inv]
+    images = [got[j][0] for j in inv.tolist()]
+    if _int_blits(p, dpr):
+        xs, ys = np.floor(xc - half + 0.5).astype(np.int64), np.floor(cy - half + 0.5).astype(np.int64)
+        deque(map(p.drawImage, xs.tolist(), ys.tolist(), images), maxlen=0)
+    else:
+        deque(map(p.drawImage, map(QPointF, (xc - half).tolist(), (cy - half).tolist()), images), maxlen=0)
 
 
 def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float | np.ndarray,
@@ -1322,14 +1367,21 @@ def _paint_spans(p: QPainter, scene: TimelineScene, frame: Frame, rows: list[Lan
         # a bar starting before the plot skips its left end (column 0) and keeps its dash phase
         src0 = np.where(x0[one] >= left - 1, 0.0, 1 + np.mod(ra - x0[one], on_off))
         length = right - left + 16
+        draw, whole = p.drawImage, _int_blits(p, dpr)
         for ai, bi, yi, hi, sx0, s1, c in zip(ra.tolist(), rb.tolist(), np.round(y[one]).tolist(),
                                               np.round(bar_h[one]).astype(int).tolist(), src0.tolist(),
                                               (x1[one] <= right + 1).tolist(), iss[one].tolist(), strict=True):
             body = scene.span_body(c, dpr, hi, length)
-            p.drawImage(QPointF(ai, yi), body, QRectF(sx0 * dpr, 0, (bi - ai) * dpr, body.height()))
+            if whole:  # the same pixels as the QPointF/QRectF call rounds them to, without building them
+                ix, iy = int(ai), int(yi)
+                draw(ix, iy, body, floor(sx0 + 0.5), 0, int(bi) - ix, -1)
+                if s1:
+                    draw(int(bi) - 1, iy, scene.span_edges(c, dpr, 0.0)[1], 0, 0, -1, hi)
+                continue
+            draw(QPointF(ai, yi), body, QRectF(sx0 * dpr, 0, (bi - ai) * dpr, body.height()))
             if s1:
                 vs = scene.span_edges(c, dpr, 0.0)[1]
-                p.drawImage(QPointF(bi - 1, yi), vs, QRectF(0, 0, vs.width(), hi * dpr))
+                draw(QPointF(bi - 1, yi), vs, QRectF(0, 0, vs.width(), hi * dpr))
     thin = np.flatnonzero(own & ~fl)
     for ai, bi, yi, hi, c in zip(a[thin].tolist(), b[thin].tolist(), y[thin].tolist(), bar_h[thin].tolist(),
                                  iss[thin].tolist(), strict=True):
@@ -1494,9 +1546,16 @@ def _paint_header(p: QPainter, scene: TimelineScene, lay: Layout, dpr: float = 1
         hp.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         _paint_header_into(hp, scene, lay)
         hp.end()
+        if scene.theme.bg.alpha() == 255:
+            # opaque: as RGB32 each frame copies it instead of blending it pixel by pixel
+            pm = pm.convertToFormat(QImage.Format.Format_RGB32)
         cached = scene._header_cache = (key, pm)
-    p.drawImage(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
-                 QRectF(0, hdr.top() * dpr, hdr.width() * dpr, hdr.height() * dpr))
+    if _int_blits(p, dpr) and hdr.top().is_integer() and hdr.height().is_integer():
+        # whole pixels: the integer call copies rows straight, without mapping two rectangles
+        p.drawImage(0, int(hdr.top()), cached[1], 0, int(hdr.top()), cached[1].width(), int(hdr.height()))
+    else:
+        p.drawImage(QRectF(0, hdr.top(), hdr.width(), hdr.height()), cached[1],
+                    QRectF(0, hdr.top() * dpr, hdr.width() * dpr, hdr.height() * dpr))
     _vlines(p, np.array([hdr.right() - 0.5]), hdr.top(), hdr.bottom(), scene.theme.grid, dpr)
 
 
@@ -1544,17 +1603,27 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
     v0, v1 = scene.v0, scene.v1
     sx = ax.width() / (v1 - v0)
     th = scene.theme
-    p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), th.bg)
-    p.setPen(QPen(th.axis, 1))
-    p.drawLine(QPointF(ax.left(), ax.top() + 0.5), QPointF(ax.right(), ax.top() + 0.5))
     top = ax.top()
-    _vlines(p, ax.left() + (np.asarray(ticks.minor) - v0) * sx, top, top + 5, th.minor_tick, dpr)
+    minor = ax.left() + (np.asarray(ticks.minor) - v0) * sx
+    major = ax.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx
+    context = ax.left() + (np.array([t for t, _l in ticks.context if t > v0]) - v0) * sx
+    strip = FAST_RASTER and scene.label_dpr is not None and float(top * dpr).is_integer()
+    if strip:
+        # raster output: background, axis line and every tick written into one small opaque buffer
+        # and copied in one call (a fill per tick cost more than the whole strip)
+        _axis_strip(p, lay, dpr, th, minor, major, context)
+    else:  # vector output (SVG) keeps real lines
+        p.fillRect(QRectF(0, ax.top(), lay.width, ax.height()), th.bg)
+        p.setPen(QPen(th.axis, 1))
+        p.drawLine(QPointF(ax.left(), ax.top() + 0.5), QPointF(ax.right(), ax.top() + 0.5))
+        _vlines(p, minor, top, top + 5, th.minor_tick, dpr)
     p.setFont(scene.font)
     fm = scene.fm
     p.save()
     p.setClipRect(QRectF(ax.left(), ax.top(), ax.width(), ax.height()))
-    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.major]) - v0) * sx, top, top + 9, th.axis, dpr)
-    _vlines(p, ax.left() + (np.array([t for t, _l in ticks.context if t > v0]) - v0) * sx, top, top + 23, th.axis, dpr)
+    if not strip:
+        _vlines(p, major, top, top + 9, th.axis, dpr)
+        _vlines(p, context, top, top + 23, th.axis, dpr)
     p.setPen(th.text)
     fmb = QFontMetricsF(scene.bold)
     whole = _int_blits(p, dpr)
@@ -1584,6 +1653,41 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
         for dy, text in zip((4, 20), lines, strict=True):
             p.drawImage(QPointF(8, ax.top() + dy), scene.text_image(text, scene.small, scene.fm_small, th.muted,
                                                                     scene.label_dpr))
+
+
+def _tick_columns(x: np.ndarray, dpr: float) -> np.ndarray:
+    """Device columns a one-logical-pixel line at ``x`` covers (as :func:`_vlines` fills them)."""
+    w = max(round(dpr), 1)
+    c0 = np.floor(np.asarray(x, float) * dpr - (dpr - 1) / 2).astype(np.int64)
+    return (c0[:, None] + np.arange(w)[None, :]).ravel()
+
+
+def _axis_strip(p: QPainter, lay: Layout, dpr: float, th: Theme, minor: np.ndarray, major: np.ndarray,
+                context: np.ndarray) -> None:
+    """The axis band's background, top line and tick marks as one opaque image, drawn in one blit.
+
+    Same pixels as filling the band, drawing the line and filling each tick: minor ticks 5 px,
+    major 9 px and context (month/year) ticks 23 px long, the latter two clipped to the axis.
+    """
+    ax = lay.axis
+    w_dev, h_dev = max(int(round(lay.width * dpr)), 1), max(int(round(ax.height() * dpr)), 1)
+    buf = np.empty((h_dev, w_dev), np.uint32)
+    buf[:] = (th.bg.rgb() & 0xFFFFFF) | 0xFF000000
+    a_left, a_right = int(np.floor(ax.left() * dpr)), int(np.ceil(ax.right() * dpr))
+    # the 1 px line along the top edge, with the pen's square caps (half its width past each end)
+    l0, l1 = floor((ax.left() - 0.5) * dpr + 0.5), floor((ax.right() + 0.5) * dpr + 0.5)
+    buf[:max(round(dpr), 1), max(l0, 0):l1] = (th.axis.rgb() & 0xFFFFFF) | 0xFF000000
+    for xs, length, colour, lo, hi in ((minor, 5, th.minor_tick, 0, w_dev),
+                                       (major, 9, th.axis, a_left, a_right),
+                                       (context, 23, th.axis, a_left, a_right)):
+        cols = _tick_columns(xs, dpr) if np.size(xs) else np.zeros(0, np.int64)
+        cols = cols[(cols >= max(lo, 0)) & (cols < min(hi, w_dev))]
+        if cols.size:
+            buf[:floor(length * dpr + 0.5), cols] = (colour.rgb() & 0xFFFFFF) | 0xFF000000
+    img = QImage(buf.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_RGB32)
+    img.setDevicePixelRatio(dpr)
+    p.drawImage(QPointF(0, ax.top()), img)
+    del img
 
 
 def range_label(v0: float, v1: float) -> str:
