@@ -605,3 +605,25 @@ def test_new_data_is_kept_out_of_collections_but_recent_garbage_is_not(view):
         assert not any(o is data for o in gc.get_objects())  # frozen objects are not tracked as young
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("dpr", [1.0, 2.0])
+def test_a_lone_event_is_a_visible_mark_in_the_overview(view, dpr):
+    # three events over two months: each is one column of the overview's range, which must
+    # still read as a mark (a bar a few pixels wide), not a hairline
+    data = make_data([T2025, T2025 + 20 * DAY, T2025 + 60 * DAY])
+    view.set_data(data)
+    view.fit()
+    view.render_offscreen(dpr)
+    from viewer.ui.timeline_paint import _overview_image, overview_range
+
+    scene = view.scene
+    ov = view.frame().layout.overview
+    img = _overview_image(scene, ov, *overview_range(scene), dpr)
+    bg = img.pixel(0, 0)
+    mid = img.height() // 2
+    marked = [x for x in range(img.width()) if img.pixel(x, mid) != bg]
+    # three separate marks, each at least three device pixels wide
+    runs = np.split(np.array(marked), np.flatnonzero(np.diff(marked) > 1) + 1)
+    assert len(runs) == 3
+    assert all(len(r) >= 3 for r in runs)

@@ -1757,6 +1757,11 @@ def _overview_image(scene: TimelineScene, ov: QRectF, lo: float, hi: float, dpr:
     t = scene.data.t0
     counts = np.diff(np.searchsorted(t, edges))
     hts = log_heights(counts, float(counts.max()) if counts.size else 0, h - 2 * dpr)
+    # a column is one pixel of a long range: widen every bar to its neighbours (a running maximum)
+    # so a lone event stays a visible mark, not a hairline lost under the window frame
+    r = max(int(round(dpr)), 1)
+    padded = np.pad(hts, r)
+    hts = np.max([padded[i:i + hts.size] for i in range(2 * r + 1)], axis=0)
     rows = np.arange(h)[:, None]
     mask = rows >= (h - hts)[None, :]
     # opaque (composited over the strip's background): drawing it each paint is a plain copy
