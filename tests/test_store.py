@@ -237,3 +237,21 @@ def test_the_tooltip_details_carry_the_date_as_written():
     written = {event_details(p, r[0])["title"]: (event_details(p, r[0])["written"], event_details(p, r[0])["date"])
                for r in p.db.execute("select id from events")}
     assert written == {"Trump and Xi hold phone call": ("Thursday", "2025-06-05"), "Deal signed": ("May", "2025-05")}
+
+
+def test_events_at_most_bounds_the_count_and_copy_to_snapshots(tmp_path):
+    from viewer.store.edits import delete_events
+
+    p = Project(tmp_path / "a.dateline")
+    assert p.events_at_most() == 0
+    p.add_article(_article(published=date(2025, 6, 6)), _extraction())
+    p.add_article(Article(text="Another text. They met on Friday.", title="U", path="/x/b.txt",
+                          published=date(2025, 6, 9)), _extraction())
+    count = p.counts()["events"]  # the second article's happenings merge into the first's
+    assert count == 2 and p.events_at_most() >= count
+    # a deletion lowers the count, never the bound below it
+    delete_events(p, [int(load_columns(p).ids[0])], whole_happening=True)
+    assert p.counts()["events"] == count - 1 and p.events_at_most() >= count - 1
+    p.copy_to(tmp_path / "b.dateline")
+    q = Project(tmp_path / "b.dateline")
+    assert q.counts() == p.counts()

@@ -632,7 +632,7 @@ class MainWindow(QMainWindow):
         assert self.project is not None
         if target.exists():
             target.unlink()
-        self.project.db.execute("VACUUM INTO ?", [str(target)])
+        self.project.copy_to(target)
         self.open_project(target)
 
     # ------------------------------------------------------------ refresh
@@ -650,7 +650,7 @@ class MainWindow(QMainWindow):
 
     def _big(self) -> bool:
         assert self.project is not None
-        return self.project.db.execute("select count(*) from events").fetchone()[0] > BACKGROUND_ABOVE
+        return self.project.events_at_most() > BACKGROUND_ABOVE
 
     def _read_in_background(self, fit: bool) -> None:
         """One read at a time: a refresh asked while one runs marks it ``again``; its answer is then
