@@ -364,6 +364,10 @@ def test_good_friday_agreement_is_no_date() -> None:
         "She led the March of the Combatant Mothers.",
         "Such barriers make no sense in today's world.",  # the present age, no day
         "The case matters to today's youth.",
+        "The current account deficit widened.",  # an account, not the present
+        "Current assets exceed current liabilities.",
+        "A strong current swept the swimmer away.",  # the noun
+        "The current was too weak to turn the wheel.",
     ],
 )
 def test_no_false_dates(text: str) -> None:
@@ -508,3 +512,18 @@ def test_anaphoric_weekday(text: str, anchor: dt.date, span: str, value: str) ->
 )
 def test_last_year_in_a_comparison(text: str, value: str) -> None:
     assert _find(text, dt.date(2025, 10, 26), next(w for w in ("last year", "Last year") if w in text)).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        # "current" before a noun is the present; "then-current" the present of a past moment
+        ("The firm's current chief executive joined in 2019.", "current", "PRESENT_REF"),
+        ("Current market conditions favour buyers.", "Current", "PRESENT_REF"),
+        ("The offer values shares at the then-current market price.", "then-current", "PAST_REF"),
+        # ... while "the current quarter" stays the quarter
+        ("Sales in the current quarter are up.", "the current quarter", "2025-Q2"),
+    ],
+)
+def test_current_adjective(text: str, span: str, value: str) -> None:
+    assert _find(text, FRI, span).value == value
