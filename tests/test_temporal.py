@@ -527,3 +527,20 @@ def test_last_year_in_a_comparison(text: str, value: str) -> None:
 )
 def test_current_adjective(text: str, span: str, value: str) -> None:
     assert _find(text, FRI, span).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # after a modal, "one day" is some day to come, not a day's duration
+        ("The new port could one day rival Rotterdam.", [("one day", "DATE", "FUTURE_REF")]),
+        ("She hopes to one day return to her village.", [("one day", "DATE", "FUTURE_REF")]),
+        ("The strike lasted one day.", [("one day", "DURATION", "P1D")]),
+        ("He faces up to one day in jail.", [("up to one day", "DURATION", "P1D")]),
+        # "the past" before a count of units it has no rule for is no PAST_REF
+        ("Floods have hit the valley for the past three springs.", []),
+        ("In the past, floods hit the valley.", [("the past", "DATE", "PAST_REF")]),
+    ],
+)
+def test_one_day_and_the_past(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected
