@@ -544,3 +544,23 @@ def test_current_adjective(text: str, span: str, value: str) -> None:
 )
 def test_one_day_and_the_past(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quoted title of capitalized words names a show or a film, not a time
+        ('The minister, interviewed on NBC\'s "Next Week," denied it.', []),
+        ("Critics panned the film ``Twelve Hours Later.'' It closed soon.", []),
+        ('She spoke on the program "This Morning With Anne Lee" about taxes.', []),
+        # ... a capitalized "Today" after a word is a name
+        ("The poll by USA Today found support waning.", []),
+        ("You are listening to Radio Tonight.", []),
+        # ... while quoted speech, a quoted date, and a headline keep their times
+        ('"Today," the minister said, "we begin."', [("Today", "DATE", "2025-06-06")]),
+        ('The vote was moved to "next Friday," aides said.', [("next Friday", "DATE", "2025-06-13")]),
+        ("Talks Resume Today\n\nNegotiators met in Geneva.", [("Today", "DATE", "2025-06-06")]),
+    ],
+)
+def test_titles_and_names_are_no_times(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected

@@ -68,6 +68,19 @@ _FRONTED_BEFORE = re.compile(
 _FRONTED_AFTER = re.compile(r"(?:'s)?\s*,")
 _ENDED = re.compile(r"\s+(?:ended|ending)\b")
 _CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
+# A title in quotes ("This Week", ``High Noon'', ''60 Minutes''): capitalized words only,
+# the opening quote right after a word (ABC News' "This Week", the film "High Noon"), not
+# opening a sentence or a quotation ("Today," she said).
+_TITLE_CASE = re.compile(r"[A-Z0-9][\w'’&-]*(?:\s[A-Z0-9][\w'’&-]*)*\Z")
+_TITLE_BEFORE = re.compile(r"[\w'’]\s*(?:``|''|[\"“])((?:[A-Z0-9][\w'’&-]*\s)*)\Z")
+_TITLE_AFTER = re.compile(
+    r"((?:\s(?:[A-Z0-9][\w'’&-]*|of|the|and|a|an|in|on|at|for|with|to)){0,6})[.,!?]?(?:''|[\"”])"
+)
+# A word of time that is written lower-case mid-sentence, capitalized after a word: a name
+# ("USA Today", "This is VOA Today", "the Tonight Show").
+_NAME_WORD = re.compile(r"(?:Today|Tonight|Tomorrow|Yesterday|Now)\Z")
+_WORD_BEFORE = re.compile(r"[\w][ \t]+\Z")
+_TITLE_SMALL_WORDS = frozenset("a an the of in on at to for and or but by with".split())
 
 
 @dataclass(frozen=True)
@@ -882,6 +895,9 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         if rule is None or rule.type == "IGNORE":
             continue  # a negative rule: the span is no time expression
         start, end = m.span()
+        if text[start].isupper() or text[start].isdigit():
+            if _in_a_name(text, start, end):
+                continue
         try:
             groups = _groups_of(rule, m)
             if groups is None:
@@ -935,6 +951,28 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
     for index in undated:
         out[index] = _date_clock_time(text, out, index)
     return out
+
+
+def _in_a_name(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is part of a title or a name, not a time: a quoted title
+    ("This Week", "High Noon") or a capitalized "Today" after a word ("USA Today")."""
+    span = text[start:end]
+    if not _TITLE_CASE.match(span):
+        return False
+    lo = max(0, start - 80)
+    before = _TITLE_BEFORE.search(text, lo, start)
+    after = _TITLE_AFTER.match(text, end, end + 80)
+    if before and after:
+        # two words at least: a single quoted word is more likely a scare quote ("Friday")
+        if len(before.group(1).split()) + len(span.split()) + len(after.group(1).split()) >= 2:
+            return True
+    if not _NAME_WORD.match(span) or not _WORD_BEFORE.search(text, lo, start):
+        return False
+    # ... unless its line is a headline in title case ("Talks Resume Today")
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return any(word[0].islower() and word not in _TITLE_SMALL_WORDS for word in line.split())
 
 
 def _date_clock_time(text: str, found: list[Timex], index: int) -> Timex:
