@@ -218,6 +218,9 @@ WED = dt.date(2025, 6, 11)  # a Wednesday
         # ... but it says nothing about the reported event itself
         ("The ministry said the two sides will meet Friday.", WED, "Friday", "2025-06-13"),
         ("The spokesman said that the board plans to vote on Friday.", WED, "Friday", "2025-06-13"),
+        # "would" in reported speech is a future seen from the report
+        ("Aides announced that the envoy would be flying to Cairo Thursday.", WED, "Thursday", "2025-06-12"),
+        ("The ministry said the talks would resume in July.", dt.date(2025, 5, 20), "July", "2025-07"),
         # only a future cue before a weekday points forward; one after it belongs to the
         # rest of the sentence
         ("On Friday, the government planned to pay the first claims.", WED, "Friday", "2025-06-06"),
