@@ -567,3 +567,18 @@ def test_one_day_and_the_past(text: str, expected: list[tuple[str, str, str]]) -
 )
 def test_titles_and_names_are_no_times(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an unspecified number of units is a vague duration after "within", and "in" at the
+        # end of a clause, as after "for"
+        ("Aid should reach the region within days, the agency said.", [("days", "DURATION", "PXD")]),
+        ("Exports grew for the first time in decades.", [("decades", "DURATION", "PXDE")]),
+        # ... not "in years of service"
+        ("She was honoured in years of service to the town.", []),
+    ],
+)
+def test_unspecified_units(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected
