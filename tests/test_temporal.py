@@ -220,6 +220,8 @@ WED = dt.date(2025, 6, 11)  # a Wednesday
         ("The spokesman said that the board plans to vote on Friday.", WED, "Friday", "2025-06-13"),
         # "would" in reported speech is a future seen from the report
         ("Aides announced that the envoy would be flying to Cairo Thursday.", WED, "Thursday", "2025-06-12"),
+        # ... the nearest one either way: the report came before it
+        ("Officials said the new rules would take effect Tuesday.", WED, "Tuesday", "2025-06-10"),
         ("The ministry said the talks would resume in July.", dt.date(2025, 5, 20), "July", "2025-07"),
         # only a future cue before a weekday points forward; one after it belongs to the
         # rest of the sentence

@@ -32,6 +32,8 @@ __all__ = ["Timex", "tag"]
 
 PAST, FUTURE = "PAST", "FUTURE"
 FUTURE_STRONG = "FUTURE!"  # a modal ("will", "shall"): decides when it stands right by the expression
+FUTURE_IN_PAST = "FUTURE~"  # "would": the future of a past report, near the report either way
+_FUTURES = (FUTURE, FUTURE_IN_PAST)
 REPORT = "REPORT"  # "said", "told": dates the report, so only an expression right after it is past
 _WEEKDAYS = (MO, MO, TU, WE, TH, FR, SA, SU)  # index = ISO weekday 1..7
 _SEASON_OF_MONTH = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}
@@ -242,7 +244,7 @@ def _choose_year(
     years = (-1, 0, 1)
     # The tense cue is a hint, not a rule: a date on the wrong side of the anchor counts
     # as _AGAINST_TENSE times farther away.
-    against = {PAST: 1, FUTURE: -1}.get(tense or "", 0)
+    against = {PAST: 1, FUTURE: -1, FUTURE_IN_PAST: -1}.get(tense or "", 0)
     # A modal right by the expression decides; other cues only weigh in.
     factor = float("inf") if ctx.tense_is_close() else _AGAINST_TENSE
 
@@ -314,6 +316,12 @@ def _op_weekday(ctx: _Context, weekday: Any, direction: Any = None) -> str:
         day = anchor - relativedelta(days=1) + relativedelta(weekday=rd_weekday(-1))
     elif dirn is not None and dirn > 0:  # "next Thursday": strictly after
         day = anchor + relativedelta(days=1) + relativedelta(weekday=rd_weekday(+1))
+    elif ctx.tense() == FUTURE_IN_PAST and ctx.tense_before():
+        # "said the envoy would fly Thursday": the report came shortly before the
+        # weekday, which may lie on either side of the publication date.
+        ahead = anchor + relativedelta(weekday=rd_weekday(+1))
+        back = anchor + relativedelta(weekday=rd_weekday(-1))
+        day = ahead if (ahead - anchor) < (anchor - back) else back
     elif ctx.tense() == FUTURE and ctx.tense_before():
         # Only a future cue before the weekday points forward: one after it mostly belongs
         # to another clause ("On Friday, the government planned to pay ...", "set Friday as
@@ -396,7 +404,7 @@ def _op_season(ctx: _Context, season: Any, year: Any = None, direction: Any = No
     year_now = anchor.year + (1 if anchor.month == 12 else 0)  # December opens next year's winter
     if dirn is None:
         tense = ctx.tense()
-        dirn = {PAST: -1, FUTURE: 1}.get(tense or "", 0)
+        dirn = {PAST: -1, FUTURE: 1, FUTURE_IN_PAST: 1}.get(tense or "", 0)
         if dirn < 0 and target <= current or dirn > 0 and target >= current:
             dirn = 0
     if dirn < 0:
@@ -706,7 +714,7 @@ class _Cues:
         cues = self.blocks.get(index)
         if cues is not None:
             return cues
-        regex, future, not_past, strong, reporting = load_tense_cues()
+        regex, future, not_past, strong, reporting, in_past = load_tense_cues()
         lo = index * self.BLOCK
         hi = lo + self.BLOCK
         found: list[tuple[int, int, str]] = []
@@ -719,6 +727,8 @@ class _Cues:
                 kind = FUTURE_STRONG
             elif word in reporting:
                 kind = REPORT
+            elif word in in_past:
+                kind = FUTURE_IN_PAST
             elif word in future:
                 kind = FUTURE
             elif word in not_past:
@@ -752,8 +762,8 @@ class _Cues:
             elif kept and len(gap) <= 2 and gap.isspace() and kept[-1][2] != REPORT:
                 # (a reporting verb is no auxiliary: "announced plans to" was announced)
                 before = kept.pop()
-                if before[2] == FUTURE_STRONG and cue[2] == FUTURE:
-                    cue = (before[0], cue[1], FUTURE_STRONG)  # "will resume": the modal decides
+                if before[2] in (FUTURE_STRONG, FUTURE_IN_PAST) and cue[2] == FUTURE:
+                    cue = (before[0], cue[1], before[2])  # "will resume", "would resume": the modal decides
             kept.append(cue)
         return kept
 
@@ -777,7 +787,7 @@ class _Cues:
                         # plans to hold ..." (not "On Friday, the government planned to",
                         # nor the noun in "set aside vacation plans")
                         return (FUTURE, 0, True)
-                    if kind != FUTURE:  # other weak future cues ("could") only weigh in
+                    if kind not in _FUTURES:  # weak future cues ("could", "would") only weigh in
                         return (PAST, 0, False)
                     break
         best: tuple[int, str, bool] | None = None
@@ -932,7 +942,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
             # the fourth quarter"), unless it "ended" (a fiscal quarter).
             begun = (int(value[:4]), 3 * int(value[6]) - 2) <= (anchor.year, anchor.month) if anchor else True
             ended = anchor is None or (int(value[:4]), 3 * int(value[6])) < (anchor.year, anchor.month)
-            if ended or begun and (_ENDED.match(text, end) or cues.near(start, end)[0] != FUTURE):
+            if ended or begun and (_ENDED.match(text, end) or cues.near(start, end)[0] not in _FUTURES):
                 reference, reference_end = value, end
         elif (
             rule.type == "DURATION"
