@@ -218,6 +218,11 @@ WED = dt.date(2025, 6, 11)  # a Wednesday
         # ... but it says nothing about the reported event itself
         ("The ministry said the two sides will meet Friday.", WED, "Friday", "2025-06-13"),
         ("The spokesman said that the board plans to vote on Friday.", WED, "Friday", "2025-06-13"),
+        # "would" in reported speech is a future seen from the report
+        ("Aides announced that the envoy would be flying to Cairo Thursday.", WED, "Thursday", "2025-06-12"),
+        # ... the nearest one either way: the report came before it
+        ("Officials said the new rules would take effect Tuesday.", WED, "Tuesday", "2025-06-10"),
+        ("The ministry said the talks would resume in July.", dt.date(2025, 5, 20), "July", "2025-07"),
         # only a future cue before a weekday points forward; one after it belongs to the
         # rest of the sentence
         ("On Friday, the government planned to pay the first claims.", WED, "Friday", "2025-06-06"),
@@ -364,6 +369,10 @@ def test_good_friday_agreement_is_no_date() -> None:
         "She led the March of the Combatant Mothers.",
         "Such barriers make no sense in today's world.",  # the present age, no day
         "The case matters to today's youth.",
+        "The current account deficit widened.",  # an account, not the present
+        "Current assets exceed current liabilities.",
+        "A strong current swept the swimmer away.",  # the noun
+        "The current was too weak to turn the wheel.",
     ],
 )
 def test_no_false_dates(text: str) -> None:
@@ -508,3 +517,70 @@ def test_anaphoric_weekday(text: str, anchor: dt.date, span: str, value: str) ->
 )
 def test_last_year_in_a_comparison(text: str, value: str) -> None:
     assert _find(text, dt.date(2025, 10, 26), next(w for w in ("last year", "Last year") if w in text)).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        # "current" before a noun is the present; "then-current" the present of a past moment
+        ("The firm's current chief executive joined in 2019.", "current", "PRESENT_REF"),
+        ("Current market conditions favour buyers.", "Current", "PRESENT_REF"),
+        ("The offer values shares at the then-current market price.", "then-current", "PAST_REF"),
+        # ... while "the current quarter" stays the quarter
+        ("Sales in the current quarter are up.", "the current quarter", "2025-Q2"),
+    ],
+)
+def test_current_adjective(text: str, span: str, value: str) -> None:
+    assert _find(text, FRI, span).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # after a modal, "one day" is some day to come, not a day's duration
+        ("The new port could one day rival Rotterdam.", [("one day", "DATE", "FUTURE_REF")]),
+        ("She hopes to one day return to her village.", [("one day", "DATE", "FUTURE_REF")]),
+        ("The strike lasted one day.", [("one day", "DURATION", "P1D")]),
+        ("He faces up to one day in jail.", [("up to one day", "DURATION", "P1D")]),
+        # "the past" before a count of units it has no rule for is no PAST_REF
+        ("Floods have hit the valley for the past three springs.", []),
+        ("In the past, floods hit the valley.", [("the past", "DATE", "PAST_REF")]),
+    ],
+)
+def test_one_day_and_the_past(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quoted title of capitalized words names a show or a film, not a time
+        ('The minister, interviewed on NBC\'s "Next Week," denied it.', []),
+        ("Critics panned the film ``Twelve Hours Later.'' It closed soon.", []),
+        ('She spoke on the program "This Morning With Anne Lee" about taxes.', []),
+        # ... a capitalized "Today" after a word is a name
+        ("The poll by USA Today found support waning.", []),
+        ("You are listening to Radio Tonight.", []),
+        # ... while quoted speech, a quoted date, and a headline keep their times
+        ('"Today," the minister said, "we begin."', [("Today", "DATE", "2025-06-06")]),
+        ('The vote was moved to "next Friday," aides said.', [("next Friday", "DATE", "2025-06-13")]),
+        ("Talks Resume Today\n\nNegotiators met in Geneva.", [("Today", "DATE", "2025-06-06")]),
+    ],
+)
+def test_titles_and_names_are_no_times(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an unspecified number of units is a vague duration after "within", and "in" at the
+        # end of a clause, as after "for"
+        ("Aid should reach the region within days, the agency said.", [("days", "DURATION", "PXD")]),
+        ("Exports grew for the first time in decades.", [("decades", "DURATION", "PXDE")]),
+        # ... not "in years of service"
+        ("She was honoured in years of service to the town.", []),
+    ],
+)
+def test_unspecified_units(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text, FRI)] == expected

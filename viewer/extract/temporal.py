@@ -32,6 +32,8 @@ __all__ = ["Timex", "tag"]
 
 PAST, FUTURE = "PAST", "FUTURE"
 FUTURE_STRONG = "FUTURE!"  # a modal ("will", "shall"): decides when it stands right by the expression
+FUTURE_IN_PAST = "FUTURE~"  # "would": the future of a past report, near the report either way
+_FUTURES = (FUTURE, FUTURE_IN_PAST)
 REPORT = "REPORT"  # "said", "told": dates the report, so only an expression right after it is past
 _WEEKDAYS = (MO, MO, TU, WE, TH, FR, SA, SU)  # index = ISO weekday 1..7
 _SEASON_OF_MONTH = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}
@@ -68,6 +70,19 @@ _FRONTED_BEFORE = re.compile(
 _FRONTED_AFTER = re.compile(r"(?:'s)?\s*,")
 _ENDED = re.compile(r"\s+(?:ended|ending)\b")
 _CALENDAR_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T|$)")
+# A title in quotes ("This Week", ``High Noon'', ''60 Minutes''): capitalized words only,
+# the opening quote right after a word (ABC News' "This Week", the film "High Noon"), not
+# opening a sentence or a quotation ("Today," she said).
+_TITLE_CASE = re.compile(r"[A-Z0-9][\w'’&-]*(?:\s[A-Z0-9][\w'’&-]*)*\Z")
+_TITLE_BEFORE = re.compile(r"[\w'’]\s*(?:``|''|[\"“])((?:[A-Z0-9][\w'’&-]*\s)*)\Z")
+_TITLE_AFTER = re.compile(
+    r"((?:\s(?:[A-Z0-9][\w'’&-]*|of|the|and|a|an|in|on|at|for|with|to)){0,6})[.,!?]?(?:''|[\"”])"
+)
+# A word of time that is written lower-case mid-sentence, capitalized after a word: a name
+# ("USA Today", "This is VOA Today", "the Tonight Show").
+_NAME_WORD = re.compile(r"(?:Today|Tonight|Tomorrow|Yesterday|Now)\Z")
+_WORD_BEFORE = re.compile(r"[\w][ \t]+\Z")
+_TITLE_SMALL_WORDS = frozenset("a an the of in on at to for and or but by with".split())
 
 
 @dataclass(frozen=True)
@@ -229,7 +244,7 @@ def _choose_year(
     years = (-1, 0, 1)
     # The tense cue is a hint, not a rule: a date on the wrong side of the anchor counts
     # as _AGAINST_TENSE times farther away.
-    against = {PAST: 1, FUTURE: -1}.get(tense or "", 0)
+    against = {PAST: 1, FUTURE: -1, FUTURE_IN_PAST: -1}.get(tense or "", 0)
     # A modal right by the expression decides; other cues only weigh in.
     factor = float("inf") if ctx.tense_is_close() else _AGAINST_TENSE
 
@@ -301,6 +316,12 @@ def _op_weekday(ctx: _Context, weekday: Any, direction: Any = None) -> str:
         day = anchor - relativedelta(days=1) + relativedelta(weekday=rd_weekday(-1))
     elif dirn is not None and dirn > 0:  # "next Thursday": strictly after
         day = anchor + relativedelta(days=1) + relativedelta(weekday=rd_weekday(+1))
+    elif ctx.tense() == FUTURE_IN_PAST and ctx.tense_before():
+        # "said the envoy would fly Thursday": the report came shortly before the
+        # weekday, which may lie on either side of the publication date.
+        ahead = anchor + relativedelta(weekday=rd_weekday(+1))
+        back = anchor + relativedelta(weekday=rd_weekday(-1))
+        day = ahead if (ahead - anchor) < (anchor - back) else back
     elif ctx.tense() == FUTURE and ctx.tense_before():
         # Only a future cue before the weekday points forward: one after it mostly belongs
         # to another clause ("On Friday, the government planned to pay ...", "set Friday as
@@ -383,7 +404,7 @@ def _op_season(ctx: _Context, season: Any, year: Any = None, direction: Any = No
     year_now = anchor.year + (1 if anchor.month == 12 else 0)  # December opens next year's winter
     if dirn is None:
         tense = ctx.tense()
-        dirn = {PAST: -1, FUTURE: 1}.get(tense or "", 0)
+        dirn = {PAST: -1, FUTURE: 1, FUTURE_IN_PAST: 1}.get(tense or "", 0)
         if dirn < 0 and target <= current or dirn > 0 and target >= current:
             dirn = 0
     if dirn < 0:
@@ -693,7 +714,7 @@ class _Cues:
         cues = self.blocks.get(index)
         if cues is not None:
             return cues
-        regex, future, not_past, strong, reporting = load_tense_cues()
+        regex, future, not_past, strong, reporting, in_past = load_tense_cues()
         lo = index * self.BLOCK
         hi = lo + self.BLOCK
         found: list[tuple[int, int, str]] = []
@@ -706,6 +727,8 @@ class _Cues:
                 kind = FUTURE_STRONG
             elif word in reporting:
                 kind = REPORT
+            elif word in in_past:
+                kind = FUTURE_IN_PAST
             elif word in future:
                 kind = FUTURE
             elif word in not_past:
@@ -739,8 +762,8 @@ class _Cues:
             elif kept and len(gap) <= 2 and gap.isspace() and kept[-1][2] != REPORT:
                 # (a reporting verb is no auxiliary: "announced plans to" was announced)
                 before = kept.pop()
-                if before[2] == FUTURE_STRONG and cue[2] == FUTURE:
-                    cue = (before[0], cue[1], FUTURE_STRONG)  # "will resume": the modal decides
+                if before[2] in (FUTURE_STRONG, FUTURE_IN_PAST) and cue[2] == FUTURE:
+                    cue = (before[0], cue[1], before[2])  # "will resume", "would resume": the modal decides
             kept.append(cue)
         return kept
 
@@ -764,7 +787,7 @@ class _Cues:
                         # plans to hold ..." (not "On Friday, the government planned to",
                         # nor the noun in "set aside vacation plans")
                         return (FUTURE, 0, True)
-                    if kind != FUTURE:  # other weak future cues ("could") only weigh in
+                    if kind not in _FUTURES:  # weak future cues ("could", "would") only weigh in
                         return (PAST, 0, False)
                     break
         best: tuple[int, str, bool] | None = None
@@ -882,6 +905,9 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
         if rule is None or rule.type == "IGNORE":
             continue  # a negative rule: the span is no time expression
         start, end = m.span()
+        if text[start].isupper() or text[start].isdigit():
+            if _in_a_name(text, start, end):
+                continue
         try:
             groups = _groups_of(rule, m)
             if groups is None:
@@ -916,7 +942,7 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
             # the fourth quarter"), unless it "ended" (a fiscal quarter).
             begun = (int(value[:4]), 3 * int(value[6]) - 2) <= (anchor.year, anchor.month) if anchor else True
             ended = anchor is None or (int(value[:4]), 3 * int(value[6])) < (anchor.year, anchor.month)
-            if ended or begun and (_ENDED.match(text, end) or cues.near(start, end)[0] != FUTURE):
+            if ended or begun and (_ENDED.match(text, end) or cues.near(start, end)[0] not in _FUTURES):
                 reference, reference_end = value, end
         elif (
             rule.type == "DURATION"
@@ -935,6 +961,28 @@ def tag(text: str, anchor: dt.date | None) -> list[Timex]:
     for index in undated:
         out[index] = _date_clock_time(text, out, index)
     return out
+
+
+def _in_a_name(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is part of a title or a name, not a time: a quoted title
+    ("This Week", "High Noon") or a capitalized "Today" after a word ("USA Today")."""
+    span = text[start:end]
+    if not _TITLE_CASE.match(span):
+        return False
+    lo = max(0, start - 80)
+    before = _TITLE_BEFORE.search(text, lo, start)
+    after = _TITLE_AFTER.match(text, end, end + 80)
+    if before and after:
+        # two words at least: a single quoted word is more likely a scare quote ("Friday")
+        if len(before.group(1).split()) + len(span.split()) + len(after.group(1).split()) >= 2:
+            return True
+    if not _NAME_WORD.match(span) or not _WORD_BEFORE.search(text, lo, start):
+        return False
+    # ... unless its line is a headline in title case ("Talks Resume Today")
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return any(word[0].islower() and word not in _TITLE_SMALL_WORDS for word in line.split())
 
 
 def _date_clock_time(text: str, found: list[Timex], index: int) -> Timex:

@@ -819,14 +819,16 @@ def load_rules() -> RuleSet:
 
 @lru_cache(maxsize=1)
 def load_tense_cues() -> tuple[
-    re.Pattern[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]
+    re.Pattern[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]
 ]:
-    """(cue regex, future cue words, words that look past but are not, strong cues, reporting verbs)."""
+    """(cue regex, future cue words, words that look past but are not, strong cues, reporting
+    verbs, future-in-the-past cues)."""
     data = load_json("temporal/tense.json")
     reporting = frozenset(w.lower() for w in data.get("reporting", []))
+    in_past = frozenset(w.lower() for w in data.get("future_in_past", []))
     # Phrases listed as not_past ("next to") must be matched whole to be skipped whole.
     phrases = {w.lower() for w in data["not_past"] if " " in w}
-    words = sorted({w.lower() for w in data["future"] + data["past"]} | reporting | phrases)
+    words = sorted({w.lower() for w in data["future"] + data["past"]} | reporting | in_past | phrases)
     alts = _expand_spaces(_trie_regex(words))
     # "'ll" is glued to its subject ("he'll"), so it needs no word boundary before it.
     regex = re.compile(r"['’]ll(?!\w)|(?<![\w'’])(?:" + alts + r"|[a-z]{2,}ed)(?!\w)", re.IGNORECASE)
@@ -837,4 +839,5 @@ def load_tense_cues() -> tuple[
         frozenset(w.lower() for w in data["not_past"]),
         strong,
         reporting,
+        in_past,
     )
