@@ -1293,9 +1293,17 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
         xs, ts = x.tolist(), tops
     # one colour for all (marker labels) or one each (span titles): rgba read once per colour object
     rgbas = [cols[0].rgba()] * len(cols) if colours is None and cols else [c.rgba() for c in cols]
-    # whole-pixel blits are gathered and issued by one map each: whole titles, cut titles, ellipses
-    blit: tuple[list, list, list] = ([], [], [])
-    cut_blit: tuple[list, list, list, list] = ([], [], [], [])
+    # whole-pixel blits are gathered and issued by one map each: whole titles (and ellipses), cut titles
+    bx: list[int] = []
+    by: list[int] = []
+    bimg: list[QImage] = []
+    cx: list[int] = []
+    cy_: list[int] = []
+    cimg: list[QImage] = []
+    cw: list[int] = []
+    bx_add, by_add, bimg_add = bx.append, by.append, bimg.append
+    cx_add, cy_add, cimg_add, cw_add = cx.append, cy_.append, cimg.append, cw.append
+    box_add = boxes.append
     for xi, top, xr, tr, row, w, fw, col, rgba in zip(x.tolist(), tops, xs, ts, rows.tolist(), widths.tolist(),
                                                       full.tolist(), cols, rgbas, strict=True):
         img = get((row, px, rgba, dpr)) or scene.label_image(row, font, fm, col, dpr)
@@ -1309,22 +1317,25 @@ def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray,
             if ell is None:
                 ell = ells[rgba] = scene.text_image("…", font, fm, col, dpr)
             if whole:
-                for lst, v in zip(cut_blit, (xr, tr, img, floor(cut + 0.5)), strict=True):
-                    lst.append(v)
-                for lst, v in zip(blit, (floor(xi + cut + 0.5), tr, ell), strict=True):
-                    lst.append(v)
+                cx_add(xr)
+                cy_add(tr)
+                cimg_add(img)
+                cw_add(floor(cut + 0.5))
+                bx_add(floor(xi + cut + 0.5))
+                by_add(tr)
+                bimg_add(ell)
             else:
                 draw(point(xi, top), img, QRectF(0, 0, cut * dpr, img.height()))
                 draw(point(xi + cut, top), ell)
         elif whole:
-            for lst, v in zip(blit, (xr, tr, img), strict=True):
-                lst.append(v)
+            bx_add(xr)
+            by_add(tr)
+            bimg_add(img)
         else:
             draw(point(xi, top), img)
-        boxes.append((xi, top, w, fh, row))
+        box_add((xi, top, w, fh, row))
     if whole:
-        deque(map(draw, *blit), maxlen=0)
-        cx, cy_, cimg, cw = cut_blit
+        deque(map(draw, bx, by, bimg), maxlen=0)
         deque(map(draw, cx, cy_, cimg, repeat(0), repeat(0), cw, repeat(-1)), maxlen=0)
 
 
