@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--frames", type=int, default=200)
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--passes", type=int, default=1,
+                    help="run every row this many times; also report the p95 of each frame's fastest pass "
+                         "(the paint's own cost, less the noise of other jobs on a shared machine)")
     ap.add_argument("--no-idle", action="store_true",
                     help="no idle turn between frames (labels then come only from each frame's budget)")
     args = ap.parse_args(argv)
@@ -199,28 +202,38 @@ def main(argv: list[str] | None = None) -> int:
 
     idle_rows: list[tuple[str, float]] = []
 
-    def frames(name: str, setup) -> None:
+    best_rows: dict[str, float] = {}
+
+    def frames(name: str, setup, start=None) -> None:
         # wall time is what a user sees; thread CPU time shows the paint's own cost when other
         # processes compete for the two cores
-        times, cpu, idle = [], [], []
-        for i in range(args.frames):
-            setup(i)
-            t, c = time.perf_counter(), time.thread_time()
-            view.render_offscreen(complete=False)  # as on screen: label budget per frame
-            times.append(time.perf_counter() - t)
-            cpu.append(time.thread_time() - c)
-            if not args.no_idle:
-                # one turn of the event loop between frames, as between two wheel events: the view's
-                # zero timer prepares a slice of the labels the frame had no budget for (timed apart)
-                t = time.perf_counter()
-                if view._idle.isActive():
-                    view._idle.stop()
-                    view._on_idle()
-                idle.append(time.perf_counter() - t)
-        med, p95 = _stats(times)
-        rows.append((name, med, p95))
-        cpu_rows.append((name, _stats(cpu)[1]))
-        idle_rows.append((name, _stats(idle)[1] if idle else float("nan")))
+        passes = []
+        for k in range(max(args.passes, 1)):
+            if start is not None:
+                start()
+            times, cpu, idle = [], [], []
+            for i in range(args.frames):
+                setup(i)
+                t, c = time.perf_counter(), time.thread_time()
+                view.render_offscreen(complete=False)  # as on screen: label budget per frame
+                times.append(time.perf_counter() - t)
+                cpu.append(time.thread_time() - c)
+                if not args.no_idle:
+                    # one turn of the event loop between frames, as between two wheel events: the view's
+                    # zero timer prepares a slice of the labels the frame had no budget for (timed apart)
+                    t = time.perf_counter()
+                    if view._idle.isActive():
+                        view._idle.stop()
+                        view._on_idle()
+                    idle.append(time.perf_counter() - t)
+            passes.append(times)
+            if k == 0:  # the first pass is the figure: every frame as a user first sees it
+                med, p95 = _stats(times)
+                rows.append((name, med, p95))
+                cpu_rows.append((name, _stats(cpu)[1]))
+                idle_rows.append((name, _stats(idle)[1] if idle else float("nan")))
+        if len(passes) > 1:
+            best_rows[name] = _stats(list(np.min(np.array(passes), axis=0)))[1]
 
     view.fit()
     frames("full range", lambda i: view.set_visible_range(*((lo - full * 0.02 + (i % 2) * full * 1e-4),
@@ -243,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             view.zoom(1 / 1.15, v0 + (v1 - v0) * 0.4)
 
-    frames("pan + wheel-zoom", seq)
+    frames("pan + wheel-zoom", seq, start=view.fit)
     rss = _rss_mb()
     frame_cpu = {name: cpu for name, cpu in cpu_rows}
 
@@ -270,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     idle_p95 = dict(idle_rows)
     for name, med, p95 in rows:
         print(f"{'paint ' + name:<28}{med:>12.2f}{p95:>10.2f}{frame_cpu[name]:>12.2f}{idle_p95[name]:>13.2f}")
+    if best_rows:
+        print(f"p95 of each frame's fastest of {args.passes} passes (ms): "
+              + ", ".join(f"{name} {v:.2f}" for name, v in best_rows.items()))
     print(f"{'load columns':<28}{load_s * 1000:>12.0f}")
     print(f"{'open -> first paint':<28}{first_paint * 1000:>12.0f}")
     print(f"{'export 8000x2000 x1 (s)':<28}{export_s:>12.2f}")
@@ -283,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         "export_8000_x2_s": round(export2_s, 3), "load_s": round(load_s, 3),
         "p95_frame_cpu_ms": round(max(frame_cpu.values()), 2), "rebuild_s": round(rebuild_s, 3),
         "frames": {name: {"median_ms": round(m, 2), "p95_ms": round(p, 2)} for name, m, p in rows},
+        **({"p95_frame_best_of_passes_ms": round(max(best_rows.values()), 2), "passes": args.passes}
+           if best_rows else {}),
     }))
     project.close()
     del app
