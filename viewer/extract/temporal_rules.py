@@ -130,7 +130,8 @@ class RuleSet:
         if table is None:
             return True
         for first, (whole, prefixes, anything) in table.items():
-            if first != word and not (first and word.startswith(first)):
+            # (a first word read up to a space is exact; only an open one may be a prefix)
+            if first != word and not (anything and word.startswith(first)):
                 continue
             if first != word or anything or second in whole or any(second.startswith(p) for p in prefixes):
                 return True
@@ -586,9 +587,8 @@ def _two_words(items: Any, states: set[tuple[str, int]]) -> set[tuple[str, int]]
         return (text + " ", _OPEN) if " " not in text else (text, _WHOLE)
 
     def other(text: str) -> tuple[str, int]:
-        if not text:
-            raise _OpenStart  # first-word analysis covers rules that start with a non-letter
-        return (text + "#", _WHOLE) if text.endswith(" ") else (text, _WHOLE)
+        # "#" stands for a token that is no letter ("#" alone: the rule starts with one)
+        return (text + "#", _WHOLE) if not text or text.endswith(" ") else (text, _WHOLE)
 
     current = states
     for op, av in items:
@@ -613,7 +613,9 @@ def _two_words(items: Any, states: set[tuple[str, int]]) -> set[tuple[str, int]]
                         nxt.add(space(t))
                     elif iop is c.CATEGORY and "DIGIT" in str(iav) and "NOT" not in str(iav):
                         nxt.add(other(t))
-                    elif iop is c.RANGE and not any(chr(x).isalpha() for x in range(iav[0], iav[1] + 1)):
+                    elif iop is c.RANGE and not any(
+                        chr(x).isalpha() or chr(x).isspace() for x in range(iav[0], iav[1] + 1)
+                    ):
                         nxt.add(other(t))
                     else:
                         raise _OpenStart
@@ -630,6 +632,10 @@ def _two_words(items: Any, states: set[tuple[str, int]]) -> set[tuple[str, int]]
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             low, high, sub = av
             once = _two_words(sub, {(t, _OPEN) for t in open_})
+            before = {t.rstrip() for t in open_}
+            if high > 1 and any(st == _OPEN and t.endswith(" ") and t.rstrip() not in before for t, st in once):
+                # A repeated word and space ("(?:very )+") may bring any number of words.
+                raise _OpenStart
             if high > 1:
                 # Repeated whitespace changes nothing; repeated letters leave an open prefix.
                 once = {(t, _PREFIX) if st == _OPEN and not t.endswith(" ") else (t, st) for t, st in once}
@@ -652,10 +658,15 @@ def _second_words(branch: str) -> dict[str, tuple[frozenset[str], tuple[str, ...
         return None
     table: dict[str, tuple[set[str], set[str], list[bool]]] = {}
     for text, status in states:
-        first, _, second = text.partition(" ")
+        first, space, second = text.partition(" ")
+        if first == "#" or second == "#" or status == _WHOLE and not space:
+            # A non-letter at the start, right after the first word or after the space
+            # that follows it: this way through the rule cannot match where whitespace
+            # and a letter follow the first word, the only place a second word is read.
+            continue
         whole, prefixes, anything = table.setdefault(first, (set(), set(), [False]))
-        if not _ or second in ("", "#") or status != _WHOLE and not second:
-            anything[0] = True  # no second word seen (or a non-letter): cannot narrow
+        if not space or status != _WHOLE and not second:
+            anything[0] = True  # no second word seen: cannot narrow
         elif status == _WHOLE:
             whole.add(second)
         else:
