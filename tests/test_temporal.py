@@ -424,6 +424,64 @@ def test_dispatch_matches_plain_alternation() -> None:
     assert fast == plain and fast
 
 
+def _rule_examples() -> list[str]:
+    from viewer.core.resources import load_toml
+
+    return [rule["example"] for rule in load_toml("temporal/rules.toml")["rule"]]
+
+
+def _dispatch_and_plain(text: str) -> tuple[list[tuple[tuple[int, int], str | None]], ...]:
+    rules = load_rules()
+    fast = [(m.span(), m.lastgroup) for m in rules.finditer(text)]
+    plain = [(m.span(), m.lastgroup) for m in rules.regex.finditer(text)]
+    return fast, plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last THAN\u212aSGIVING-ninety",  # a Kelvin sign in the second word
+        "prices fell early nıght",  # a dotless i: IGNORECASE reads "night"
+        "in the ſecond quarter",  # a long s in the first word a rule reads
+        "the\xa0third quarter, that\u2003week",  # Unicode whitespace between the words
+    ],
+)
+def test_dispatch_reads_words_as_the_rules_do(text: str) -> None:
+    fast, plain = _dispatch_and_plain(text)
+    assert fast == plain and plain
+
+
+@pytest.mark.parametrize("lead", ["", "the ", "a ", "about ", "over the ", "his "])
+def test_dispatch_finds_every_rule_example(lead: str) -> None:
+    """Whatever the first and second word of a rule's example, the dispatch (which skips
+    a first word whose rules cannot go on with the second) finds what the plain
+    alternation finds."""
+    for example in _rule_examples():
+        fast, plain = _dispatch_and_plain(lead + example)
+        assert fast == plain and plain, example
+
+
+# Words that start rules or follow their first word, as the examples write them, and
+# words that start none: texts of them stress the first- and second-word dispatch. Also
+# letters that IGNORECASE folds to ASCII ones (the Kelvin sign, long s, dotless i): the
+# dispatch reads ASCII words, the rules read "nıght" as "night".
+_WORDS = sorted({w for ex in _rule_examples() for w in ex.split()}) + [
+    "house", "he", "The", "A", "AN", "that", "new", "york", "'", "’", "5", "-", ",", ".", "Fridays",
+    "THAN\u212aSGIVING", "nıght", "ſecond", "fırst", "wee\u212a", "Wédnesday",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_WORDS), max_size=30),
+    seps=st.lists(st.sampled_from([" ", "  ", "\n", " \t", "\xa0", "-", ", ", ""]), min_size=30, max_size=30),
+)
+def test_dispatch_matches_plain_alternation_on_rule_words(words: list[str], seps: list[str]) -> None:
+    text = "".join(w + s for w, s in zip(words, seps, strict=False))
+    fast, plain = _dispatch_and_plain(text)
+    assert fast == plain
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.text(max_size=300)
