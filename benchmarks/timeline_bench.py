@@ -156,6 +156,49 @@ def _stats(times: list[float]) -> tuple[float, float]:
     return float(np.median(a)), float(np.percentile(a, 95))
 
 
+_PARTS = {"density": ["_paint_density"], "span bars": ["_paint_spans"], "marker labels": ["_draw_labels"],
+          "markers": ["_blit_sprites"], "axis": ["_paint_axis"],
+          "header+overview": ["_paint_header", "_paint_overview"]}
+
+
+def _ablate(view, seq, n_frames: int) -> dict[str, float]:
+    """Mean over the sequence's 48 heaviest frames of each frame's fastest of 5 paints, whole and with
+    each part of the painter replaced by a no-op (parts a version lacks are skipped)."""
+    import viewer.ui.timeline_paint as tp
+
+    view.fit()
+    ranges = []
+    for i in range(n_frames):
+        seq(i)
+        view.render_offscreen(complete=True)
+        ranges.append(view.visible_range())
+    parts = {"(nothing)": [], **{k: v for k, v in _PARTS.items() if all(hasattr(tp, f) for f in v)}}
+    cost = {k: [] for k in parts}
+    for v0, v1 in ranges:
+        view.set_visible_range(v0, v1)
+        t = time.thread_time()
+        view.render_offscreen(complete=False)
+        cost["(nothing)"].append(time.thread_time() - t)
+    heavy = np.argsort(cost["(nothing)"])[-48:]
+    best = {k: [] for k in parts}
+    for i in heavy.tolist():
+        view.set_visible_range(*ranges[i])
+        view.render_offscreen(complete=True)
+        for k, names in parts.items():
+            saved = {f: getattr(tp, f) for f in names}
+            for f in names:
+                setattr(tp, f, lambda *a, **kw: None)
+            times = []
+            for _ in range(5):
+                t = time.thread_time()
+                view.render_offscreen(complete=False)
+                times.append(time.thread_time() - t)
+            for f, fn in saved.items():
+                setattr(tp, f, fn)
+            best[k].append(min(times))
+    return {k: float(np.mean(v)) * 1000 for k, v in best.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--events", type=int, default=100_000)
@@ -164,9 +207,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--passes", type=int, default=1,
                     help="run every row this many times; also report the p95 of each frame's fastest pass "
                          "(the paint's own cost, less the noise of other jobs on a shared machine)")
+    ap.add_argument("--warm", action="store_true",
+                    help="render every frame of a row once, completely, before timing it (with room to keep "
+                         "every label): all passes then draw the same labels, so two versions compare alike")
+    ap.add_argument("--code", type=Path, default=None,
+                    help="benchmark the viewer package of another checkout (e.g. an older commit) with this "
+                         "same harness and synthetic project")
+    ap.add_argument("--ablate", action="store_true",
+                    help="after the rows: the pan + wheel-zoom sequence's 48 heaviest frames painted with one "
+                         "part switched off at a time (fastest of 5), to show what each part costs")
     ap.add_argument("--no-idle", action="store_true",
                     help="no idle turn between frames (labels then come only from each frame's budget)")
     args = ap.parse_args(argv)
+    if args.code is not None:
+        sys.path.insert(0, str(args.code.resolve()))
     path = project_path(args.events)
 
     from PySide6.QtWidgets import QApplication
@@ -176,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     from viewer.ui.export import export_png
     from viewer.ui.timeline import TimelineView
 
+    if args.warm:
+        import viewer.ui.timeline_paint as timeline_paint
+
+        timeline_paint.LABEL_CACHE_BYTES = 1 << 30  # no label is evicted between the warm-up and the passes
     app = QApplication.instance() or QApplication([])
     rss0 = _rss_mb()
     # -- open -> first paint
@@ -208,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
         # wall time is what a user sees; thread CPU time shows the paint's own cost when other
         # processes compete for the two cores
         passes = []
+        if args.warm:
+            if start is not None:
+                start()
+            for i in range(args.frames):
+                setup(i)
+                view.render_offscreen(complete=True)
         for k in range(max(args.passes, 1)):
             if start is not None:
                 start()
@@ -257,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             view.zoom(1 / 1.15, v0 + (v1 - v0) * 0.4)
 
     frames("pan + wheel-zoom", seq, start=view.fit)
+    ablation = _ablate(view, seq, args.frames) if args.ablate else {}
     rss = _rss_mb()
     frame_cpu = {name: cpu for name, cpu in cpu_rows}
 
@@ -286,6 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     if best_rows:
         print(f"p95 of each frame's fastest of {args.passes} passes (ms): "
               + ", ".join(f"{name} {v:.2f}" for name, v in best_rows.items()))
+    if ablation:
+        full_ms = ablation["(nothing)"]
+        print(f"48 heaviest pan + zoom frames, {full_ms:.2f} ms; switched off (ms saved): "
+              + ", ".join(f"{k} {full_ms - v:.2f}" for k, v in ablation.items() if k != "(nothing)"))
     print(f"{'load columns':<28}{load_s * 1000:>12.0f}")
     print(f"{'open -> first paint':<28}{first_paint * 1000:>12.0f}")
     print(f"{'export 8000x2000 x1 (s)':<28}{export_s:>12.2f}")
@@ -301,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         "frames": {name: {"median_ms": round(m, 2), "p95_ms": round(p, 2)} for name, m, p in rows},
         **({"p95_frame_best_of_passes_ms": round(max(best_rows.values()), 2), "passes": args.passes}
            if best_rows else {}),
+        **({"ablation_ms": {k: round(v, 2) for k, v in ablation.items()}} if ablation else {}),
     }))
     project.close()
     del app
