@@ -307,7 +307,6 @@ def main(argv: list[str] | None = None) -> int:
     span2 = full * 0.0001
     frames("0.01% of range",
            lambda i: view.set_visible_range(mid + i * span2 * 0.01, mid + span2 + i * span2 * 0.01))
-    view.fit()
 
     def seq(i: int) -> None:
         # pan right/left and wheel-zoom in then out around a moving anchor, like a user exploring
