@@ -864,7 +864,7 @@ def _vlines(p: QPainter, x: np.ndarray, y0: float, y1: float, colour: QColor, dp
     if not x.size or y1 <= y0:
         return
     w = max(round(dpr), 1) / dpr
-    xs = np.floor(np.asarray(x, float) * dpr - (dpr - 1) / 2) / dpr
+    xs = _line_start(x, dpr) / dpr
     if _int_blits(p, dpr) and float(y0).is_integer() and float(y1).is_integer():
         # whole pixels: an integer rectangle is filled directly, a QRectF goes through the rasteriser
         # (four times slower a line)
@@ -1689,8 +1689,14 @@ def _paint_axis(p: QPainter, scene: TimelineScene, lay: Layout, ticks: AxisTicks
 def _tick_columns(x: np.ndarray, dpr: float) -> np.ndarray:
     """Device columns a one-logical-pixel line at ``x`` covers (as :func:`_vlines` fills them)."""
     w = max(round(dpr), 1)
-    c0 = np.floor(np.asarray(x, float) * dpr - (dpr - 1) / 2).astype(np.int64)
+    c0 = _line_start(x, dpr).astype(np.int64)
     return (c0[:, None] + np.arange(w)[None, :]).ravel()
+
+
+def _line_start(x: np.ndarray, dpr: float) -> np.ndarray:
+    """First device column of a one-logical-pixel line at ``x`` (where a 1 px pen would draw it): one
+    formula for the filled lines and the lines written into numpy buffers, which must land alike."""
+    return np.floor(np.asarray(x, float) * dpr - (dpr - 1) / 2)
 
 
 def _axis_strip(p: QPainter, lay: Layout, dpr: float, th: Theme, minor: np.ndarray, major: np.ndarray,
