@@ -168,6 +168,31 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
+def upgrade_pending(path: str | Path, events_above: int) -> bool:
+    """True when opening ``path`` will run a migration on more than ``events_above`` events: a long
+    one on a big project (seconds at a million events), which the window runs off its thread.
+
+    Reads only; False for a new file or one it cannot read (opening it says why).
+    """
+    p = Path(path)
+    if not p.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(p)
+    except sqlite3.Error:
+        return False
+    try:
+        done = {name for (name,) in conn.execute("select name from _migrations")}
+        if all(name in done for name, _fn in MIGRATIONS):
+            return False
+        n = conn.execute("select count(*) from (select 1 from events limit ?)", [events_above + 1]).fetchone()[0]
+        return n > events_above
+    except sqlite3.Error:  # not a project, or one without events yet
+        return False
+    finally:
+        conn.close()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import QDate, QEventLoop, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -52,7 +53,7 @@ from viewer.store.filters import (
     load_view,
     save_view,
 )
-from viewer.store.project import Project, ProjectError, seconds_to_date
+from viewer.store.project import Project, ProjectError, seconds_to_date, upgrade_pending
 from viewer.store.queries import actor_card, mention_spans
 from viewer.store.search import matching_event_ids
 from viewer.ui import undo
@@ -97,6 +98,12 @@ ORG = "Dateline"
 BACKGROUND_ABOVE = 20_000
 #: the table panels whose rows the reading thread sorts as the view shows them (model attribute, view's field)
 _SORTED_PANELS = (("actors_model", "actors"), ("quotes_model", "quotes"), ("articles_model", "articles"))
+
+
+class _Finished(QObject):
+    """Tells the UI thread that work on another thread has ended (a signal crosses threads safely)."""
+
+    finished = Signal()
 
 
 @dataclass(frozen=True)
@@ -577,6 +584,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ project
     def open_project(self, path: Path) -> bool:
         try:
+            self._upgrade(Path(path))
             project = open_project(path)
         except (ProjectError, OSError, sqlite3.Error) as exc:
             QMessageBox.warning(self, APP_NAME, f"Cannot open {path}:\n{exc}")
@@ -599,6 +607,44 @@ class MainWindow(QMainWindow):
         self.source_view.clear()
         self.refresh(fit=True)
         return True
+
+    def _upgrade(self, path: Path) -> None:
+        """Migrate a big project made by an older Dateline on another thread, under a busy dialog.
+
+        On the UI thread the window would freeze for seconds (3.8 s at a million events, once);
+        here it keeps painting and says what it is doing. The dialog is modal, so nothing else can
+        touch the project meanwhile, and this returns only when the file is ready (or raises what
+        opening it raised), so callers see a project open as before.
+        """
+        if not upgrade_pending(path, BACKGROUND_ABOVE):
+            return
+        dialog = QProgressDialog(f"Upgrading {path.name} for this version of Dateline (only once)…", "", 0, 0,
+                                 self)
+        dialog.setWindowTitle(APP_NAME)
+        dialog.setCancelButton(None)  # a migration runs in one transaction: stopping it would undo it
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        loop = QEventLoop()
+        done = _Finished()
+        done.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                Project(path).close()  # opening migrates
+            except BaseException as exc:  # noqa: BLE001 - raised again on the UI thread
+                failed.append(exc)
+            finally:
+                done.finished.emit()
+
+        thread = threading.Thread(target=run, name="upgrade", daemon=True)
+        thread.start()
+        dialog.show()
+        loop.exec()
+        thread.join()
+        dialog.close()
+        if failed:
+            raise failed[0]
 
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", str(self.project_path.parent / "untitled.dateline"),
