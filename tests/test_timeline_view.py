@@ -627,3 +627,34 @@ def test_a_lone_event_is_a_visible_mark_in_the_overview(view, dpr):
     runs = np.split(np.array(marked), np.flatnonzero(np.diff(marked) > 1) + 1)
     assert len(runs) == 3
     assert all(len(r) >= 3 for r in runs)
+
+
+def test_after_an_idle_turn_a_paint_leaves_reading_titles_to_the_next_one(view):
+    # the titles a frame lacks are a query on the project file: with the event loop free between frames
+    # they are read there, and the frame after that shows their labels
+    data = spread_data(600, 3000)  # five days apart: single markers with labels when zoomed in
+    asked: list[int] = []
+    read = data.titles
+    view.set_data(replace(data, titles=lambda ids: asked.extend(ids) or read(ids)))
+    lo, hi = view.visible_range()
+    view.set_visible_range(lo + (hi - lo) * 0.20, lo + (hi - lo) * 0.22)
+    view.render_offscreen(1.0, complete=False)  # no idle turn before it: reads a batch itself
+    assert asked and view.frame().labels
+    while view._idle.isActive():
+        view._idle.stop()
+        view._on_idle()
+    view.render_offscreen(1.0, complete=False)
+    shown = {row for _r, row in view.frame().labels}
+    # a part of the range whose titles were never read
+    view.set_visible_range(lo + (hi - lo) * 0.80, lo + (hi - lo) * 0.82)
+    asked.clear()
+    view.render_offscreen(1.0, complete=False)
+    assert not asked and view.scene.incomplete  # nothing read in the frame, and it knows it lacks labels
+    before = {row for _r, row in view.frame().labels}
+    assert before <= shown
+    assert view._idle.isActive()
+    view._idle.stop()
+    view._on_idle()
+    assert asked  # read in the idle turn
+    view.render_offscreen(1.0, complete=False)
+    assert {row for _r, row in view.frame().labels} - shown

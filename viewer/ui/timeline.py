@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
 from viewer.core.timeline_data import DAY, LANE_MODES, LaneIndex, TimelineData, clamp_range, x_to_time
 from viewer.ui.timeline_paint import (
+    TITLE_BATCH,
     Frame,
     LaneRow,
     TimelineScene,
@@ -82,6 +83,7 @@ class TimelineView(QWidget):
         self._dragged = False
         self._tip_key: tuple | None = None
         self._offscreen: QImage | None = None
+        self._caught_up = False  # the work the last paint left for idle time is done (or there was none)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -403,7 +405,12 @@ class TimelineView(QWidget):
         # left out are drawn by a follow-up paint a moment later
         self.scene.label_budget = LABEL_BUDGET
         self.scene.incomplete = False
-        self.scene.forget_pending()
+        # reading titles is a query on the project file (a disk read when it is not cached): when the
+        # work the last frame left was done in an idle turn (or there was none), the event loop will
+        # have time after this frame too, and the titles it lacks are read there (their labels follow
+        # a moment later); paints back to back with work left over (a busy wheel) read a batch each,
+        # so they still complete
+        self.scene.forget_pending(titles=0 if self._caught_up else TITLE_BATCH)
         # no garbage collection inside a frame: a paint allocates many short lists (numpy .tolist()),
         # enough to trigger collections of several ms in the middle of a zoom step; with collection
         # paused they run at the next allocation after the paint, between frames
@@ -415,6 +422,7 @@ class TimelineView(QWidget):
             if collect:
                 gc.enable()
         self.scene.label_budget = None
+        self._caught_up = not self.scene.has_pending()
         if self.scene.incomplete:
             if self.scene.has_pending():
                 self._idle.start()
@@ -435,6 +443,7 @@ class TimelineView(QWidget):
         super().changeEvent(event)
 
     def _on_idle(self) -> None:
+        self._caught_up = True
         if self.scene.prefetch(IDLE_SLICE):
             self._idle.start()  # more to do: yield to pending input first, then continue
         elif self.scene.incomplete:

@@ -481,13 +481,14 @@ class TimelineScene:
             self._label_cache[key] = img
         return img
 
-    def forget_pending(self) -> None:
-        """Start a budgeted paint: only what this paint leaves out is worth preparing later."""
+    def forget_pending(self, titles: int = TITLE_BATCH) -> None:
+        """Start a budgeted paint that may fetch ``titles`` titles from the store: only what this
+        paint leaves out is worth preparing later."""
         self._pending_titles = []
         self._pending_labels = {}
         self._lookahead = []
         self._lookahead_n = 0
-        self._titles_left = TITLE_BATCH
+        self._titles_left = titles
 
     def has_pending(self) -> bool:
         return bool(self._pending_titles or self._pending_labels)
