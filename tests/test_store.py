@@ -255,3 +255,34 @@ def test_events_at_most_bounds_the_count_and_copy_to_snapshots(tmp_path):
     p.copy_to(tmp_path / "b.dateline")
     q = Project(tmp_path / "b.dateline")
     assert q.counts() == p.counts()
+
+
+def test_quotes_by_event_date_then_article_and_offset_with_their_names():
+    p = Project()
+    p.sync_issues([Issue("chips", "Chips", "#0072B2")])
+    db = p.db
+    db["articles"].insert_all([{"id": 1, "title": "One", "published": "2025-06-01", "text": "x", "text_hash": "1"},
+                               {"id": 2, "title": None, "published": "2025-06-06", "text": "y", "text_hash": "2"}])
+    db["actors"].insert({"id": 7, "name": "Wang Wentao", "kind": "person"})
+    db["events"].insert_all([
+        {"id": 1, "article_id": 1, "t0": 100.0, "date_value": "2025-06-05", "issue_id": "chips"},
+        {"id": 2, "article_id": 2, "t0": 100.0, "date_value": "", "issue_id": None},
+        {"id": 3, "article_id": 2, "t0": 50.0, "date_value": "2025-05", "issue_id": "chips", "merged_into": 9},
+    ])
+    quote = {"start_offset": 0, "end_offset": 1, "sentence_start": 0, "sentence_end": 2, "speaker_id": None}
+    db["quotes"].insert_all([
+        {**quote, "id": 1, "text": "undated, second article", "article_id": 2, "start_offset": 50},
+        {**quote, "id": 2, "text": "undated, first article", "article_id": 1, "start_offset": 90, "speaker_id": 7},
+        {**quote, "id": 3, "text": "day 100, second article", "article_id": 2, "event_id": 2},
+        {**quote, "id": 4, "text": "day 100, first article", "article_id": 1, "event_id": 1, "start_offset": 10},
+        {**quote, "id": 5, "text": "day 50, merged report", "article_id": 2, "event_id": 3},
+        {**quote, "id": 6, "text": "of no article", "article_id": 99},
+    ])
+    got = [(q.id, q.speaker, q.article_title, q.event_id, q.date, q.issue, q.issue_id) for q in p.quotes()]
+    assert got == [
+        (2, "Wang Wentao", "One", None, "2025-06-01", "", ""),
+        (1, None, "", None, "2025-06-06", "", ""),
+        (5, None, "", 9, "2025-05", "Chips", "chips"),
+        (4, None, "One", 1, "2025-06-05", "Chips", "chips"),
+        (3, None, "", 2, "2025-06-06", "", ""),  # no date of its own: the article's
+    ]
