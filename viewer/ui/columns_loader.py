@@ -9,9 +9,11 @@ it has (or "Loading…") until the view arrives. The thread opens its own connec
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,22 @@ from viewer.workflow import ProjectView, read_view
 
 #: what a read, or the work on it, may fail with: the window then reads (or builds) on its own thread
 _FAILURES = (ProjectError, ColumnsError, OSError, sqlite3.Error)
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """What is read here lives as long as the window shows it (rows by the hundred thousand):
+    no cyclic collection while it is built, each would scan the growing heap again (reading a
+    third of a million quotes took twice as long), and frozen out of later ones once built (none
+    of it is garbage; when the window drops it, reference counting frees it)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
 
 
 class ViewLoader(QObject):
@@ -68,12 +86,13 @@ class ViewLoader(QObject):
         try:
             try:
                 project = Project(path)
-                try:
-                    view = read_view(project)
-                except sqlite3.OperationalError:  # the cache could not be written (an ingest holds the file)
-                    view = read_view(project, use_cache=False)
-                if prepare is not None:
-                    prepared = prepare(view, project)
+                with _long_lived():
+                    try:
+                        view = read_view(project)
+                    except sqlite3.OperationalError:  # the cache could not be written (an ingest holds the file)
+                        view = read_view(project, use_cache=False)
+                    if prepare is not None:
+                        prepared = prepare(view, project)
             except _FAILURES:
                 view, prepared = None, None
             if not self._emit(self.loaded, number, view, prepared) or view is None or later is None:
