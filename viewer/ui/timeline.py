@@ -83,7 +83,7 @@ class TimelineView(QWidget):
         self._dragged = False
         self._tip_key: tuple | None = None
         self._offscreen: QImage | None = None
-        self._caught_up = False  # the work the last paint left for idle time is done (or there was none)
+        self._caught_up = False  # an idle turn ran since the last paint, or that paint left it nothing
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -405,11 +405,11 @@ class TimelineView(QWidget):
         # left out are drawn by a follow-up paint a moment later
         self.scene.label_budget = LABEL_BUDGET
         self.scene.incomplete = False
-        # reading titles is a query on the project file (a disk read when it is not cached): when the
-        # work the last frame left was done in an idle turn (or there was none), the event loop will
-        # have time after this frame too, and the titles it lacks are read there (their labels follow
-        # a moment later); paints back to back with work left over (a busy wheel) read a batch each,
-        # so they still complete
+        # reading titles is a query on the project file (a disk read when it is not cached): when an
+        # idle turn ran after the last frame (or it left nothing to do), the event loop will have time
+        # after this frame too, and the titles it lacks are read there (their labels follow a moment
+        # later); paints back to back with work left over (a busy wheel) read a batch each, so they
+        # still complete
         self.scene.forget_pending(titles=0 if self._caught_up else TITLE_BATCH)
         # no garbage collection inside a frame: a paint allocates many short lists (numpy .tolist()),
         # enough to trigger collections of several ms in the middle of a zoom step; with collection
