@@ -140,8 +140,7 @@ def test_opening_a_big_project_shows_the_window_at_once_and_the_store_once_read(
     assert window.counts_label.text() == f"Loading {path.name}…" and window.loading()
     qtbot.waitUntil(lambda: len(answers) == 1)
     window._on_view_loaded(*answers[0])
-    assert window.articles_model.rows() and window.articles_view.placeholder() == ""
-    qtbot.waitUntil(lambda: not window.loading())  # the timeline comes a turn of the event loop later
+    assert window.articles_model.rows() and window.articles_view.placeholder() == "" and not window.loading()
     assert no_ui_reads == []
     assert_window_shows_the_store(window)
 
@@ -236,37 +235,60 @@ def test_an_event_made_during_a_read_is_selected_once_the_timeline_has_it(qtbot,
     assert_window_shows_the_store(window)
 
 
-def built_on_the_thread(qtbot, window, number: int):
-    """The timeline and lanes the loader's thread built for request ``number`` (it follows the rows)."""
-    qtbot.waitUntil(lambda: window._built is not None and window._built[0] == number)
-    assert window._built[1] is not None
-    return window._built[1]
+def held_timeline(window) -> list:
+    """The loader's first answers (the columns, the timeline built of them), kept back too."""
+    answers: list = []
+    window.view_loader.columns_read.disconnect(window._on_columns_read)
+    window.view_loader.columns_read.connect(lambda *a: answers.append(a))
+    return answers
 
 
-def test_the_timeline_and_its_lanes_come_built_from_the_loaders_thread(qtbot, window, tmp_path, big):
-    answers = read_held(qtbot, window, tmp_path, 3)
-    built = built_on_the_thread(qtbot, window, answers[0][0])
-    window._on_view_loaded(*answers[0])
-    assert window.loading()  # the rows are shown, the timeline waits for a turn of the event loop
+def read_both_held(qtbot, window, tmp_path, articles: int) -> tuple[list, list]:
+    """Like ``read_held``, the first answer (the columns) held too."""
+    drop(qtbot, window, dated_articles(tmp_path / "in", articles))
+    first, answers = held_timeline(window), held(window)
+    window.refresh()
+    qtbot.waitUntil(lambda: len(answers) == 1 and len(first) == 1)
+    return first, answers
+
+
+def test_the_timeline_is_drawn_before_the_panels_rows_come(qtbot, window, tmp_path, big):
+    drop(qtbot, window, dated_articles(tmp_path / "in", 3))
+    path = window.project_path
+    assert window.open_project(tmp_path / "other.dateline")
     qtbot.waitUntil(lambda: not window.loading())
+    first, answers = held_timeline(window), held(window)
+    assert window.open_project(path)
+    qtbot.waitUntil(lambda: len(answers) == 1 and len(first) == 1)
+    number, (version, columns), built = first[0]
+    assert number == answers[0][0] and built.timeline.ids is columns.ids
+    assert built.issues == window.project.issue_legend() and built.timeline.lane_mode == "issue"
+    window._on_columns_read(*first[0])
+    # the timeline is drawn from what the thread built; the panels still wait for their rows
     data = window.timeline.data()
-    assert window.timeline.scene.lanes is built.lanes and data.ids is built.timeline.ids
-    assert data.lane_mode == window.lane_combo.currentData()
+    assert data.ids is built.timeline.ids and window.timeline.scene.lanes is built.lanes and len(data.ids)
+    assert window.loading() and window.articles_model.rows() == []
+    assert window.articles_view.placeholder() == "Loading…"
     # the titles are read through the window's project (the thread's is closed by now)
     p = window.project
     want = dict(p.db.conn.execute("select id, title from events where id in (?, ?, ?)",
                                   [int(i) for i in data.ids[:3]]))
     assert data.titles(data.ids[:3].tolist()) == want and all(want.values())
+    window._on_view_loaded(*answers[0])
+    assert not window.loading() and window.articles_model.rows()
+    # the rows do not draw the timeline again
+    assert window.timeline.data() is data and window.timeline.scene.lanes is built.lanes
     assert_window_shows_the_store(window)
 
 
 def test_lanes_built_on_the_thread_for_another_lane_mode_are_built_again(qtbot, window, tmp_path, big):
-    answers = read_held(qtbot, window, tmp_path, 3)
+    first, answers = read_both_held(qtbot, window, tmp_path, 3)
     window.lane_combo.setCurrentIndex(window.lane_combo.findData("actor"))  # while the read is held
-    built = built_on_the_thread(qtbot, window, answers[0][0])
+    built = first[0][2]
     assert built.timeline.lane_mode == "issue"
+    window._on_columns_read(*first[0])
     window._on_view_loaded(*answers[0])
-    qtbot.waitUntil(lambda: not window.loading())
+    assert not window.loading()
     data = window.timeline.data()
     assert data.lane_mode == "actor" and window.timeline.scene.lanes is not built.lanes
     assert window.timeline.scene.lanes.serves(data)
@@ -274,14 +296,30 @@ def test_lanes_built_on_the_thread_for_another_lane_mode_are_built_again(qtbot, 
 
 
 def test_a_timeline_the_thread_could_not_build_is_built_here(qtbot, window, tmp_path, big):
-    window.view_loader.loaded_later.disconnect(window._on_timeline_built)
-    answers = read_held(qtbot, window, tmp_path, 3)
-    window._on_view_loaded(*answers[0])
-    assert window.loading()  # the timeline waits for the thread
-    window._on_timeline_built(answers[0][0] - 1, None)  # an older request's: not this one's, not kept
-    qtbot.wait(20)
-    assert window.loading() and window._built is None
-    window._on_timeline_built(answers[0][0], None)
-    qtbot.waitUntil(lambda: not window.loading())
+    first, answers = read_both_held(qtbot, window, tmp_path, 3)
+    number, columns, _ = first[0]
+    window._on_columns_read(number - 1, columns, None)  # an older request's: not drawn
+    assert not window._view_request.drawn
+    window._on_columns_read(number, columns, None)
+    assert window._view_request.drawn and window.timeline.data().ids is columns[1].ids
     assert window.timeline.scene.lanes.serves(window.timeline.data())
+    window._on_view_loaded(*answers[0])
+    assert not window.loading()
+    assert_window_shows_the_store(window)
+
+
+def test_columns_of_a_read_the_project_outran_are_not_drawn(qtbot, window, tmp_path, big):
+    first, answers = read_both_held(qtbot, window, tmp_path, 2)
+    shown = window.timeline.data()
+    p = window.project
+    p.db.conn.execute("delete from events where id = ?", [int(shown.ids[0])])
+    p.db.conn.commit()
+    window.refresh()  # e.g. an edit's: the held read is old
+    window._on_columns_read(*first[0])
+    assert window.timeline.data() is shown and not window._view_request.drawn
+    window._on_view_loaded(*answers[0])  # read again
+    qtbot.waitUntil(lambda: len(first) == 2 and len(answers) == 2)
+    window._on_columns_read(*first[1])
+    window._on_view_loaded(*answers[1])
+    assert not window.loading() and int(shown.ids[0]) not in set(window.timeline.data().ids.tolist())
     assert_window_shows_the_store(window)

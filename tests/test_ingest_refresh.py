@@ -257,10 +257,12 @@ def test_a_stale_cache_of_a_big_project_is_read_off_the_ui_thread(qtbot, window,
 def test_a_read_overtaken_by_a_change_is_not_shown(qtbot, window, tmp_path, big):
     drop(qtbot, window, dated_articles(tmp_path / "in", 2))
     p = window.project
-    # hold the loader's answers back to deliver them by hand
-    answers = []
+    # hold the loader's answers (the columns, then the rows) back to deliver them by hand
+    answers, first = [], []
     window.view_loader.loaded.disconnect(window._on_view_loaded)
     window.view_loader.loaded.connect(lambda *a: answers.append(a))
+    window.view_loader.columns_read.disconnect(window._on_columns_read)
+    window.view_loader.columns_read.connect(lambda *a: first.append(a))
     p.db.conn.execute("delete from events where id = ?", [int(window.timeline.data().ids[0])])
     p.db.conn.commit()
     window.refresh()
@@ -269,12 +271,14 @@ def test_a_read_overtaken_by_a_change_is_not_shown(qtbot, window, tmp_path, big)
     p.db.conn.execute("delete from events where id = ?", [int(view.columns.ids[0])])
     p.db.conn.commit()
     window.refresh()  # changed after the read began: that read is not shown, the project is read again
+    window._on_columns_read(*first[0])
     window._on_view_loaded(number, view, prepared)
     assert not np.array_equal(window.timeline.data().ids, view.columns.ids)
     assert window._view_request is not None and window._view_request.number == number + 1
     qtbot.waitUntil(lambda: len(answers) == 2)
     window._on_view_loaded(number, view, prepared)  # a late answer to the old request: ignored
     assert window._view_request is not None
+    window._on_columns_read(*first[1])
     window._on_view_loaded(*answers[1])
     qtbot.waitUntil(lambda: not window.loading())
     assert np.array_equal(window.timeline.data().ids, stored_ids(window))

@@ -893,6 +893,11 @@ class Project:
                f"group by l.{key}")
         return {r[0]: (r[1], r[2]) for r in self.db.execute(sql)}
 
+    def issue_legend(self) -> list[tuple[str, str, str]]:
+        """Issues as (id, label, "#rrggbb") in taxonomy (legend) order: what the timeline colours
+        by, without the counts of :meth:`issues` (a second on a 1M-event project)."""
+        return [tuple(r) for r in self.db.conn.execute("select id, label, colour from issues order by position, label")]
+
     def issues(self) -> list[IssueRow]:
         """Issues in taxonomy order with the number of timeline events (groups count once) about each."""
         sql = """

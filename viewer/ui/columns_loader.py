@@ -1,9 +1,10 @@
-"""A big project read on another thread: the panels' rows and the timeline's columns.
+"""A big project read on another thread: the timeline's columns, then the panels' rows.
 
-At a million events reading everything the window shows takes a second or more (the
-columns from their cache, a hundred thousand articles, the actors' dates), and more when
-the columnar cache must be rebuilt; the window asks for it here and keeps showing what
-it has (or "Loading…") until the view arrives. The thread opens its own connection
+At a million events the timeline's columns take about a second to read (more when the
+columnar cache must be rebuilt), the panels' rows several more (hundreds of thousands of
+quotes, articles, the actors' counts); the window asks for them here, draws the timeline
+when its columns come and keeps showing what it has (or "Loading…") in the panels until
+their rows follow. The thread opens its own connection
 (SQLite connections belong to one thread).
 """
 
@@ -19,9 +20,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from viewer.store.columns import ColumnsError
+from viewer.store.columns import Columns, ColumnsError
 from viewer.store.project import Project, ProjectError
-from viewer.workflow import ProjectView, read_view
+from viewer.workflow import ProjectView, read_columns, read_view
 
 #: what a read, or the work on it, may fail with: the window then reads (or builds) on its own thread
 _FAILURES = (ProjectError, ColumnsError, OSError, sqlite3.Error)
@@ -46,29 +47,30 @@ def _long_lived() -> Iterator[None]:
 
 
 class ViewLoader(QObject):
-    """``load(path, prepare, later)`` returns a request number; ``loaded(number, view, prepared)``
-    follows on the UI thread: the :class:`~viewer.workflow.ProjectView` read (None: it could not be
-    read) and what ``prepare(view, project)`` returned, run on the reading thread too with the
-    thread's project open (e.g. the rows sorted as the panels show them). Then, the view read,
-    ``later(view, project)`` runs there as well and ``loaded_later(number, result)`` brings its
-    result (None: it failed): work the window needs a moment after the view (the timeline and
-    its lanes), so that it does not hold the panels back.
+    """``load(path, first, prepare)`` returns a request number. The thread reads the timeline's
+    columns first (a second at a million events, where the panels' rows may take several more):
+    ``columns_read(number, (version, columns), first_result)`` brings them to the UI thread with what
+    ``first(columns, project)`` returned, run on the reading thread with its project open (the
+    timeline and its lanes; None: it failed), so that the timeline is drawn while the rest is read.
+    Then ``loaded(number, view, prepared)``: the :class:`~viewer.workflow.ProjectView` read (None: it
+    could not be read; no ``columns_read`` came before either when the columns could not be read)
+    and what ``prepare(view, project)`` returned (e.g. the rows sorted as the panels show them).
 
     Only the newest request matters to the window: it drops answers to older ones.
     """
 
+    columns_read = Signal(int, object, object)  # request number, (data version, Columns), first's result or None
     loaded = Signal(int, object, object)  # request number, ProjectView or None, prepare's result
-    loaded_later = Signal(int, object)  # request number, later's result or None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._requests = 0
         self._threads: list[threading.Thread] = []
 
-    def load(self, path: Path, prepare: Callable[[ProjectView, Project], Any] | None = None,
-             later: Callable[[ProjectView, Project], Any] | None = None) -> int:
+    def load(self, path: Path, first: Callable[[Columns, Project], Any] | None = None,
+             prepare: Callable[[ProjectView, Project], Any] | None = None) -> int:
         self._requests += 1
-        thread = threading.Thread(target=self._run, args=(Path(path), self._requests, prepare, later), daemon=True,
+        thread = threading.Thread(target=self._run, args=(Path(path), self._requests, first, prepare), daemon=True,
                                   name=f"view-{self._requests}")
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
@@ -82,29 +84,31 @@ class ViewLoader(QObject):
         for t in self._threads:
             t.join(seconds)
 
-    def _run(self, path: Path, number: int, prepare: Callable[[ProjectView, Project], Any] | None,
-             later: Callable[[ProjectView, Project], Any] | None) -> None:
+    def _run(self, path: Path, number: int, first: Callable[[Columns, Project], Any] | None,
+             prepare: Callable[[ProjectView, Project], Any] | None) -> None:
         view, prepared, project = None, None, None
         try:
             try:
                 project = Project(path)
                 with _long_lived():
                     try:
-                        view = read_view(project)
+                        columns = read_columns(project)
                     except sqlite3.OperationalError:  # the cache could not be written (an ingest holds the file)
-                        view = read_view(project, use_cache=False)
+                        columns = read_columns(project, use_cache=False)
+                    early = None
+                    if first is not None:
+                        try:
+                            early = first(columns[1], project)
+                        except _FAILURES:
+                            early = None
+                    if not self._emit(self.columns_read, number, columns, early):
+                        return
+                    view = read_view(project, columns=columns)
                     if prepare is not None:
                         prepared = prepare(view, project)
             except _FAILURES:
                 view, prepared = None, None
-            if not self._emit(self.loaded, number, view, prepared) or view is None or later is None:
-                return
-            assert project is not None
-            try:
-                result = later(view, project)
-            except _FAILURES:
-                result = None
-            self._emit(self.loaded_later, number, result)
+            self._emit(self.loaded, number, view, prepared)
         finally:
             if project is not None:
                 project.close()

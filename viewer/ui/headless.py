@@ -22,7 +22,7 @@ def export_project_png(project: Project, path: str, width: int, height: int, sca
     from viewer.store.columns import load_timeline
     from viewer.ui.export import export_png
 
-    issues = [(i.id, i.label, i.colour) for i in project.issues()]
+    issues = project.issue_legend()
     export_png(load_timeline(project, lane_mode), issues, path, width, height, scale, t0, t1, lane_mode=lane_mode)
 
 
@@ -32,5 +32,5 @@ def export_project_svg(project: Project, path: str, width: int, height: int,
     from viewer.store.columns import load_timeline
     from viewer.ui.export import export_svg
 
-    issues = [(i.id, i.label, i.colour) for i in project.issues()]
+    issues = project.issue_legend()
     export_svg(load_timeline(project, lane_mode), issues, path, width, height, t0, t1)

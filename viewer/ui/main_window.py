@@ -114,6 +114,7 @@ class _ViewRequest:
     fit: bool
     path: Path | None
     again: bool = False  # the window asked to refresh after this read began: its answer may be old
+    drawn: bool = False  # the timeline of its columns is drawn; the panels' rows are still to come
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class _Built:
 
     timeline: TimelineData  # in the lane mode of the request (titles read through the thread's project)
     lanes: LaneIndex  # build_lanes(timeline): the lanes with no filter
+    issues: list[tuple[str, str, str]]  # the legend: Project.issue_legend()
 
 
 def _panel_view(view, model, name: str) -> SortProxy:
@@ -305,14 +307,11 @@ class MainWindow(QMainWindow):
         self._in_view = {self.actors_view: 4, self.quotes_view: 3,
                          self.articles_view: self.articles_model.columnCount()}
         self.view_loader = ViewLoader(self)
+        self.view_loader.columns_read.connect(self._on_columns_read)
         self.view_loader.loaded.connect(self._on_view_loaded)
-        self.view_loader.loaded_later.connect(self._on_timeline_built)
         self._view_request: _ViewRequest | None = None  # the read awaited
         self._shown_path: Path | None = None  # the project whose rows the panels show
         self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
-        # waiting for the timeline the loader's thread builds of them: (path, columns, fit, request number)
-        self._next_columns: tuple[Path | None, Columns, bool, int] | None = None
-        self._built: tuple[int, _Built | None] | None = None  # the thread's last timeline, by request number
         self._select_later: set[int] = set()  # events to select once the timeline has them
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
@@ -716,21 +715,22 @@ class MainWindow(QMainWindow):
             self._show_loading()
 
     def _preparers(self):
-        """What the loader's thread runs on what it read: each table panel's rows in the panel's order
-        of now (a panel sorted otherwise meanwhile sorts again); once they are sent, the timeline in the
-        lane mode of now and its lanes (another lane mode or a filter meanwhile: built again here)."""
+        """What the loader's thread runs on what it read: on the columns, the timeline in the lane mode
+        of now and its lanes (another lane mode or a filter meanwhile: built again here); on the
+        panels' rows, each table panel's rows in the panel's order of now (a panel sorted otherwise
+        meanwhile sorts again)."""
         specs = {field: (getattr(self, model).columns, getattr(self, model).sort_spec())
                  for model, field in _SORTED_PANELS}
         mode = self._lane_mode()
 
+        def build(columns: Columns, project: Project) -> _Built:
+            timeline = build_timeline(project, columns, mode)
+            return _Built(timeline, build_lanes(timeline), project.issue_legend())
+
         def prepare(view: ProjectView, project: Project) -> dict[str, tuple[SortSpec, list]]:
             return {field: (spec, sort_rows(columns, spec, getattr(view, field)))
                     for field, (columns, spec) in specs.items()}
-
-        def build(view: ProjectView, project: Project) -> _Built:
-            timeline = build_timeline(project, view.columns, mode)
-            return _Built(timeline, build_lanes(timeline))
-        return prepare, build
+        return build, prepare
 
     def _lane_mode(self) -> str:
         return self.lane_combo.currentData() or "issue"
@@ -743,7 +743,7 @@ class MainWindow(QMainWindow):
         for view in self._panel_views():
             view.set_placeholder("Loading…")
         self._shown_path = self.project.path
-        self._columns = self._next_columns = None
+        self._columns = None
         self._select_later = set()
         self._fill_quote_filters()
         self.timeline.set_data(TimelineData.empty(self._lane_mode()))
@@ -752,24 +752,51 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.date_needed_label.setText("")
 
-    def _on_view_loaded(self, number: int, view: ProjectView | None, prepared) -> None:
+    def _awaited(self, number: int) -> _ViewRequest | None:
+        """The read awaited if it is request ``number`` of the project open (else its answer is one
+        nobody waits for any more: a newer read's, or another project's)."""
         request = self._view_request
         if request is None or request.number != number or self.project is None or request.path != self.project.path:
-            return  # an answer nobody waits for any more (a newer read, or another project)
+            return None
+        return request
+
+    def _on_columns_read(self, number: int, columns: tuple[int, Columns], built: _Built | None) -> None:
+        """The timeline first: drawn from the columns (and the timeline the thread built of them)
+        while the thread goes on reading the panels' rows."""
+        request = self._awaited(number)
+        if request is None or request.again:
+            return  # (again: the project changed meanwhile, the read that follows draws it)
+        self._view_request = replace(request, drawn=True)
+        self._draw_columns(columns, request.fit, built)
+
+    def _draw_columns(self, columns: tuple[int, Columns], fit: bool, built: _Built | None = None) -> None:
+        """The timeline of ``columns`` (data version, columns) with the window's filter."""
+        p = self.project
+        assert p is not None
+        if built is not None:
+            self.timeline.set_issues(built.issues)
+        if self.filter_bar.filter().is_empty():
+            self._event_filter = None
+        else:
+            self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
+        self._columns = columns
+        self._show_columns(columns[1], fit, built)
+
+    def _on_view_loaded(self, number: int, view: ProjectView | None, prepared) -> None:
+        request = self._awaited(number)
+        if request is None:
+            return
         self._view_request = None
         if request.again:
             self._read_in_background(request.fit)  # the project changed while it was read: again
         elif view is None:
             self._show_view(read_view(self.project), request.fit)  # could not be read there: here
         else:
-            self._show_view(view, request.fit, prepared, later=number)
+            self._show_view(view, request.fit, prepared, drawn=request.drawn)
 
-    def _show_view(self, v: ProjectView, fit: bool, prepared: dict | None = None, later: int | None = None
-                   ) -> None:
+    def _show_view(self, v: ProjectView, fit: bool, prepared: dict | None = None, drawn: bool = False) -> None:
         """Put ``v`` in the panels and on the timeline (``prepared``: rows sorted by ``_preparers``;
-        ``later``: the number of the loader's request that read ``v``: the timeline once the thread has
-        built it, in another turn of the event loop, so that the two swaps are two short waits of the
-        window instead of one long one)."""
+        ``drawn``: the timeline of ``v``'s columns is on screen already)."""
         p = self.project
         assert p is not None
         self._shown_path = p.path
@@ -783,19 +810,11 @@ class MainWindow(QMainWindow):
         self._fill_quote_filters()
         articles = v.articles
         self.timeline.set_issues([(i.id, i.label, i.colour) for i in issues])
-        if self.filter_bar.filter().is_empty():
-            self._event_filter = None
+        if drawn:
+            self._select_pending()
         else:
-            self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
+            self._draw_columns((v.version, v.columns), fit)
         c = v.counts
-        self._columns = (v.version, v.columns)
-        if later is not None:
-            self._next_columns = (p.path, v.columns, fit, later)
-            if self._built is not None and self._built[0] == later:
-                QTimer.singleShot(0, self._show_next_columns)
-        else:
-            self._next_columns = None
-            self._show_columns(v.columns, fit)
         self.details.reload()
         need = c["date_needed"]
         self.counts_label.setText(
@@ -836,26 +855,9 @@ class MainWindow(QMainWindow):
         return (self.actors_view, self.issues_view, self.quotes_view, self.articles_view)
 
     def loading(self) -> bool:
-        """True while a read of the project on the loader's thread, or its timeline, is still to be shown."""
-        return self._view_request is not None or self._next_columns is not None
-
-    def _on_timeline_built(self, number: int, built: _Built | None) -> None:
-        """The loader's thread built the timeline of request ``number`` (None: it could not); it may
-        come before the window has shown that request's rows (they are held in tests). Kept only while
-        that request is awaited: an older read's timeline is large and never shown."""
-        waiting = self._next_columns is not None and self._next_columns[3] == number
-        if waiting or (self._view_request is not None and self._view_request.number == number):
-            self._built = (number, built)
-        if waiting:
-            QTimer.singleShot(0, self._show_next_columns)
-
-    def _show_next_columns(self) -> None:
-        waiting, built = self._next_columns, self._built
-        if waiting is None or built is None or built[0] != waiting[3]:
-            return  # not built yet (or already shown)
-        self._next_columns = self._built = None
-        if self.project is not None and waiting[0] == self.project.path:
-            self._show_columns(waiting[1], waiting[2], built[1])
+        """True while a read of the project on the loader's thread is still to be shown (its timeline
+        may be drawn already: the panels' rows come after it)."""
+        return self._view_request is not None
 
     def _show_columns(self, columns: Columns, fit: bool, built: _Built | None = None) -> None:
         """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
@@ -874,6 +876,10 @@ class MainWindow(QMainWindow):
             self.timeline.set_visible_range(*keep)
         else:
             self.timeline.fit()
+        self._select_pending()
+
+    def _select_pending(self) -> None:
+        """Select the events asked for during a read once it is shown (``_select_when_shown``)."""
         if self._select_later and not self.loading():
             chosen, self._select_later = self._select_later, set()
             self.timeline.select_events(chosen)
@@ -895,8 +901,7 @@ class MainWindow(QMainWindow):
 
     def _on_lane_mode(self) -> None:
         """Lanes by another key: the columns drawn already serve while the project is as they were."""
-        if self.project is not None and self._columns is not None and self._next_columns is None \
-                and self._columns[0] == data_version(self.project):
+        if self.project is not None and self._columns is not None and self._columns[0] == data_version(self.project):
             self._show_columns(self._columns[1], fit=False)
         else:
             self.refresh(fit=False)
