@@ -432,6 +432,28 @@ def test_label_near_the_right_edge_flips_left_and_fit_leaves_room(view):
     assert rects[last].width() == pytest.approx(full_w)
 
 
+def test_fit_keeps_room_for_the_last_label_only_where_it_can_be_drawn(view):
+    # a lane far too busy for markers at the whole range: drawn as density, its events have no labels
+    busy = [T2025 + (i * 300 // 2000) * DAY for i in range(2000)]
+    view.set_data(make_data(busy, titles={i: "A title long enough to need room" for i in range(1, 2001)}))
+    view.render_offscreen(1.0)
+    lo, hi = view.scene.data.time_range()
+    pad = (hi - lo) * 0.02
+    assert view.visible_range() == pytest.approx((lo - pad, hi + pad))
+    # the same with the last event alone in a quiet lane: it has a marker and a label, room is kept
+    quiet = make_data(busy + [busy[-1] + DAY], issue=[0] * 2000 + [1],
+                      titles={i: "A title long enough to need room" for i in range(1, 2002)})
+    view.set_data(quiet)
+    view.fit()
+    lo, hi = view.scene.data.time_range()
+    assert view.visible_range()[1] > hi + (hi - lo) * 0.05
+    # ... unless that lane is collapsed (a strip: no markers, no labels)
+    view.scene.toggle_collapsed(next(k for k in range(len(view.scene.lanes))
+                                     if view.scene.lane_label(k) == "Issue 1"))
+    view.fit()
+    assert view.visible_range() == pytest.approx((lo - (hi - lo) * 0.02, hi + (hi - lo) * 0.02))
+
+
 def test_span_bars_are_a_text_line_high_with_their_title_inside(view):
     t0 = [T2025 + 31 * DAY, T2025 + 100 * DAY]
     titles = {1: "Agreement reached in February", 2: "A day event"}

@@ -388,9 +388,9 @@ class TimelineScene:
         v0, v1 = lo - pad, hi + pad
         w = plot_w if plot_w is not None else self._plot_w
         pts = np.flatnonzero(self.data.precision[-4096:] <= POINT_MAX_CODE)
-        if w and w > 100 and pts.size:
-            # the last point event (rows are sorted by start): its label starts 8 px right of its marker
-            row = len(self.data) - min(len(self.data), 4096) + int(pts[-1])
+        # the last point event (rows are sorted by start): its label starts 8 px right of its marker
+        row = len(self.data) - min(len(self.data), 4096) + int(pts[-1]) if pts.size else -1
+        if w and w > 100 and pts.size and self._marker_at_fit(row, w):
             budget, self.label_budget = self.label_budget, None
             self.ensure_titles(np.array([row]))
             self.label_budget = budget
@@ -399,6 +399,16 @@ class TimelineScene:
             v1 = max(v1, (c - need * v0) / (1 - need))
         self.v0, self.v1 = v0, v1
         self.fit_span = v1 - v0
+
+    def _marker_at_fit(self, row: int, plot_w: float) -> bool:
+        """Whether event ``row`` is drawn as a marker (which may have a label) when the whole range is
+        in view: some open lane holding it is sparse enough for markers. In a lane drawn as density it
+        has no label, and room kept for one left a blank band (up to 40 % of the plot) on the right
+        of every big project's fit and full-range export."""
+        lanes = self.lanes
+        ks = np.searchsorted(lanes.ptr, np.flatnonzero(lanes.idx == row), "right") - 1
+        return any(not self.is_collapsed(int(k)) and not should_aggregate(int(lanes.counts[k]), plot_w)
+                   for k in ks)
 
     def lane_label(self, k: int) -> str:
         return self.data.lane_labels[int(self.lanes.order[k])]
