@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from tests.conftest import ROOT, SAMPLE
+from viewer.store.project import Project
 
 
 def run(*args, check=False):
@@ -92,6 +93,20 @@ def test_export_png_without_display(tmp_path):
 def test_export_refuses_missing_project(tmp_path):
     r = run("export", "--project", tmp_path / "none.dateline", "--png", tmp_path / "x.png")
     assert r.returncode == 2 and "none.dateline" in r.stderr
+
+
+def test_export_of_a_project_with_no_event_says_why_and_writes_no_image(tmp_path):
+    proj = tmp_path / "p.dateline"
+    run("ingest", "--project", proj, SAMPLE)  # the sample has no publication date: no event can be placed
+    png, csv = tmp_path / "out.png", tmp_path / "out.csv"
+    r = run("export", "--project", proj, "--png", png, "--csv", csv)
+    assert r.returncode == 2 and not png.exists()
+    assert "out.png" in r.stderr and "publication date" in r.stderr and "Trump and Xi Jinping" in r.stderr
+    assert csv.exists()  # the other outputs are still written
+    empty = tmp_path / "empty.dateline"
+    Project(empty).close()
+    r = run("export", "--project", empty, "--svg", tmp_path / "e.svg")
+    assert "e.svg" in r.stderr and "no articles yet" in r.stderr and not (tmp_path / "e.svg").exists()
 
 
 def test_every_cli_command_is_documented_in_the_readme():

@@ -146,6 +146,24 @@ def test_export_png_has_the_size_and_real_text(qtbot, window, tmp_path):
     assert dark > 200
 
 
+def test_exporting_an_image_of_no_event_says_why_instead(qtbot, window, monkeypatch):
+    import viewer.ui.main_window as main_window
+
+    told: list[str] = []
+    monkeypatch.setattr(main_window.QMessageBox, "information", lambda parent, title, text: told.append(text))
+    opened: list = []
+    monkeypatch.setattr(main_window.ExportDialog, "exec", lambda dlg: opened.append(dlg) or 0)
+    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", lambda *a, **k: opened.append(a) or ("", ""))
+    drop(qtbot, window, [SAMPLE])  # no publication date: no event on the timeline yet
+    window.export_dialog()
+    window._export_as("svg")
+    assert opened == [] and len(told) == 2
+    assert "publication date" in told[0] and "Trump and Xi Jinping" in told[0]
+    # a data export is no image: it asks where to write, as before
+    window._export_as("csv")
+    assert len(opened) == 1 and len(told) == 2
+
+
 def test_save_as_copies_and_switches(qtbot, window, tmp_path):
     drop(qtbot, window, [SAMPLE])
     target = tmp_path / "copy.dateline"

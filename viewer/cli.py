@@ -94,7 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from viewer.store.exchange import export_file
     from viewer.store.project import ProjectError, day_seconds
     from viewer.ui.headless import export_project_png, export_project_svg
-    from viewer.workflow import open_project
+    from viewer.workflow import open_project, why_no_timeline
 
     if not Path(args.project).exists():
         print(f"error: {args.project}: no such project file", file=sys.stderr)
@@ -113,17 +113,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not any(outputs):
         print("error: say what to write: --png, --svg, --csv, --timelinejs or --ics", file=sys.stderr)
         return 2
-    if args.png:
+    status = 0
+    empty = why_no_timeline(project) if args.png or args.svg else None
+    for out in (args.png, args.svg):
+        if out and empty:  # an image of an empty timeline would show a hint meant for the window
+            print(f"error: {out} not written: {args.project} has no event to draw: {empty}", file=sys.stderr)
+            status = 2
+    if args.png and not empty:
         export_project_png(project, args.png, args.width, args.height, args.scale, t0, t1, args.lanes)
         print(f"wrote {args.png}")
-    if args.svg:
+    if args.svg and not empty:
         export_project_svg(project, args.svg, args.width, args.height, t0, t1, args.lanes)
         print(f"wrote {args.svg}")
     for fmt, out in (("csv", args.csv), ("timelinejs", args.timelinejs), ("ics", args.ics)):
         if out:
             n = export_file(project, out, fmt)
             print(f"wrote {out} ({n} events)")
-    return 0
+    return status
 
 
 def extraction_json(path: str, published: date | None, with_text: bool) -> dict:

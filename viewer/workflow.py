@@ -238,6 +238,26 @@ def read_view(project: Project, use_cache: bool = True, columns: tuple[int, Colu
                        project.quotes(), project.articles(), project.counts(), cols, version)
 
 
+def why_no_timeline(project: Project, how_to_date: str = "set it in the window: Articles › Set date…"
+                    ) -> str | None:
+    """Why ``project`` has no event to draw (None: it has some), naming the articles that wait for a
+    publication date (``how_to_date`` says how to give one): what an export says instead of writing
+    an image of an empty timeline."""
+    c = project.counts()
+    if c["events"]:
+        return None
+    if not c["articles"]:
+        return "it has no articles yet"
+    waiting = [a for a in project.articles() if a.published is None]
+    if waiting:
+        names = ", ".join(f"“{a.title or Path(a.path).name}”" for a in waiting[:3])
+        more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
+        return (f"its events cannot be placed until {'these articles have' if len(waiting) > 1 else 'this article has'}"
+                f" a publication date: {names}{more} ({how_to_date})")
+    n = c["articles"]
+    return f"none of its {n} article{'s' if n != 1 else ''} names a date that can be placed"
+
+
 class TimelineFeed:
     """The timeline so far, for a window watching an ingest: ``poll()`` after each file returns
     fresh columns and counts when something changed and the last read is old enough, else None.

@@ -90,6 +90,7 @@ from viewer.workflow import (
     read_view,
     set_article_date,
     warm_up,
+    why_no_timeline,
 )
 
 ORG = "Dateline"
@@ -1483,7 +1484,18 @@ class MainWindow(QMainWindow):
             self.docks["Source"].raise_()
 
     # ------------------------------------------------------------ export
+    def _nothing_to_export(self, title: str) -> bool:
+        """Say why there is no image to export when the timeline has no event (True: nothing to do)."""
+        assert self.project is not None
+        why = why_no_timeline(self.project, "select it in the Articles panel and click “Set date…”") \
+            if not len(self.timeline.data()) else None
+        if why:
+            QMessageBox.information(self, title, f"There is no event to draw yet: {why}.")
+        return bool(why)
+
     def export_dialog(self) -> None:
+        if self.project is None or self._nothing_to_export("Export PNG"):
+            return
         dlg = ExportDialog(max(self.timeline.width(), 1200), max(self.timeline.height(), 600), self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
@@ -1504,7 +1516,7 @@ class MainWindow(QMainWindow):
                    lane_mode=self._lane_mode(), event_filter=self._event_filter)
 
     def _export_as(self, fmt: str) -> None:
-        if self.project is None:
+        if self.project is None or (fmt == "svg" and self._nothing_to_export("Export SVG")):
             return
         suffix = {"svg": "svg", "csv": "csv", "timelinejs": "json", "ics": "ics"}[fmt]
         path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", str(Path.home() / f"timeline.{suffix}"),
