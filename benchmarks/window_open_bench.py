@@ -93,8 +93,8 @@ def open_once(path: Path) -> dict:
 
         setattr(cls, name, run)
 
-    wrap(RowTableModel, "set_rows", lambda m, rows: fills.append((beat.elapsed(), type(m).__name__, len(m.rows()))))
-    wrap(IssuesTreeModel, "set_rows", lambda m, rows: fills.append((beat.elapsed(), type(m).__name__,
+    wrap(RowTableModel, "set_rows", lambda m, *_: fills.append((beat.elapsed(), type(m).__name__, len(m.rows()))))
+    wrap(IssuesTreeModel, "set_rows", lambda m, *_: fills.append((beat.elapsed(), type(m).__name__,
                                                                      len(m.rows()))))
     wrap(TimelineView, "set_data", lambda v, data: shown.append((beat.elapsed(), len(v.data().ids))))
 

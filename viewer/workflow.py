@@ -20,7 +20,7 @@ from viewer.extract.pipeline import extract
 from viewer.ingest import IngestError, collect_files, read_article
 from viewer.store.columns import Columns, actor_spans, data_version, load_columns
 from viewer.store.exchange import import_events_file, is_event_file
-from viewer.store.project import ActorRow, ArticleRow, IssueRow, Project, QuoteRow
+from viewer.store.project import ActorRow, ArticleRow, IssueRow, Project, QuoteRows
 
 APP_NAME = "Dateline"
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "samples" / "us-china-trade-call.txt"
@@ -210,7 +210,7 @@ class ProjectView:
     path: Path | None
     actors: list[ActorRow]
     issues: list[IssueRow]
-    quotes: list[QuoteRow]
+    quotes: QuoteRows
     articles: list[ArticleRow]
     counts: dict[str, int]
     columns: Columns

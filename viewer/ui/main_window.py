@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QEventLoop, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
@@ -387,8 +389,8 @@ class MainWindow(QMainWindow):
     def _fill_quote_filters(self) -> None:
         quotes = self.quotes_model.rows()
         for combo, everyone, values in (
-            (self.speaker_filter, "All speakers", sorted({q.speaker or "unattributed" for q in quotes})),
-            (self.issue_filter_q, "All trade issues", sorted({q.issue for q in quotes if q.issue})),
+            (self.speaker_filter, "All speakers", sorted({s or "unattributed" for s in quotes.speakers()})),
+            (self.issue_filter_q, "All trade issues", sorted(quotes.issue_labels())),
         ):
             current = combo.currentData()
             combo.blockSignals(True)
@@ -407,9 +409,8 @@ class MainWindow(QMainWindow):
         if speaker is None and issue is None and not getattr(self, "_quotes_hidden", False):
             return  # nothing hidden and nothing to hide: skip a pass over every row
         self._quotes_hidden = speaker is not None or issue is not None
-        for r, q in enumerate(self.quotes_model.rows()):
-            ok = ((speaker is None or (q.speaker or "unattributed") == speaker)
-                  and (issue is None or q.issue == issue))
+        shown = self.quotes_model.rows().mask(speaker, issue, unattributed="unattributed").tolist()
+        for r, ok in enumerate(shown):
             idx = self.quotes_proxy.mapFromSource(self.quotes_model.index(r, 0))
             if idx.isValid():
                 self.quotes_view.setRowHidden(idx.row(), not ok)
@@ -1050,13 +1051,14 @@ class MainWindow(QMainWindow):
     def _selected_objects(self, view: QTableView, proxy: SortProxy) -> list:
         return [proxy.data(i, ROW_ROLE) for i in view.selectionModel().selectedRows()]
 
-    def _select_rows(self, view, proxy: SortProxy, model, pred) -> None:
+    def _select_rows(self, view, proxy: SortProxy, model, pred: Callable[[Any], bool] | list[int]) -> None:
+        """Select the rows of ``model`` where ``pred`` holds (or at these source positions)."""
         sel = view.selectionModel()
         self._syncing = True
         try:
             sel.clearSelection()
             first = None
-            for source in model.indexes_where(pred):
+            for source in model.indexes_where(pred) if callable(pred) else [model.index(n, 0) for n in pred]:
                 idx = proxy.mapFromSource(source)
                 if idx.isValid():
                     sel.select(idx, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
@@ -1075,7 +1077,8 @@ class MainWindow(QMainWindow):
         issue_ids = {i for e in ids for i in self.project.event(e).issues}
         self._select_rows(self.actors_view, self.actors_proxy, self.actors_model, lambda a: a.id in actor_ids)
         self._select_rows(self.issues_view, self.issues_proxy, self.issues_model, lambda i: i.id in issue_ids)
-        self._select_rows(self.quotes_view, self.quotes_proxy, self.quotes_model, lambda q: q.event_id in ids)
+        self._select_rows(self.quotes_view, self.quotes_proxy, self.quotes_model,
+                          self.quotes_model.rows().positions(event_ids=ids))
         self.details.show_event(next(iter(ids)) if len(ids) == 1 else None)
         if len(ids) == 1:
             self.show_event_source(next(iter(ids)), raise_dock=False)
@@ -1088,7 +1091,7 @@ class MainWindow(QMainWindow):
         self.timeline.set_highlight(ids)
         names = {a.id for a in actors}
         self._select_rows(self.quotes_view, self.quotes_proxy, self.quotes_model,
-                          lambda q: q.speaker_id in names or q.event_id in ids)
+                          self.quotes_model.rows().positions(event_ids=ids, speaker_ids=names))
 
     def _on_issue_selection(self) -> None:
         if self._syncing or self.project is None:
@@ -1096,7 +1099,8 @@ class MainWindow(QMainWindow):
         issues = self._selected_objects(self.issues_view, self.issues_proxy)
         ids = {e for i in issues for e in self.project.event_ids_for_issue(i.id)}
         self.timeline.set_highlight(ids)
-        self._select_rows(self.quotes_view, self.quotes_proxy, self.quotes_model, lambda q: q.event_id in ids)
+        self._select_rows(self.quotes_view, self.quotes_proxy, self.quotes_model,
+                          self.quotes_model.rows().positions(event_ids=ids))
 
     def _on_issue_check(self, *_args) -> None:
         self._apply_filter(self.filter_bar.filter().with_issues(frozenset(self.issues_model.checked())))

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
@@ -24,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from viewer.store.project import ActorRow, ArticleRow, IssueRow, QuoteRow
+from viewer.store.project import ActorRow, ArticleRow, IssueRow, QuoteRow, QuoteRows
 from viewer.ui import undo
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,6 +47,9 @@ class Column:
     edit: Callable[[Any, str], tuple | None] | None = None
     #: what an editor starts from, when not the shown value
     raw: Callable[[Any], Any] | None = None
+    #: the one row attribute ``value`` reads, when it reads one only: rows held as columns
+    #: (:class:`QuoteRows`) are then sorted by the values of that attribute, not row by row
+    by: str = ""
 
 
 def _edit_role_value(col: Column, obj: Any) -> Any:
@@ -74,21 +79,37 @@ def _push_edit(push: Callable[..., Any] | None, col: Column, obj: Any, value: An
 SortSpec = tuple[int, Qt.SortOrder] | None
 
 
-def sort_rows(columns: Sequence[Column], spec: SortSpec, rows: list[Any]) -> list[Any]:
+def sort_rows(columns: Sequence[Column], spec: SortSpec, rows: Sequence[Any]) -> Sequence[Any]:
     """``rows`` in a table's order (blank values last either way up); plain Python, so it may run on
-    a worker thread that reads the rows (a hundred thousand take a tenth of a second)."""
+    a worker thread that reads the rows (a hundred thousand take a tenth of a second). A list comes
+    back as a list; other sequences (:class:`QuoteRows`) are reordered with their ``take``."""
     if spec is None:
         return rows
     column, order = spec
-    value = columns[column].value
+    value, by = columns[column].value, columns[column].by
 
-    def key(r: Any) -> tuple:
-        v = value(r)
+    def key_of(v: Any) -> tuple:
         if v is None or v == "":
             return (2, "")
         return (0, v, "") if isinstance(v, int | float) else (1, 0, str(v).casefold())
 
-    return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+    down = order == Qt.SortOrder.DescendingOrder
+    if isinstance(rows, list):
+        return sorted(rows, key=lambda r: key_of(value(r)), reverse=down)
+    if not by:
+        return rows.take(sorted(range(len(rows)), key=lambda i: key_of(value(rows[i])), reverse=down))
+    # each distinct value's key once; equal keys get equal ranks, and a stable sort of the ranks
+    # keeps equal rows in the order they came in, as sorted() does either way up
+    codes, values = rows.codes(by)
+    keys = [key_of(value(SimpleNamespace(**{by: v}))) for v in values]
+    rank = np.zeros(len(keys), np.int64)
+    last, r = None, -1
+    for k in sorted(range(len(keys)), key=keys.__getitem__):
+        if keys[k] != last:
+            last, r = keys[k], r + 1
+        rank[k] = r
+    row_rank = rank[codes]
+    return rows.take(np.argsort(-row_rank if down else row_rank, kind="stable"))
 
 
 class RowTableModel(QAbstractTableModel):
@@ -98,11 +119,11 @@ class RowTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
+        self._rows: Sequence[Any] = []
         #: ``push(command_type, *args)`` -> the command or None; editable columns need it
         self.push: Callable[..., Any] | None = None
 
-    def set_rows(self, rows: list[Any], sorted_by: SortSpec | str = "unsorted") -> None:
+    def set_rows(self, rows: Sequence[Any], sorted_by: SortSpec | str = "unsorted") -> None:
         """Show ``rows``; ``sorted_by``: the order they are in already (``sort_rows`` with
         ``sort_spec()``, e.g. on the thread that read them), so they are sorted here only if
         the view's order has changed since."""
@@ -126,10 +147,10 @@ class RowTableModel(QAbstractTableModel):
         self._rows = self._sorted(self._rows)
         self.layoutChanged.emit()
 
-    def _sorted(self, rows: list[Any]) -> list[Any]:
+    def _sorted(self, rows: Sequence[Any]) -> Sequence[Any]:
         return sort_rows(self.columns, self._sort, rows)
 
-    def rows(self) -> list[Any]:
+    def rows(self) -> Sequence[Any]:
         return self._rows
 
     def row_object(self, row: int) -> Any:
@@ -206,15 +227,26 @@ class ActorsModel(RowTableModel):
 
 class QuotesModel(RowTableModel):
     columns = (
-        Column("Quote", lambda q: f"“{q.text}”"),
+        Column("Quote", lambda q: f"“{q.text}”", by="text"),
         Column("Speaker", lambda q: q.speaker or "unattributed",
                "Who said it (double-click or F2 to correct; empty: nobody)",
                edit=lambda q, v: (undo.SetQuoteSpeakerCommand, q.id, v or None) if (v or None) != q.speaker else None,
-               raw=lambda q: q.speaker or ""),
-        Column("Date", lambda q: q.date),
-        Column("Issue", lambda q: q.issue),
-        Column("Article", lambda q: q.article_title),
+               raw=lambda q: q.speaker or "", by="speaker"),
+        Column("Date", lambda q: q.date, by="date"),
+        Column("Issue", lambda q: q.issue, by="issue"),
+        Column("Article", lambda q: q.article_title, by="article_title"),
     )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows = QuoteRows.from_rows([])
+
+    def set_rows(self, rows: Sequence[QuoteRow], sorted_by: SortSpec | str = "unsorted") -> None:
+        """Rows as columns (:class:`QuoteRows`, as the store reads them; a list is converted)."""
+        super().set_rows(rows if isinstance(rows, QuoteRows) else QuoteRows.from_rows(rows), sorted_by)
+
+    def rows(self) -> QuoteRows:
+        return self._rows  # type: ignore[return-value]  (always QuoteRows: set_rows converts)
 
     def extra_data(self, obj: QuoteRow, column: int, role: int):
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not obj.speaker:

@@ -1,0 +1,94 @@
+"""The Quotes panel's rows held as columns (viewer/store/project.py ``QuoteRows``): the same rows, in
+the same order, as the plain reading of the store, and the window's questions about every row
+answered from the columns as the rows would answer them."""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import SAMPLE
+from tests.test_ingest_refresh import dated_articles
+from viewer.store.project import Project, QuoteRow, QuoteRows
+from viewer.ui.qt_models import QuotesModel, sort_rows
+from viewer.workflow import ingest_paths, open_project
+
+
+def reference_quotes(p: Project) -> list[tuple]:
+    """Every quote as the store holds it, joined and sorted by SQLite (the first reading of quotes)."""
+    return [tuple(r) for r in p.db.conn.execute("""
+        select q.id, q.text, s.name, q.speaker_id, q.article_id, coalesce(a.title, ''), q.start_offset,
+          q.end_offset, q.sentence_start, q.sentence_end, coalesce(e.merged_into, q.event_id),
+          coalesce(e.date_value, a.published, ''), coalesce(i.label, ''), coalesce(e.issue_id, '')
+        from quotes q join articles a on a.id = q.article_id left join events e on e.id = q.event_id
+          left join actors s on s.id = q.speaker_id left join issues i on i.id = e.issue_id
+        order by coalesce(e.t0, 0), q.article_id, q.start_offset""")]
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """Dated copies of the sample and the undated sample (its quotes have no event), with a quote
+    whose speaker was removed and one stored without its sentence's offsets."""
+    p = open_project(tmp_path / "p.dateline")
+    ingest_paths(p, [str(x) for x in dated_articles(tmp_path / "in", 3)] + [str(SAMPLE)])
+    qid = p.db.conn.execute("select min(id) from quotes where speaker_id is not null").fetchone()[0]
+    p.db.conn.execute("update quotes set speaker_id = null where id = ?", [qid])
+    p.db.conn.execute("update quotes set sentence_start = null, sentence_end = null where id = (select max(id) "
+                      "from quotes)")
+    p.db.conn.commit()
+    return p
+
+
+def test_the_columns_give_the_rows_of_the_store_in_its_order(project):
+    rows = project.quotes()
+    want = reference_quotes(project)
+    assert isinstance(rows, QuoteRows) and len(rows) == len(want) > 6
+    assert [astuple(q) for q in rows] == want
+    assert any(q.speaker is None and q.speaker_id is None for q in rows)
+    assert any(q.event_id is None and q.date for q in rows)  # a quote of no event has its article's date
+    assert any(q.sentence_start is None for q in rows)
+    assert rows[-1] == rows[len(rows) - 1] and rows[1:3] == [rows[1], rows[2]]
+    with pytest.raises(IndexError):
+        rows[len(rows)]
+
+
+def test_rows_made_from_objects_are_the_same_rows(project):
+    rows = project.quotes()
+    again = QuoteRows.from_rows(list(rows))
+    assert again == rows and list(again) == list(rows) and QuoteRows.from_rows([]) == []
+
+
+def test_questions_about_every_row_are_answered_as_the_rows_would(project):
+    rows = project.quotes()
+    for view in (rows, rows.take(list(reversed(range(len(rows))))), rows.take([3, 0, 5])):
+        objs = list(view)
+        assert view.speakers() == {q.speaker for q in objs}
+        assert view.issue_labels() == {q.issue for q in objs if q.issue}
+        events = {q.event_id for q in objs[:2] if q.event_id is not None}
+        speaker = next(q.speaker_id for q in objs if q.speaker_id is not None)
+        assert view.positions(event_ids=events, speaker_ids={speaker}) == [
+            n for n, q in enumerate(objs) if q.event_id in events or q.speaker_id == speaker]
+        for who in [None, "unattributed", *{q.speaker for q in objs if q.speaker}]:
+            for issue in [None, *view.issue_labels(), "no such issue"]:
+                assert view.mask(who, issue).tolist() == [
+                    (who is None or (q.speaker or "unattributed") == who) and (issue is None or q.issue == issue)
+                    for q in objs], (who, issue)
+
+
+@pytest.mark.parametrize("column", range(len(QuotesModel.columns)))
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_sorting_the_columns_sorts_as_a_list_would(project, column, order):
+    rows = project.quotes()
+    got = sort_rows(QuotesModel.columns, (column, order), rows)
+    assert isinstance(got, QuoteRows)
+    assert list(got) == sort_rows(QuotesModel.columns, (column, order), list(rows))
+
+
+def test_the_model_holds_columns_whatever_it_is_given(qapp, project):
+    model = QuotesModel()
+    model.set_rows(list(project.quotes()))
+    assert isinstance(model.rows(), QuoteRows) and model.rows() == project.quotes()
+    row = model.rows()[0]
+    assert isinstance(row, QuoteRow) and model.data(model.index(0, 0)) == f"“{row.text}”"
