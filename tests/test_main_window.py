@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase, QImage
 
 from tests.conftest import SAMPLE
+from viewer.ui.qt_models import ROW_ROLE
 
 
 def drop(qtbot, window, paths):
@@ -164,6 +165,38 @@ def test_exporting_an_image_of_no_event_says_why_instead(qtbot, window, monkeypa
     assert len(opened) == 1 and len(told) == 2
 
 
+def test_searching_a_panel_keeps_its_matching_rows_in_its_model(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QLineEdit
+
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    every = window.quotes_proxy.rowCount()
+    edit = next(e for e in window.findChildren(QLineEdit) if e.placeholderText() == "Search quotes…")
+    edit.setText("STALL")
+    assert [q.text for q in window.quotes_model.rows()] == ["stalled"] and window.quotes_proxy.rowCount() == 1
+    # the toolbar's search highlights events; it leaves the panel's search alone
+    window.search_box.setText("tariff")
+    window._run_search()
+    assert window.quotes_proxy.rowCount() == 1
+    edit.clear()
+    assert window.quotes_proxy.rowCount() == every
+    actors = next(e for e in window.findChildren(QLineEdit) if e.placeholderText() == "Search actors…")
+    actors.setText("bessent")
+    assert [a.name for a in window.actors_model.rows()] == ["Scott Bessent"]
+
+
+def test_a_quote_stored_without_its_sentence_opens_at_the_quote(qtbot, window, tmp_path):
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    p = window.project
+    p.db.conn.execute("update quotes set sentence_start = null, sentence_end = null")  # as before they were kept
+    p.db.conn.commit()
+    window.refresh()
+    q = next(q for q in window.quotes_model.rows() if q.text == "stalled")
+    row = [x.id for x in window.quotes_model.rows()].index(q.id)
+    window._on_quote_activated(window.quotes_proxy.mapFromSource(window.quotes_model.index(row, 0)))
+    assert window.source_view.article_id == q.article_id
+    assert window.source_view.highlighted == (q.start_offset, q.end_offset)
+
+
 def test_save_as_copies_and_switches(qtbot, window, tmp_path):
     drop(qtbot, window, [SAMPLE])
     target = tmp_path / "copy.dateline"
@@ -254,13 +287,16 @@ def test_saved_view_restores_filters_lanes_and_range(qtbot, window, tmp_path):
 
 def test_quotes_filter_by_speaker_and_actor_dates(qtbot, window, tmp_path):
     drop(qtbot, window, [dated_copy(tmp_path)])
+    every = window.quotes_proxy.rowCount()
     i = window.speaker_filter.findData("Scott Bessent")
     window.speaker_filter.setCurrentIndex(i)
-    shown = [window.quotes_model.rows()[window.quotes_proxy.mapToSource(window.quotes_proxy.index(r, 0)).row()].text
-             for r in range(window.quotes_proxy.rowCount()) if not window.quotes_view.isRowHidden(r)]
+    shown = [window.quotes_proxy.data(window.quotes_proxy.index(r, 0), ROW_ROLE).text
+             for r in range(window.quotes_proxy.rowCount())]
     assert shown == ["stalled"]
+    # the speaker list is every quote's, whatever the filter keeps
+    assert window.speaker_filter.count() == 1 + len({q.speaker for q in window.project.quotes()})
     window.speaker_filter.setCurrentIndex(0)
-    assert not any(window.quotes_view.isRowHidden(r) for r in range(window.quotes_proxy.rowCount()))
+    assert window.quotes_proxy.rowCount() == every == window.project.counts()["quotes"]
     trump = next(a for a in window.actors_model.rows() if a.name == "Donald Trump")
     assert trump.first and trump.last and trump.first <= trump.last
     window.act_save.trigger()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from tests.conftest import SAMPLE
 from tests.test_ingest_refresh import dated_articles
 from viewer.store.project import Project, QuoteRow, QuoteRows
-from viewer.ui.qt_models import QuotesModel, sort_rows
+from viewer.ui.qt_models import QuotesModel, rows_containing, sort_rows
 from viewer.workflow import ingest_paths, open_project
 
 
@@ -30,13 +30,20 @@ def reference_quotes(p: Project) -> list[tuple]:
 @pytest.fixture
 def project(tmp_path) -> Project:
     """Dated copies of the sample and the undated sample (its quotes have no event), with a quote
-    whose speaker was removed and one stored without its sentence's offsets."""
+    whose speaker was removed, one stored without its sentence's offsets, and quotes of events
+    about two trade issues."""
     p = open_project(tmp_path / "p.dateline")
     ingest_paths(p, [str(x) for x in dated_articles(tmp_path / "in", 3)] + [str(SAMPLE)])
     qid = p.db.conn.execute("select min(id) from quotes where speaker_id is not null").fetchone()[0]
     p.db.conn.execute("update quotes set speaker_id = null where id = ?", [qid])
     p.db.conn.execute("update quotes set sentence_start = null, sentence_end = null where id = (select max(id) "
                       "from quotes)")
+    # three quotes of events, about two trade issues (the sample's quotes belong to no event)
+    events = [r[0] for r in p.db.conn.execute("select id from events order by id limit 3")]
+    quotes = [r[0] for r in p.db.conn.execute("select id from quotes order by id limit 3")]
+    for eid, qid, issue in zip(events, quotes, ("tariffs", "rare_earths", "tariffs"), strict=True):
+        p.db.conn.execute("update quotes set event_id = ? where id = ?", [eid, qid])
+        p.db.conn.execute("update events set issue_id = ? where id = ?", [issue, eid])
     p.db.conn.commit()
     return p
 
@@ -92,3 +99,66 @@ def test_the_model_holds_columns_whatever_it_is_given(qapp, project):
     assert isinstance(model.rows(), QuoteRows) and model.rows() == project.quotes()
     row = model.rows()[0]
     assert isinstance(row, QuoteRow) and model.data(model.index(0, 0)) == f"“{row.text}”"
+
+
+def test_the_speaker_and_issue_filter_keeps_rows_out_of_the_model(qapp, project):
+    model = QuotesModel()
+    model.set_rows(project.quotes())
+    every = list(model.rows())
+    speaker = next(q.speaker for q in every if q.speaker)
+    model.set_filter(speaker, None)
+    assert list(model.rows()) == [q for q in every if q.speaker == speaker] and model.rowCount() < len(every)
+    model.set_filter("unattributed", None)
+    assert list(model.rows()) == [q for q in every if q.speaker is None] != []
+    # sorting and new rows keep the filter; the whole list stays at hand
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert [q.text for q in model.rows()] == sorted((q.text for q in every if q.speaker is None),
+                                                    key=str.casefold, reverse=True)
+    model.set_rows(project.quotes())
+    assert all(q.speaker is None for q in model.rows()) and len(model.all_rows()) == len(every)
+    issue = next(q.issue for q in every if q.issue)
+    model.set_filter(None, issue)
+    assert {q.issue for q in model.rows()} == {issue}
+    model.set_filter(None, None)
+    assert model.rowCount() == len(every)
+
+
+def naive_search(rows, text: str) -> list:
+    """What a proxy filtering on every cell's shown text keeps."""
+    t = text.casefold()
+    return [q for q in rows if any(t in ("" if c.value(q) is None else str(c.value(q))).casefold()
+                                   for c in QuotesModel.columns)]
+
+
+def needles(rows) -> list[str]:
+    q = next(q for q in rows if q.issue)
+    return ["STALL", "unattrib", q.date[:7], q.issue.upper(), q.article_title[-6:], next(x.speaker for x in rows
+                                                                                        if x.speaker)[:4], "“", "zzz"]
+
+
+def test_searching_the_columns_keeps_what_searching_every_cell_keeps(project):
+    rows = project.quotes()
+    folded: dict = {}
+    for view in (rows, rows.take(list(reversed(range(len(rows))))), rows.take([4, 1, 2])):
+        for text in needles(rows):
+            got = rows_containing(QuotesModel.columns, text, view, folded)
+            assert isinstance(got, QuoteRows) and list(got) == naive_search(list(view), text), text
+            assert list(rows_containing(QuotesModel.columns, text, list(view))) == list(got)
+
+
+def test_the_search_combines_with_the_speaker_filter_and_sorting(qapp, project):
+    model = QuotesModel()
+    model.set_rows(project.quotes())
+    every = list(model.all_rows())
+    for text in needles(every):
+        model.set_search(text)
+        now = list(model.all_rows())  # (sorted by the loop's last turn)
+        assert list(model.rows()) == naive_search(now, text)
+        for who in ("unattributed", next(q.speaker for q in every if q.speaker)):
+            model.set_filter(who, None)  # a subset of the rows: the search's kept texts still fit
+            assert list(model.rows()) == [q for q in naive_search(now, text) if (q.speaker or "unattributed") == who]
+        model.set_filter(None, None)
+        model.sort(1, Qt.SortOrder.DescendingOrder)
+        assert list(model.rows()) == naive_search(list(model.all_rows()), text)
+    model.set_search("")
+    assert model.rowCount() == len(every)

@@ -615,8 +615,10 @@ class QuoteRows(Sequence[QuoteRow]):
                            c["date"][pos].tolist(), c["issue"][pos].tolist())
 
     def codes(self, name: str) -> tuple[np.ndarray, list]:
-        """Attribute ``name`` of every row as a code into a list of its distinct values (``text``,
-        ``speaker``, ``date``, ``issue``, ``article_title``): what sorting by it needs, without rows."""
+        """Attribute ``name`` of every row as a code into a list of values (``text``, ``speaker``,
+        ``date``, ``issue``, ``article_title``): what sorting or searching by it needs, without rows.
+        The list is the same for every order and subset of these quotes (a search may keep what it
+        made of it)."""
         c = self._c
         if name == "text":
             return (np.arange(len(self)) if self._order is None else self._order), c["text"]
@@ -625,10 +627,15 @@ class QuoteRows(Sequence[QuoteRow]):
         if name == "issue":
             return self._column("issue") + 1, ["", *c["issue_labels"]]
         if name in ("speaker", "article_title"):
-            key, names = ("speaker_id", c["speakers"]) if name == "speaker" else ("article_id", c["titles"])
-            uniq, inv = np.unique(self._column(key), return_inverse=True)
-            return inv, [names.get(v, "" if name == "article_title" else None) if v >= 0 else None
-                         for v in uniq.tolist()]
+            key, names, none = ("speaker_id", c["speakers"], None) if name == "speaker" else \
+                ("article_id", c["titles"], "")
+            known = c.get(f"_{key}s")
+            if known is None:
+                known = c[f"_{key}s"] = np.array(sorted(names), np.int64)
+            ids = self._column(key)
+            pos = np.clip(np.searchsorted(known, ids), 0, max(known.size - 1, 0))
+            found = known[pos] == ids if known.size else np.zeros(ids.size, bool)
+            return np.where(found, pos + 1, 0), [none, *(names[k] for k in known.tolist())]
         raise KeyError(name)
 
     def __eq__(self, other: object) -> bool:

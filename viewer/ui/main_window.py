@@ -70,6 +70,7 @@ from viewer.ui.panel_views import ChoiceDelegate, PanelTableView, PanelTreeView
 from viewer.ui.qt_models import (
     ACTOR_KINDS,
     ROW_ROLE,
+    UNATTRIBUTED,
     ActorsModel,
     ArticlesModel,
     IssuesTreeModel,
@@ -344,7 +345,8 @@ class MainWindow(QMainWindow):
         edit.setAccessibleName(placeholder.rstrip("…"))
         edit.setToolTip(f"Keep the rows of {view.objectName()} that contain these words")
         edit.setClearButtonEnabled(True)
-        edit.textChanged.connect(proxy.setFilterFixedString)
+        # the table's model keeps the matching rows itself (RowTableModel.set_search): fast on big panels
+        edit.textChanged.connect(proxy.sourceModel().set_search)
         lay.addWidget(edit)
         lay.addWidget(view, 1)
         return w
@@ -387,9 +389,9 @@ class MainWindow(QMainWindow):
         return w
 
     def _fill_quote_filters(self) -> None:
-        quotes = self.quotes_model.rows()
+        quotes = self.quotes_model.all_rows()
         for combo, everyone, values in (
-            (self.speaker_filter, "All speakers", sorted({s or "unattributed" for s in quotes.speakers()})),
+            (self.speaker_filter, "All speakers", sorted({s or UNATTRIBUTED for s in quotes.speakers()})),
             (self.issue_filter_q, "All trade issues", sorted(quotes.issue_labels())),
         ):
             current = combo.currentData()
@@ -404,16 +406,8 @@ class MainWindow(QMainWindow):
         self._filter_quotes()
 
     def _filter_quotes(self) -> None:
-        """Quotes by speaker and by issue: rows that do not match are hidden, not removed."""
-        speaker, issue = self.speaker_filter.currentData(), self.issue_filter_q.currentData()
-        if speaker is None and issue is None and not getattr(self, "_quotes_hidden", False):
-            return  # nothing hidden and nothing to hide: skip a pass over every row
-        self._quotes_hidden = speaker is not None or issue is not None
-        shown = self.quotes_model.rows().mask(speaker, issue, unattributed="unattributed").tolist()
-        for r, ok in enumerate(shown):
-            idx = self.quotes_proxy.mapFromSource(self.quotes_model.index(r, 0))
-            if idx.isValid():
-                self.quotes_view.setRowHidden(idx.row(), not ok)
+        """Quotes by speaker and by issue (the model keeps only those)."""
+        self.quotes_model.set_filter(self.speaker_filter.currentData(), self.issue_filter_q.currentData())
 
     def _articles_panel(self) -> QWidget:
         w = QWidget()
@@ -1128,7 +1122,6 @@ class MainWindow(QMainWindow):
         text = self.search_box.text().strip()
         ids = matching_event_ids(self.project, text) if text else set()
         self.timeline.set_highlight(ids)
-        self.quotes_proxy.setFilterFixedString("")
         if text:
             self.statusBar().showMessage(f"{len(ids)} events match “{text}” — Enter keeps them as a filter", 4000)
 
@@ -1465,8 +1458,10 @@ class MainWindow(QMainWindow):
     def _on_quote_activated(self, index) -> None:
         q = self.quotes_proxy.data(index, ROW_ROLE)
         if q is not None:
-            self.show_source(q.article_id, (q.sentence_start, q.sentence_end), (q.start_offset, q.end_offset),
-                             f"Quote — {q.speaker or 'unattributed'}")
+            # a project written before sentences were stored has the quote's own offsets only
+            quote = (q.start_offset, q.end_offset) if None not in (q.start_offset, q.end_offset) else None
+            sentence = (q.sentence_start, q.sentence_end) if None not in (q.sentence_start, q.sentence_end) else None
+            self.show_source(q.article_id, sentence or quote, quote, f"Quote — {q.speaker or UNATTRIBUTED}")
 
     def show_event_source(self, event_id: int, raise_dock: bool = True) -> None:
         assert self.project is not None
