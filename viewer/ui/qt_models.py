@@ -116,10 +116,14 @@ def sort_rows(columns: Sequence[Column], spec: SortSpec, rows: Sequence[Any]) ->
 
 
 def _distinct(rows: Any, column: Column) -> tuple[np.ndarray, list]:
-    """Rows held as columns (:class:`QuoteRows`): per row a code into the list of ``column``'s
-    values of the distinct values of the attribute it reads (``Column.by``), each computed once."""
+    """Rows held as columns (:class:`QuoteRows`): per row a code into a list of ``column``'s values,
+    one for each value of the attribute it reads (``Column.by``), each computed once."""
     codes, values = rows.codes(column.by)
-    return codes, [column.value(SimpleNamespace(**{column.by: v})) for v in values]
+    return codes, _values_of(column, values)
+
+
+def _values_of(column: Column, attribute_values: list) -> list:
+    return [column.value(SimpleNamespace(**{column.by: v})) for v in attribute_values]
 
 
 def _shown_text(v: Any) -> str:
@@ -142,7 +146,7 @@ def rows_containing(columns: Sequence[Column], text: str, rows: Sequence[Any], f
         codes, values = rows.codes(c.by)
         texts = folded.get(c.title) if folded is not None else None
         if texts is None:
-            texts = [_shown_text(c.value(SimpleNamespace(**{c.by: v}))).casefold() for v in values]
+            texts = [_shown_text(v).casefold() for v in _values_of(c, values)]
             if folded is not None:
                 folded[c.title] = texts
         hit |= np.fromiter((needle in t for t in texts), bool, len(texts))[codes]
@@ -181,6 +185,9 @@ class RowTableModel(QAbstractTableModel):
         if text == self._search:
             return
         self._search = text
+        self._refilter()
+
+    def _refilter(self) -> None:
         self.beginResetModel()
         self._rows = self._kept(self._all)
         self.endResetModel()
@@ -317,9 +324,7 @@ class QuotesModel(RowTableModel):
         if (speaker, issue) == self._only:
             return
         self._only = (speaker, issue)
-        self.beginResetModel()
-        self._rows = self._kept(self._all)
-        self.endResetModel()
+        self._refilter()
 
     def _kept(self, rows: QuoteRows) -> QuoteRows:  # type: ignore[override]
         speaker, issue = self._only
