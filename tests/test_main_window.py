@@ -112,6 +112,21 @@ def test_selection_links_actor_to_timeline_and_quotes(qtbot, window, tmp_path):
     assert "“total reset”" in selected_quotes
 
 
+def test_rows_selected_from_elsewhere_are_whole_rows_in_tables_and_trees(qtbot, window, tmp_path):
+    from viewer.ui.main_window import row_runs
+
+    assert row_runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)] and row_runs([]) == []
+    drop(qtbot, window, [dated_copy(tmp_path)])
+    n = window.quotes_model.rowCount()
+    window._select_rows(window.quotes_view, window.quotes_proxy, window.quotes_model, [0, n - 1])
+    assert sorted(i.row() for i in window.quotes_view.selectionModel().selectedRows()) == [0, n - 1]
+    # a parent issue and one of its children (another level of the tree)
+    window._select_rows(window.issues_view, window.issues_proxy, window.issues_model,
+                        lambda i: i.id in {"tariffs", "reciprocal_tariffs"})
+    chosen = {window.issues_proxy.data(i, ROW_ROLE).id for i in window.issues_view.selectionModel().selectedRows()}
+    assert chosen == {"tariffs", "reciprocal_tariffs"}
+
+
 def test_double_click_quote_shows_article_with_evidence(qtbot, window, tmp_path):
     drop(qtbot, window, [dated_copy(tmp_path)])
     rows = window.quotes_model.find_row(lambda q: q.text == "total reset")
