@@ -44,6 +44,23 @@ def test_every_level_is_reached_and_labels_never_overlap():
     assert seen == {lv.name for lv in TICK_LEVELS}
 
 
+def test_no_label_is_cut_at_the_right_edge():
+    width = 1200.0
+    cut_before = 0
+    for span in np.geomspace(3600 * 3, 200 * 365 * DAY, 300):
+        for shift in (0.0, 0.37, 0.81):
+            v0 = 1.5e9 - span * shift
+            v1 = v0 + span
+            ax = axis_ticks(v0, v1, width, width_est)
+            for row in (ax.major, ax.context):
+                assert all(end <= width for _start, end in _label_extents(row, v0, v1, width)), (span, row[-1:])
+            # the last tick itself may lie within a label's width of the edge: its label is left out
+            sx = width / (v1 - v0)
+            cut_before += any((t - v0) * sx + 4 + width_est(lab) > width
+                              for t, lab in [(float(t), "0000") for t in tick_times(ax.level, v0, v1)])
+    assert cut_before  # the case arises (else this test would check nothing)
+
+
 @pytest.mark.parametrize("level", TICK_LEVELS, ids=lambda lv: lv.name)
 def test_ticks_are_calendar_aligned(level):
     v0 = 1.2e9 - 3 * level.min_seconds

@@ -682,7 +682,7 @@ def axis_ticks(t0: float, t1: float, width_px: float, text_width: Callable[[str]
     if chosen is None:
         chosen, fmt = TICK_LEVELS[0], TICK_LEVELS[0].formats[0]
     times = tick_times(chosen, t0, t1)
-    major = _drop_colliding([(float(t), _fmt(fmt, t)) for t in times], t0, spp, text_width, pad)
+    major = _drop_colliding([(float(t), _fmt(fmt, t)) for t in times], t0, spp, text_width, pad, width_px)
     # minor ticks: the next finer level whose ticks stay at least minor_px apart
     minor = np.empty(0)
     li = TICK_LEVELS.index(chosen)
@@ -704,20 +704,23 @@ def axis_ticks(t0: float, t1: float, width_px: float, text_width: Callable[[str]
             if nxt_px >= sticky_w + 4:
                 context.insert(0, (t0, _fmt(cfmt, t0)))
         # context labels can be wider than the gap at coarse zoom: drop those that collide
-        context = _drop_colliding(context, t0, spp, text_width, pad)
+        context = _drop_colliding(context, t0, spp, text_width, pad, width_px)
     return AxisTicks(chosen, major, minor, context)
 
 
 def _drop_colliding(labels: list[tuple[float, str]], t0: float, spp: float,
-                    text_width: Callable[[str], float], pad: float) -> list[tuple[float, str]]:
-    """Keep labels left to right while each starts after the previous one ends (plus ``pad``)."""
+                    text_width: Callable[[str], float], pad: float, width_px: float = np.inf
+                    ) -> list[tuple[float, str]]:
+    """Keep labels left to right while each starts after the previous one ends (plus ``pad``) and
+    ends inside ``width_px`` (a label cut at the right edge read "202" for 2025)."""
     kept: list[tuple[float, str]] = []
     last_end = -np.inf
     for t, lab in labels:
         x = (t - t0) / spp + 4
-        if x >= last_end + pad:
+        end = x + text_width(lab)
+        if x >= last_end + pad and end <= width_px:
             kept.append((t, lab))
-            last_end = x + text_width(lab)
+            last_end = end
     return kept
 
 
