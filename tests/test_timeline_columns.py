@@ -224,6 +224,70 @@ def test_missing_or_stale_cache_tables_are_rebuilt(project, damage):
     assert load_timeline(project, "issue").t0[load_timeline(project, "issue").index_of([eid])[0]] == moved
 
 
+def _columns(ids, t0, pairs=((0, 7),), issue_ids=("tariffs",)) -> columns.Columns:
+    ids, t0 = np.asarray(ids, np.int64), np.asarray(t0, float)
+    n = ids.size
+    return columns.Columns(ids, t0, t0 + 1.0, np.ones(n, np.int8), np.zeros(n, np.int16),
+                           np.arange(n, dtype=np.int64) - 1, np.array([e for e, _a in pairs], np.int32),
+                           np.array([a for _e, a in pairs], np.int64), list(issue_ids))
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_cache_blob_round_trip(big):
+    # ids beyond 32 bits (a project of imported ids) keep their width; small ones are stored narrow
+    base = (1 << 40) if big else 0
+    cols = _columns([base + 30, base + 10, base + 20], [1.0, 2.0, 3.0], pairs=((0, base + 5), (2, 9)))
+    blob = cols.to_bytes()
+    back = columns.Columns.from_bytes(blob)
+    assert back is not None
+    for name in ("ids", "t0", "t1", "precision", "issue", "article", "actor_event", "actor_id"):
+        a, b = getattr(cols, name), getattr(back, name)
+        assert a.dtype == b.dtype and a.tolist() == b.tolist(), name
+    assert back.issue_ids == ["tariffs"]
+    assert back._id_order is not None and back.id_order().tolist() == [1, 2, 0]  # stored, not sorted again
+    assert all(getattr(back, name).base is None for name in ("ids", "t0", "actor_id"))  # the blob is let go
+    wide = _columns([(1 << 40) + i for i in range(100)], np.arange(100.0)).to_bytes()
+    narrow = _columns(list(range(100)), np.arange(100.0)).to_bytes()
+    assert len(wide) - len(narrow) >= 4 * 100 - 64  # ids in 32 bits (give or take an alignment pad)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "out of range", "other format", "npz of format 2", "empty"])
+def test_a_damaged_or_foreign_cache_blob_is_not_used(damage):
+    cols = _columns([3, 1, 2], [1.0, 2.0, 3.0], pairs=((0, 5), (2, 9)))
+    blob = cols.to_bytes()
+    if damage == "truncated":
+        blob = blob[:-9]
+    elif damage == "out of range":
+        blob = replace_bytes(blob, np.array([0, 2], np.int32).tobytes(), np.array([0, 3], np.int32).tobytes())
+    elif damage == "other format":
+        blob = blob.replace(b'"fmt": 3', b'"fmt": 9')
+    elif damage == "npz of format 2":
+        import io
+        buf = io.BytesIO()
+        np.savez(buf, ids=cols.ids, fmt=np.array([2]))
+        blob = buf.getvalue()
+    else:
+        blob = b""
+    assert columns.Columns.from_bytes(blob) is None
+
+
+def replace_bytes(blob: bytes, old: bytes, new: bytes) -> bytes:
+    assert blob.count(old) == 1
+    return blob.replace(old, new)
+
+
+def test_a_project_whose_cache_blob_is_damaged_rebuilds_it(project):
+    fresh = load_timeline(project, "issue", use_cache=False)
+    load_timeline(project, "issue")
+    conn = project.db.conn
+    blob = conn.execute("select data from _timeline_columns").fetchone()[0]
+    conn.execute("update _timeline_columns set data = ?", [blob[:len(blob) // 2]])
+    conn.commit()
+    data = load_timeline(project, "issue")
+    assert data.ids.tolist() == fresh.ids.tolist() and data.index_of(fresh.ids).tolist() == [0, 1, 2]
+    assert columns.Columns.from_bytes(conn.execute("select data from _timeline_columns").fetchone()[0]) is not None
+
+
 # ---------------------------------------------------------------- issues: only their list and order matter
 
 ISSUE_CHANGES = [

@@ -4,7 +4,7 @@ Loading
     :func:`load_timeline` returns a :class:`~viewer.core.timeline_data.TimelineData`
     for a lane mode ("issue", "actor", "article"). The event columns and the
     (event, actor) pairs are kept in a columnar cache inside the project file
-    (table ``_timeline_columns``, one ``.npz`` blob). Triggers on the tables the
+    (table ``_timeline_columns``, one blob of raw arrays). Triggers on the tables the
     timeline reads bump a version and log the event ids they touch. A stale cache
     is patched when few events changed (re-query just those ids, merge, re-sort),
     else rebuilt by one ordered query streamed into numpy (``np.fromiter``).
@@ -22,10 +22,8 @@ Lazy text
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -34,7 +32,7 @@ import numpy as np
 from viewer.core.timeline_data import LANE_MODES, PRECISIONS, TimelineData
 from viewer.store.project import Project, seconds_to_date
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: raw arrays with a JSON header, ids in 32 bits, the id order stored
 SCHEMA_TAG = "2"  # part of the trigger names: bump when the triggers change
 #: patch the cache when at most this share of events changed; beyond it a rebuild is as quick
 PATCH_MAX_SHARE = 0.05
@@ -191,23 +189,71 @@ class Columns:
         return self._id_order
 
     def to_bytes(self) -> bytes:
-        buf = io.BytesIO()
-        np.savez(buf, ids=self.ids, t0=self.t0, t1=self.t1, precision=self.precision, issue=self.issue,
-                 article=self.article, actor_event=self.actor_event, actor_id=self.actor_id,
-                 issue_ids=np.array(self.issue_ids, dtype=str), fmt=np.array([CACHE_FORMAT]))
-        return buf.getvalue()
+        """The cache blob: a JSON header, then each array's raw bytes at an aligned offset.
+
+        Ids are stored in 32 bits when they fit (as they do below two billion rows), and the id
+        order is stored with them: opening a million-event project then reads 40 MB instead of
+        51, sorts nothing, and decodes with one copy per array (no zip to walk and check)."""
+        arrays = {"ids": _narrow(self.ids), "t0": self.t0, "t1": self.t1, "precision": self.precision,
+                  "issue": self.issue, "article": _narrow(self.article), "actor_event": self.actor_event,
+                  "actor_id": _narrow(self.actor_id), "id_order": _narrow(self.id_order())}
+        table, offset = {}, 0
+        for name, a in arrays.items():
+            offset = -(-offset // _ALIGN) * _ALIGN
+            table[name] = [a.dtype.str, int(a.size), offset]
+            offset += a.nbytes
+        head = json.dumps({"fmt": CACHE_FORMAT, "issue_ids": list(self.issue_ids), "arrays": table}).encode()
+        start = -(-(len(_MAGIC) + 4 + len(head)) // _ALIGN) * _ALIGN
+        buf = bytearray(start + offset)
+        buf[:len(_MAGIC) + 4 + len(head)] = _MAGIC + len(head).to_bytes(4, "little") + head
+        for name, a in arrays.items():
+            at = start + table[name][2]
+            buf[at:at + a.nbytes] = np.ascontiguousarray(a).tobytes()
+        return bytes(buf)
 
     @classmethod
     def from_bytes(cls, blob: bytes | None) -> Columns | None:
-        """The cached columns, or None when the blob is of another format or unreadable (then: rebuild)."""
+        """The cached columns, or None when the blob is of another format, damaged or inconsistent
+        (then: rebuild)."""
         try:
-            with np.load(io.BytesIO(blob or b""), allow_pickle=False) as z:
-                if int(z["fmt"][0]) != CACHE_FORMAT:
-                    return None
-                return cls(z["ids"], z["t0"], z["t1"], z["precision"], z["issue"], z["article"],
-                           z["actor_event"], z["actor_id"], [str(s) for s in z["issue_ids"]])
-        except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile):
+            if not blob or not blob.startswith(_MAGIC):
+                return None
+            n_head = int.from_bytes(blob[len(_MAGIC):len(_MAGIC) + 4], "little")
+            head = json.loads(blob[len(_MAGIC) + 4:len(_MAGIC) + 4 + n_head])
+            if head.get("fmt") != CACHE_FORMAT:
+                return None
+            start = -(-(len(_MAGIC) + 4 + n_head) // _ALIGN) * _ALIGN
+            got = {}
+            for name, (dtype, size, offset) in head["arrays"].items():
+                a = np.frombuffer(blob, np.dtype(dtype), size, start + offset)
+                # copies that own their memory (the blob is let go) in the dtypes the rest expects
+                got[name] = a.astype(np.int64) if name in _WIDENED else a.copy()
+            n = got["ids"].size
+            cols = cls(got["ids"], got["t0"], got["t1"], got["precision"], got["issue"], got["article"],
+                       got["actor_event"], got["actor_id"], [str(s) for s in head["issue_ids"]],
+                       _id_order=got["id_order"])
+        except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
             return None
+        # a damaged blob must not index out of range later: sizes agree, row indices are rows
+        if any(a.size != n for a in (cols.t0, cols.t1, cols.precision, cols.issue, cols.article,
+                                     cols._id_order)) or cols.actor_event.size != cols.actor_id.size:
+            return None
+        for rows in (cols.actor_event, cols._id_order):
+            if rows.size and (int(rows.min()) < 0 or int(rows.max()) >= n):
+                return None
+        return cols
+
+
+_MAGIC = b"DLCOLS\x00\x00"
+_ALIGN = 64
+_WIDENED = ("ids", "article", "actor_id", "id_order")  # stored narrow when they fit, used as int64
+
+
+def _narrow(a: np.ndarray) -> np.ndarray:
+    """``a`` as int32 when every value fits, else as it is."""
+    if a.size and (int(a.min()) < -(1 << 31) or int(a.max()) >= 1 << 31):
+        return a
+    return a.astype(np.int32)
 
 
 _ROW_DTYPE = np.dtype([("id", np.int64), ("t0", np.float64), ("t1", np.float64), ("p", np.int8),
