@@ -101,6 +101,27 @@ def test_lanes_busiest_first_and_filter_drops_empty_lanes():
     assert issue_mask(data, None) is None
 
 
+@pytest.mark.parametrize("n_lanes", [5, 6_000, 40_000])  # few; many (key past 16 bits); past 16-bit lanes
+def test_lane_index_of_many_lanes_matches_a_plain_grouping(n_lanes):
+    # an article per lane: a big project by article has tens of thousands of lanes
+    rng = np.random.default_rng(n_lanes)
+    n = 3 * n_lanes
+    data = make_data(sorted(T2025 + rng.integers(0, 400, n) * DAY), precision=rng.choice([3, 4, 5, 6], n).tolist())
+    data = replace(data, lane_of=rng.integers(0, n_lanes, n).astype(np.int32), lane_mode="article",
+                   lane_labels=[f"Article {i}" for i in range(n_lanes)], lane_issue=np.full(n_lanes, -1, np.int16),
+                   catch_all=-1)
+    lanes = build_lanes(data)
+    counts = np.bincount(data.lane_of, minlength=len(data.lane_labels))
+    assert lanes.counts.tolist() == sorted(counts[counts > 0].tolist(), reverse=True)
+    for k in rng.choice(len(lanes), min(25, len(lanes)), replace=False).tolist():
+        members = np.flatnonzero(data.lane_of == lanes.order[k])  # rows in start order
+        got = lanes.idx[lanes.ptr[k]:lanes.ptr[k + 1]]
+        assert got.tolist() == members.tolist()
+        spans = members[data.is_span[members]]
+        assert sorted(lanes.spans(k, -1e18, 1e18).tolist()) == spans.tolist()
+        assert lanes.points(k, -1e18, 1e18).tolist() == members[~data.is_span[members]].tolist()
+
+
 @pytest.mark.parametrize("other, serves", [
     (lambda d: d, True),
     (lambda d: replace(d, titles=lambda ids: {}), True),  # the same columns read through another project

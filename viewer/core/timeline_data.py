@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
+import numpy.ma  # noqa: F401  np.unique imports it on its first call (15-35 ms): here, not inside a first paint
 
 from viewer.core.model import Precision
 
@@ -163,8 +164,11 @@ class LaneIndex:
             if (edges[-1] - edges[0]) / (edges.size - 1) >= 4 * gw:
                 cum = self._grid.get(k)
                 if cum is None:
-                    grid = g0 + gw * np.arange(GRID_BINS + 1)
-                    cum = np.searchsorted(self.start[a:b], grid, "left").astype(np.int32)
+                    # starts before each grid line, by counting the starts per grid cell: one pass over
+                    # the lane, where a binary search per grid line cost 3-4x as much on the first paint
+                    cell = np.clip(((self.start[a:b] - g0) / gw).astype(np.int64), 0, GRID_BINS - 1)
+                    cum = np.zeros(GRID_BINS + 1, np.int32)
+                    np.cumsum(np.bincount(cell, minlength=GRID_BINS), out=cum[1:])
                     self._grid[k] = cum
                 # the grid positions of the edges are the same for every lane: computed once
                 got = self._grid.get("pos")
@@ -251,6 +255,9 @@ def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> Lan
     order = order[counts_all[order] > 0] if order.size else order
     rank = np.full(n_lanes, -1, np.int64)
     rank[order] = np.arange(order.size)
+    # lane numbers in 16 bits when they fit: numpy's stable sort is then a radix sort, four times
+    # quicker on a million memberships than on 64-bit keys
+    rank = rank.astype(np.int16) if n_lanes < (1 << 15) else rank
     disp = rank[lane] if lane.size else lane.astype(np.int64)
     # memberships sorted by (displayed lane, start); events are already sorted by start,
     # so a stable sort on the lane keeps start order inside each lane
@@ -263,7 +270,7 @@ def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> Lan
     # spans grouped by (lane, precision)
     sp = ~point
     s_idx = idx[sp]
-    s_lane = disp_sorted[sp]
+    s_lane = disp_sorted[sp].astype(np.int64)  # times the precisions below: past 16 bits with many lanes
     s_prec = data.precision[s_idx].astype(np.int64) if s_idx.size else np.empty(0, np.int64)
     key = s_lane * len(PRECISIONS) + s_prec
     so = np.argsort(key, kind="stable")  # stable: starts stay ascending in each group
