@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     t_open = time.perf_counter()
     project = Project(path)
     data = load_timeline(project, "issue")
-    issues = [(r.id, r.label, r.colour) for r in project.issues()]
+    issues = project.issue_legend()  # what the window colours by (without per-issue counts)
     t_loaded = time.perf_counter()
     view = TimelineView()
     view.resize(1920, 1080)
