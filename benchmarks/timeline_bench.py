@@ -151,6 +151,31 @@ def project_path(n: int) -> Path:
     return path
 
 
+def machine_check(repeats: int = 15) -> dict[str, float]:
+    """How fast this machine runs right now, on work no change to Dateline touches: a pure-Python
+    loop (the interpreter) and an 8 MB copy (memory bandwidth), median ms. A shared machine's speed
+    drifts by 2x within hours; printed with the frames it says which hour the figures are from."""
+    import statistics
+
+    src = np.ones(1 << 21, np.uint32)
+    dst = np.empty_like(src)
+
+    def loop() -> None:
+        total = 0
+        for i in range(100_000):
+            total += i
+
+    out = {}
+    for name, work in (("py_loop_100k_ms", loop), ("copy_8mb_ms", lambda: np.copyto(dst, src))):
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - t)
+        out[name] = round(statistics.median(times) * 1000, 3)
+    return out
+
+
 def _stats(times: list[float]) -> tuple[float, float]:
     a = np.array(times) * 1000
     return float(np.median(a)), float(np.percentile(a, 95))
@@ -235,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
 
         timeline_paint.LABEL_CACHE_BYTES = 1 << 30  # no label is evicted between the warm-up and the passes
     app = QApplication.instance() or QApplication([])
+    machine_before = machine_check()
     rss0 = _rss_mb()
     # -- open -> first paint
     t_open = time.perf_counter()
@@ -340,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     load_columns(project, use_cache=False)
     rebuild_s = time.perf_counter() - t
 
+    machine_after = machine_check()
     p95_worst = max(r[2] for r in rows)
     print(f"Dateline timeline benchmark: {args.events:,} events, 1920x1080 offscreen, "
           f"{args.frames} frames per row, {time.strftime('%Y-%m-%d')}")
@@ -361,12 +388,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'RSS after frames (MB)':<28}{rss:>12.0f}   (before open {rss0:.0f})")
     print(f"{'RSS after exports (MB)':<28}{rss_after_export:>12.0f}")
     print(f"{'columns rebuild, no cache':<28}{rebuild_s * 1000:>12.0f}   (once after a bulk import)")
+    print("machine check before / after (median ms): python loop of 100k "
+          f"{machine_before['py_loop_100k_ms']:.2f} / {machine_after['py_loop_100k_ms']:.2f}, 8 MB copy "
+          f"{machine_before['copy_8mb_ms']:.2f} / {machine_after['copy_8mb_ms']:.2f}")
     print(json.dumps({
         "events": args.events, "first_paint_s": round(first_paint, 3), "p95_frame_ms": round(p95_worst, 2),
         "rss_mb": round(max(rss, rss_after_export), 1), "export_8000_s": round(export_s, 3),
         "export_8000_x2_s": round(export2_s, 3), "load_s": round(load_s, 3),
         "p95_frame_cpu_ms": round(max(frame_cpu.values()), 2), "rebuild_s": round(rebuild_s, 3),
         "frames": {name: {"median_ms": round(m, 2), "p95_ms": round(p, 2)} for name, m, p in rows},
+        "machine": {"before": machine_before, "after": machine_after},
         **({"p95_frame_best_of_passes_ms": round(max(best_rows.values()), 2), "passes": args.passes}
            if best_rows else {}),
         **({"ablation_ms": {k: round(v, 2) for k, v in ablation.items()}} if ablation else {}),
