@@ -265,6 +265,59 @@ def test_highlight_outlines_even_in_dense_lanes(view):
     assert diff > 20
 
 
+def _amber(img, x0: int, x1: int, y0: int, y1: int) -> np.ndarray:
+    """Columns x0..x1-1 holding a highlight-amber pixel between rows y0 and y1 (dpr 1)."""
+    a = np.frombuffer(img.constBits(), np.uint32, img.sizeInBytes() // 4).reshape(img.height(), -1)
+    part = a[y0:y1, x0:x1]
+    r, g, b = (part >> 16) & 255, (part >> 8) & 255, part & 255
+    return np.flatnonzero(((r > 200) & (g > 150) & (g < 225) & (b < 90)).any(axis=0)) + x0
+
+
+def test_a_marked_event_late_in_a_dense_lane_is_outlined(view):
+    # thousands of marked events early in the lane, one late: each is found by where it is drawn
+    n = 12_000
+    data = make_data([T2025 + (i * 200 // n) * DAY for i in range(n)], issue=[2] * n)  # green, not amber
+    view.set_data(data)
+    late = n - 40
+    view.set_highlight([int(i) for i in data.ids[:6000]] + [int(data.ids[late])])
+    t = data.t0[late]
+    view.set_visible_range(t - 8 * DAY, t + 8 * DAY)
+    img = view.render_offscreen(1.0)
+    row = view.frame().layout.rows[0]
+    assert row.k in view.frame().density  # still a dense lane
+    x = view.frame().layout.plot.left() + (t + DAY / 2 - view.visible_range()[0]) * view.frame().layout.plot.width() / (
+        view.visible_range()[1] - view.visible_range()[0])
+    cols = _amber(img, 0, img.width(), int(row.y), int(row.y + row.h))
+    assert cols.size and abs(cols.mean() - x) < 12  # a ring around it, and nowhere else
+
+
+def test_many_marked_events_in_a_dense_lane_make_a_band_in_their_columns(view):
+    n = 12_000
+    data = make_data([T2025 + (i * 200 // n) * DAY for i in range(n)], issue=[2] * n)
+    view.set_data(data)
+    view.set_highlight([int(i) for i in data.ids[: n // 4]])  # the first 50 days
+    img = view.render_offscreen(1.0)
+    lay = view.frame().layout
+    row = lay.rows[0]
+    v0, v1 = view.visible_range()
+    x_end = lay.plot.left() + (data.t0[n // 4 - 1] + DAY - v0) * lay.plot.width() / (v1 - v0)
+    band = _amber(img, int(lay.plot.left()), int(lay.plot.right()), int(row.y + row.h - 4), int(row.y + row.h - 1))
+    assert band.size >= 45 and band.max() <= x_end + 1  # a column for each marked day, and only those
+    bars = _amber(img, int(lay.plot.left()), int(lay.plot.right()), int(row.y + 6), int(row.y + row.h - 6))
+    assert not bars.size  # the bars stay as they are
+    # zoomed in until a day's bar is many pixels wide: the band runs under the whole bar of a marked day
+    view.set_visible_range(T2025 + 40 * DAY, T2025 + 60 * DAY)
+    img = view.render_offscreen(1.0)
+    lay = view.frame().layout
+    row = lay.rows[0]
+    assert row.k in view.frame().density and not view.frame().density_per_pixel
+    band = _amber(img, int(lay.plot.left()), int(lay.plot.right()), int(row.y + row.h - 4), int(row.y + row.h - 1))
+    day_px = lay.plot.width() / 20
+    marked_px = 10 * day_px  # days 40-49 are marked, 50-59 not
+    assert marked_px * 0.85 < band.size <= marked_px + 1
+    assert band.max() < lay.plot.left() + marked_px + 1
+
+
 def test_lane_mode_validation(view):
     with pytest.raises(ValueError):
         view.set_lane_mode("weather")
