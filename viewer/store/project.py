@@ -661,7 +661,7 @@ class QuoteRows(Sequence[QuoteRow]):
         """Positions of the quotes of any of ``event_ids`` or said by any of ``speaker_ids``."""
         hit = np.zeros(len(self), bool)
         for name, ids in (("event_id", event_ids), ("speaker_id", speaker_ids)):
-            want = np.fromiter((int(i) for i in ids if i is not None), np.int64)
+            want = np.array([i for i in ids if i is not None], np.int64)
             if want.size:
                 hit |= np.isin(self._column(name), want)
         return np.flatnonzero(hit).tolist()
@@ -1192,15 +1192,26 @@ class Project:
 
     def event_ids_for_actor(self, actor_id: int) -> list[int]:
         """Timeline events (leaders) any of whose reports names the actor."""
-        return [r[0] for r in self.db.execute(
-            "select distinct coalesce(e.merged_into, e.id) from event_actors ea join events e "
-            "on e.id = ea.event_id where ea.actor_id = ? order by 1", [actor_id])]
+        return self._leaders("select event_id from event_actors where actor_id = ?", [actor_id])
 
     def event_ids_for_issue(self, issue_id: str) -> list[int]:
         """Timeline events (leaders) any of whose reports is about the issue."""
-        return [r[0] for r in self.db.execute(
-            "select distinct coalesce(e.merged_into, e.id) from event_issues ei join events e "
-            "on e.id = ei.event_id where ei.issue_id = ? order by 1", [issue_id])]
+        return self._leaders("select event_id from event_issues where issue_id = ?", [issue_id])
+
+    def _leaders(self, sql: str, params: list) -> list[int]:
+        """The events ``sql`` selects, each as its group's leader, distinct and in id order. Read as
+        numbers and mapped in numpy: a join on the events with SQL's DISTINCT took 0.5 s for a trade
+        issue's 167,000 events (the link rows go with their events: every delete removes both)."""
+        conn = self.db.conn
+        ids = np.fromiter((r[0] for r in conn.execute(sql, params)), np.int64)
+        merged = conn.execute("select id, merged_into from events where merged_into is not null order by id").fetchall()
+        if merged and ids.size:
+            report, leader = np.array(merged, np.int64).T
+            pos = np.clip(np.searchsorted(report, ids), 0, report.size - 1)
+            ids = np.where(report[pos] == ids, leader[pos], ids)
+        # distinct by sorting: np.unique hashes, 40x slower on 167,000 distinct ids
+        ids = np.sort(ids)
+        return ids[np.concatenate(([True], ids[1:] != ids[:-1]))].tolist()
 
     def event_ids_for_article(self, article_id: int) -> list[int]:
         """Timeline events (leaders) the article reports, whichever article's report leads them."""
