@@ -22,6 +22,7 @@ from viewer.core.timeline_data import (
     place_labels,
     place_labels_flip,
     should_aggregate,
+    stable_order,
     union_intervals,
 )
 
@@ -99,6 +100,14 @@ def test_lanes_busiest_first_and_filter_drops_empty_lanes():
     filtered = build_lanes(data, issue_mask(data, {"i0", "i2"}))
     assert [data.lane_labels[i] for i in filtered.order] == ["Issue 2", "Issue 0"]
     assert issue_mask(data, None) is None
+
+
+@pytest.mark.parametrize("n_values", [1, 300, 1 << 16, (1 << 16) + 1, 5_000_000])
+def test_stable_order_is_a_stable_argsort(n_values):
+    rng = np.random.default_rng(n_values)
+    key = rng.integers(0, n_values, 50_000).astype(np.int64)
+    key[:3] = n_values - 1  # the largest value too
+    assert stable_order(key, n_values).tolist() == np.argsort(key, kind="stable").tolist()
 
 
 @pytest.mark.parametrize("n_lanes", [5, 6_000, 40_000])  # few; many (key past 16 bits); past 16-bit lanes

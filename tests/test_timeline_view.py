@@ -364,6 +364,37 @@ def test_many_lanes_scroll_vertically(view, qtbot):
     assert view.scene.layout(1000.0, 420.0).rows[0].k > first
 
 
+def test_layout_of_thousands_of_lanes_with_some_collapsed(view):
+    # a lane per article: the lanes in view are found by position, not by walking every lane
+    n_lanes = 3000
+    rng = np.random.default_rng(5)
+    lane_of = rng.integers(0, n_lanes, 9000).astype(np.int32)
+    data = make_data(sorted(T2025 + rng.integers(0, 300, 9000) * DAY))
+    data = replace(data, lane_of=lane_of, lane_mode="article", lane_labels=[f"Article {i}" for i in range(n_lanes)],
+                   lane_issue=np.full(n_lanes, -1, np.int16), catch_all=-1)
+    view.set_data(data)
+    scene = view.scene
+    for k in rng.choice(len(scene.lanes), 400, replace=False).tolist():
+        scene.toggle_collapsed(k)
+    for scroll in (0.0, 1234.5, 40_000.25, scene.layout(1000.0, 420.0).content_h - 100):
+        scene.scroll_y = scroll
+        lay = scene.layout(1000.0, 420.0)
+        # the lanes stacked one after another, as a plain walk over all of them places them
+        want, y = [], lay.plot.top() - scroll
+        for k in range(len(scene.lanes)):
+            h = 16.0 if scene.is_collapsed(k) else lay.lane_h
+            if y + h > lay.plot.top() and y < lay.plot.bottom():
+                want.append((k, y, h, scene.is_collapsed(k)))
+            y += h
+        assert [(r.k, r.y, r.h, r.collapsed) for r in lay.rows] == want and want
+        assert lay.content_h == pytest.approx(y + scroll - lay.plot.top())
+    scene.scroll_y = 0.0
+    first = scene.layout(1000.0, 420.0).rows[0]
+    scene.toggle_collapsed(first.k)  # a change of the collapsed set is seen at once
+    again = scene.layout(1000.0, 420.0).rows[0]
+    assert again.k == first.k and again.collapsed != first.collapsed and again.h != first.h
+
+
 def test_label_budget_defers_labels_to_idle_time(view, qtbot, monkeypatch):
     import viewer.ui.timeline as tl
 

@@ -235,6 +235,16 @@ class LaneIndex:
         return catch_all == self._source[-1] and all(a is b for a, b in zip(self._source, arrays, strict=False))
 
 
+def stable_order(key: np.ndarray, n_values: int) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for keys in ``[0, n_values)``, by 16-bit digits: numpy's
+    stable sort of 16-bit numbers is a radix sort, four times quicker on a million keys than a
+    sort of 64-bit ones (two passes, low digit first, for up to 2**32 values)."""
+    if n_values <= 1 << 16:
+        return np.argsort(key.astype(np.uint16), kind="stable")
+    low = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((key[low] >> 16).astype(np.uint16), kind="stable")]
+
+
 def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> LaneIndex:
     """Group memberships by lane, busiest lane first, keeping only events where ``event_mask``.
 
@@ -248,20 +258,17 @@ def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> Lan
         ev, lane = ev[keep], lane[keep]
     n_lanes = len(data.lane_labels)
     counts_all = np.bincount(lane, minlength=n_lanes) if lane.size else np.zeros(n_lanes, np.int64)
-    # busiest first; ties by label so the order is stable between loads
-    labels = np.array(data.lane_labels, dtype=object) if n_lanes else np.empty(0, object)
-    order = np.array(sorted(range(n_lanes), key=lambda i: (-counts_all[i], i == data.catch_all, str(labels[i]))),
-                     np.int64)
+    # busiest first, the catch-all lane last among equals, then by label: the order is stable between
+    # loads (one numpy sort: a lane per article makes 100,000 lanes)
+    labels = np.array([str(x) for x in data.lane_labels]) if n_lanes else np.empty(0, str)
+    order = np.lexsort((labels, np.arange(n_lanes) == data.catch_all, -counts_all)).astype(np.int64)
     order = order[counts_all[order] > 0] if order.size else order
     rank = np.full(n_lanes, -1, np.int64)
     rank[order] = np.arange(order.size)
-    # lane numbers in 16 bits when they fit: numpy's stable sort is then a radix sort, four times
-    # quicker on a million memberships than on 64-bit keys
-    rank = rank.astype(np.int16) if n_lanes < (1 << 15) else rank
     disp = rank[lane] if lane.size else lane.astype(np.int64)
     # memberships sorted by (displayed lane, start); events are already sorted by start,
     # so a stable sort on the lane keeps start order inside each lane
-    srt = np.argsort(disp, kind="stable")
+    srt = stable_order(disp, order.size)
     idx = ev[srt].astype(np.int32)
     disp_sorted = disp[srt]
     ptr = np.searchsorted(disp_sorted, np.arange(order.size + 1)).astype(np.int64)
@@ -273,7 +280,7 @@ def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> Lan
     s_lane = disp_sorted[sp].astype(np.int64)  # times the precisions below: past 16 bits with many lanes
     s_prec = data.precision[s_idx].astype(np.int64) if s_idx.size else np.empty(0, np.int64)
     key = s_lane * len(PRECISIONS) + s_prec
-    so = np.argsort(key, kind="stable")  # stable: starts stay ascending in each group
+    so = stable_order(key, order.size * len(PRECISIONS))  # stable: starts stay ascending in each group
     s_idx, key = s_idx[so], key[so]
     span_t0 = data.t0[s_idx] if s_idx.size else np.empty(0)
     span_t1 = data.t1[s_idx] if s_idx.size else np.empty(0)

@@ -70,7 +70,7 @@ def make_export_scene(data: TimelineData, issues: list[tuple[str, str, str]], wi
     # fit lanes into the height where possible (down to MIN_LANE_H), else the lowest lanes are cut
     top = OVERVIEW_H + 6 if overview else 6.0
     avail = height - top - AXIS_H - (scene.legend_height(width) if legend else 0.0)
-    n_open = sum(1 for k in range(len(scene.lanes)) if not scene.is_collapsed(k))
+    n_open = len(scene.lanes) - int(np.count_nonzero(scene.closed_lanes()))
     n_closed = len(scene.lanes) - n_open
     if n_open:
         # as on screen; lanes shrink (down to MIN_LANE_H) only when there are more than fit

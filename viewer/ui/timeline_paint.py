@@ -279,6 +279,8 @@ class TimelineScene:
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
         self._marks: tuple | None = None
+        self._closed: tuple | None = None
+        self._tops: tuple | None = None
         self._marked_lanes: tuple | None = None
         self.v0, self.v1 = self.data.time_range()
         self.scroll_y = 0.0
@@ -721,28 +723,45 @@ class TimelineScene:
         header = QRectF(0, top, HEADER_W, plot.height())
         overview = QRectF(HEADER_W, 3, width - HEADER_W - 8, OVERVIEW_H - 3)
         legend = QRectF(0, height - legend_h, width, legend_h)
-        rows = []
-        closed = [self.is_collapsed(k) for k in range(len(self.lanes))] if self.collapsed else \
-            [False] * len(self.lanes)
+        closed = self.closed_lanes()
         lane_h = self.open_lane_height(plot.height(), closed)
-        y = top - self.scroll_y
-        for k, c in enumerate(closed):
-            h = COLLAPSED_H if c else lane_h
-            if y + h > top and y < plot.bottom():
-                rows.append(LaneRow(k, y, h, c))
-            y += h
-        content_h = y + self.scroll_y - top
+        starts, ends = self._lane_tops(closed, lane_h, top - self.scroll_y)
+        # the lanes in view: a lane per article makes 100,000 lanes, so found by binary search
+        k0, k1 = int(np.searchsorted(ends, top, "right")), int(np.searchsorted(starts, plot.bottom(), "left"))
+        rows = [LaneRow(k, y, COLLAPSED_H if c else lane_h, c) for k, y, c in
+                zip(range(k0, k1), starts[k0:k1].tolist(), closed[k0:k1].tolist(), strict=False)]
+        content_h = (float(ends[-1]) if ends.size else top - self.scroll_y) + self.scroll_y - top
         self._plot_w = plot.width()
         return Layout(width, height, overview, plot, header, axis, legend, rows, content_h, lane_h)
 
-    def open_lane_height(self, plot_h: float, closed: list[bool]) -> float:
+    def closed_lanes(self) -> np.ndarray:
+        """Which lanes (in display order) are collapsed; made once per change of the lanes or of the
+        collapsed set, not looked up lane by lane on every paint."""
+        key = frozenset(self.collapsed)
+        got = self._closed
+        if got is None or got[0] is not self.lanes or got[1] != key:
+            labels = self.data.lane_labels
+            closed = (np.array([labels[i] in key for i in self.lanes.order.tolist()], bool) if key
+                      else np.zeros(len(self.lanes), bool))
+            got = self._closed = (self.lanes, key, closed)
+        return got[2]
+
+    def _lane_tops(self, closed: np.ndarray, lane_h: float, y0: float) -> tuple[np.ndarray, np.ndarray]:
+        """Each lane's top and bottom, stacked from ``y0`` (summed in order, as one lane after another)."""
+        got = self._tops
+        if got is None or got[0] is not closed or got[1] != lane_h or got[2] != y0:
+            edges = np.cumsum(np.concatenate([[y0], np.where(closed, COLLAPSED_H, lane_h)]))
+            got = self._tops = (closed, lane_h, y0, edges[:-1], edges[1:])
+        return got[3], got[4]
+
+    def open_lane_height(self, plot_h: float, closed: np.ndarray) -> float:
         """Height of an open lane: ``lane_h``, grown (up to MAX_LANE_H) while all lanes still fit.
 
         A few lanes then use the room with span tracks of full height instead of sitting at
         the top of an empty plot; with many lanes nothing changes (they scroll or are squeezed).
         Whole pixels, so rows land on the same pixels on screen and in an export.
         """
-        n_open = len(closed) - sum(closed)
+        n_open = len(closed) - int(np.count_nonzero(closed))
         if not n_open or self.lane_h < LANE_H - 4:
             return self.lane_h
         fair = np.floor((plot_h - (len(closed) - n_open) * COLLAPSED_H) / n_open)
