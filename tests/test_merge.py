@@ -147,6 +147,7 @@ def test_selection_links_follow_the_group():
     assert p.event_ids_for_actor(estria) == [a]
     assert p.event_ids_for_actor(norland) == sorted([a, steel])
     assert p.event_ids_for_issue("shipping") == [a]
+    assert p.event_ids_for_issue("no-such-issue") == [] and p.event_ids_for_actor(-1) == []
     assert p.event_ids_for_article(2) == sorted([a, steel])
     assert p.leader_ids([b, steel]) == {a, steel}
     assert {r.name: r.events for r in p.actors()} == {"Norland": 2, "Estria": 1}
