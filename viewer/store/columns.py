@@ -199,11 +199,11 @@ class Columns:
                   "actor_id": _narrow(self.actor_id), "id_order": _narrow(self.id_order())}
         table, offset = {}, 0
         for name, a in arrays.items():
-            offset = -(-offset // _ALIGN) * _ALIGN
+            offset = _aligned(offset)
             table[name] = [a.dtype.str, int(a.size), offset]
             offset += a.nbytes
         head = json.dumps({"fmt": CACHE_FORMAT, "issue_ids": list(self.issue_ids), "arrays": table}).encode()
-        start = -(-(len(_MAGIC) + 4 + len(head)) // _ALIGN) * _ALIGN
+        start = _aligned(len(_MAGIC) + 4 + len(head))
         buf = bytearray(start + offset)
         buf[:len(_MAGIC) + 4 + len(head)] = _MAGIC + len(head).to_bytes(4, "little") + head
         for name, a in arrays.items():
@@ -222,7 +222,7 @@ class Columns:
             head = json.loads(blob[len(_MAGIC) + 4:len(_MAGIC) + 4 + n_head])
             if head.get("fmt") != CACHE_FORMAT:
                 return None
-            start = -(-(len(_MAGIC) + 4 + n_head) // _ALIGN) * _ALIGN
+            start = _aligned(len(_MAGIC) + 4 + n_head)
             got = {}
             for name, (dtype, size, offset) in head["arrays"].items():
                 a = np.frombuffer(blob, np.dtype(dtype), size, start + offset)
@@ -247,6 +247,11 @@ class Columns:
 _MAGIC = b"DLCOLS\x00\x00"
 _ALIGN = 64
 _WIDENED = ("ids", "article", "actor_id", "id_order")  # stored narrow when they fit, used as int64
+
+
+def _aligned(n: int) -> int:
+    """``n`` rounded up to the blob's alignment (each array starts on a 64-byte boundary)."""
+    return -(-n // _ALIGN) * _ALIGN
 
 
 def _narrow(a: np.ndarray) -> np.ndarray:

@@ -1346,12 +1346,7 @@ def _blit_sprites(p: QPainter, scene: TimelineScene, xc: np.ndarray, cy: np.ndar
         ck, n = key >> 32, key & 0xFFFFFFFF
         got.append(sprites.get((ck, n)) or scene.make_sprite(ck, n, dpr))
     half = np.array([g[1] for g in got])[inv]
-    images = [got[j][0] for j in inv.tolist()]
-    if _int_blits(p, dpr):
-        xs, ys = np.floor(xc - half + 0.5).astype(np.int64), np.floor(cy - half + 0.5).astype(np.int64)
-        deque(map(p.drawImage, xs.tolist(), ys.tolist(), images), maxlen=0)
-    else:
-        deque(map(p.drawImage, map(QPointF, (xc - half).tolist(), (cy - half).tolist()), images), maxlen=0)
+    _blit(p, dpr, xc - half, cy - half, [got[j][0] for j in inv.tolist()])
 
 
 def _draw_labels(p: QPainter, scene: TimelineScene, frame: Frame, x: np.ndarray, cy: float | np.ndarray,
@@ -1621,13 +1616,14 @@ def _outline_rows(p: QPainter, scene: TimelineScene, prow: np.ndarray, x: np.nda
         _blit(p, dpr, x[hit] - half, cya[hit] - half, img)
 
 
-def _blit(p: QPainter, dpr: float, xs: np.ndarray, ys: np.ndarray, img: QImage) -> None:
-    """``img`` at each (xs, ys) (top-left corners): whole-pixel blits through one ``map`` when the
-    painter allows, the same pixels as QPointF blits (Qt rounds those the same way)."""
+def _blit(p: QPainter, dpr: float, xs: np.ndarray, ys: np.ndarray, img: QImage | Iterable[QImage]) -> None:
+    """``img`` (or one image each) with its top-left corner at each (xs, ys): whole-pixel blits through
+    one ``map`` when the painter allows, the same pixels as QPointF blits (Qt rounds those the same way)."""
+    images = repeat(img) if isinstance(img, QImage) else img
     if _int_blits(p, dpr):
-        deque(map(p.drawImage, _qround(xs).tolist(), _qround(ys).tolist(), repeat(img)), maxlen=0)
+        deque(map(p.drawImage, _qround(xs).tolist(), _qround(ys).tolist(), images), maxlen=0)
     else:
-        deque(map(p.drawImage, map(QPointF, xs.tolist(), ys.tolist()), repeat(img)), maxlen=0)
+        deque(map(p.drawImage, map(QPointF, xs.tolist(), ys.tolist()), images), maxlen=0)
 
 
 def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, rows: list[LaneRow],
@@ -1700,10 +1696,6 @@ def _column_band(p: QPainter, t: np.ndarray, v0: float, spp: float, w_dev: int,
 
 def _issue_colour(scene: TimelineScene, iss: int) -> QColor:
     return scene.colours[iss] if 0 <= iss < len(scene.colours) else scene.theme.neutral
-
-
-def _row_colour(scene: TimelineScene, row: int) -> QColor:
-    return _issue_colour(scene, int(scene.data.issue[row]))
 
 
 def _badge_text(c: QColor) -> QColor:
