@@ -17,6 +17,7 @@ from viewer.core.model import Actor, Article, Event, Extraction, Issue, Origin, 
 from viewer.store import edits
 from viewer.store.columns import event_details, load_columns, load_timeline
 from viewer.store.edits import EditError, apply_change
+from viewer.store.filters import Filter, filtered_event_ids, filtered_leader_ids
 from viewer.store.project import Project, migrate
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -150,6 +151,14 @@ def test_selection_links_follow_the_group():
     assert p.event_ids_for_issue("no-such-issue") == [] and p.event_ids_for_actor(-1) == []
     assert p.event_ids_for_article(2) == sorted([a, steel])
     assert p.leader_ids([b, steel]) == {a, steel}
+    # a filter shows the timeline event of each report it lets through: the merged report as its leader
+    p.db.conn.execute("update events set verified = 1 where id = ?", [b])
+    only_b = Filter(verified_only=True)
+    assert filtered_event_ids(p, only_b) == {b}
+    assert filtered_leader_ids(p, only_b) == p.leader_ids(filtered_event_ids(p, only_b)) and a in \
+        filtered_leader_ids(p, only_b) and b not in filtered_leader_ids(p, only_b)
+    for f in (Filter(), Filter(issue_ids=frozenset({"shipping"})), Filter(actor_ids=frozenset({norland}))):
+        assert filtered_leader_ids(p, f) == p.leader_ids(filtered_event_ids(p, f))
     assert {r.name: r.events for r in p.actors()} == {"Norland": 2, "Estria": 1}
     assert {r.id: r.events for r in p.issues()} == {"shipping": 1, "tariffs": 1}
     assert [x.text for x in edits.event_quotes(p, a)] == ["port-fees pact", "port fees pact"]

@@ -61,7 +61,7 @@ from viewer.store.filters import (
     Filter,
     FilterError,
     SavedView,
-    filtered_event_ids,
+    filtered_leader_ids,
     list_views,
     load_view,
     save_view,
@@ -796,7 +796,7 @@ class MainWindow(QMainWindow):
         if self.filter_bar.filter().is_empty():
             self._event_filter = None
         else:
-            self._event_filter = self._shown(filtered_event_ids(p, self.filter_bar.filter()))
+            self._event_filter = filtered_leader_ids(p, self.filter_bar.filter())
         self._columns = columns
         self._show_columns(columns[1], fit, built)
 
@@ -1145,15 +1145,10 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_filter(f)
         if set(f.issue_ids) != self.issues_model.checked():
             self.issues_model.set_checked(set(f.issue_ids))
-        self._event_filter = None if f.is_empty() else self._shown(filtered_event_ids(self.project, f))
+        self._event_filter = None if f.is_empty() else filtered_leader_ids(self.project, f)
         self.timeline.set_event_filter(self._event_filter)
         n = "all" if self._event_filter is None else str(len(self._event_filter))
         self.statusBar().showMessage(f"Showing {n} events", 4000)
-
-    def _shown(self, event_ids: set[int]) -> set[int]:
-        """Events as the timeline draws them: a merged happening appears as its leader."""
-        assert self.project is not None
-        return self.project.leader_ids(event_ids) if event_ids else set()
 
     def _run_search(self) -> None:
         if self.project is None:
