@@ -1641,7 +1641,7 @@ def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, 
     th = scene.theme
     w_dev = max(int(round(width_px * dpr)), 1)
     spp = (scene.v1 - scene.v0) / w_dev
-    days = None  # the day of each pixel column, worked out for the first band
+    days = _day_columns(scene.v0, scene.v1, w_dev)  # bars a day wide, or None: a bar per pixel column
     for r in rows:
         marked, at, starts = scene.marked_in_lane(r.k)
         # only the marked members in view (by the time they are drawn at)
@@ -1661,13 +1661,11 @@ def _paint_marked(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame, 
             continue
         # the bars leave 5 px above and below them (2 in a collapsed lane): the bands sit there
         band_h, y_hl, y_sel = (2.0, r.y + r.h - 2, r.y) if r.collapsed else (3.0, r.y + r.h - 4, r.y + 1)
-        if days is None:
-            days = (_day_columns(scene.v0, scene.v1, w_dev),)
         for mask, colour, y in ((hl, th.highlight, y_hl), (sel, th.select, y_sel)):
             if mask is not None:
                 on = mask[hit]
                 if on.any():
-                    _column_band(p, starts[i:j][on], scene.v0, spp, w_dev, days[0], left, dpr, y, band_h, colour)
+                    _column_band(p, starts[i:j][on], scene.v0, spp, w_dev, days, left, dpr, y, band_h, colour)
 
 
 def _column_band(p: QPainter, t: np.ndarray, v0: float, spp: float, w_dev: int,
