@@ -16,6 +16,7 @@ from viewer.core.timeline_data import (
     build_lanes,
     clamp_range,
     clusters,
+    find_sorted,
     issue_mask,
     label_room,
     pack_tracks,
@@ -100,6 +101,15 @@ def test_lanes_busiest_first_and_filter_drops_empty_lanes():
     filtered = build_lanes(data, issue_mask(data, {"i0", "i2"}))
     assert [data.lane_labels[i] for i in filtered.order] == ["Issue 2", "Issue 0"]
     assert issue_mask(data, None) is None
+
+
+@pytest.mark.parametrize("keys", [[], [5], [2, 4, 4, 9]])
+def test_find_sorted_says_where_each_key_is_and_whether_it_is_there(keys):
+    keys = np.array(keys, np.int64)
+    want = np.array([0, 2, 4, 5, 9, 12], np.int64)
+    pos, found = find_sorted(keys, want)
+    assert found.tolist() == [int(w) in keys.tolist() for w in want]
+    assert (keys[pos[found]] == want[found]).all() and pos.shape == want.shape
 
 
 @pytest.mark.parametrize("n_values", [1, 300, 1 << 16, (1 << 16) + 1, 5_000_000])

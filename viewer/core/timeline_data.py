@@ -81,10 +81,7 @@ class TimelineData:
         want = np.asarray(list(event_ids) if not isinstance(event_ids, np.ndarray) else event_ids, np.int64)
         if not want.size or not len(self):
             return np.empty(0, np.int64)
-        sorted_ids = self.ids[self._id_order]
-        pos = np.searchsorted(sorted_ids, want)
-        pos = np.clip(pos, 0, sorted_ids.size - 1)
-        ok = sorted_ids[pos] == want
+        pos, ok = find_sorted(self.ids[self._id_order], want)
         return self._id_order[pos[ok]]
 
     @classmethod
@@ -233,6 +230,15 @@ class LaneIndex:
             return False
         *arrays, catch_all = _lane_source(data)
         return catch_all == self._source[-1] and all(a is b for a, b in zip(self._source, arrays, strict=False))
+
+
+def find_sorted(keys: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``want`` is in the ascending ``keys``, and whether it is there at all
+    (``keys[pos[found]] == want[found]``)."""
+    if not keys.size:
+        return np.zeros(want.size, np.intp), np.zeros(want.size, bool)
+    pos = np.clip(np.searchsorted(keys, want), 0, keys.size - 1)
+    return pos, keys[pos] == want
 
 
 def stable_order(key: np.ndarray, n_values: int) -> np.ndarray:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from viewer.core.timeline_data import LANE_MODES, PRECISIONS, TimelineData
+from viewer.core.timeline_data import LANE_MODES, PRECISIONS, TimelineData, find_sorted
 from viewer.store.project import Project, seconds_to_date
 
 CACHE_FORMAT = 3  # 3: raw arrays with a JSON header, ids in 32 bits, the id order stored
@@ -304,8 +304,7 @@ def _assemble(rows: np.ndarray, pairs: np.ndarray, issue_ids: list[str]) -> Colu
                    np.ascontiguousarray(rows["a"]), np.empty(0, np.int32), np.empty(0, np.int64), issue_ids)
     if pairs.size and ids.size:
         by_id = np.argsort(ids, kind="stable")
-        pos = np.clip(np.searchsorted(ids[by_id], pairs["e"]), 0, ids.size - 1)
-        ok = ids[by_id][pos] == pairs["e"]
+        pos, ok = find_sorted(ids[by_id], pairs["e"])
         cols.actor_event = by_id[pos[ok]].astype(np.int32)
         cols.actor_id = np.ascontiguousarray(pairs["a"][ok])
     return cols
