@@ -13,7 +13,9 @@ from viewer.store.filters import (
     SavedView,
     chip_names,
     delete_view,
+    filter_sql,
     filtered_event_ids,
+    filtered_leader_ids,
     list_views,
     load_view,
     save_view,
@@ -69,6 +71,30 @@ def test_composition_is_the_intersection_of_the_parts(p):
     whole = Filter(parts[0].actor_ids, parts[1].issue_ids, parts[2].start, None, "geneva", True)
     expected = set.intersection(*(filtered_event_ids(p, f) for f in parts))
     assert filtered_event_ids(p, whole) == expected
+
+
+def test_a_range_finds_events_that_began_long_before_it_even_after_an_edit_made_one_longer():
+    # a range's query walks the start index from (range start - the longest event): that bound is
+    # read again once an edit changes the events, so an event made longer is still found
+    p = make_project()
+    late = date(2030, 3, 1)
+    assert filtered_event_ids(p, Filter(start=late)) == set()
+    edits.edit_event(p, 4, date_value="2025-06", end_value="2030-06-15")  # June 2025 to 15 June 2030
+    assert filtered_event_ids(p, Filter(start=late)) == {4}
+    assert filtered_event_ids(p, Filter(start=date(2030, 6, 15))) == {4}
+    assert filtered_event_ids(p, Filter(start=date(2030, 6, 16))) == set()
+    edits.edit_event(p, 1, date_value="1999", end_value="2031")
+    assert filtered_event_ids(p, Filter(start=late)) == {1, 4}
+    assert filtered_leader_ids(p, Filter(start=late, end=date(2030, 3, 2))) == {1, 4}
+    edits.edit_event(p, 1, end_value="")  # back to the year 1999 alone
+    assert filtered_event_ids(p, Filter(start=late)) == {4}
+
+
+def test_a_range_query_searches_the_start_index_on_both_sides():
+    where, params = filter_sql(Filter(start=date(2025, 5, 1), end=date(2025, 5, 31)), longest=86400.0 * 31)
+    plan = " ".join(str(r[-1]) for r in make_project().db.conn.execute(
+        f"explain query plan select e.id from events e where {where}", params))
+    assert "t0>? AND t0<?" in plan, plan
 
 
 def test_chips_show_and_remove_each_part(p):

@@ -12,10 +12,12 @@ name, in the project's ``saved_views`` table.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from viewer.store.columns import data_version
 from viewer.store.project import Project, day_seconds
 from viewer.store.search import match_expression
 
@@ -119,8 +121,12 @@ class Filter:
             raise FilterError(f"not a filter: {exc}") from exc
 
 
-def filter_sql(f: Filter) -> tuple[str, list[Any]]:
-    """The WHERE clause (over ``events e``) and its parameters for a filter."""
+def filter_sql(f: Filter, longest: float | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``events e``) and its parameters for a filter.
+
+    ``longest``: no event lasts longer (seconds; :func:`longest_event`). With a range start it bounds
+    the starts too, so that SQLite walks the start index over the range only, not from the
+    beginning of time (a range near the end of a million events took 1.9 s, now 0.16 s)."""
     where: list[str] = []
     params: list[Any] = []
     if f.actor_ids:
@@ -141,6 +147,10 @@ def filter_sql(f: Filter) -> tuple[str, list[Any]]:
     if f.start:
         where.append("e.t1 > ?")
         params.append(day_seconds(f.start))
+        if longest is not None:
+            # t1 > start and t1 - t0 <= longest: t0 > start - longest (a second's slack for rounding)
+            where.append("e.t0 > ?")
+            params.append(day_seconds(f.start) - longest - 1.0)
     if f.end:
         where.append("e.t0 < ?")
         params.append(day_seconds(f.end) + 86400.0)
@@ -159,9 +169,27 @@ def filter_sql(f: Filter) -> tuple[str, list[Any]]:
     return (" and ".join(where) or "1"), params
 
 
+_LONGEST: weakref.WeakKeyDictionary[Project, tuple[int, float]] = weakref.WeakKeyDictionary()
+
+
+def longest_event(project: Project) -> float:
+    """How long the longest event lasts (``t1 - t0``, seconds), read once per change of the events
+    (a scan of the table: 0.15-0.2 s at a million events)."""
+    version = data_version(project)
+    got = _LONGEST.get(project)
+    if got is None or got[0] != version:
+        (span,) = project.db.conn.execute("select coalesce(max(t1 - t0), 0) from events").fetchone()
+        got = _LONGEST[project] = (version, max(float(span), 0.0))
+    return got[1]
+
+
+def _where(project: Project, f: Filter) -> tuple[str, list[Any]]:
+    return filter_sql(f, longest_event(project) if f.start else None)
+
+
 def filtered_event_ids(project: Project, f: Filter) -> set[int]:
     """The ids of the events the filter lets through (all events for an empty filter)."""
-    where, params = filter_sql(f)
+    where, params = _where(project, f)
     return {r[0] for r in project.db.conn.execute(f"select e.id from events e where {where}", params)}
 
 
@@ -169,7 +197,7 @@ def filtered_leader_ids(project: Project, f: Filter) -> set[int]:
     """The timeline events the filter lets through: each passing report as the event the timeline
     shows for it (its group's leader), read as numbers (the ids of a trade issue's 228,000 events
     sent back in as JSON to find their leaders took a second and a half)."""
-    where, params = filter_sql(f)
+    where, params = _where(project, f)
     return set(project.leaders_of(f"select e.id from events e where {where}", params))
 
 
