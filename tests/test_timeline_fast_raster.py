@@ -62,3 +62,28 @@ def test_fast_raster_paths_give_the_same_pixels_in_the_dark_theme(qtbot, monkeyp
     fast = _render(qtbot, 1.0, True, monkeypatch, dark=True)
     plain = _render(qtbot, 1.0, False, monkeypatch, dark=True)
     assert np.array_equal(fast, plain)
+
+
+@pytest.mark.parametrize("dpr", [1.0, 1.25, 1.5, 2.0])
+@pytest.mark.parametrize("height", [460, 461])
+def test_every_device_pixel_is_painted(qtbot, dpr, height):
+    # at a fractional device ratio the plot's edges fall inside pixel rows: those rows must still be
+    # painted, or the previous frame's pixels (on screen: the backing store's) show through as a line
+    from PySide6.QtGui import QImage, QPainter
+
+    v = TimelineView()
+    qtbot.addWidget(v)
+    v.resize(1100, height)
+    v.set_issues(ISSUES)
+    v.set_data(_scene_data())
+    v.set_visible_range(T2025 - 3 * DAY, T2025 + 205 * DAY)
+    img = QImage(int(1100 * dpr), int(height * dpr), QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(dpr)
+    sentinel = 0xFFFF00FF  # a magenta the theme never uses
+    img.fill(sentinel)
+    p = QPainter(img)
+    tp.paint_timeline(p, v.scene, 1100.0, float(height), dpr)
+    p.end()
+    px = np.frombuffer(img.constBits(), np.uint32, img.sizeInBytes() // 4).reshape(img.height(), -1)
+    left = np.argwhere(px == sentinel)
+    assert left.size == 0, f"{len(left)} pixels left unpainted, rows {np.unique(left[:, 0])[:5].tolist()}"

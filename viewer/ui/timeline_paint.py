@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate, repeat
-from math import floor
+from math import ceil, floor
 from time import perf_counter
 
 import numpy as np
@@ -913,10 +913,14 @@ def paint_timeline(p: QPainter, scene: TimelineScene, width: float, height: floa
         _paint_empty(p, scene, lay)
         return frame
     plot = lay.plot
-    # the plot gets its own opaque fills (lane stripes, density buffer): fill only the rest
-    p.fillRect(QRectF(0, 0, width, plot.top()), bg)
-    p.fillRect(QRectF(0, plot.bottom(), width, height - plot.bottom()), bg)
-    p.fillRect(QRectF(plot.right(), plot.top(), width - plot.right(), plot.height()), bg)
+    # the plot gets its own opaque fills (lane stripes, density buffer): fill only the rest, out to
+    # whole device pixels (at a fractional device ratio the plot's edge falls inside a pixel row that
+    # neither side would fill, and the last frame's pixels would show through)
+    top, bottom = ceil(plot.top() * dpr) / dpr, floor(plot.bottom() * dpr) / dpr
+    right = floor(plot.right() * dpr) / dpr
+    p.fillRect(QRectF(0, 0, width, top), bg)
+    p.fillRect(QRectF(0, bottom, width, height - bottom), bg)
+    p.fillRect(QRectF(right, plot.top(), width - right, plot.height()), bg)
     ticks = axis_ticks(scene.v0, scene.v1, plot.width(), scene.text_width)
     frame.ticks = ticks
     p.save()
