@@ -93,6 +93,34 @@ def test_density_matches_brute_force_small_and_gridded():
             assert np.abs(got - exact).sum() < n * 0.05
 
 
+def test_densities_of_many_lanes_at_once_are_each_lanes_density():
+    # big lanes (read from the grid matrix, whose rows are made as lanes are first asked for) and
+    # small ones (binary search) mixed, in any order, a lane twice, at a coarse and a fine resolution
+    rng = np.random.default_rng(5)
+    sizes = [GRID_MIN_EVENTS * 3, 40, GRID_MIN_EVENTS + 10, 0, 7]
+    t = np.concatenate([rng.uniform(T2025, T2025 + 3650 * DAY, n) for n in sizes])
+    issue = np.repeat(np.arange(len(sizes)), sizes)
+    o = np.argsort(t, kind="stable")
+    data = make_data(list(t[o]), issue=list(issue[o]), n_issues=len(sizes))
+    lanes = build_lanes(data)
+    ks = list(range(len(lanes.order)))
+    for edges in (np.linspace(T2025 - DAY, T2025 + 3651 * DAY, 801), np.arange(T2025, T2025 + 30 * DAY, DAY)):
+        one_by_one = [lanes.densities([k], edges)[0] for k in ks]
+        for asked in ([ks[2], ks[0]], ks, [ks[-1], ks[0], ks[0]], []):
+            got = lanes.densities(asked, edges)
+            assert got.shape == (len(asked), edges.size - 1)
+            for row, k in zip(got, asked, strict=True):
+                assert np.array_equal(row, one_by_one[k])
+        # and each lane's counts are its own: the exact histogram where no grid is used
+        for k in ks:
+            mine = data.t0[lanes.idx[lanes.ptr[k]:lanes.ptr[k + 1]]]
+            exact = np.histogram(mine, edges)[0]
+            if mine.size < GRID_MIN_EVENTS:
+                assert np.array_equal(one_by_one[k], exact)
+            else:
+                assert np.abs(one_by_one[k] - exact).sum() <= max(mine.size * 0.05, 2)
+
+
 def test_lanes_busiest_first_and_filter_drops_empty_lanes():
     data = make_data(DAYS[:6], issue=[1, 1, 1, 0, 2, 2])
     lanes = build_lanes(data)

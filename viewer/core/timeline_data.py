@@ -149,37 +149,68 @@ class LaneIndex:
         return int(np.searchsorted(s, v1, "left") - np.searchsorted(s, v0, "left"))
 
     def density(self, k: int, edges: np.ndarray) -> np.ndarray:
-        """Events of lane ``k`` starting in each bucket ``[edges[i], edges[i+1])`` (edges ascending).
+        """Events of lane ``k`` starting in each bucket ``[edges[i], edges[i+1])`` (edges ascending)."""
+        return self.densities([k], edges)[0]
+
+    def densities(self, lanes: Sequence[int], edges: np.ndarray) -> np.ndarray:
+        """:meth:`density` of each lane of ``lanes``, one row each.
 
         Big lanes seen from far away read a precomputed cumulative count on a fine
         uniform grid instead of binary-searching every edge (cache-unfriendly on
         millions of starts); edges then snap to the grid, less than a quarter pixel.
+        Those lanes' counts are kept as rows of one matrix, read for all of them at once
+        (a frame asks for every dense lane: one gather instead of one per lane).
         """
-        a, b = self.ptr[k], self.ptr[k + 1]
-        if b - a >= GRID_MIN_EVENTS and edges.size > 1 and self.start.size:
-            g0, gw = self._grid_origin()
-            if (edges[-1] - edges[0]) / (edges.size - 1) >= 4 * gw:
-                cum = self._grid.get(k)
-                if cum is None:
-                    # starts before each grid line, by counting the starts per grid cell: one pass over
-                    # the lane, where a binary search per grid line cost 3-4x as much on the first paint
-                    cell = np.clip(((self.start[a:b] - g0) / gw).astype(np.int64), 0, GRID_BINS - 1)
-                    cum = np.zeros(GRID_BINS + 1, np.int32)
-                    np.cumsum(np.bincount(cell, minlength=GRID_BINS), out=cum[1:])
-                    self._grid[k] = cum
-                # the grid positions of the edges are the same for every lane: computed once
-                got = self._grid.get("pos")
-                if got is None or got[0] is not edges:
-                    got = self._grid["pos"] = (edges, np.clip(np.ceil((edges - g0) / gw), 0,
-                                                              GRID_BINS).astype(np.intp))
-                return np.diff(cum[got[1]])
-        s = self.start[a:b]
-        if edges.size > 2 and s.size:
-            # search only the starts between the first and last edge: a zoomed-in view looks at a
-            # small, cache-friendly part of a big lane
-            i, j = np.searchsorted(s, (edges[0], edges[-1]), "left")
-            s = s[i:j]
-        return np.diff(np.searchsorted(s, edges, "left"))
+        out = np.zeros((len(lanes), max(edges.size - 1, 0)), np.int64)
+        if edges.size < 2 or not self.start.size:
+            return out
+        lanes = [int(k) for k in lanes]
+        sizes = (self.ptr[1:] - self.ptr[:-1])[lanes].tolist() if lanes else []
+        on_grid = []
+        g0, gw = self._grid_origin()
+        coarse = (edges[-1] - edges[0]) / (edges.size - 1) >= 4 * gw
+        for j, (k, n) in enumerate(zip(lanes, sizes, strict=True)):
+            if coarse and n >= GRID_MIN_EVENTS:
+                on_grid.append(j)
+                continue
+            a, b = self.ptr[k], self.ptr[k + 1]
+            s = self.start[a:b]
+            if edges.size > 2 and s.size:
+                # search only the starts between the first and last edge: a zoomed-in view looks at a
+                # small, cache-friendly part of a big lane
+                i, i1 = np.searchsorted(s, (edges[0], edges[-1]), "left")
+                s = s[i:i1]
+            out[j] = np.diff(np.searchsorted(s, edges, "left"))
+        if on_grid:
+            rows = self._grid_rows([lanes[j] for j in on_grid], g0, gw)
+            # the grid positions of the edges are the same for every lane: computed once per edges
+            got = self._grid.get("pos")
+            if got is None or got[0] is not edges:
+                got = self._grid["pos"] = (edges, np.clip(np.ceil((edges - g0) / gw), 0, GRID_BINS).astype(np.intp))
+            m = self._grid["matrix"]
+            # one flat gather (a 2-D fancy index of rows and columns costs twice as much)
+            flat = np.asarray(rows, np.intp)[:, None] * m.shape[1] + got[1][None, :]
+            out[on_grid] = np.diff(m.ravel().take(flat), axis=1)
+        return out
+
+    def _grid_rows(self, lanes: list[int], g0: float, gw: float) -> list[int]:
+        """Rows of the grid matrix holding these (big) lanes' cumulative counts, made when first asked."""
+        row_of = self._grid.setdefault("row_of", {})
+        new = [k for k in dict.fromkeys(lanes) if k not in row_of]
+        if new:
+            made = []
+            for k in new:
+                # starts before each grid line, by counting the starts per grid cell: one pass over
+                # the lane, where a binary search per grid line cost 3-4x as much on the first paint
+                a, b = self.ptr[k], self.ptr[k + 1]
+                cell = np.clip(((self.start[a:b] - g0) / gw).astype(np.int64), 0, GRID_BINS - 1)
+                cum = np.zeros(GRID_BINS + 1, np.int32)
+                np.cumsum(np.bincount(cell, minlength=GRID_BINS), out=cum[1:])
+                row_of[k] = len(row_of)
+                made.append(cum)
+            old = self._grid.get("matrix")
+            self._grid["matrix"] = np.vstack(([old] if old is not None else []) + made)
+        return [row_of[k] for k in lanes]
 
     def _grid_origin(self) -> tuple[float, float]:
         got = self._grid.get("origin")

@@ -1049,17 +1049,15 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         # a day event sits at the middle of its day: shift so a bucket counts what is drawn in it
         q_edges = scene.v0 + spp * np.arange(w_dev + 1) - DAY / 2
         col_bucket = None
-    bucket_counts = {r.k: scene.lanes.density(r.k, q_edges) for r in rows}
+    # every lane's buckets in one array: the counts, the per-column lookup, the day gaps and the
+    # maximum are one numpy call each for all lanes, not one per lane
+    c2 = scene.lanes.densities([r.k for r in rows], q_edges)
+    bucket_counts = dict(zip([r.k for r in rows], c2, strict=True))
     vmax = 0
-    counts = bucket_counts
     if rows:
-        # every lane's buckets in one array: the per-column lookup, the day gaps and the maximum are
-        # one numpy call each for all lanes, not one per lane
-        c2 = np.stack(list(bucket_counts.values()))
         if col_bucket is not None:
             c2 = c2[:, np.clip(col_bucket, 0, c2.shape[1] - 1)]
             c2[:, gap] = 0
-            counts = dict(zip(bucket_counts, c2, strict=True))
         lane_max = dict(zip(bucket_counts, (c2.max(axis=1) if c2.size else np.zeros(len(rows), int)).tolist(),
                             strict=True))
         vmax = max(lane_max.values())
@@ -1100,6 +1098,16 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         return
     top = full_top + k0 / dpr
     h_dev = k1 - k0
+    # grid lines (opaque) go into the buffer with everything else: as one more bar pattern in each
+    # lane's table and in the stripe rows' pattern, so no pass over the buffer's columns is left
+    grid_cols, covered = None, None
+    left_dev = plot.left() * dpr
+    if FAST_RASTER and grid_x is not None and th.grid.alpha() == 255 and left_dev.is_integer() \
+            and float(top * dpr).is_integer():
+        cols = _tick_columns(grid_x, dpr) - int(left_dev)
+        grid_cols = cols[(cols >= 0) & (cols < w_dev)]
+        covered = (top, top + h_dev / dpr)
+    grid_rgb = (th.grid.rgb() & 0xFFFFFF) | 0xFF000000
     # reuse the buffer between frames: a fresh 8 MB allocation costs page faults every paint
     buf = scene._bg_buf
     if buf is None or buf.size < h_dev * w_dev:
@@ -1108,8 +1116,8 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
     # the bars first (they decide which rows they write), then every other row once with its
     # lane's stripe colour: no pixel is written twice
     written = []
-    for r in rows:
-        c = counts[r.k]
+    bars_of: dict[int, np.ndarray] = {}  # per bar height: every lane's column heights, in one lookup
+    for j, r in enumerate(rows):
         y0 = int(round((r.y + (2 if r.collapsed else 5) - full_top) * dpr)) - k0
         y1 = int(round((r.y + r.h - (2 if r.collapsed else 5) - full_top) * dpr)) - k0
         bh = y1 - y0
@@ -1117,7 +1125,12 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         if bh <= 0 or hi <= lo:
             continue
         heights = _height_table(vmax, bh)
-        h_int = heights[c]
+        h_all = bars_of.get(bh)
+        if h_all is None:
+            h_all = bars_of[bh] = heights[c2]
+            if grid_cols is not None:
+                h_all[:, grid_cols] = bh + 1  # the table's last column: the grid line
+        h_int = h_all[j]
         if not r.collapsed:
             # rows above the tallest bar stay background: write only the rows bars reach (heights
             # grow with the count, so the tallest bar is the lane's largest count)
@@ -1127,31 +1140,30 @@ def _paint_density(p: QPainter, scene: TimelineScene, lay: Layout, frame: Frame,
         # one lookup per column: the whole bar pattern for each possible height
         bg = th.lane_alt if r.k % 2 else th.bg
         # gathered row by row from the transposed table: contiguous writes, twice as fast as a transpose
-        table_t = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg, transposed=True)
+        table_t = _bar_table(scene, scene.lane_colour(r.k), bh, r.collapsed, bg, transposed=True,
+                             grid=grid_rgb if grid_cols is not None else None)
         # mode="wrap": heights are always within the table, and the default mode ("raise") writes
         # through a temporary buffer to keep ``out`` intact on an error (a third slower)
         np.take(table_t[lo - y0:hi - y0], h_int, axis=1, out=img[lo:hi], mode="wrap")
         written.append((lo, hi))
     written.sort()
+    # a stripe row: its colour, with the grid's columns when they are written here
+    bg_row, alt_row = bg_rgb, alt_rgb
+    if grid_cols is not None:
+        bg_row, alt_row = np.full(w_dev, bg_rgb, np.uint32), np.full(w_dev, alt_rgb, np.uint32)
+        bg_row[grid_cols] = alt_row[grid_cols] = grid_rgb
     stripes = [(int(round((r.y - full_top) * dpr)) - k0, int(round((r.y + r.h - full_top) * dpr)) - k0,
-                alt_rgb if r.k % 2 else bg_rgb) for r in lay.rows]
+                alt_row if r.k % 2 else bg_row) for r in lay.rows]
     edge = 0  # rows above are done
     for a, b, col in stripes:
         if a > edge:  # between or above the lanes: background
-            _fill_rows(img, edge, min(a, h_dev), bg_rgb, written)
+            _fill_rows(img, edge, min(a, h_dev), bg_row, written)
         a, b = max(a, edge), min(b, h_dev)
         if b > a:
             _fill_rows(img, a, b, col, written)
         edge = max(edge, b)
     if edge < h_dev:
-        _fill_rows(img, edge, h_dev, bg_rgb, written)
-    covered = None
-    left_dev = plot.left() * dpr
-    whole_rows = left_dev.is_integer() and float(top * dpr).is_integer()
-    if FAST_RASTER and grid_x is not None and th.grid.alpha() == 255 and whole_rows:
-        cols = _tick_columns(grid_x, dpr) - int(left_dev)
-        img[:, cols[(cols >= 0) & (cols < w_dev)]] = (th.grid.rgb() & 0xFFFFFF) | 0xFF000000
-        covered = (top, top + h_dev / dpr)
+        _fill_rows(img, edge, h_dev, bg_row, written)
     qimg = QImage(img.data, w_dev, h_dev, w_dev * 4, QImage.Format.Format_RGB32)
     qimg.setDevicePixelRatio(dpr)
     p.drawImage(QPointF(plot.left(), top), qimg)
@@ -1175,8 +1187,9 @@ def _day_columns(v0: float, v1: float, w_dev: int) -> tuple[float, np.ndarray, n
     return d0, col_day, gap
 
 
-def _fill_rows(img: np.ndarray, a: int, b: int, colour: int, skip: list[tuple[int, int]]) -> None:
-    """Fill rows ``[a, b)`` of ``img`` with ``colour`` except the (sorted, disjoint) ranges ``skip``."""
+def _fill_rows(img: np.ndarray, a: int, b: int, colour: int | np.ndarray, skip: list[tuple[int, int]]) -> None:
+    """Fill rows ``[a, b)`` of ``img`` with ``colour`` (one pixel, or a whole row) except the (sorted,
+    disjoint) ranges ``skip``."""
     for s0, s1 in skip:
         if s1 <= a:
             continue
@@ -1202,18 +1215,21 @@ def _height_table(vmax: int, bh: int, _cache: dict = {}) -> np.ndarray:  # noqa:
 
 
 def _bar_table(scene: TimelineScene, col: QColor, bh: int, collapsed: bool, bg: QColor,
-               transposed: bool = False) -> np.ndarray:
+               transposed: bool = False, grid: int | None = None) -> np.ndarray:
     """(bh+1, bh) opaque pixels: row h is a bar of height h, bottom-aligned, over ``bg`` (cached).
 
     Opacity grows with the height so busy columns also read darker; a collapsed
-    lane is a heat strip (full height, opacity only).
+    lane is a heat strip (full height, opacity only). ``transposed``: (bh, bh+1), row y and
+    column h; with ``grid`` (a pixel) one more column of it, a grid line's pattern.
     """
     if transposed:
-        key_t = ("bars_t", col.rgba(), bh, collapsed, bg.rgba())
+        key_t = ("bars_t", col.rgba(), bh, collapsed, bg.rgba(), grid)
         got = scene._marker_cache.get(key_t)
         if got is None:
-            got = scene._marker_cache[key_t] = np.ascontiguousarray(
-                _bar_table(scene, col, bh, collapsed, bg).T)  # (bh, bh+1): row y, column = bar height
+            table_t = _bar_table(scene, col, bh, collapsed, bg).T
+            if grid is not None:
+                table_t = np.concatenate([table_t, np.full((bh, 1), grid, np.uint32)], axis=1)
+            got = scene._marker_cache[key_t] = np.ascontiguousarray(table_t)
         return got
     key = ("bars", col.rgba(), bh, collapsed, bg.rgba())
     table = scene._marker_cache.get(key)
