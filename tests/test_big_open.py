@@ -205,7 +205,10 @@ def test_lanes_change_from_the_columns_shown_without_reading_again(qtbot, window
     window.refresh()
     qtbot.waitUntil(lambda: not window.loading())
     window.lane_combo.setCurrentIndex(window.lane_combo.findData("actor"))
-    assert not window.loading() and no_ui_reads == []
+    # arranged on another thread: until then the timeline shows the lanes it had (and answers input)
+    assert window.loading() and window.timeline.data().lane_mode == "issue"
+    qtbot.waitUntil(lambda: not window.loading())
+    assert no_ui_reads == []
     assert window.timeline.data().lane_mode == "actor"
     assert np.array_equal(np.sort(window.timeline.data().ids), np.sort(stored_ids(window)))
     # after a change, the lanes wait for the project to be read again
@@ -214,6 +217,27 @@ def test_lanes_change_from_the_columns_shown_without_reading_again(qtbot, window
     window.lane_combo.setCurrentIndex(window.lane_combo.findData("issue"))
     assert window.loading()
     qtbot.waitUntil(lambda: not window.loading())
+    assert_window_shows_the_store(window)
+
+
+def test_only_the_lane_mode_chosen_last_is_shown(qtbot, window, tmp_path, big):
+    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.loading())
+    shown = []
+    window.lane_job.done.connect(lambda *_: shown.append(window.timeline.data().lane_mode))
+    for mode in ("actor", "article"):
+        window.lane_combo.setCurrentIndex(window.lane_combo.findData(mode))
+    qtbot.waitUntil(lambda: not window.loading() and len(shown) == 2)
+    assert window.timeline.data().lane_mode == "article" and "actor" not in shown
+    assert np.array_equal(np.sort(window.timeline.data().ids), np.sort(stored_ids(window)))
+    # lanes asked for, then the project read again (an edit elsewhere): the read's lanes stay
+    window.lane_combo.setCurrentIndex(window.lane_combo.findData("issue"))
+    window.project.db.conn.execute("delete from events where id = ?", [int(window.timeline.data().ids[0])])
+    window.project.db.conn.commit()
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.loading())
+    assert window.timeline.data().lane_mode == "issue"
     assert_window_shows_the_store(window)
 
 

@@ -81,3 +81,28 @@ def test_a_failed_build_still_sends_the_columns(qtbot, tmp_path):
 
 def view_legend(view) -> list[tuple[str, str, str]]:
     return [(i.id, i.label, i.colour) for i in view.issues]
+
+
+def test_a_project_job_runs_on_its_own_thread_with_its_own_connection(qtbot, tmp_path):
+    from viewer.store.project import ProjectError
+    from viewer.ui.columns_loader import ProjectJob
+
+    path = tmp_path / "p.dateline"
+    fill(Project(path)).close()
+    jobs = ProjectJob()
+    got: list = []
+    jobs.done.connect(lambda number, result: got.append((number, result)))
+
+    def count(project):
+        return threading.current_thread().name, project.db.conn.execute("select count(*) from events").fetchone()[0]
+
+    def fails(project):
+        raise ProjectError("not readable")
+
+    first = jobs.run(path, count)
+    second = jobs.run(path, fails)
+    qtbot.waitUntil(lambda: len(got) == 2)
+    jobs.wait()
+    answers = dict(got)
+    assert answers[first][0] == f"project-job-{first}" and answers[first][1] > 0
+    assert answers[second] is None  # a job that fails answers None (the window then does it itself)

@@ -46,7 +46,68 @@ def _long_lived() -> Iterator[None]:
             gc.enable()
 
 
-class ViewLoader(QObject):
+class _Threads(QObject):
+    """Numbered requests, each run on a thread of its own; the window drops answers to old ones."""
+
+    thread_name = "work"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._requests = 0
+        self._threads: list[threading.Thread] = []
+
+    def _start(self, run: Callable[..., None], *args: Any) -> int:
+        self._requests += 1
+        thread = threading.Thread(target=run, args=(*args, self._requests), daemon=True,
+                                  name=f"{self.thread_name}-{self._requests}")
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+        return self._requests
+
+    def busy(self) -> bool:
+        return any(t.is_alive() for t in self._threads)
+
+    def wait(self, seconds: float = 30.0) -> None:
+        """Let running work end (a window closing: the project file is about to be closed too)."""
+        for t in self._threads:
+            t.join(seconds)
+
+    @staticmethod
+    def _emit(signal, *args) -> bool:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window, and this object with it, is gone
+            return False
+        return True
+
+
+class ProjectJob(_Threads):
+    """``run(path, job)`` returns a request number; ``done(number, result)`` brings what
+    ``job(project)`` returned, run on another thread with the project at ``path`` opened there
+    (None: it failed). A big project's lanes are arranged anew this way when the window's lane
+    mode changes (by actor at a million events: 0.3-0.45 s the window would otherwise stand still).
+    """
+
+    done = Signal(int, object)  # request number, job's result or None
+    thread_name = "project-job"
+
+    def run(self, path: Path, job: Callable[[Project], Any]) -> int:
+        return self._start(self._run, Path(path), job)
+
+    def _run(self, path: Path, job: Callable[[Project], Any], number: int) -> None:
+        result, project = None, None
+        try:
+            project = Project(path)
+            result = job(project)
+        except _FAILURES:
+            result = None
+        finally:
+            if project is not None:
+                project.close()
+        self._emit(self.done, number, result)
+
+
+class ViewLoader(_Threads):
     """``load(path, first, prepare)`` returns a request number. The thread reads the timeline's
     columns first (a second at a million events, where the panels' rows may take several more):
     ``columns_read(number, (version, columns), first_result)`` brings them to the UI thread with what
@@ -61,31 +122,14 @@ class ViewLoader(QObject):
 
     columns_read = Signal(int, object, object)  # request number, (data version, Columns), first's result or None
     loaded = Signal(int, object, object)  # request number, ProjectView or None, prepare's result
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._requests = 0
-        self._threads: list[threading.Thread] = []
+    thread_name = "view"
 
     def load(self, path: Path, first: Callable[[Columns, Project], Any] | None = None,
              prepare: Callable[[ProjectView, Project], Any] | None = None) -> int:
-        self._requests += 1
-        thread = threading.Thread(target=self._run, args=(Path(path), self._requests, first, prepare), daemon=True,
-                                  name=f"view-{self._requests}")
-        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-        thread.start()
-        return self._requests
+        return self._start(self._run, Path(path), first, prepare)
 
-    def busy(self) -> bool:
-        return any(t.is_alive() for t in self._threads)
-
-    def wait(self, seconds: float = 30.0) -> None:
-        """Let running reads end (a window closing: the project file is about to be closed too)."""
-        for t in self._threads:
-            t.join(seconds)
-
-    def _run(self, path: Path, number: int, first: Callable[[Columns, Project], Any] | None,
-             prepare: Callable[[ProjectView, Project], Any] | None) -> None:
+    def _run(self, path: Path, first: Callable[[Columns, Project], Any] | None,
+             prepare: Callable[[ProjectView, Project], Any] | None, number: int) -> None:
         view, prepared, project = None, None, None
         try:
             try:
@@ -112,11 +156,3 @@ class ViewLoader(QObject):
         finally:
             if project is not None:
                 project.close()
-
-    @staticmethod
-    def _emit(signal, *args) -> bool:
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # the window, and this loader with it, is gone
-            return False
-        return True

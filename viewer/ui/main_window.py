@@ -71,7 +71,7 @@ from viewer.store.queries import actor_card, mention_spans
 from viewer.store.search import matching_event_ids
 from viewer.ui import undo
 from viewer.ui.actor_card import ActorCardDialog
-from viewer.ui.columns_loader import ViewLoader
+from viewer.ui.columns_loader import ProjectJob, ViewLoader
 from viewer.ui.event_details import EventDetails
 from viewer.ui.export import export_png
 from viewer.ui.filter_bar import FilterBar
@@ -336,6 +336,9 @@ class MainWindow(QMainWindow):
         self.view_loader.columns_read.connect(self._on_columns_read)
         self.view_loader.loaded.connect(self._on_view_loaded)
         self._view_request: _ViewRequest | None = None  # the read awaited
+        self.lane_job = ProjectJob(self)
+        self.lane_job.done.connect(self._on_lanes_built)
+        self._lanes_request: tuple[int, Columns, str] | None = None  # (number, of columns, lane mode) awaited
         self._shown_path: Path | None = None  # the project whose rows the panels show
         self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
         self._select_later: set[int] = set()  # events to select once the timeline has them
@@ -874,14 +877,15 @@ class MainWindow(QMainWindow):
 
     def loading(self) -> bool:
         """True while a read of the project on the loader's thread is still to be shown (its timeline
-        may be drawn already: the panels' rows come after it)."""
-        return self._view_request is not None
+        may be drawn already: the panels' rows come after it), or lanes arranged on another thread."""
+        return self._view_request is not None or self._lanes_request is not None
 
     def _show_columns(self, columns: Columns, fit: bool, built: _Built | None = None) -> None:
         """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
         unless ``fit``. ``built``: the timeline and lanes the loader's thread made of them, swapped in
         when it is of these columns in this lane mode (else they are built here)."""
         assert self.project is not None
+        self._lanes_request = None  # drawn here in the lane mode of now: lanes still awaited are not needed
         keep = None if fit else self.timeline.visible_range()
         mode = self._lane_mode()
         if built is not None and built.timeline.ids is columns.ids and built.timeline.lane_mode == mode:
@@ -918,11 +922,38 @@ class MainWindow(QMainWindow):
             self._resize_timer.start()
 
     def _on_lane_mode(self) -> None:
-        """Lanes by another key: the columns drawn already serve while the project is as they were."""
-        if self.project is not None and self._columns is not None and self._columns[0] == data_version(self.project):
-            self._show_columns(self._columns[1], fit=False)
-        else:
+        """Lanes by another key: the columns drawn already serve while the project is as they were. A
+        big project's lanes are arranged on another thread (by actor at a million events: 0.3-0.45 s
+        the window would stand still), the timeline showing the lanes it has until then."""
+        self._lanes_request = None
+        if self.project is None:
+            return
+        if self._view_request is not None and not self._view_request.drawn:
+            return  # the read in flight draws its timeline in the lane mode of then, this one
+        if self._columns is None or self._columns[0] != data_version(self.project):
             self.refresh(fit=False)
+            return
+        columns = self._columns[1]
+        if not self._big():
+            self._show_columns(columns, fit=False)
+            return
+        build, _prepare = self._preparers()
+        number = self.lane_job.run(self.project.path, lambda project: build(columns, project))
+        self._lanes_request = (number, columns, self._lane_mode())
+        self.statusBar().showMessage(f"Arranging the timeline by {self.lane_combo.currentText().lower()}…")
+
+    def _on_lanes_built(self, number: int, built: _Built | None) -> None:
+        """The lanes asked for last, unless the project was read again meanwhile (that read drew the
+        lane mode of now); None: they could not be built there, so they are built here."""
+        request = self._lanes_request
+        if request is None or request[0] != number:
+            return
+        self._lanes_request = None
+        self.statusBar().clearMessage()
+        if self.project is None or self._columns is None or self._columns[1] is not request[1] \
+                or self._lane_mode() != request[2]:
+            return
+        self._show_columns(request[1], fit=False, built=built)
 
     # ------------------------------------------------------------ ingest
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -1579,6 +1610,7 @@ class MainWindow(QMainWindow):
         self.runner.wait(10000)
         self._stop_retag()
         self.view_loader.wait()
+        self.lane_job.wait()
         if self.project is not None:
             self.project.close()
             self.project = None
