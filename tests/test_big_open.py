@@ -24,7 +24,7 @@ from viewer.store.columns import (
     insert_events_bulk,
     load_columns,
 )
-from viewer.store.project import Project, day_seconds
+from viewer.store.project import Project, day_seconds, seconds_to_date
 from viewer.ui import undo
 from viewer.workflow import read_view
 
@@ -239,6 +239,64 @@ def test_only_the_lane_mode_chosen_last_is_shown(qtbot, window, tmp_path, big):
     qtbot.waitUntil(lambda: not window.loading())
     assert window.timeline.data().lane_mode == "issue"
     assert_window_shows_the_store(window)
+
+
+def test_a_big_projects_filter_is_worked_out_on_another_thread(qtbot, window, tmp_path, big, no_ui_reads):
+    from viewer.store.filters import Filter, filtered_leader_ids
+
+    drop(qtbot, window, dated_articles(tmp_path / "in", 3))
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.loading())
+    p = window.project
+    issue = p.db.conn.execute("select issue_id from event_issues group by issue_id order by count(*) limit 1"
+                              ).fetchone()[0]
+    f = Filter().with_issues(frozenset({issue}))
+    window.filter_bar.filterChanged.emit(f)
+    # until the thread answers, the timeline shows what it showed, and the window answers input
+    assert window.loading() and window.timeline.event_filter() is None
+    qtbot.waitUntil(lambda: not window.loading())
+    assert no_ui_reads == []
+    shown = set(window.timeline.event_filter().tolist())
+    assert shown == filtered_leader_ids(p, f) and 0 < len(shown) < len(stored_ids(window))
+    # two filters in a row: only the last one is shown
+    first_day = min(window.timeline.data().t0.tolist())
+    g = Filter().with_range(seconds_to_date(first_day), seconds_to_date(first_day))
+    window.filter_bar.filterChanged.emit(Filter().with_issues(frozenset({"no such issue"})))
+    window.filter_bar.filterChanged.emit(g)
+    qtbot.waitUntil(lambda: not window.loading())
+    assert set(window.timeline.event_filter().tolist()) == filtered_leader_ids(p, g) != set()
+
+def test_a_filter_read_before_a_change_is_worked_out_again(qtbot, window, tmp_path, big, monkeypatch):
+    import threading
+
+    from viewer.store.filters import Filter, filtered_leader_ids
+
+    drop(qtbot, window, dated_articles(tmp_path / "in", 3))
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.loading())
+    p = window.project
+    first = min(window.timeline.data().t0.tolist())
+    f = Filter().with_range(seconds_to_date(first), seconds_to_date(first))  # the first day
+    read, release = threading.Event(), threading.Event()
+
+    def held(project, flt):  # the thread's read, kept back until the project has changed
+        got = filtered_leader_ids(project, flt)
+        if threading.current_thread() is not threading.main_thread():
+            read.set()
+            release.wait(10)
+        return got
+
+    monkeypatch.setattr(main_window, "filtered_leader_ids", held)
+    window.filter_bar.filterChanged.emit(f)
+    assert read.wait(10)
+    before = filtered_leader_ids(p, f)
+    # every event of that day moved a year later
+    p.db.conn.execute("update events set t0 = t0 + 366 * 86400, t1 = t1 + 366 * 86400 where t0 < ?",
+                      [first + DAY])
+    p.db.conn.commit()
+    release.set()
+    qtbot.waitUntil(lambda: not window.loading())
+    assert before and set(window.timeline.event_filter().tolist()) == filtered_leader_ids(p, f) == set()
 
 
 def test_an_event_made_during_a_read_is_selected_once_the_timeline_has_it(qtbot, window, tmp_path, big):

@@ -339,6 +339,9 @@ class MainWindow(QMainWindow):
         self.lane_job = ProjectJob(self)
         self.lane_job.done.connect(self._on_lanes_built)
         self._lanes_request: tuple[int, Columns, str] | None = None  # (number, of columns, lane mode) awaited
+        self.filter_job = ProjectJob(self)
+        self.filter_job.done.connect(self._on_filter_read)
+        self._filter_request: tuple[int, Filter, int] | None = None  # (number, filter, data version) awaited
         self._shown_path: Path | None = None  # the project whose rows the panels show
         self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
         self._select_later: set[int] = set()  # events to select once the timeline has them
@@ -796,6 +799,7 @@ class MainWindow(QMainWindow):
         assert p is not None
         if built is not None:
             self.timeline.set_issues(built.issues)
+        self._filter_request = None  # the filter of now is applied here, to these columns
         if self.filter_bar.filter().is_empty():
             self._event_filter = None
         else:
@@ -877,8 +881,9 @@ class MainWindow(QMainWindow):
 
     def loading(self) -> bool:
         """True while a read of the project on the loader's thread is still to be shown (its timeline
-        may be drawn already: the panels' rows come after it), or lanes arranged on another thread."""
-        return self._view_request is not None or self._lanes_request is not None
+        may be drawn already: the panels' rows come after it), or lanes or a filter's events worked out
+        on another thread."""
+        return self._view_request is not None or self._lanes_request is not None or self._filter_request is not None
 
     def _show_columns(self, columns: Columns, fit: bool, built: _Built | None = None) -> None:
         """Draw ``columns`` in the current lane mode, with the window's filter; keep the visible range
@@ -1176,10 +1181,38 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_filter(f)
         if set(f.issue_ids) != self.issues_model.checked():
             self.issues_model.set_checked(set(f.issue_ids))
-        self._event_filter = None if f.is_empty() else filtered_leader_ids(self.project, f)
-        self.timeline.set_event_filter(self._event_filter)
-        n = "all" if self._event_filter is None else str(len(self._event_filter))
+        self._filter_request = None
+        if f.is_empty():
+            self._show_filtered(None)
+        elif self._big():
+            # a big project's events are filtered on another thread (a trade issue of a million
+            # events: 0.4-0.6 s the window would stand still); the timeline shows the last filter's
+            version = data_version(self.project)
+            number = self.filter_job.run(self.project.path, lambda project: filtered_leader_ids(project, f))
+            self._filter_request = (number, f, version)
+            self.statusBar().showMessage("Filtering…")
+        else:
+            self._show_filtered(filtered_leader_ids(self.project, f))
+
+    def _on_filter_read(self, number: int, ids: set[int] | None) -> None:
+        """The events of the filter asked for last; worked out again here when the project changed
+        meanwhile (the thread may have read it before or after the change) or the thread failed."""
+        request = self._filter_request
+        if request is None or request[0] != number:
+            return
+        self._filter_request = None
+        if self.project is None or self.filter_bar.filter() != request[1]:
+            return
+        if ids is None or data_version(self.project) != request[2]:
+            ids = filtered_leader_ids(self.project, request[1])
+        self._show_filtered(ids)
+
+    def _show_filtered(self, ids: set[int] | None) -> None:
+        self._event_filter = ids
+        self.timeline.set_event_filter(ids)
+        n = "all" if ids is None else str(len(ids))
         self.statusBar().showMessage(f"Showing {n} events", 4000)
+        self._select_pending()
 
     def _run_search(self) -> None:
         if self.project is None:
@@ -1611,6 +1644,7 @@ class MainWindow(QMainWindow):
         self._stop_retag()
         self.view_loader.wait()
         self.lane_job.wait()
+        self.filter_job.wait()
         if self.project is not None:
             self.project.close()
             self.project = None
