@@ -1,0 +1,147 @@
+"""What a user does to a big open project, in the real window: lanes switched, filters applied.
+
+    .venv/bin/python benchmarks/window_actions_bench.py --events 1000000 [--project FILE] [--runs 2]
+
+Opens ``MainWindow`` on the synthetic project of benchmarks/timeline_bench.py (or on
+``--project``), waits until everything is read, then does, one after another: lanes by
+actor, by article, by trade issue; filters by the busiest trade issue, by the busiest
+actor, by a date range at the end of the timeline (its last 60 days) and by a year in the
+middle, then no filter. Each action is started from the event loop, as a click would be, and
+is done when the window has shown its result (no read or lane arrangement left) and the
+timeline has painted it. Measured per action, with a 5 ms heartbeat on the UI thread
+(benchmarks/ui_heartbeat.py): the time until shown, and the longest time the window could
+not react (no input, no paint) meanwhile.
+
+Prints one line per action and run, then one JSON line (last line) with the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TIMEOUT_S = 120.0
+
+
+def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
+    """Open the window on ``path`` and time every action ``runs`` times: {action: [(shown s, stall ms)]}."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from benchmarks.ui_heartbeat import Heartbeat
+    from viewer.store.filters import Filter
+    from viewer.store.project import seconds_to_date
+    from viewer.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(path)
+    window.resize(1500, 950)
+    window.show()
+    deadline = time.perf_counter() + TIMEOUT_S
+    while window.loading() or not window.actors_model.all_rows():
+        app.processEvents()
+        time.sleep(0.005)
+        if time.perf_counter() > deadline:
+            raise SystemExit("the window did not finish reading the project")
+    p = window.project
+    assert p is not None
+    issue = p.db.conn.execute("select issue_id from event_issues group by issue_id order by count(*) desc "
+                              "limit 1").fetchone()[0]
+    actor = p.db.conn.execute("select actor_id from event_actors group by actor_id order by count(*) desc "
+                              "limit 1").fetchone()[0]
+    lo, hi = window.timeline.data().time_range()
+    last = seconds_to_date(hi)
+    middle = seconds_to_date((lo + hi) / 2)
+
+    def lanes(mode: str):
+        def act() -> None:
+            window.lane_combo.setCurrentIndex(window.lane_combo.findData(mode))
+
+        return act, lambda: window.timeline.data().lane_mode == mode
+
+    def filtered(f: Filter):
+        def act() -> None:
+            window.filter_bar.filterChanged.emit(f)
+
+        return act, lambda: window.filter_bar.filter() == f
+
+    actions = [
+        ("lanes by actor", lanes("actor")),
+        ("lanes by article", lanes("article")),
+        ("lanes by issue", lanes("issue")),
+        ("filter: busiest trade issue", filtered(Filter().with_issues(frozenset({issue})))),
+        ("filter: busiest actor", filtered(Filter().with_actors({actor}))),
+        ("filter: last 60 days", filtered(Filter().with_range(last - timedelta(days=60), last))),
+        ("filter: a year in the middle", filtered(Filter().with_range(middle, middle + timedelta(days=365)))),
+        ("filter: none", filtered(Filter())),
+    ]
+    out: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in actions}
+    for run in range(runs):
+        for name, (act, done) in actions:
+            beat = Heartbeat()
+            painted: list[float] = []
+            original = window.timeline.paintEvent
+
+            def paint(event, original=original, painted=painted):
+                original(event)
+                painted.append(time.perf_counter())
+
+            window.timeline.paintEvent = paint
+            started: list[float] = []
+            beat.start()
+            QTimer.singleShot(0, lambda act=act, started=started: (started.append(time.perf_counter()), act()))
+            deadline = time.perf_counter() + TIMEOUT_S
+            shown_at: list[float] = []  # when the window first had the result (the paint follows)
+            while not shown_at or not painted or painted[-1] < shown_at[0]:
+                app.processEvents()
+                time.sleep(0.002)
+                if started and not shown_at and not window.loading() and done():
+                    shown_at.append(time.perf_counter())
+                    window.timeline.update()
+                if time.perf_counter() > deadline:
+                    raise SystemExit(f"{name}: not shown after {TIMEOUT_S:.0f} s")
+            shown = painted[-1] - started[0]
+            beat._tick()  # the gap up to now: a stall with no tick after it would be missed
+            beat.stop()
+            del window.timeline.paintEvent
+            stall = beat.longest() or 0.0
+            out[name].append((shown, stall))
+            print(f"run {run + 1}  {name:<30} shown after {shown:6.2f} s, longest stall {stall:5.0f} ms "
+                  f"({window.timeline.data().lane_mode} lanes, {window.timeline.scene.lanes.n_events():,} events)",
+                  flush=True)
+    window.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--project", type=Path, help="a project file to use instead of the synthetic one")
+    ap.add_argument("--runs", type=int, default=2)
+    args = ap.parse_args(argv)
+    if args.project is not None:
+        path = args.project
+    else:
+        from benchmarks.timeline_bench import project_path
+
+        path = project_path(args.events)
+    got = run_actions(path, args.runs)
+    print(json.dumps({"project": path.name, "date": date.today().isoformat(), "runs": args.runs, "actions": {
+        name: {"shown_s": round(statistics.median(s for s, _ in v), 3),
+               "longest_stall_ms": round(statistics.median(g for _, g in v), 1)} for name, v in got.items()}}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
