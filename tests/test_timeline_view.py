@@ -437,6 +437,23 @@ def test_event_filter_limits_lanes_and_export(view, tmp_path):
     assert int(scene.lanes.counts.sum()) == 2
 
 
+def test_fit_with_a_filter_shows_the_range_of_the_events_it_lets_through(view):
+    t0 = [T2025 + d * DAY for d in (0, 40, 41, 43, 300)] + [T2025 + 42 * DAY]
+    data = make_data(t0, precision=[1, 1, 1, 1, 1, M], t1=[t + DAY for t in t0[:-1]] + [T2025 + 90 * DAY])
+    view.set_data(data)
+    view.fit()
+    whole = view.visible_range()
+    assert whole[0] <= T2025 and whole[1] >= T2025 + 301 * DAY
+    view.set_event_filter(data.ids[(data.t0 > T2025 + 39 * DAY) & (data.t0 < T2025 + 50 * DAY)].tolist())
+    view.fit()
+    v0, v1 = view.visible_range()
+    # days 40 to 43 and the month span from day 42 to day 90, with a small margin; not day 0 nor 300
+    assert T2025 + 30 * DAY < v0 <= T2025 + 40 * DAY and T2025 + 90 * DAY <= v1 < T2025 + 200 * DAY
+    view.set_event_filter(None)
+    view.fit()
+    assert view.visible_range() == whole
+
+
 def test_selected_and_highlighted_spans_are_outlined(view):
     t0 = [T2025 + 10 * DAY, T2025 + 31 * DAY]
     data = make_data(t0, precision=[1, M], t1=[T2025 + 11 * DAY, T2025 + 59 * DAY])

@@ -148,6 +148,12 @@ class LaneIndex:
         s = self.start[a:b]
         return int(np.searchsorted(s, v1, "left") - np.searchsorted(s, v0, "left"))
 
+    def time_range(self, data: TimelineData) -> tuple[float, float]:
+        """First start and last end of the events in these lanes (``data``'s range when there are none)."""
+        if not self.idx.size:
+            return data.time_range()
+        return float(self.start.min()), float(data.t1[self.idx].max())
+
     def density(self, k: int, edges: np.ndarray) -> np.ndarray:
         """Events of lane ``k`` starting in each bucket ``[edges[i], edges[i+1])`` (edges ascending)."""
         return self.densities([k], edges)[0]

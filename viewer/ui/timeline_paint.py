@@ -382,18 +382,26 @@ class TimelineScene:
         self.lanes = build_lanes(self.data, mask)
 
     def fit(self, plot_w: float | None = None) -> None:
-        """Show the whole range, with room on the right for the last day event's label.
+        """Show the whole range of the events shown (all, or those a filter lets through), with room
+        on the right for the last day event's label.
 
         ``plot_w`` (px) is the width the range is shown in (default: the last layout's);
         without one, only the usual 2 % margin is kept.
         """
-        lo, hi = self.data.time_range()
+        if (self.event_filter is None and self.issue_filter is None) or not self.lanes.idx.size:
+            lo, hi = self.data.time_range()
+            pts = np.flatnonzero(self.data.precision[-4096:] <= POINT_MAX_CODE)
+            # the last point event (rows are sorted by start): its label starts 8 px right of its marker
+            row = len(self.data) - min(len(self.data), 4096) + int(pts[-1]) if pts.size else -1
+        else:
+            # a filter: the range of the events it lets through (a date filter's weeks, not the years
+            # around them), and the last of their point events
+            lo, hi = self.lanes.time_range(self.data)
+            pts = self.lanes.idx[self.lanes.point]
+            row = int(pts.max()) if pts.size else -1
         pad = max((hi - lo) * 0.02, DAY)
         v0, v1 = lo - pad, hi + pad
         w = plot_w if plot_w is not None else self._plot_w
-        pts = np.flatnonzero(self.data.precision[-4096:] <= POINT_MAX_CODE)
-        # the last point event (rows are sorted by start): its label starts 8 px right of its marker
-        row = len(self.data) - min(len(self.data), 4096) + int(pts[-1]) if pts.size else -1
         if w and w > 100 and pts.size and self._marker_at_fit(row, w):
             budget, self.label_budget = self.label_budget, None
             self.ensure_titles(np.array([row]))
