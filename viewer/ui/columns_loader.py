@@ -85,7 +85,8 @@ class ProjectJob(_Threads):
     """``run(path, job)`` returns a request number; ``done(number, result)`` brings what
     ``job(project)`` returned, run on another thread with the project at ``path`` opened there
     (None: it failed). A big project's lanes are arranged anew this way when the window's lane
-    mode changes (by actor at a million events: 0.3-0.45 s the window would otherwise stand still).
+    mode changes, and a filter's events are worked out (by actor at a million events: 0.3-0.45 s
+    each that the window would otherwise stand still).
     """
 
     done = Signal(int, object)  # request number, job's result or None
