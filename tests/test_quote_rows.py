@@ -124,10 +124,15 @@ def test_the_speaker_and_issue_filter_keeps_rows_out_of_the_model(qapp, project)
 
 
 def naive_search(rows, text: str) -> list:
-    """What a proxy filtering on every cell's shown text keeps."""
+    """What a proxy filtering on every cell's shown text keeps (a quote's own words, not the quotation
+    marks shown around them)."""
     t = text.casefold()
-    return [q for q in rows if any(t in ("" if c.value(q) is None else str(c.value(q))).casefold()
-                                   for c in QuotesModel.columns)]
+
+    def cell(c, q) -> str:
+        v = getattr(q, c.by) if c.search_raw else c.value(q)
+        return "" if v is None else str(v)
+
+    return [q for q in rows if any(t in cell(c, q).casefold() for c in QuotesModel.columns)]
 
 
 def needles(rows) -> list[str]:
@@ -144,6 +149,19 @@ def test_searching_the_columns_keeps_what_searching_every_cell_keeps(project):
             got = rows_containing(QuotesModel.columns, text, view, folded)
             assert isinstance(got, QuoteRows) and list(got) == naive_search(list(view), text), text
             assert list(rows_containing(QuotesModel.columns, text, list(view))) == list(got)
+
+
+def test_a_search_typed_letter_by_letter_keeps_what_the_whole_text_keeps(qapp, project):
+    # each letter typed at the end searches only the rows kept so far; any other edit searches all
+    model = QuotesModel()
+    model.set_rows(project.quotes())
+    every = list(model.all_rows())
+    word = next(q.text for q in every if len(q.text) > 12)[2:9]
+    for typed in [word[:n] for n in range(1, len(word) + 1)] + [word[:3] + "x", word[:2], "", "zzz", "zz"]:
+        model.set_search(typed)
+        assert list(model.rows()) == naive_search(every, typed), typed
+    assert naive_search(every, word) and not naive_search(every, "“")  # the quotation marks are not searched
+    assert "Quote" not in model._folded  # no folded copy of every quote is kept between searches
 
 
 def test_the_search_combines_with_the_speaker_filter_and_sorting(qapp, project):
