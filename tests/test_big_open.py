@@ -220,6 +220,24 @@ def test_lanes_change_from_the_columns_shown_without_reading_again(qtbot, window
     assert_window_shows_the_store(window)
 
 
+def test_freed_memory_goes_back_once_lanes_or_a_filter_replaced_the_timeline(qtbot, window, tmp_path, big,
+                                                                             monkeypatch):
+    from viewer.store.filters import Filter
+
+    drop(qtbot, window, dated_articles(tmp_path / "in", 2))
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.loading())
+    trims: list = []
+    monkeypatch.setattr(main_window, "release_freed_memory", lambda: trims.append(window.timeline.data().lane_mode))
+    qtbot.wait(400)
+    trims.clear()
+    window.lane_combo.setCurrentIndex(window.lane_combo.findData("actor"))
+    qtbot.waitUntil(lambda: trims == ["actor"], timeout=5000)  # after the new lanes are shown, once
+    first = min(window.timeline.data().t0.tolist())
+    window.filter_bar.filterChanged.emit(Filter().with_range(seconds_to_date(first), seconds_to_date(first)))
+    qtbot.waitUntil(lambda: len(trims) == 2 and not window.loading(), timeout=5000)
+
+
 def test_only_the_lane_mode_chosen_last_is_shown(qtbot, window, tmp_path, big):
     drop(qtbot, window, dated_articles(tmp_path / "in", 2))
     window.refresh()

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viewer.core.memory import release_freed_memory
 from viewer.core.timeline_data import LaneIndex, TimelineData, build_lanes
 from viewer.store.columns import Columns, build_timeline, data_version, read_through
 from viewer.store.edits import EditError
@@ -342,6 +343,12 @@ class MainWindow(QMainWindow):
         self.filter_job = ProjectJob(self)
         self.filter_job.done.connect(self._on_filter_read)
         self._filter_request: tuple[int, Filter, int] | None = None  # (number, filter, data version) awaited
+        # once a big read, lanes or a filter have replaced what was shown (and the frames after it are
+        # painted), the memory the old arrays held goes back to the system (viewer/core/memory.py)
+        self._trim_timer = QTimer(self)
+        self._trim_timer.setSingleShot(True)
+        self._trim_timer.setInterval(300)
+        self._trim_timer.timeout.connect(lambda: release_freed_memory())
         self._shown_path: Path | None = None  # the project whose rows the panels show
         self._columns: tuple[int, Columns] | None = None  # (data version, columns) the timeline was drawn from
         self._select_later: set[int] = set()  # events to select once the timeline has them
@@ -824,6 +831,7 @@ class MainWindow(QMainWindow):
         ``drawn``: the timeline of ``v``'s columns is on screen already)."""
         p = self.project
         assert p is not None
+        self._trim_timer.start()
         self._shown_path = p.path
         for view in self._panel_views():
             view.set_placeholder("")
@@ -891,6 +899,7 @@ class MainWindow(QMainWindow):
         when it is of these columns in this lane mode (else they are built here)."""
         assert self.project is not None
         self._lanes_request = None  # drawn here in the lane mode of now: lanes still awaited are not needed
+        self._trim_timer.start()
         keep = None if fit else self.timeline.visible_range()
         mode = self._lane_mode()
         if built is not None and built.timeline.ids is columns.ids and built.timeline.lane_mode == mode:
@@ -1208,6 +1217,7 @@ class MainWindow(QMainWindow):
         self._show_filtered(ids)
 
     def _show_filtered(self, ids: set[int] | None) -> None:
+        self._trim_timer.start()
         self._event_filter = ids
         self.timeline.set_event_filter(ids)
         n = "all" if ids is None else str(len(ids))
