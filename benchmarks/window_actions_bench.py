@@ -6,11 +6,13 @@ Opens ``MainWindow`` on the synthetic project of benchmarks/timeline_bench.py (o
 ``--project``), waits until everything is read, then does, one after another: lanes by
 actor, by article, by trade issue; filters by the busiest trade issue, by the busiest
 actor, by a date range at the end of the timeline (its last 60 days) and by a year in the
-middle, then no filter. Each action is started from the event loop, as a click would be, and
-is done when the window has shown its result (no read or lane arrangement left) and the
-timeline has painted it. Measured per action, with a 5 ms heartbeat on the UI thread
-(benchmarks/ui_heartbeat.py): the time until shown, and the longest time the window could
-not react (no input, no paint) meanwhile.
+middle, then no filter; then "Search quotes…" typed letter by letter ("t", "ta", "tar") and
+cleared. Each action is started from the event loop, as a click would be, and is done when the
+window has shown its result (no read, lane arrangement or filter left) and the timeline has
+painted after it. Measured per action, with a 5 ms heartbeat on the UI thread
+(benchmarks/ui_heartbeat.py): the time until shown, and the longest time the window could not
+react (no input, no paint) meanwhile; and the RSS half a second later (an idle event loop
+between two clicks) and at the end.
 
 Prints one line per action and run, then one JSON line (last line) with the medians.
 """
@@ -32,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TIMEOUT_S = 120.0
+IDLE_S = 0.5  # between two actions
 
 
 def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
@@ -39,6 +42,7 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.timeline_bench import _rss_mb
     from benchmarks.ui_heartbeat import Heartbeat
     from viewer.store.filters import Filter
     from viewer.store.project import seconds_to_date
@@ -76,6 +80,12 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
 
         return act, lambda: window.filter_bar.filter() == f
 
+    def search_quotes(text: str):
+        def act() -> None:
+            window.quotes_model.set_search(text)  # what the "Search quotes…" box does with each letter
+
+        return act, lambda: window.quotes_model._search == text
+
     actions = [
         ("lanes by actor", lanes("actor")),
         ("lanes by article", lanes("article")),
@@ -85,6 +95,7 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
         ("filter: last 60 days", filtered(Filter().with_range(last - timedelta(days=60), last))),
         ("filter: a year in the middle", filtered(Filter().with_range(middle, middle + timedelta(days=365)))),
         ("filter: none", filtered(Filter())),
+        *((f"search quotes: {t!r}", search_quotes(t)) for t in ("t", "ta", "tar", "")),
     ]
     out: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in actions}
     for run in range(runs):
@@ -117,9 +128,15 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
             del window.timeline.paintEvent
             stall = beat.longest() or 0.0
             out[name].append((shown, stall))
+            # a moment of idle event loop, as between two clicks (the window tidies up in it)
+            idle_until = time.perf_counter() + IDLE_S
+            while time.perf_counter() < idle_until:
+                app.processEvents()
+                time.sleep(0.005)
             print(f"run {run + 1}  {name:<30} shown after {shown:6.2f} s, longest stall {stall:5.0f} ms "
-                  f"({window.timeline.data().lane_mode} lanes, {window.timeline.scene.lanes.n_events():,} events)",
-                  flush=True)
+                  f"({window.timeline.data().lane_mode} lanes, {window.timeline.scene.lanes.n_events():,} events; "
+                  f"RSS {_rss_mb():.0f} MB {IDLE_S} s later)", flush=True)
+    print(f"RSS at the end: {_rss_mb():.0f} MB", flush=True)
     window.close()
     return out
 
