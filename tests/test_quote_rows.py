@@ -180,3 +180,25 @@ def test_the_search_combines_with_the_speaker_filter_and_sorting(qapp, project):
         assert list(model.rows()) == naive_search(list(model.all_rows()), text)
     model.set_search("")
     assert model.rowCount() == len(every)
+
+
+def test_a_table_view_sorting_by_a_column_sorts_the_rows_once(qapp, project, monkeypatch):
+    from PySide6.QtWidgets import QTableView
+
+    from viewer.ui.qt_models import SortProxy
+
+    model = QuotesModel()
+    model.set_rows(project.quotes())
+    proxy = SortProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    sorts: list = []
+    real = model._sorted
+    monkeypatch.setattr(model, "_sorted", lambda rows: sorts.append(model.sort_spec()) or real(rows))
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # (Qt asks twice: its header's signal, then itself)
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert sorts == [(0, Qt.SortOrder.AscendingOrder), (0, Qt.SortOrder.DescendingOrder)]
+    assert list(model.rows()) == sort_rows(QuotesModel.columns, (0, Qt.SortOrder.DescendingOrder),
+                                           list(model.all_rows()))

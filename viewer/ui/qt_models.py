@@ -243,6 +243,10 @@ class RowTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.columns):
             self._sort = None  # unsorted: rows keep the order they are given in
             return
+        if self._sort == (column, order):
+            # the rows are in that order already (set_rows and sort keep them so); QTableView's
+            # sortByColumn asks twice (its header's signal, then itself): 2 s more on 333k quotes
+            return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         self._all = self._sorted(self._all)
