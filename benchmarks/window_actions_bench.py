@@ -1,4 +1,4 @@
-"""What a user does to a big open project, in the real window: lanes switched, filters applied.
+"""What a user does to a big open project, in the real window: lanes, filters, quotes searched and sorted.
 
     .venv/bin/python benchmarks/window_actions_bench.py --events 1000000 [--project FILE] [--runs 2]
 
@@ -7,12 +7,12 @@ Opens ``MainWindow`` on the synthetic project of benchmarks/timeline_bench.py (o
 actor, by article, by trade issue; filters by the busiest trade issue, by the busiest
 actor, by a date range at the end of the timeline (its last 60 days) and by a year in the
 middle, then no filter; then "Search quotes…" typed letter by letter ("t", "ta", "tar") and
-cleared. Each action is started from the event loop, as a click would be, and is done when the
-window has shown its result (no read, lane arrangement or filter left) and the timeline has
-painted after it. Measured per action, with a 5 ms heartbeat on the UI thread
-(benchmarks/ui_heartbeat.py): the time until shown, and the longest time the window could not
-react (no input, no paint) meanwhile; and the RSS half a second later (an idle event loop
-between two clicks) and at the end.
+cleared; then the quotes sorted by their text and by date. Each action is started from the
+event loop, as a click would be, and is done when the window has shown its result (no read,
+lane arrangement or filter left) and the timeline has painted after it. Measured per action,
+with a 5 ms heartbeat on the UI thread (benchmarks/ui_heartbeat.py): the time until shown, and
+the longest time the window could not react (no input, no paint) meanwhile; and the RSS half
+a second later (an idle event loop between two clicks) and at the end.
 
 Prints one line per action and run, then one JSON line (last line) with the medians.
 """
@@ -39,7 +39,7 @@ IDLE_S = 0.5  # between two actions
 
 def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
     """Open the window on ``path`` and time every action ``runs`` times: {action: [(shown s, stall ms)]}."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from benchmarks.timeline_bench import _rss_mb
@@ -86,6 +86,12 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
 
         return act, lambda: window.quotes_model._search == text
 
+    def sort_quotes(column: int):
+        def act() -> None:
+            window.quotes_view.sortByColumn(column, Qt.SortOrder.AscendingOrder)  # a click on its header
+
+        return act, lambda: window.quotes_model.sort_spec() == (column, Qt.SortOrder.AscendingOrder)
+
     actions = [
         ("lanes by actor", lanes("actor")),
         ("lanes by article", lanes("article")),
@@ -96,6 +102,8 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
         ("filter: a year in the middle", filtered(Filter().with_range(middle, middle + timedelta(days=365)))),
         ("filter: none", filtered(Filter())),
         *((f"search quotes: {t!r}", search_quotes(t)) for t in ("t", "ta", "tar", "")),
+        ("sort quotes by their text", sort_quotes(0)),
+        ("sort quotes by date", sort_quotes(2)),
     ]
     out: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in actions}
     for run in range(runs):
