@@ -388,6 +388,11 @@ def test_layout_of_thousands_of_lanes_with_some_collapsed(view):
             y += h
         assert [(r.k, r.y, r.h, r.collapsed) for r in lay.rows] == want and want
         assert lay.content_h == pytest.approx(y + scroll - lay.plot.top())
+    # scrolling moves the stacked lanes, it does not stack them again
+    stacked = scene.lane_edges(scene.closed_lanes(), lay.lane_h)[0]
+    scene.scroll_y = 777.0
+    scene.layout(1000.0, 420.0)
+    assert scene.lane_edges(scene.closed_lanes(), lay.lane_h)[0] is stacked
     scene.scroll_y = 0.0
     first = scene.layout(1000.0, 420.0).rows[0]
     scene.toggle_collapsed(first.k)  # a change of the collapsed set is seen at once

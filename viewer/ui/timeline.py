@@ -37,7 +37,6 @@ from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
 from viewer.core.timeline_data import DAY, LANE_MODES, LaneIndex, TimelineData, clamp_range, x_to_time
 from viewer.ui.timeline_paint import (
-    COLLAPSED_H,
     TITLE_BATCH,
     Frame,
     LaneRow,
@@ -324,7 +323,7 @@ class TimelineView(QWidget):
         if pos.size:
             k = int(np.searchsorted(lanes.ptr, pos[0], "right") - 1)
             lay = self.scene.layout(float(self.width()), float(self.height()))
-            y = float(np.where(self.scene.closed_lanes()[:k], COLLAPSED_H, lay.lane_h).sum())
+            y = float(self.scene.lane_edges(self.scene.closed_lanes(), lay.lane_h)[0][k])
             if not (self.scene.scroll_y <= y <= self.scene.scroll_y + lay.plot.height() - lay.lane_h):
                 self._scroll_lanes(y - lay.plot.height() / 3 - self.scene.scroll_y)
 

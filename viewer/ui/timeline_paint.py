@@ -733,12 +733,14 @@ class TimelineScene:
         legend = QRectF(0, height - legend_h, width, legend_h)
         closed = self.closed_lanes()
         lane_h = self.open_lane_height(plot.height(), closed)
-        starts, ends = self._lane_tops(closed, lane_h, top - self.scroll_y)
+        starts, ends = self.lane_edges(closed, lane_h)
         # the lanes in view: a lane per article makes 100,000 lanes, so found by binary search
-        k0, k1 = int(np.searchsorted(ends, top, "right")), int(np.searchsorted(starts, plot.bottom(), "left"))
-        rows = [LaneRow(k, y, COLLAPSED_H if c else lane_h, c) for k, y, c in
+        y0 = top - self.scroll_y
+        k0 = int(np.searchsorted(ends, top - y0, "right"))
+        k1 = int(np.searchsorted(starts, plot.bottom() - y0, "left"))
+        rows = [LaneRow(k, y0 + y, COLLAPSED_H if c else lane_h, c) for k, y, c in
                 zip(range(k0, k1), starts[k0:k1].tolist(), closed[k0:k1].tolist(), strict=False)]
-        content_h = (float(ends[-1]) if ends.size else top - self.scroll_y) + self.scroll_y - top
+        content_h = float(ends[-1]) if ends.size else 0.0
         self._plot_w = plot.width()
         return Layout(width, height, overview, plot, header, axis, legend, rows, content_h, lane_h)
 
@@ -754,13 +756,15 @@ class TimelineScene:
             got = self._closed = (self.lanes, key, closed)
         return got[2]
 
-    def _lane_tops(self, closed: np.ndarray, lane_h: float, y0: float) -> tuple[np.ndarray, np.ndarray]:
-        """Each lane's top and bottom, stacked from ``y0`` (summed in order, as one lane after another)."""
+    def lane_edges(self, closed: np.ndarray, lane_h: float) -> tuple[np.ndarray, np.ndarray]:
+        """Each lane's top and bottom below the first lane's top (lanes stacked in display order),
+        kept per collapsed set and lane height: scrolling the lanes moves them all, it does not
+        stack them again (100,000 lanes by article)."""
         got = self._tops
-        if got is None or got[0] is not closed or got[1] != lane_h or got[2] != y0:
-            edges = np.cumsum(np.concatenate([[y0], np.where(closed, COLLAPSED_H, lane_h)]))
-            got = self._tops = (closed, lane_h, y0, edges[:-1], edges[1:])
-        return got[3], got[4]
+        if got is None or got[0] is not closed or got[1] != lane_h:
+            edges = np.cumsum(np.concatenate([[0.0], np.where(closed, COLLAPSED_H, lane_h)]))
+            got = self._tops = (closed, lane_h, edges[:-1], edges[1:])
+        return got[2], got[3]
 
     def open_lane_height(self, plot_h: float, closed: np.ndarray) -> float:
         """Height of an open lane: ``lane_h``, grown (up to MAX_LANE_H) while all lanes still fit.
