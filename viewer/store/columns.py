@@ -303,7 +303,7 @@ def _assemble(rows: np.ndarray, pairs: np.ndarray, issue_ids: list[str]) -> Colu
                    np.ascontiguousarray(rows["p"]), np.ascontiguousarray(rows["i"]),
                    np.ascontiguousarray(rows["a"]), np.empty(0, np.int32), np.empty(0, np.int64), issue_ids)
     if pairs.size and ids.size:
-        by_id = np.argsort(ids, kind="stable")
+        by_id = cols.id_order()  # kept: the cache stores it, and the timeline looks rows up by it
         pos, ok = find_sorted(ids[by_id], pairs["e"])
         cols.actor_event = by_id[pos[ok]].astype(np.int32)
         cols.actor_id = np.ascontiguousarray(pairs["a"][ok])
