@@ -142,6 +142,12 @@ class _Built:
     issues: list[tuple[str, str, str]]  # the legend: Project.issue_legend()
 
 
+def _built(columns: Columns, project: Project, mode: str) -> _Built:
+    """The timeline of ``columns`` in lane ``mode``, its lanes and the legend (run off the UI thread)."""
+    timeline = build_timeline(project, columns, mode)
+    return _Built(timeline, build_lanes(timeline), project.issue_legend())
+
+
 def _panel_view(view, model, name: str) -> SortProxy:
     """What every panel view shares: a sorting/filtering proxy, row selection; cells are edited in
     place only where the model says so (viewer/ui/panel_views.py)."""
@@ -755,8 +761,7 @@ class MainWindow(QMainWindow):
         mode = self._lane_mode()
 
         def build(columns: Columns, project: Project) -> _Built:
-            timeline = build_timeline(project, columns, mode)
-            return _Built(timeline, build_lanes(timeline), project.issue_legend())
+            return _built(columns, project, mode)
 
         def prepare(view: ProjectView, project: Project) -> dict[str, tuple[SortSpec, list]]:
             return {field: (spec, sort_rows(columns, spec, getattr(view, field)))
@@ -951,9 +956,9 @@ class MainWindow(QMainWindow):
         if not self._big():
             self._show_columns(columns, fit=False)
             return
-        build, _prepare = self._preparers()
-        number = self.lane_job.run(self.project.path, lambda project: build(columns, project))
-        self._lanes_request = (number, columns, self._lane_mode())
+        mode = self._lane_mode()
+        number = self.lane_job.run(self.project.path, lambda project: _built(columns, project, mode))
+        self._lanes_request = (number, columns, mode)
         self.statusBar().showMessage(f"Arranging the timeline by {self.lane_combo.currentText().lower()}…")
 
     def _on_lanes_built(self, number: int, built: _Built | None) -> None:
