@@ -22,6 +22,7 @@ from viewer.core.timeline_data import (
     pack_tracks,
     place_labels,
     place_labels_flip,
+    runs,
     should_aggregate,
     stable_order,
     union_intervals,
@@ -393,3 +394,15 @@ def test_one_track_packing_matches_the_greedy_scan(seed, full):
         t2, _o2 = pack_tracks(a, b, caps, gap=2.0, full_at=full, group=grp)
         one = grp != grp.max()
         assert t2[one].tolist() == ref_track[one].tolist()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_runs_are_the_slices_they_stand_for(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 12))
+    lengths = rng.integers(0, 6, n)
+    steps = rng.choice([1, -1], n)
+    starts = rng.integers(10, 40, n)
+    want = [s + st * i for s, ln, st in zip(starts, lengths, steps, strict=True) for i in range(ln)]
+    assert runs(starts, lengths, steps).tolist() == want
+    assert runs(starts, lengths).tolist() == [s + i for s, ln in zip(starts, lengths, strict=True) for i in range(ln)]

@@ -713,6 +713,43 @@ def test_prebuilt_lanes_that_do_not_fit_are_built_again(qtbot, case):
     assert there.render_offscreen(1.0) == here.render_offscreen(1.0)
 
 
+def _assert_window_is_each_lanes_own(scene, ks: list[int], v0: float, v1: float) -> None:
+    win = scene.sparse_window(ks, v0, v1)
+    i0, i1 = win.points_between(v0 - DAY / 2, v1 + 3600)
+    vis = (win.span_t0 < v1) & (win.span_t1 > v0)
+    for j, k in enumerate(ks):
+        assert win.pts[i0[j]:i1[j]].tolist() == scene.lanes.points(k, v0 - DAY / 2, v1 + 3600).tolist()
+        assert win.sps[vis & (win.span_lane == j)].tolist() == scene.lanes.spans(k, v0, v1).tolist()
+
+
+def test_one_window_of_several_lanes_finds_each_lanes_own_events(qtbot):
+    view = make_view(qtbot)
+    view.set_data(_mixed_data())
+    scene = view.scene
+    n = len(scene.lanes)
+    rng = np.random.default_rng(3)
+    v0, span = T2025, 9 * DAY
+    for step in range(60):
+        # pans and small zooms inside the cached window, jumps out of it, and lane sets that change
+        if step % 7 == 0:
+            v0 = T2025 + float(rng.uniform(-20, 60)) * DAY
+        span = float(np.clip(span * rng.choice([1.0, 1.15, 1 / 1.15]), 2 * DAY, 80 * DAY))
+        v0 += float(rng.uniform(-0.2, 0.2)) * span
+        ks = sorted(rng.choice(n, int(rng.integers(1, n + 1)), replace=False).tolist())
+        _assert_window_is_each_lanes_own(scene, ks, v0, v0 + span)
+    # lanes whose own windows were cached at different views: the joined window serves only the views
+    # both cover (here lane 1's window starts later, and a view before its start reads lane 1 again)
+    s10 = 10 * DAY
+    t = T2025 + 20 * DAY
+    for ks, a in (([0], t), ([1], t + 1.5 * s10), ([0, 1], t + 0.8 * s10), ([0, 1], t - 0.5 * s10)):
+        _assert_window_is_each_lanes_own(scene, ks, a, a + s10)
+    # new lanes (a filter) are never served from the window of the old ones
+    before = scene.sparse_window([0, 1], T2025, T2025 + 40 * DAY)
+    view.set_issue_filter({"i1"})
+    assert scene.sparse_window([0], T2025, T2025 + 40 * DAY) is not before
+    _assert_window_is_each_lanes_own(scene, [0], T2025, T2025 + 40 * DAY)
+
+
 def test_new_data_is_kept_out_of_collections_but_recent_garbage_is_not(view):
     import gc
     import weakref
