@@ -11,6 +11,7 @@ The events are marked as the user's, so re-extraction never replaces them.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,7 @@ def is_event_file(path: str | Path) -> bool:
 
 # ---------------------------------------------------------------- out
 
-def export_events(project: Project, event_ids: set[int] | list[int] | None = None) -> list[ExportEvent]:
+def export_events(project: Project, event_ids: Iterable[int] | None = None) -> list[ExportEvent]:
     """The project's events (or the given ones) in time order, with sources, quotes, actors and issues."""
     conn = project.db.conn
     rows = conn.execute(
@@ -120,7 +121,7 @@ def _origin(value: str | None) -> Origin:
         return Origin.EXPLICIT
 
 
-def export_file(project: Project, path: str | Path, fmt: str, event_ids: set[int] | None = None,
+def export_file(project: Project, path: str | Path, fmt: str, event_ids: Iterable[int] | None = None,
                 title: str = "") -> int:
     """Write the events in ``fmt`` (one of EXPORT_FORMATS); returns how many were written."""
     if fmt not in EXPORT_FORMATS:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
+
 from viewer.store.columns import data_version
 from viewer.store.project import Project, day_seconds
 from viewer.store.search import match_expression
@@ -197,8 +199,14 @@ def filtered_leader_ids(project: Project, f: Filter) -> set[int]:
     """The timeline events the filter lets through: each passing report as the event the timeline
     shows for it (its group's leader), read as numbers (the ids of a trade issue's 228,000 events
     sent back in as JSON to find their leaders took a second and a half)."""
+    return set(filtered_leader_array(project, f).tolist())
+
+
+def filtered_leader_array(project: Project, f: Filter) -> np.ndarray:
+    """:func:`filtered_leader_ids` as an ascending int64 array, the form the timeline filters with (a
+    set of a million ids costs 60 ms to make and as much to turn back into an array)."""
     where, params = _where(project, f)
-    return set(project.leaders_of(f"select e.id from events e where {where}", params))
+    return project.leader_array(f"select e.id from events e where {where}", params)
 
 
 def chip_names(project: Project, f: Filter) -> list[Chip]:
