@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QWheelEvent
 
 from tests.test_timeline_fixtures import DAY, ISSUES, T2025, M, make_data
-from viewer.core.timeline_data import MIN_PX_PER_EVENT, LaneIndex, TimelineData, build_lanes
+from viewer.core.timeline_data import MIN_PX_PER_EVENT, LaneIndex, TimelineData, build_lanes, filtered_lanes
 from viewer.ui.timeline import TimelineView
 from viewer.ui.timeline_paint import TEXT
 
@@ -710,6 +710,29 @@ def test_prebuilt_lanes_that_do_not_fit_are_built_again(qtbot, case):
     there.set_data(data, lanes=prebuilt)
     assert there.scene.lanes is not prebuilt
     _assert_same_lanes(there.scene.lanes, here.scene.lanes)
+    assert there.render_offscreen(1.0) == here.render_offscreen(1.0)
+
+
+def test_filtered_lanes_built_elsewhere_serve_their_own_filter_only(qtbot):
+    data = _mixed_data()
+    ids = np.sort(data.ids[::3]).astype(np.int64)
+    made = filtered_lanes(data, ids)
+    assert made.serves(data, ids) and not made.serves(data)
+    # another array (even an equal one), other columns, an issue filter with it: not these lanes
+    assert not made.serves(data, ids.copy()) and not made.serves(_mixed_data(), ids)
+    assert not filtered_lanes(data, ids, {"i0"}).serves(data, ids)
+    here, there = make_view(qtbot), make_view(qtbot)
+    here.set_data(data)
+    here.set_event_filter(ids.tolist())
+    plain = build_lanes(data)
+    there.set_data(data, lanes=[plain, made], event_filter=ids)
+    assert there.scene.lanes is made
+    _assert_same_lanes(there.scene.lanes, here.scene.lanes)
+    assert there.render_offscreen(1.0) == here.render_offscreen(1.0)
+    # the filter goes: the lanes with no filter that came with the data are shown again, none built
+    there.set_event_filter(None)
+    assert there.scene.lanes is plain
+    here.set_event_filter(None)
     assert there.render_offscreen(1.0) == here.render_offscreen(1.0)
 
 

@@ -259,14 +259,22 @@ class LaneIndex:
     # what it was built from (the data's lane arrays and labels) and whether a mask kept only some events
     _source: tuple = field(default=(), repr=False)
     _masked: bool = field(default=False, repr=False)
+    # made by :func:`filtered_lanes` for an event filter alone: that filter's id array and the ids it was
+    # matched against (both compared by identity)
+    _filter: tuple = field(default=(), repr=False)
 
-    def serves(self, data: TimelineData) -> bool:
-        """True when this index is ``build_lanes(data)`` with no mask: built from these very columns
-        (a copy of the data with other ``titles`` shares them), so the view may use it as it is."""
-        if self._masked or not self._source:
+    def serves(self, data: TimelineData, event_filter: np.ndarray | None = None) -> bool:
+        """True when this index is ``build_lanes(data)`` with no mask (``event_filter`` None) or
+        ``filtered_lanes(data, event_filter)`` (that very array): built from these very columns (a copy
+        of the data with other ``titles`` shares them), so the view may use it as it is."""
+        if not self._source:
             return False
         *arrays, catch_all = _lane_source(data)
-        return catch_all == self._source[-1] and all(a is b for a, b in zip(self._source, arrays, strict=False))
+        if not (catch_all == self._source[-1] and all(a is b for a, b in zip(self._source, arrays, strict=False))):
+            return False
+        if event_filter is None:
+            return not self._masked
+        return bool(self._filter) and self._filter[0] is event_filter and self._filter[1] is data.ids
 
 
 def find_sorted(keys: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -357,6 +365,21 @@ def build_lanes(data: TimelineData, event_mask: np.ndarray | None = None) -> Lan
     return LaneIndex(order, counts_all[order] if order.size else np.empty(0, np.int64), ptr, idx, start,
                      point, s_idx.astype(np.int32), span_t0, span_t1, group_lane, group_ptr, group_maxdur,
                      lane_groups, data.t0, _source=_lane_source(data), _masked=event_mask is not None)
+
+
+def filtered_lanes(data: TimelineData, event_ids: np.ndarray | None = None,
+                   issue_ids: set[str] | None = None) -> LaneIndex:
+    """:func:`build_lanes` of the events whose id is in ``event_ids`` and whose colour issue is in
+    ``issue_ids`` (None: no such filter). Built for an event filter alone, the index knows that
+    filter (:meth:`LaneIndex.serves`), so lanes built on another thread can be checked and used."""
+    mask = issue_mask(data, issue_ids)
+    if event_ids is not None:
+        keep = np.isin(data.ids, event_ids)
+        mask = keep if mask is None else (mask & keep)
+    lanes = build_lanes(data, mask)
+    if event_ids is not None and issue_ids is None:
+        lanes._filter = (event_ids, data.ids)
+    return lanes
 
 
 def _lane_source(data: TimelineData) -> tuple:

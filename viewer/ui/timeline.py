@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gc
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -64,6 +64,19 @@ def _fmt_range(a: float, b: float) -> str:
     return da if da == db else f"{da} – {db}"
 
 
+_KEEP = object()  # set_data: the event filter stays as it is
+
+
+def _id_array(event_ids: Iterable[int] | None) -> np.ndarray | None:
+    """Event ids as the scene filters with them: an int64 array as it is (the lanes made for it know
+    it by identity), anything else copied into one."""
+    if event_ids is None:
+        return None
+    if isinstance(event_ids, np.ndarray) and event_ids.dtype == np.int64:
+        return event_ids
+    return np.fromiter(event_ids, np.int64)
+
+
 class TimelineView(QWidget):
     """Zoomable, lane-based timeline of a project's events."""
 
@@ -106,15 +119,21 @@ class TimelineView(QWidget):
         self._follow_palette()
 
     # ------------------------------------------------------------ public API
-    def set_data(self, data: TimelineData, keep_range: bool | None = None, lanes: LaneIndex | None = None
-                 ) -> None:
+    def set_data(self, data: TimelineData, keep_range: bool | None = None,
+                 lanes: LaneIndex | Sequence[LaneIndex] | None = None,
+                 event_filter: Iterable[int] | None | object = _KEEP) -> None:
         """Show ``data`` (from ``viewer.store.columns.load_timeline``).
 
         ``keep_range`` None: keep the current window when the old data was not
         empty and overlaps the new range (an ingest adding events), else fit.
-        ``lanes``: ``build_lanes(data)`` made off this thread; used unless a filter is set (then,
-        or when it was built from other data, the lanes are built here as without it).
+        ``event_filter``: as :meth:`set_event_filter`, set with the data (the lanes are sorted once);
+        by default the filter set stays. ``lanes``: ``build_lanes(data)`` and/or
+        ``filtered_lanes(data, event_filter)`` for that very filter array, made off this thread;
+        other lanes (of other data, or another filter) are not used: the lanes are built here. Lanes
+        with no filter are kept for when the filter goes.
         """
+        if event_filter is not _KEEP:
+            self.scene.event_filter = _id_array(event_filter)
         old = self.scene.data
         if keep_range is None:
             lo, hi = data.time_range()
@@ -166,10 +185,12 @@ class TimelineView(QWidget):
         self.scene._overview_cache = None
         self._after_change()
 
-    def set_event_filter(self, event_ids: Iterable[int] | None) -> None:
-        """Show only these events (None: all), e.g. the result of the window's composed filters."""
-        self.scene.event_filter = None if event_ids is None else np.fromiter(event_ids, np.int64)
-        self.scene.rebuild_lanes()
+    def set_event_filter(self, event_ids: Iterable[int] | None, lanes: LaneIndex | None = None) -> None:
+        """Show only these events (None: all), e.g. the result of the window's composed filters; an
+        int64 array is kept as it is. ``lanes``: ``filtered_lanes(data, event_ids)`` of the data shown
+        and that very array, made off this thread (else the lanes are built here)."""
+        self.scene.event_filter = _id_array(event_ids)
+        self.scene.rebuild_lanes(lanes)
         self.scene._overview_cache = None
         self._after_change()
 

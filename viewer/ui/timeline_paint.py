@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate, repeat
@@ -53,7 +53,7 @@ from viewer.core.timeline_data import (
     axis_ticks,
     build_lanes,
     clusters,
-    issue_mask,
+    filtered_lanes,
     label_room,
     label_room_left,
     log_heights,
@@ -348,6 +348,7 @@ class TimelineScene:
         self.incomplete = False
         self._win_cache: dict[int, tuple] = {}
         self._sparse_win: SparseWindow | None = None
+        self._plain_lanes: LaneIndex | None = None  # the lanes with no filter, kept while a filter is on
         self._sprites: dict[float, dict] = {}
         self._bg_buf: np.ndarray | None = None
         self._marker_cache: dict[tuple, QImage] = {}
@@ -362,9 +363,11 @@ class TimelineScene:
         self.set_data(self.data)
 
     # -- state changes (each rebuilds only what depends on it)
-    def set_data(self, data: TimelineData, keep_range: bool = False, lanes: LaneIndex | None = None) -> None:
-        """Show ``data``; ``lanes``: its lane index built elsewhere (e.g. on a loader thread), used
-        when it is ``build_lanes(data)`` and no filter is set, else the lanes are built here."""
+    def set_data(self, data: TimelineData, keep_range: bool = False,
+                 lanes: LaneIndex | Sequence[LaneIndex] | None = None) -> None:
+        """Show ``data``; ``lanes``: lane indexes of it built elsewhere (e.g. on a loader thread), one
+        used when it is ``build_lanes(data)`` with no filter set or ``filtered_lanes(data, f)`` for the
+        event filter ``f`` set (that very array), else the lanes are built here."""
         self.data = data
         self._titles.clear()
         self._title_w = np.full(len(data), np.nan, np.float32)
@@ -380,10 +383,8 @@ class TimelineScene:
         self.colours = issue_colours(self.issues, data.issue_ids, self.theme)
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
-        if lanes is not None and self.issue_filter is None and self.event_filter is None and lanes.serves(data):
-            self.lanes = lanes
-        else:
-            self.rebuild_lanes()
+        self._plain_lanes = None  # of the old data
+        self.rebuild_lanes(lanes)
         if not keep_range:
             self.fit()
 
@@ -406,13 +407,22 @@ class TimelineScene:
         self._header_cache = None
         self.set_issues(self.issues)
 
-    def rebuild_lanes(self) -> None:
-        mask = issue_mask(self.data, self.issue_filter)
-        if self.event_filter is not None:
-            # the window's composed filter (actors AND issues AND dates AND text AND verified) as event ids
-            keep = np.isin(self.data.ids, self.event_filter)
-            mask = keep if mask is None else (mask & keep)
-        self.lanes = build_lanes(self.data, mask)
+    def rebuild_lanes(self, lanes: LaneIndex | Sequence[LaneIndex] | None = None) -> None:
+        """The lanes of the data with the filters of now (the window's composed filter comes as event
+        ids: actors AND issues AND dates AND text AND verified). ``lanes``: made elsewhere (another
+        thread), used when they are those; lanes with no filter are kept for when the filters go."""
+        made = [] if lanes is None else [lanes] if isinstance(lanes, LaneIndex) else list(lanes)
+        for got in made:
+            if got.serves(self.data):
+                self._plain_lanes = got
+        if self.issue_filter is None:
+            for got in [*made, self._plain_lanes]:
+                if got is not None and got.serves(self.data, self.event_filter):
+                    self.lanes = got
+                    return
+        self.lanes = filtered_lanes(self.data, self.event_filter, self.issue_filter)
+        if self.issue_filter is None and self.event_filter is None:
+            self._plain_lanes = self.lanes
 
     def fit(self, plot_w: float | None = None) -> None:
         """Show the whole range of the events shown (all, or those a filter lets through), with room
