@@ -284,10 +284,74 @@ def test_a_big_projects_filter_is_worked_out_on_another_thread(qtbot, window, tm
     qtbot.waitUntil(lambda: not window.loading())
     assert set(window.timeline.event_filter().tolist()) == filtered_leader_ids(p, g) != set()
 
+@pytest.fixture
+def ui_filter_work(monkeypatch):
+    """Filters worked out and filtered lanes built on the UI thread (what a big project's window leaves
+    to its threads)."""
+    import threading
+
+    import viewer.ui.timeline_paint as timeline_paint
+
+    here: list[str] = []
+
+    def on_ui(name, fn):
+        def wrapped(*args, **kwargs):
+            if threading.current_thread() is threading.main_thread():
+                here.append(name)
+            return fn(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(main_window, "filtered_leader_array", on_ui("filter", main_window.filtered_leader_array))
+    monkeypatch.setattr(timeline_paint, "filtered_lanes", on_ui("lanes", timeline_paint.filtered_lanes))
+    return here
+
+
+def _shows_the_filter(window, f) -> None:
+    from viewer.store.filters import filtered_leader_ids
+
+    want = filtered_leader_ids(window.project, f)
+    assert set(window.timeline.event_filter().tolist()) == want != set()
+    lanes = window.timeline.scene.lanes
+    assert set(window.timeline.data().ids[lanes.idx].tolist()) == want  # the lanes hold those events only
+
+
+def test_with_a_filter_on_edits_and_lanes_leave_the_filter_to_the_threads(qtbot, window, tmp_path, big,
+                                                                          ui_filter_work):
+    from viewer.store.filters import Filter
+
+    drop(qtbot, window, dated_articles(tmp_path / "in", 3))
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.loading())
+    lo, hi = window.timeline.data().time_range()
+    f = Filter().with_range(seconds_to_date(lo), seconds_to_date((lo + hi) / 2))
+    ui_filter_work.clear()
+    window.filter_bar.filterChanged.emit(f)
+    qtbot.waitUntil(lambda: not window.loading())
+    _shows_the_filter(window, f)
+    # an edit: the window reads the project again, and the thread works the filter out after the columns
+    eid = int(window.timeline.event_filter()[0])
+    window.undo_stack.push(undo.EditEventCommand(window.project, eid, title="Renamed while filtered"))
+    qtbot.waitUntil(lambda: not window.loading())
+    _shows_the_filter(window, f)
+    assert window.timeline.scene.title(int(window.timeline.data().index_of([eid])[0])) in ("", "Renamed while filtered")
+    # lanes by actor and back, the filter still on: the thread sorts the filtered lanes
+    for mode in ("actor", "issue"):
+        window.lane_combo.setCurrentIndex(window.lane_combo.findData(mode))
+        qtbot.waitUntil(lambda mode=mode: not window.loading() and window.timeline.data().lane_mode == mode)
+        _shows_the_filter(window, f)
+    assert ui_filter_work == []
+    # no filter: the lanes without one, kept from the read, come back as they were
+    window.filter_bar.filterChanged.emit(Filter())
+    qtbot.waitUntil(lambda: not window.loading())
+    assert window.timeline.event_filter() is None and ui_filter_work == []
+    assert np.array_equal(np.sort(window.timeline.data().ids[window.timeline.scene.lanes.idx]),
+                          np.sort(window.timeline.data().ids[np.unique(window.timeline.data().lane_event)]))
+
+
 def test_a_filter_read_before_a_change_is_worked_out_again(qtbot, window, tmp_path, big, monkeypatch):
     import threading
 
-    from viewer.store.filters import Filter, filtered_leader_ids
+    from viewer.store.filters import Filter, filtered_leader_array, filtered_leader_ids
 
     drop(qtbot, window, dated_articles(tmp_path / "in", 3))
     window.refresh()
@@ -298,13 +362,13 @@ def test_a_filter_read_before_a_change_is_worked_out_again(qtbot, window, tmp_pa
     read, release = threading.Event(), threading.Event()
 
     def held(project, flt):  # the thread's read, kept back until the project has changed
-        got = filtered_leader_ids(project, flt)
+        got = filtered_leader_array(project, flt)
         if threading.current_thread() is not threading.main_thread():
             read.set()
             release.wait(10)
         return got
 
-    monkeypatch.setattr(main_window, "filtered_leader_ids", held)
+    monkeypatch.setattr(main_window, "filtered_leader_array", held)
     window.filter_bar.filterChanged.emit(f)
     assert read.wait(10)
     before = filtered_leader_ids(p, f)
