@@ -414,6 +414,24 @@ def test_label_budget_defers_labels_to_idle_time(view, qtbot, monkeypatch):
     assert len(view.frame().labels) > 1 and not view.scene.incomplete
 
 
+def test_new_data_drops_the_labels_left_for_idle_time_of_the_old(view, qtbot, monkeypatch):
+    # the idle turn may come after the data changed (a refresh after an edit elsewhere): the rows it
+    # was left are rows of the old data, past the end of a smaller one
+    import viewer.ui.timeline as tl
+
+    view.set_data(spread_data(12, 240))
+    monkeypatch.setattr(tl, "LABEL_BUDGET", 1)
+    monkeypatch.setattr(tl, "TITLE_BATCH", 1)
+    view.scene.forget_pending(titles=1)
+    view.render_offscreen(1.0, complete=False)
+    assert view.scene.has_pending() or view.scene.has_lookahead()
+    view.set_data(spread_data(2, 3), keep_range=True)
+    assert not view.scene.has_pending() and not view.scene.has_lookahead()
+    view.scene.prefetch(1.0)
+    view.render_offscreen(1.0)
+    assert len(view.frame().labels) == 2
+
+
 def test_label_budget_alone_completes_over_a_few_paints(view, monkeypatch):
     # no event loop between frames (a busy wheel): each paint renders its budget, none is lost
     import viewer.ui.timeline as tl

@@ -384,6 +384,8 @@ class TimelineScene:
         self.highlight_rows = np.empty(0, np.int64)
         self.selected_rows = np.empty(0, np.int64)
         self._plain_lanes = None  # of the old data
+        # what the last paint left for idle time names rows of the old data
+        self.forget_pending()
         self.rebuild_lanes(lanes)
         if not keep_range:
             self.fit()
