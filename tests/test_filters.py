@@ -90,11 +90,13 @@ def test_a_range_finds_events_that_began_long_before_it_even_after_an_edit_made_
     assert filtered_event_ids(p, Filter(start=late)) == {4}
 
 
-def test_a_range_query_searches_the_start_index_on_both_sides():
+def test_a_range_query_searches_the_time_index_on_both_sides_without_reading_the_rows():
+    # the index holds the end too, so the rows of a range are not fetched from the table one by one
+    # (scattered over the file: 1.8 s for a range over a million events, 0.1 s from the index alone)
     where, params = filter_sql(Filter(start=date(2025, 5, 1), end=date(2025, 5, 31)), longest=86400.0 * 31)
     plan = " ".join(str(r[-1]) for r in make_project().db.conn.execute(
         f"explain query plan select e.id from events e where {where}", params))
-    assert "t0>? AND t0<?" in plan, plan
+    assert "COVERING INDEX idx_events_t0_t1 (t0>? AND t0<?)" in plan, plan
 
 
 def test_chips_show_and_remove_each_part(p):

