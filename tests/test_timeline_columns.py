@@ -111,7 +111,7 @@ def test_cache_used_until_data_changes(project, monkeypatch):
     assert reordered.issue.tolist() == load_timeline(project, use_cache=False).issue.tolist()
 
 
-def test_patched_cache_equals_a_rebuild(project):
+def test_patched_cache_equals_a_rebuild(project, monkeypatch):
     load_timeline(project)  # cache it
     conn = project.db.conn
     aid = conn.execute("select id from articles").fetchone()[0]
@@ -130,7 +130,70 @@ def test_patched_cache_equals_a_rebuild(project):
     rebuilt = columns.load_columns(project, use_cache=False)
     _same(patched, rebuilt)
     assert new_id in patched.ids.tolist() and ids[2] not in patched.ids.tolist()
-    assert conn.execute("select count(*) from _timeline_changes").fetchone()[0] == 0  # log trimmed
+    # a few changes: the cache and the log stay, the next load patches them again
+    logged = conn.execute("select count(*) from _timeline_changes").fetchone()[0]
+    assert logged > 0
+    _same(columns.load_columns(project), rebuilt)
+    # many: the patched columns are written back and the log is trimmed
+    monkeypatch.setattr(columns, "PATCH_KEEP_LOG", 0)
+    _same(columns.load_columns(project), rebuilt)
+    assert conn.execute("select count(*) from _timeline_changes").fetchone()[0] == 0
+    monkeypatch.setattr(columns, "_patch", None)  # current now: read as it is
+    _same(columns.load_columns(project), rebuilt)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_patch_inserting_rows_into_the_cached_order_equals_a_rebuild(seed, monkeypatch):
+    # many events share an instant (day precision: hundreds a day in a busy story), so rows moved,
+    # added and linked again land among equal starts, before, after and between the cached rows
+    rng = np.random.default_rng(seed)
+    p = Project()
+    p.sync_issues(ISSUES)
+    aid = insert_articles_bulk(p, ["Bulk"])[0]
+    actors = insert_actors_bulk(p, [(f"Actor {i}", "person") for i in range(5)])
+    days = [day_seconds(date(2025, 1, 1)) + 86400.0 * d for d in range(6)]
+    insert_events_bulk(p, [BulkEvent(aid, f"E{i}", t, t + 86400.0, "day", "tariffs" if i % 3 else None,
+                                     tuple(int(a) for a in rng.choice(actors, int(rng.integers(0, 3)),
+                                                                      replace=False)))
+                           for i in range(300) for t in [days[int(rng.integers(0, len(days)))]]])
+    columns.load_columns(p)  # cached
+    conn = p.db.conn
+    for keep_log in (columns.PATCH_KEEP_LOG, 0, columns.PATCH_KEEP_LOG):  # patched, written back, patched
+        ids = [r[0] for r in conn.execute("select id from events")]
+        for eid in rng.choice(ids, 12, replace=False).tolist():
+            what = int(rng.integers(0, 5))
+            if what == 0:
+                conn.execute("delete from events where id = ?", [eid])
+                conn.execute("delete from event_actors where event_id = ?", [eid])
+            elif what == 1:
+                t = days[int(rng.integers(0, len(days)))] - 86400.0 * int(rng.integers(0, 2))
+                conn.execute("update events set t0 = ?, t1 = ? + 86400 where id = ?", [t, t, eid])
+            elif what == 2:
+                conn.execute("insert or ignore into event_actors (event_id, actor_id) values (?, ?)",
+                             [eid, int(rng.choice(actors))])
+            elif what == 3:
+                conn.execute("update events set title = 'edited', issue_id = 'rare-earths' where id = ?", [eid])
+            else:
+                t = days[int(rng.integers(0, len(days)))]
+                conn.execute("insert into events (article_id, title, t0, t1, precision) values (?, 'new', ?, ?, "
+                             "'day')", [aid, t, t + 86400.0])
+                new_id = conn.execute("select max(id) from events").fetchone()[0]
+                conn.execute("insert into event_actors (event_id, actor_id) values (?, ?)", [new_id, int(actors[0])])
+        conn.commit()
+        sorts: list[int] = []
+        monkeypatch.setattr(columns, "_assemble", lambda *a, sorts=sorts, real=columns._assemble:
+                            sorts.append(1) or real(*a))
+        monkeypatch.setattr(columns, "PATCH_KEEP_LOG", keep_log)
+        patched = columns.load_columns(p)
+        monkeypatch.undo()
+        assert sorts == []  # inserted, not sorted again
+        rebuilt = columns.load_columns(p, use_cache=False)
+        _same(patched, rebuilt)
+        assert np.array_equal(patched.id_order(), np.argsort(patched.ids, kind="stable"))
+        assert patched.actor_event.dtype == np.int32 and patched.actor_id.dtype == np.int64
+        # and the next load, of the blob written back or of the cache patched again, is the same
+        _same(columns.load_columns(p), rebuilt)
+    p.close()
 
 
 def test_bulk_insert_links_and_validation(project):
