@@ -4,7 +4,8 @@
 
 Opens ``MainWindow`` on the synthetic project of benchmarks/timeline_bench.py (or on
 ``--project``), waits until everything is read, then does, one after another: lanes by
-actor, by article, by trade issue; filters by the busiest trade issue, by the busiest
+actor, by article, by trade issue; a title edited (the window reads the project again);
+filters by the busiest trade issue, by the busiest
 actor, by a date range at the end of the timeline (its last 60 days), by a year in the
 middle and by the whole range (every event passes); lanes by actor and by issue with that
 filter on, a title edited with it on (the window reads the project again and filters what it
@@ -120,6 +121,7 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
         ("lanes by actor", lanes("actor")),
         ("lanes by article", lanes("article")),
         ("lanes by issue", lanes("issue")),
+        ("edit a title", edit_title()),
         ("filter: busiest trade issue", filtered(Filter().with_issues(frozenset({issue})))),
         ("filter: busiest actor", filtered(Filter().with_actors({actor}))),
         ("filter: last 60 days", filtered(Filter().with_range(last - timedelta(days=60), last))),
