@@ -10,7 +10,9 @@ actor, by a date range at the end of the timeline (its last 60 days), by a year 
 middle and by the whole range (every event passes); lanes by actor and by issue with that
 filter on, a title edited with it on (the window reads the project again and filters what it
 read), then no filter; then "Search quotes…" typed letter by letter ("t", "ta", "tar") and
-cleared; then the quotes sorted by their text and by date. Each action is started from the
+cleared; then the quotes sorted by their text and by date; then the busiest trade issue
+and the busiest actor selected in their panels (their events highlighted, their quotes
+selected). Each action is started from the
 event loop, as a click would be, and is done when the window has shown its result (no read,
 lane arrangement or filter left) and the timeline has painted after it. Measured per action,
 with a 5 ms heartbeat on the UI thread (benchmarks/ui_heartbeat.py): the time until shown, and
@@ -44,7 +46,7 @@ IDLE_S = 0.5  # between two actions
 
 def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
     """Open the window on ``path`` and time every action ``runs`` times: {action: [(shown s, stall ms)]}."""
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from benchmarks.timeline_bench import _rss_mb
@@ -105,6 +107,20 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
 
         return act, shown
 
+    def select(view, proxy, model, pred):
+        # a click on a row of a panel: its events highlighted on the timeline, its quotes selected
+        def act() -> None:
+            index = proxy.mapFromSource(model.indexes_where(pred)[0])
+            view.selectionModel().clearSelection()  # (run 2: the row is still selected from run 1)
+            view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                         | QItemSelectionModel.SelectionFlag.Rows)
+
+        def shown() -> bool:
+            return window.timeline.scene.highlight_rows.size > 0 and bool(window.quotes_view.selectionModel()
+                                                                           .selectedRows())
+
+        return act, shown
+
     def search_quotes(text: str):
         def act() -> None:
             window.quotes_model.set_search(text)  # what the "Search quotes…" box does with each letter
@@ -134,6 +150,10 @@ def run_actions(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
         *((f"search quotes: {t!r}", search_quotes(t)) for t in ("t", "ta", "tar", "")),
         ("sort quotes by their text", sort_quotes(0)),
         ("sort quotes by date", sort_quotes(2)),
+        ("select the busiest trade issue", select(window.issues_view, window.issues_proxy, window.issues_model,
+                                                  lambda i: i.id == issue)),
+        ("select the busiest actor", select(window.actors_view, window.actors_proxy, window.actors_model,
+                                            lambda a: a.id == actor)),
     ]
     out: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in actions}
     for run in range(runs):
