@@ -149,6 +149,12 @@ def test_selection_links_follow_the_group():
     assert p.event_ids_for_actor(norland) == sorted([a, steel])
     assert p.event_ids_for_issue("shipping") == [a]
     assert p.event_ids_for_issue("no-such-issue") == [] and p.event_ids_for_actor(-1) == []
+    # several at once (a multiple selection in a panel): each leader once, ascending
+    both = p.events_of_actors([norland, estria, -1])
+    assert both.dtype == np.int64 and both.tolist() == sorted({a, steel})
+    issues = [i for (i,) in p.db.conn.execute("select distinct issue_id from event_issues")]
+    assert p.events_of_issues(issues).tolist() == sorted({e for i in issues for e in p.event_ids_for_issue(i)})
+    assert p.events_of_issues([]).size == 0
     assert p.event_ids_for_article(2) == sorted([a, steel])
     assert p.leader_ids([b, steel]) == {a, steel}
     # a filter shows the timeline event of each report it lets through: the merged report as its leader

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import astuple
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -75,8 +76,10 @@ def test_questions_about_every_row_are_answered_as_the_rows_would(project):
         assert view.issue_labels() == {q.issue for q in objs if q.issue}
         events = {q.event_id for q in objs[:2] if q.event_id is not None}
         speaker = next(q.speaker_id for q in objs if q.speaker_id is not None)
-        assert view.positions(event_ids=events, speaker_ids={speaker}) == [
-            n for n, q in enumerate(objs) if q.event_id in events or q.speaker_id == speaker]
+        want = [n for n, q in enumerate(objs) if q.event_id in events or q.speaker_id == speaker]
+        assert view.positions(event_ids=events, speaker_ids={speaker}).tolist() == want
+        # the window passes the events as an array (np.int64, no Python object per event)
+        assert view.positions(event_ids=np.array(sorted(events)), speaker_ids={speaker}).tolist() == want
         for who in [None, "unattributed", *{q.speaker for q in objs if q.speaker}]:
             for issue in [None, *view.issue_labels(), "no such issue"]:
                 assert view.mask(who, issue).tolist() == [

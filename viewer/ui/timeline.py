@@ -197,7 +197,7 @@ class TimelineView(QWidget):
     def event_filter(self) -> np.ndarray | None:
         return self.scene.event_filter
 
-    def set_highlight(self, event_ids: Iterable[int]) -> None:
+    def set_highlight(self, event_ids: Iterable[int] | np.ndarray) -> None:
         self.scene.set_highlight(event_ids)
         self.update()
 
