@@ -11,7 +11,7 @@ Times are seconds since 1970-01-01 UTC; an event covers ``[t0, t1)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -74,8 +74,8 @@ class TimelineData:
             self._range = (self.t1, float(self.t0[0]), float(self.t1.max()))
         return self._range[1], self._range[2]
 
-    def index_of(self, event_ids: Sequence[int] | np.ndarray) -> np.ndarray:
-        """Row indices of the given event ids (unknown ids dropped)."""
+    def index_of(self, event_ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """Row indices of the given event ids (unknown ids dropped); an array is used as it is."""
         if self._id_order is None:
             self._id_order = np.argsort(self.ids, kind="stable")
         want = np.asarray(list(event_ids) if not isinstance(event_ids, np.ndarray) else event_ids, np.int64)

@@ -297,12 +297,6 @@ class SparseWindow:
         return pos[0], pos[1]
 
 
-def _ids(event_ids: Iterable[int] | np.ndarray) -> np.ndarray | list[int]:
-    """Event ids as ``TimelineData.index_of`` takes them (an array as it is: no list of a trade
-    issue's 170,000 ids made on the way)."""
-    return event_ids if isinstance(event_ids, np.ndarray) else list(event_ids)
-
-
 class TimelineScene:
     """Everything one paint needs; the widget and the exporter each own one."""
 
@@ -487,10 +481,10 @@ class TimelineScene:
         self.collapsed.symmetric_difference_update({self.lane_label(k)})
 
     def set_highlight(self, event_ids: Iterable[int] | np.ndarray) -> None:
-        self.highlight_rows = np.sort(self.data.index_of(_ids(event_ids)))
+        self.highlight_rows = np.sort(self.data.index_of(event_ids))
 
     def set_selected(self, event_ids: Iterable[int] | np.ndarray) -> None:
-        self.selected_rows = np.sort(self.data.index_of(_ids(event_ids)))
+        self.selected_rows = np.sort(self.data.index_of(event_ids))
 
     def marks(self) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
         """Row masks: highlighted, selected, either (None when no row is). A paint looks up the rows it
