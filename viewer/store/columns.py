@@ -355,10 +355,10 @@ def _merged(cols: Columns, keep: np.ndarray, rows: np.ndarray, pairs: np.ndarray
     for j in np.flatnonzero(hi > lo):  # rows at an instant others have too: after the smaller ids
         at[j] = lo[j] + np.searchsorted(k_ids[lo[j]:hi[j]], rows["id"][j])
 
-    def put(col: np.ndarray, new: np.ndarray) -> np.ndarray:
-        return np.insert(col[keep], at, new.astype(col.dtype, copy=False))
+    def put(kept_col: np.ndarray, new: np.ndarray) -> np.ndarray:
+        return np.insert(kept_col, at, new.astype(kept_col.dtype, copy=False))
 
-    ids = put(cols.ids, rows["id"])
+    ids = put(k_ids, rows["id"])
     # where each kept row is now: its rank among the kept, moved on by the rows inserted before it
     kept = np.flatnonzero(keep)
     row_of = np.full(keep.size, -1, np.int64)
@@ -369,9 +369,10 @@ def _merged(cols: Columns, keep: np.ndarray, rows: np.ndarray, pairs: np.ndarray
     old_order = old_order[old_order >= 0]
     by_id = np.argsort(rows["id"], kind="stable")
     order = np.insert(old_order, np.searchsorted(ids[old_order], rows["id"][by_id]), new_rows[by_id])
-    out = Columns(ids, put(cols.t0, rows["t0"]), put(cols.t1, rows["t1"]), put(cols.precision, rows["p"]),
-                  put(cols.issue, rows["i"]), put(cols.article, rows["a"]), np.empty(0, np.int32),
-                  np.empty(0, np.int64), cols.issue_ids, _id_order=order)
+    out = Columns(ids, put(k_t0, rows["t0"]), put(cols.t1[keep], rows["t1"]),
+                  put(cols.precision[keep], rows["p"]), put(cols.issue[keep], rows["i"]),
+                  put(cols.article[keep], rows["a"]), np.empty(0, np.int32), np.empty(0, np.int64),
+                  cols.issue_ids, _id_order=order)
     # actor pairs: the kept rows' renumbered, then the new ones of rows there are (others dropped)
     moved = row_of[cols.actor_event]
     pkeep = moved >= 0
