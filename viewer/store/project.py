@@ -1221,15 +1221,11 @@ class Project:
         return self.leader_array("select event_id from event_issues where issue_id in "
                                  "(select value from json_each(?))", [json.dumps([str(i) for i in issue_ids])])
 
-    def leaders_of(self, sql: str, params: list) -> list[int]:
-        """The timeline events for the event ids ``sql`` selects: each as its group's leader, distinct
-        and in id order (:meth:`leader_array` as a list)."""
-        return self.leader_array(sql, params).tolist()
-
     def leader_array(self, sql: str, params: list) -> np.ndarray:
-        """:meth:`leaders_of` as an ascending int64 array. Read as numbers and mapped in numpy: a join
-        on the events with SQL's DISTINCT took 0.5 s for a trade issue's 167,000 events (link rows go
-        with their events: every delete removes both)."""
+        """The timeline events for the event ids ``sql`` selects: each as its group's leader, distinct,
+        as an ascending int64 array. Read as numbers and mapped in numpy: a join on the events with
+        SQL's DISTINCT took 0.5 s for a trade issue's 167,000 events (link rows go with their events:
+        every delete removes both)."""
         conn = self.db.conn
         # as one comma-separated text: a row per id through the driver took twice as long (167,050
         # ids of a trade issue: 0.125 s, 0.085 s so)
